@@ -1,0 +1,21 @@
+// The command-line program: parses arguments and dispatches to one module per command.
+import { Command, CommanderError } from 'commander';
+import { SWITCHBOARD_VERSION } from '../core/index.ts';
+import { registerServeCommand } from './commands/serve.ts';
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = new Command('switchboard')
+    .description('One local MCP endpoint for every remote MCP server you use: signed in once, audited locally.')
+    .version(SWITCHBOARD_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  registerServeCommand(program);
+  try {
+    await program.parseAsync([...argv]);
+    // Commands report failure through process.exitCode so that their cleanup runs before the process ends.
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+}

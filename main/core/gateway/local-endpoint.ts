@@ -1,0 +1,84 @@
+// The HTTP transport of the local MCP endpoint: binds 127.0.0.1, applies the guards and limits, hands /mcp to the protocol.
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import type { McpHttpHandler } from '@modelcontextprotocol/server';
+import { SwitchboardError } from '../errors.ts';
+import type { Logger } from '../ports.ts';
+import { checkHost, checkOrigin } from './request-guards.ts';
+
+export const MCP_PATH = '/mcp';
+
+export interface LocalEndpointOptions {
+  port: number;
+  maxBodyBytes: number;
+  handler: McpHttpHandler;
+  logger: Logger;
+}
+
+export interface LocalEndpoint {
+  readonly port: number;
+  readonly mcpUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalEndpoint(options: LocalEndpointOptions): Promise<LocalEndpoint> {
+  const nodeHandler = toNodeHandler(options.handler, {
+    maxRequestBodySize: options.maxBodyBytes,
+    onerror: (error) => options.logger.log('error', 'gateway.handler_failed', { message: error.message }),
+  });
+  let boundPort = 0;
+
+  const server: HttpServer = createServer((request, response) => {
+    void serve(request, response).catch((error: unknown) => {
+      options.logger.log('error', 'gateway.request_failed', { message: (error as Error).message });
+      if (!response.headersSent) sendPlain(response, 500, 'internal error');
+      else response.destroy();
+    });
+  });
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    const verdict = [checkHost(request, boundPort), checkOrigin(request)].find((result) => !result.ok);
+    if (verdict && !verdict.ok) {
+      options.logger.log('warn', 'gateway.request_refused', { status: verdict.status, reason: verdict.reason });
+      sendPlain(response, verdict.status, verdict.reason);
+      return;
+    }
+    if (path !== MCP_PATH) {
+      sendPlain(response, 404, `not found; the MCP endpoint is ${MCP_PATH}`);
+      return;
+    }
+    const declaredLength = Number(request.headers['content-length'] ?? 0);
+    if (declaredLength > options.maxBodyBytes) {
+      sendPlain(response, 413, `request body exceeds ${options.maxBodyBytes} bytes`);
+      request.resume();
+      return;
+    }
+    await nodeHandler(request, response);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new SwitchboardError('GATEWAY_BIND_FAILED', `cannot listen on 127.0.0.1:${options.port} (${error.code ?? error.message}); choose another port with --port`, { cause: error })),
+    );
+    // Loopback only: the endpoint is for AI clients on this machine, never the network.
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  boundPort = (server.address() as AddressInfo).port;
+
+  return {
+    port: boundPort,
+    mcpUrl: `http://127.0.0.1:${boundPort}${MCP_PATH}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function sendPlain(response: ServerResponse, status: number, message: string): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${message}\n`);
+}

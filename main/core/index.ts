@@ -1,0 +1,10 @@
+// The core's one door: everything the shell and the CLI may use is exported here, and nothing else.
+export { createSwitchboard, type Switchboard, type SwitchboardDeps, type SwitchboardStatus } from './switchboard.ts';
+export { loadConfigFile, parseConfigText } from './config/load-config.ts';
+export { configSchema, type SwitchboardConfig, type ServerConfig } from './config/config-schema.ts';
+export { SwitchboardError, isSwitchboardError } from './errors.ts';
+export { createJsonLogger, silentLogger } from './logging/json-logger.ts';
+export { defaultPaths } from './platform/default-paths.ts';
+export type { Logger, LogLevel, Paths, SecretStore, BrowserOpener, Clock } from './ports.ts';
+export type { UpstreamStatus } from './upstream/upstream-connection.ts';
+export { SWITCHBOARD_VERSION } from './version.ts';

@@ -1,0 +1,22 @@
+// The stable error codes every layer reports; the UI, CLI and tests match on these strings, never on messages.
+
+export const ERROR_CODES = [
+  'CONFIG_NOT_FOUND',
+  'CONFIG_UNREADABLE',
+  'CONFIG_INVALID_JSON',
+  'CONFIG_INVALID',
+  'GATEWAY_BIND_FAILED',
+  'GATEWAY_NOT_RUNNING',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_REJECTED',
+  'ROUTER_UNKNOWN_TOOL',
+  'VAULT_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
