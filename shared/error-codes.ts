@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'UPSTREAM_REJECTED',
   'ROUTER_UNKNOWN_TOOL',
   'VAULT_UNAVAILABLE',
+  'URL_REFUSED',
   'INTERNAL',
 ] as const;
 

@@ -8,3 +8,4 @@ export { defaultPaths } from './platform/default-paths.ts';
 export type { Logger, LogLevel, Paths, SecretStore, BrowserOpener, Clock } from './ports.ts';
 export type { UpstreamStatus } from './upstream/upstream-connection.ts';
 export { SWITCHBOARD_VERSION } from './version.ts';
+export { assertBrowserUrl } from './platform/browser-url-policy.ts';

@@ -1,0 +1,2 @@
+// Vite-specific module types for the renderer (CSS and asset imports).
+/// <reference types="vite/client" />
