@@ -1,0 +1,155 @@
+// The walking skeleton end to end: `switchboard serve` in front of real sandbox servers of both eras, used by SDK clients.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMcpServer } from '../sandbox/mcp-servers.ts';
+import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+
+type SandboxServer = Awaited<ReturnType<typeof startMcpServer>>;
+
+async function connect(url: string, mode: 'auto' | 'legacy'): Promise<Client> {
+  const client = new Client({ name: 'serve-test', version: '1.0.0' }, { versionNegotiation: { mode } });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+/** Raw HTTP so the test controls Host and Origin headers, which fetch would not let it forge. */
+function rawPost(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+const listTools = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+
+describe('switchboard serve (walking skeleton)', () => {
+  let modern: SandboxServer;
+  let legacy: SandboxServer;
+  let serve: ServeProcess;
+  let workDir: string;
+
+  beforeAll(async () => {
+    modern = await startMcpServer({ name: 'modern', era: 'modern' });
+    legacy = await startMcpServer({ name: 'legacy', era: 'legacy' });
+    workDir = await mkdtemp(join(tmpdir(), 'switchboard-serve-'));
+    const config = {
+      servers: [
+        { id: 'modern', url: modern.url },
+        { id: 'legacy', url: legacy.url },
+        // Nothing listens on port 9 (discard) on loopback: a server that is down must not break the others.
+        { id: 'down', url: 'http://127.0.0.1:9/mcp' },
+        { id: 'off', url: 'https://never-contacted.example/mcp', enabled: false },
+      ],
+    };
+    await writeFile(join(workDir, 'config.json'), JSON.stringify(config));
+    serve = await startServe(['--config', join(workDir, 'config.json'), '--data-dir', join(workDir, 'data'), '--port', '0']);
+  });
+
+  afterAll(async () => {
+    await serve?.stop();
+    await Promise.all([modern?.close(), legacy?.close()]);
+  });
+
+  it('prints exactly one JSON ready line with a loopback MCP URL', () => {
+    expect(serve.ready).toMatchObject({ event: 'ready', servers: ['modern', 'legacy', 'down'] });
+    expect(serve.ready.mcpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    expect(serve.stdoutLines).toHaveLength(1);
+  });
+
+  it('a 2026-07-28 client lists and calls the tools of both upstream eras', async () => {
+    const client = await connect(serve.ready.mcpUrl, 'auto');
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      const { tools } = await client.listTools();
+      const names = tools.map((tool) => tool.name);
+      expect(names).toEqual(expect.arrayContaining(['modern_echo', 'modern_add', 'legacy_echo', 'legacy_add']));
+      expect(names.some((name) => name.startsWith('down_'))).toBe(false);
+      const sum = await client.callTool({ name: 'legacy_add', arguments: { a: 2, b: 3 } });
+      expect(sum.content).toEqual([expect.objectContaining({ type: 'text', text: '5' })]);
+      const echo = await client.callTool({ name: 'modern_echo', arguments: { text: 'héllo' } });
+      expect(echo.content).toEqual([expect.objectContaining({ type: 'text', text: 'héllo' })]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a 2025-11-25 client (initialize handshake) works too', async () => {
+    const client = await connect(serve.ready.mcpUrl, 'legacy');
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
+      const result = await client.callTool({ name: 'modern_add', arguments: { a: 40, b: 2 } });
+      expect(result.content).toEqual([expect.objectContaining({ text: '42' })]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a call to a tool nobody offers is a JSON-RPC error saying what to do', async () => {
+    const client = await connect(serve.ready.mcpUrl, 'auto');
+    try {
+      await expect(client.callTool({ name: 'down_anything', arguments: {} })).rejects.toThrow(/no enabled server offers a tool named "down_anything"/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('refuses DNS rebinding: a foreign Host or Origin gets 403 before any MCP handling', async () => {
+    const port = new URL(serve.ready.mcpUrl).port;
+    const foreignHost = await rawPost(serve.ready.mcpUrl, { host: `attacker.example:${port}` }, listTools);
+    expect(foreignHost.status).toBe(403);
+    const foreignOrigin = await rawPost(serve.ready.mcpUrl, { origin: 'https://attacker.example' }, listTools);
+    expect(foreignOrigin.status).toBe(403);
+    const wrongPort = await rawPost(serve.ready.mcpUrl, { host: '127.0.0.1:1' }, listTools);
+    expect(wrongPort.status).toBe(403);
+  });
+
+  it('refuses a body over the limit with 413 and keeps serving', async () => {
+    const huge = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'modern_echo', arguments: { text: 'x'.repeat(5 * 1024 * 1024) } } });
+    expect((await rawPost(serve.ready.mcpUrl, {}, huge)).status).toBe(413);
+    const client = await connect(serve.ready.mcpUrl, 'auto');
+    await expect(client.listTools()).resolves.toBeDefined();
+    await client.close();
+  });
+
+  it('answers 404 off the MCP path', async () => {
+    const url = new URL(serve.ready.mcpUrl);
+    url.pathname = '/other';
+    expect((await rawPost(url.href, {}, listTools)).status).toBe(404);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const second = await startServe(['--config', join(workDir, 'config.json'), '--data-dir', join(workDir, 'data2')]);
+    expect(await second.stop('SIGTERM')).toBe(0);
+    const third = await startServe(['--config', join(workDir, 'config.json'), '--data-dir', join(workDir, 'data3')]);
+    expect(await third.stop('SIGINT')).toBe(0);
+  });
+});
+
+describe('switchboard serve with a bad configuration', () => {
+  it('exits 2 with the code, the file and the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchboard-badconfig-'));
+    const file = join(dir, 'config.json');
+    await writeFile(file, JSON.stringify({ servers: [{ id: 'x', url: 'ftp://example.com' }] }));
+    const result = await runCli(['serve', '--config', file]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`CONFIG_INVALID: ${file}: servers[0].url: must be an https URL`);
+  });
+
+  it('every command has --help', async () => {
+    for (const args of [['--help'], ['serve', '--help']]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: switchboard/);
+    }
+  });
+});
