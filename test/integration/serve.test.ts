@@ -128,9 +128,9 @@ describe('switchboard serve (walking skeleton)', () => {
 
   it('stops cleanly on SIGTERM', async () => {
     const second = await startServe(['--config', join(workDir, 'config.json'), '--data-dir', join(workDir, 'data2')]);
-    expect(await second.stop('SIGTERM')).toBe(0);
+    expect(await second.stop('SIGTERM'), second.stderr()).toBe(0);
     const third = await startServe(['--config', join(workDir, 'config.json'), '--data-dir', join(workDir, 'data3')]);
-    expect(await third.stop('SIGINT')).toBe(0);
+    expect(await third.stop('SIGINT'), third.stderr()).toBe(0);
   });
 });
 

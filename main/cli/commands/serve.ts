@@ -36,12 +36,14 @@ async function serve(options: ServeOptions): Promise<number> {
     const paths = options.dataDir ? { dataDir: resolve(options.dataDir) } : defaultPaths();
     await mkdir(paths.dataDir, { recursive: true, mode: 0o700 });
     const switchboard = createSwitchboard({ config, logger, paths });
-    const { mcpUrl } = await switchboard.start();
-    process.stdout.write(`${JSON.stringify({ event: 'ready', mcpUrl, pid: process.pid, dataDir: paths.dataDir, servers: config.servers.filter((s) => s.enabled).map((s) => s.id) })}\n`);
-    const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    // Listen for signals before announcing readiness: a supervisor may signal the moment it reads the ready line.
+    const stopSignal = new Promise<NodeJS.Signals>((resolveSignal) => {
       process.once('SIGINT', resolveSignal);
       process.once('SIGTERM', resolveSignal);
     });
+    const { mcpUrl } = await switchboard.start();
+    process.stdout.write(`${JSON.stringify({ event: 'ready', mcpUrl, pid: process.pid, dataDir: paths.dataDir, servers: config.servers.filter((s) => s.enabled).map((s) => s.id) })}\n`);
+    const signal = await stopSignal;
     logger.log('info', 'switchboard.stopping', { signal });
     await switchboard.stop();
     return 0;

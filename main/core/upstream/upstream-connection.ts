@@ -96,6 +96,7 @@ export class UpstreamConnection {
 
   async #openClient(): Promise<Client> {
     this.#status.state = 'connecting';
+    this.#options.logger.log('debug', 'upstream.connecting', { server: this.id });
     const client = new Client(SWITCHBOARD_IMPLEMENTATION, {
       capabilities: {},
       versionNegotiation: { mode: 'auto' },
@@ -106,6 +107,11 @@ export class UpstreamConnection {
     } catch (error) {
       await client.close().catch(() => undefined);
       throw this.#markUnavailable(error);
+    }
+    if (this.#status.state === 'closed') {
+      // close() ran while the handshake was in flight: don't keep a connection (and its open stream) nobody owns.
+      await client.close().catch(() => undefined);
+      throw this.#unavailable('the connection is closed');
     }
     client.onclose = () => {
       if (this.#client === client) this.#client = undefined;
