@@ -102,7 +102,9 @@ describe('sandbox MCP servers', () => {
   it('a valid token reaches the tools; a missing scope is a 403 insufficient_scope challenge', async () => {
     const { client } = await connect(secured.url, { authorization: 'Bearer reader' });
     const whoami = await client.callTool({ name: 'whoami', arguments: {} });
-    expect(JSON.parse((whoami.content as [{ text: string }])[0].text)).toMatchObject({ sub: 'alice', clientId: 'c1' });
+    const [first] = whoami.content;
+    expect(first?.type).toBe('text');
+    expect(JSON.parse(first?.type === 'text' ? first.text : '{}')).toMatchObject({ sub: 'alice', clientId: 'c1' });
     await client.close();
     const response = await fetch(secured.url, {
       method: 'POST',
