@@ -36,6 +36,7 @@ export class UpstreamConnection {
   #client: Client | undefined;
   #connecting: Promise<Client> | undefined;
   #status: UpstreamStatus;
+  #closed = false;
 
   constructor(config: ServerConfig, options: UpstreamConnectionOptions) {
     this.id = config.id;
@@ -50,7 +51,7 @@ export class UpstreamConnection {
 
   /** Connects once; concurrent callers share the same attempt so a burst of requests makes one handshake. */
   connect(): Promise<Client> {
-    if (this.#status.state === 'closed') return Promise.reject(this.#unavailable('the connection is closed'));
+    if (this.#closed) return Promise.reject(this.#unavailable('the connection is closed'));
     if (this.#client) return Promise.resolve(this.#client);
     this.#connecting ??= this.#openClient().finally(() => {
       this.#connecting = undefined;
@@ -88,6 +89,7 @@ export class UpstreamConnection {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#status.state = 'closed';
     const client = this.#client;
     this.#client = undefined;
@@ -108,7 +110,7 @@ export class UpstreamConnection {
       await client.close().catch(() => undefined);
       throw this.#markUnavailable(error);
     }
-    if (this.#status.state === 'closed') {
+    if (this.#closed) {
       // close() ran while the handshake was in flight: don't keep a connection (and its open stream) nobody owns.
       await client.close().catch(() => undefined);
       throw this.#unavailable('the connection is closed');
@@ -160,7 +162,7 @@ export class UpstreamConnection {
       : error instanceof SwitchboardError
         ? error
         : toSwitchboardError(error, 'UPSTREAM_UNAVAILABLE', `server "${this.id}" (${this.url}) is unavailable`);
-    if (this.#status.state !== 'closed') this.#status.state = 'unavailable';
+    if (!this.#closed) this.#status.state = 'unavailable';
     this.#status.lastError = { code: wrapped.code, message: wrapped.message, at: new Date().toISOString() };
     this.#options.logger.log('warn', 'upstream.unavailable', { server: this.id, code: wrapped.code, message: wrapped.message });
     return wrapped;
