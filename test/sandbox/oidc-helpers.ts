@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, type CryptoKey } from 'jose';
-import Provider, { type Account, type Configuration } from 'oidc-provider';
+import Provider, { type Account, type Adapter, type AdapterPayload, type Configuration } from 'oidc-provider';
 
 export interface SandboxUser {
   sub: string;
@@ -68,8 +68,10 @@ export async function startOidcProvider(options: StartProviderOptions): Promise<
   });
   const issuer = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const key = await createSigningKey();
+  const store = new Map<string, AdapterPayload>();
   const provider = new Provider(issuer, {
     ...options.configure(issuer, key),
+    adapter: (model: string) => new MemoryAdapter(model, store),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   });
   const running: RunningProvider = {
@@ -128,4 +130,50 @@ export function findSandboxAccount(_ctx: unknown, sub: string): Account | undefi
   const user = SANDBOX_USERS.find((candidate) => candidate.sub === sub);
   if (!user) return undefined;
   return { accountId: user.sub, claims: () => ({ sub: user.sub, email: user.email, email_verified: true, name: user.name }) };
+}
+
+/** Per-provider in-memory storage (oidc-provider's built-in one is process-global and warns on every start). */
+class MemoryAdapter implements Adapter {
+  readonly #model: string;
+  readonly #store: Map<string, AdapterPayload>;
+
+  constructor(model: string, store: Map<string, AdapterPayload>) {
+    this.#model = model;
+    this.#store = store;
+  }
+
+  #key(id: string): string {
+    return `${this.#model}:${id}`;
+  }
+
+  async upsert(id: string, payload: AdapterPayload): Promise<void> {
+    this.#store.set(this.#key(id), payload);
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const payload = this.#store.get(this.#key(id));
+    if (payload?.exp !== undefined && payload.exp < Date.now() / 1000) return undefined;
+    return payload;
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return [...this.#store.entries()].find(([key, payload]) => key.startsWith(`${this.#model}:`) && payload.uid === uid)?.[1];
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return [...this.#store.entries()].find(([key, payload]) => key.startsWith(`${this.#model}:`) && payload.userCode === userCode)?.[1];
+  }
+
+  async consume(id: string): Promise<void> {
+    const payload = this.#store.get(this.#key(id));
+    if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+  }
+
+  async destroy(id: string): Promise<void> {
+    this.#store.delete(this.#key(id));
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    for (const [key, payload] of this.#store) if (payload.grantId === grantId) this.#store.delete(key);
+  }
 }
