@@ -9,3 +9,4 @@ export type { Logger, LogLevel, Paths, SecretStore, BrowserOpener, Clock } from 
 export type { UpstreamStatus } from './upstream/upstream-connection.ts';
 export { SWITCHBOARD_VERSION } from './version.ts';
 export { assertBrowserUrl } from './platform/browser-url-policy.ts';
+export { ClientRegistry, clientRegistryPath, type RegisteredClient } from './clients/client-registry.ts';

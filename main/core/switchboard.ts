@@ -1,20 +1,29 @@
 // Assembles the core services from a validated configuration and runs them until stopped.
+import type { AuthInfo } from '@modelcontextprotocol/server';
+import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
-import { createDownstreamHandler } from './gateway/downstream-protocol.ts';
+import { createDownstreamServerFactory, type DownstreamContext } from './gateway/downstream-protocol.ts';
 import { startLocalEndpoint, type LocalEndpoint } from './gateway/local-endpoint.ts';
+import { createGatewayMcpHandler } from './gateway/mcp-handler.ts';
 import type { Logger, Paths } from './ports.ts';
-import { ToolRouter } from './router/tool-router.ts';
+import { CatalogRouter, type ClientView, type NameCollision } from './router/catalog-router.ts';
 import { UpstreamConnection, type UpstreamStatus } from './upstream/upstream-connection.ts';
 
 export interface SwitchboardDeps {
   config: SwitchboardConfig;
   logger: Logger;
   paths: Paths;
+  /** Development and conformance runs only: accept requests without a client credential. */
+  allowAnonymous?: boolean;
 }
 
 export interface SwitchboardStatus {
   mcpUrl: string | undefined;
+  anonymousAllowed: boolean;
+  clients: { id: string; createdAt: string; servers?: string[]; tools?: string[] }[];
+  legacySessions: number;
   servers: UpstreamStatus[];
+  collisions: readonly NameCollision[];
 }
 
 export interface Switchboard {
@@ -26,26 +35,54 @@ export interface Switchboard {
 
 export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const { config, logger } = deps;
+  const registry = new ClientRegistry(clientRegistryPath(deps.paths.dataDir));
   const enabled = config.servers.filter((server) => server.enabled);
+  // Late-bound: upstreams report list changes to the handler, which is built after them.
+  let notifyListChanged: (kind: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => void = () => undefined;
   const upstreams = enabled.map((server) => ({
-    connection: new UpstreamConnection(server, { logger, requestTimeoutMs: config.gateway.upstreamTimeoutMs }),
+    connection: new UpstreamConnection(server, {
+      logger,
+      requestTimeoutMs: config.gateway.upstreamTimeoutMs,
+      onListChanged: (kind) => notifyListChanged(kind),
+    }),
     prefix: server.prefix ?? server.id,
   }));
-  const router = new ToolRouter(upstreams, logger);
-  const handler = createDownstreamHandler(router, logger);
+  const router = new CatalogRouter(upstreams, logger);
+  const handler = createGatewayMcpHandler({
+    buildServer: createDownstreamServerFactory(router),
+    contextOf: downstreamContext,
+    maxBodyBytes: config.gateway.maxBodyBytes,
+    logger,
+  });
+  notifyListChanged = (kind) => handler.notifyListChanged(kind);
   let endpoint: LocalEndpoint | undefined;
+
+  const authenticate = (credential: string | undefined): AuthenticatedClient | undefined =>
+    registry.authenticate(credential) ?? (deps.allowAnonymous && credential === undefined ? ANONYMOUS_CLIENT : undefined);
 
   return {
     async start() {
       if (endpoint) return { mcpUrl: endpoint.mcpUrl };
-      endpoint = await startLocalEndpoint({ port: config.gateway.port, maxBodyBytes: config.gateway.maxBodyBytes, handler, logger });
+      if (deps.allowAnonymous) {
+        logger.log('warn', 'gateway.anonymous_allowed', {
+          message: 'ANONYMOUS ACCESS IS ON: any program on this machine can use every enabled server through Switchboard. Use it for development and conformance runs only.',
+        });
+      }
+      endpoint = await startLocalEndpoint({ port: config.gateway.port, maxBodyBytes: config.gateway.maxBodyBytes, handler, authenticate, logger });
       // Connecting is not on the ready path: a slow or dead server must not delay every other one.
       for (const { connection } of upstreams) void connection.connect().catch(() => undefined);
       logger.log('info', 'switchboard.ready', { mcpUrl: endpoint.mcpUrl, servers: enabled.length });
       return { mcpUrl: endpoint.mcpUrl };
     },
     status() {
-      return { mcpUrl: endpoint?.mcpUrl, servers: upstreams.map(({ connection }) => connection.status()) };
+      return {
+        mcpUrl: endpoint?.mcpUrl,
+        anonymousAllowed: Boolean(deps.allowAnonymous),
+        clients: registry.list().map(({ id, createdAt, servers, tools }) => ({ id, createdAt, ...(servers ? { servers } : {}), ...(tools ? { tools } : {}) })),
+        legacySessions: handler.sessionCount(),
+        servers: upstreams.map(({ connection }) => connection.status()),
+        collisions: router.collisions(),
+      };
     },
     async stop() {
       const running = endpoint;
@@ -55,3 +92,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   };
 }
 
+function downstreamContext(authInfo: AuthInfo | undefined): DownstreamContext {
+  const view = (authInfo?.extra?.view ?? {}) as ClientView;
+  return { clientId: authInfo?.clientId ?? ANONYMOUS_CLIENT.id, view };
+}

@@ -11,13 +11,13 @@ describe('npm run demo (headless)', () => {
     const demo = spawn(process.execPath, [join(import.meta.dirname, '../sandbox/demo.ts'), '--headless'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = once(demo, 'exit');
     const output: string[] = [];
-    const mcpUrl = await new Promise<string>((resolve, reject) => {
+    const { mcpUrl, credential } = await new Promise<{ mcpUrl: string; credential: string }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`demo not ready; output so far:\n${output.join('\n')}`)), 20_000);
       createInterface({ input: demo.stdout }).on('line', (line) => {
         output.push(line);
         if (line.startsWith('{"event":"demo-ready"')) {
           clearTimeout(timer);
-          resolve((JSON.parse(line) as { mcpUrl: string }).mcpUrl);
+          resolve(JSON.parse(line) as { mcpUrl: string; credential: string });
         }
       });
     });
@@ -25,7 +25,7 @@ describe('npm run demo (headless)', () => {
     expect(output.join('\n')).toContain('inspector --cli');
 
     const client = new Client({ name: 'demo-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
     const names = (await client.listTools()).tools.map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining(['wiki_echo', 'tickets_echo']));
     await client.close();

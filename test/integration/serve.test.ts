@@ -10,16 +10,24 @@ import { runCli, startServe, type ServeProcess } from '../support/serve-process.
 
 type SandboxServer = Awaited<ReturnType<typeof startMcpServer>>;
 
-async function connect(url: string, mode: 'auto' | 'legacy'): Promise<Client> {
+let credential = '';
+
+async function connect(url: string, mode: 'auto' | 'legacy', bearer: string = credential): Promise<Client> {
   const client = new Client({ name: 'serve-test', version: '1.0.0' }, { versionNegotiation: { mode } });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }));
   return client;
+}
+
+async function addClient(dataDir: string, id: string, extra: string[] = []): Promise<string> {
+  const result = await runCli(['clients', 'add', id, '--data-dir', dataDir, '--json', ...extra]);
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as { credential: string }).credential;
 }
 
 /** Raw HTTP so the test controls Host and Origin headers, which fetch would not let it forge. */
 function rawPost(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (response) => {
+    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${credential}`, ...headers } }, (response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
@@ -51,6 +59,7 @@ describe('switchboard serve (walking skeleton)', () => {
       ],
     };
     await writeFile(join(workDir, 'config.json'), JSON.stringify(config));
+    credential = await addClient(join(workDir, 'data'), 'tester');
     serve = await startServe(['--config', join(workDir, 'config.json'), '--data-dir', join(workDir, 'data'), '--port', '0']);
   });
 
@@ -118,6 +127,68 @@ describe('switchboard serve (walking skeleton)', () => {
     const client = await connect(serve.ready.mcpUrl, 'auto');
     await expect(client.listTools()).resolves.toBeDefined();
     await client.close();
+  });
+
+  it('refuses a missing or wrong credential with 401 and says how to get one', async () => {
+    for (const authorization of ['', 'Bearer sbc_not-a-real-credential', 'Basic dXNlcjpwYXNz']) {
+      const response = await rawPost(serve.ready.mcpUrl, { authorization }, listTools);
+      expect(response.status).toBe(401);
+      expect(response.body).toContain('switchboard clients add');
+    }
+  });
+
+  it('aggregates prompts and resources, and routes reads and prompt gets to the right server', async () => {
+    const client = await connect(serve.ready.mcpUrl, 'auto');
+    try {
+      const prompts = (await client.listPrompts()).prompts.map((prompt) => prompt.name);
+      expect(prompts).toEqual(expect.arrayContaining(['modern_greeting', 'legacy_greeting']));
+      const prompt = await client.getPrompt({ name: 'legacy_greeting', arguments: { name: 'Ada' } });
+      expect(JSON.stringify(prompt.messages)).toContain('from legacy');
+      const uris = (await client.listResources()).resources.map((resource) => resource.uri);
+      expect(uris).toEqual(expect.arrayContaining(['sandbox://modern/readme', 'sandbox://legacy/readme']));
+      expect((await client.readResource({ uri: 'sandbox://legacy/readme' })).contents[0]).toMatchObject({ text: 'This is the legacy sandbox server.' });
+      const templates = (await client.listResourceTemplates()).resourceTemplates.map((template) => template.uriTemplate);
+      expect(templates).toEqual(expect.arrayContaining(['sandbox://modern/items/{id}']));
+      const item = await client.readResource({ uri: 'sandbox://modern/items/42' });
+      expect(JSON.parse((item.contents[0] as { text: string }).text)).toEqual({ id: '42', server: 'modern' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('relays progress notifications from an upstream tool call in both downstream eras', async () => {
+    for (const mode of ['auto', 'legacy'] as const) {
+      const client = await connect(serve.ready.mcpUrl, mode);
+      const seen: number[] = [];
+      await client.callTool({ name: 'legacy_slow', arguments: { ms: 30, steps: 3 } }, { onprogress: (progress) => seen.push(progress.progress) });
+      expect(seen, mode).toEqual([1, 2, 3]);
+      await client.close();
+    }
+  });
+
+  it('limits a client to the servers and tools its registration names', async () => {
+    const limited = await addClient(join(workDir, 'data'), 'limited', ['--servers', 'modern', '--tools', 'modern_echo,modern_add']);
+    const client = await connect(serve.ready.mcpUrl, 'auto', limited);
+    try {
+      expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['modern_add', 'modern_echo']);
+      await expect(client.callTool({ name: 'legacy_echo', arguments: { text: 'x' } })).rejects.toThrow(/no enabled server offers a tool named "legacy_echo"/);
+      await expect(client.readResource({ uri: 'sandbox://legacy/readme' })).rejects.toThrow(/no enabled server offers the resource/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("keeps one client out of another client's legacy session", async () => {
+    const other = await addClient(join(workDir, 'data'), 'other');
+    const transport = new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } });
+    const owner = new Client({ name: 'owner', version: '1.0.0' });
+    await owner.connect(transport);
+    const sessionId = transport.sessionId!;
+    expect(sessionId).toBeTruthy();
+    const hijack = await rawPost(serve.ready.mcpUrl, { authorization: `Bearer ${other}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' }, listTools);
+    expect(hijack.status).toBe(404);
+    await expect(owner.listTools()).resolves.toBeDefined();
+    await owner.close();
   });
 
   it('answers 404 off the MCP path', async () => {

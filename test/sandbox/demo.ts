@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startSandbox } from './index.ts';
-import { startServe } from '../support/serve-process.ts';
+import { runCli, startServe } from '../support/serve-process.ts';
 
 const repoRoot = join(import.meta.dirname, '../..');
 
@@ -51,10 +51,14 @@ async function main(): Promise<void> {
     stopSwitchboard = async () => app.kill('SIGTERM');
     app.on('exit', () => void shutdown());
   } else {
-    const serve = await startServe(['--config', configFile, '--data-dir', join(workDir, 'data')]);
+    const dataDir = join(workDir, 'data');
+    const registered = await runCli(['clients', 'add', 'demo', '--data-dir', dataDir, '--json']);
+    if (registered.code !== 0) throw new Error(`could not register the demo client: ${registered.stderr}`);
+    const { credential } = JSON.parse(registered.stdout) as { credential: string };
+    const serve = await startServe(['--config', configFile, '--data-dir', dataDir]);
     stopSwitchboard = () => serve.stop();
     serve.child.on('exit', () => void shutdown());
-    printHeadlessGuide(serve.ready.mcpUrl, sandbox, configFile, Boolean(electron));
+    printHeadlessGuide(serve.ready.mcpUrl, credential, sandbox, configFile, Boolean(electron));
   }
 
   let shuttingDown = false;
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown());
 }
 
-function printHeadlessGuide(mcpUrl: string, sandbox: Awaited<ReturnType<typeof startSandbox>>, configFile: string, electronPresent: boolean): void {
+function printHeadlessGuide(mcpUrl: string, credential: string, sandbox: Awaited<ReturnType<typeof startSandbox>>, configFile: string, electronPresent: boolean): void {
   const why = electronPresent ? 'no display was found' : "Electron's binary is not installed; `npx install-electron` fetches it where its download site is reachable";
   console.log(
     [
@@ -78,22 +82,23 @@ function printHeadlessGuide(mcpUrl: string, sandbox: Awaited<ReturnType<typeof s
       `Switchboard is running headless (${why}) in front of the sandbox.`,
       '',
       `  Local MCP endpoint:  ${mcpUrl}`,
+      `  Client credential:   ${credential}   (a client named "demo"; send it as "Authorization: Bearer …")`,
       `  Configuration:       ${configFile}`,
       '',
       'Servers behind it:',
       ...sandbox.describe().map((line) => `  ${line}`),
       '',
       'Point an MCP client at the endpoint, for example:',
-      `  npx @modelcontextprotocol/inspector --cli ${mcpUrl} --transport http --method tools/list`,
-      `  claude mcp add --transport http switchboard ${mcpUrl}`,
-      `  VS Code (.vscode/mcp.json): { "servers": { "switchboard": { "type": "http", "url": "${mcpUrl}" } } }`,
+      `  npx @modelcontextprotocol/inspector --cli ${mcpUrl} --transport http --header "Authorization: Bearer ${credential}" --method tools/list`,
+      `  claude mcp add --transport http switchboard ${mcpUrl} --header "Authorization: Bearer ${credential}"`,
+      `  VS Code (.vscode/mcp.json): { "servers": { "switchboard": { "type": "http", "url": "${mcpUrl}", "headers": { "Authorization": "Bearer ${credential}" } } } }`,
       '',
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
   // One machine-readable line last, for scripts and tests that drive the demo.
-  console.log(JSON.stringify({ event: 'demo-ready', mcpUrl }));
+  console.log(JSON.stringify({ event: 'demo-ready', mcpUrl, credential }));
 }
 
 function run(command: string, args: string[]): Promise<void> {

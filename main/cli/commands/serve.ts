@@ -9,6 +9,7 @@ interface ServeOptions {
   port?: number;
   dataDir?: string;
   logLevel: LogLevel;
+  allowAnonymous?: boolean;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -18,6 +19,7 @@ export function registerServeCommand(program: Command): void {
     .requiredOption('-c, --config <file>', 'JSON configuration file (see docs/configuration.md)')
     .option('-p, --port <n>', 'port for the local endpoint on 127.0.0.1; 0 picks a free one (overrides the file)', parsePort)
     .option('-d, --data-dir <dir>', 'where Switchboard keeps its state (default: the per-user data folder of this OS)')
+    .option('--allow-anonymous', 'DEVELOPMENT AND CONFORMANCE RUNS ONLY: accept requests without a client credential')
     .option('--log-level <level>', 'debug, info, warn or error (logs go to stderr as JSON lines)', 'info')
     .addHelpText(
       'after',
@@ -35,14 +37,14 @@ async function serve(options: ServeOptions): Promise<number> {
     if (options.port !== undefined) config.gateway.port = options.port;
     const paths = options.dataDir ? { dataDir: resolve(options.dataDir) } : defaultPaths();
     await mkdir(paths.dataDir, { recursive: true, mode: 0o700 });
-    const switchboard = createSwitchboard({ config, logger, paths });
+    const switchboard = createSwitchboard({ config, logger, paths, allowAnonymous: Boolean(options.allowAnonymous) });
     // Listen for signals before announcing readiness: a supervisor may signal the moment it reads the ready line.
     const stopSignal = new Promise<NodeJS.Signals>((resolveSignal) => {
       process.once('SIGINT', resolveSignal);
       process.once('SIGTERM', resolveSignal);
     });
     const { mcpUrl } = await switchboard.start();
-    process.stdout.write(`${JSON.stringify({ event: 'ready', mcpUrl, pid: process.pid, dataDir: paths.dataDir, servers: config.servers.filter((s) => s.enabled).map((s) => s.id) })}\n`);
+    process.stdout.write(`${JSON.stringify({ event: 'ready', mcpUrl, pid: process.pid, dataDir: paths.dataDir, servers: config.servers.filter((s) => s.enabled).map((s) => s.id), ...(options.allowAnonymous ? { anonymous: true } : {}) })}\n`);
     const signal = await stopSignal;
     logger.log('info', 'switchboard.stopping', { signal });
     await switchboard.stop();

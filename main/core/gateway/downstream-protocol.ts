@@ -1,49 +1,79 @@
-// The MCP side clients talk to: one SDK server surface (both protocol eras) whose handlers delegate to the router.
-import { createMcpHandler, ProtocolError, Server } from '@modelcontextprotocol/server';
-import type { McpHttpHandler } from '@modelcontextprotocol/server';
+// The MCP surface clients talk to: one SDK server per client context whose handlers delegate to the router.
+import { ProtocolError, Server } from '@modelcontextprotocol/server';
+import type { CallToolResult, CompleteResult, GetPromptResult, ReadResourceResult, ServerContext } from '@modelcontextprotocol/server';
 import { isSwitchboardError } from '../errors.ts';
-import type { Logger } from '../ports.ts';
-import type { ToolRouter } from '../router/tool-router.ts';
+import type { CatalogRouter, ClientView } from '../router/catalog-router.ts';
+import { isUnknownTarget } from '../router/catalog-router.ts';
+import type { UpstreamCallOptions } from '../upstream/upstream-connection.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 
-/** JSON-RPC codes for local failures: the spec's invalid-params for unknown tools, internal error otherwise. */
+/** JSON-RPC codes for local failures: the spec's invalid-params for unknown targets, internal error otherwise. */
 const INVALID_PARAMS = -32602;
 const INTERNAL_ERROR = -32603;
 
 const INSTRUCTIONS =
-  'Switchboard aggregates the MCP servers enabled on this machine. Tool names carry a short prefix naming the server that provides them.';
+  'Switchboard aggregates the MCP servers enabled on this machine. Tool and prompt names carry a short prefix naming the server that provides them.';
 
-export function createDownstreamHandler(router: ToolRouter, logger: Logger): McpHttpHandler {
-  const buildServer = (): Server => {
+/** Who a server instance serves: the authenticated local client and what it may see. */
+export interface DownstreamContext {
+  clientId: string;
+  view: ClientView;
+}
+
+export type DownstreamServerFactory = (context: DownstreamContext) => Server;
+
+export function createDownstreamServerFactory(router: CatalogRouter): DownstreamServerFactory {
+  return ({ view }) => {
     const server = new Server(SWITCHBOARD_IMPLEMENTATION, {
-      capabilities: { tools: { listChanged: true } },
+      capabilities: {
+        tools: { listChanged: true },
+        prompts: { listChanged: true },
+        resources: { listChanged: true, subscribe: true },
+        completions: {},
+      },
       instructions: INSTRUCTIONS,
     });
-    server.setRequestHandler('tools/list', async () => ({ tools: await withWireErrors(() => router.listTools()) }));
-    server.setRequestHandler('tools/call', async (request, context) => {
-      const progressToken = request.params._meta?.progressToken;
-      return withWireErrors(() =>
-        router.callTool(request.params.name, request.params.arguments, {
-          signal: context.mcpReq.signal,
-          ...(progressToken === undefined
-            ? {}
-            : {
-                // Relay upstream progress under the token the downstream client chose, not the upstream one.
-                onprogress: (progress) => {
-                  void context.mcpReq
-                    .notify({ method: 'notifications/progress', params: { progressToken, ...progress } })
-                    .catch(() => undefined);
-                },
-              }),
-        }),
-      );
+    server.setRequestHandler('tools/list', async () => ({ tools: await withWireErrors(() => router.listTools(view)) }));
+    server.setRequestHandler('tools/call', async (request, context) =>
+      (await withWireErrors(() => router.callTool(request.params.name, request.params.arguments, view, relayOptions(request.params, context)))) as CallToolResult,
+    );
+    server.setRequestHandler('prompts/list', async () => ({ prompts: await withWireErrors(() => router.listPrompts(view)) }));
+    server.setRequestHandler('prompts/get', async (request, context) =>
+      (await withWireErrors(() => router.getPrompt(request.params.name, request.params.arguments, view, relayOptions(request.params, context)))) as GetPromptResult,
+    );
+    server.setRequestHandler('resources/list', async () => ({ resources: await withWireErrors(() => router.listResources(view)) }));
+    server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: await withWireErrors(() => router.listResourceTemplates(view)) }));
+    server.setRequestHandler('resources/read', async (request, context) =>
+      (await withWireErrors(() => router.readResource(request.params.uri, view, relayOptions(request.params, context)))) as ReadResourceResult,
+    );
+    server.setRequestHandler('resources/subscribe', async (request) => {
+      await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
+      return {};
     });
+    server.setRequestHandler('resources/unsubscribe', async (request) => {
+      await withWireErrors(() => router.subscribeResource('resources/unsubscribe', request.params.uri, view));
+      return {};
+    });
+    server.setRequestHandler('completion/complete', async (request, context) =>
+      (await withWireErrors(() => router.complete(request.params, view, relayOptions(request.params, context)))) as CompleteResult,
+    );
     return server;
   };
-  return createMcpHandler(buildServer, {
-    legacy: 'stateless',
-    onerror: (error) => logger.log('debug', 'gateway.protocol_error', { message: error.message }),
-  });
+}
+
+/** Cancellation flows upstream through the signal; upstream progress comes back under the token the client chose. */
+function relayOptions(params: { _meta?: { progressToken?: string | number } }, context: ServerContext): UpstreamCallOptions {
+  const progressToken = params._meta?.progressToken;
+  return {
+    signal: context.mcpReq.signal,
+    ...(progressToken === undefined
+      ? {}
+      : {
+          onprogress: (progress) => {
+            void context.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...progress } }).catch(() => undefined);
+          },
+        }),
+  };
 }
 
 /** Local errors become JSON-RPC errors that carry the stable code; upstream JSON-RPC errors pass through unchanged. */
@@ -53,8 +83,7 @@ async function withWireErrors<T>(operation: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
     if (isSwitchboardError(error)) {
-      const code = error.code === 'ROUTER_UNKNOWN_TOOL' ? INVALID_PARAMS : INTERNAL_ERROR;
-      throw new ProtocolError(code, error.message, { switchboardCode: error.code });
+      throw new ProtocolError(isUnknownTarget(error) ? INVALID_PARAMS : INTERNAL_ERROR, error.message, { switchboardCode: error.code });
     }
     throw new ProtocolError(INTERNAL_ERROR, 'Switchboard failed to handle the request; see its log for details', { switchboardCode: 'INTERNAL' });
   }

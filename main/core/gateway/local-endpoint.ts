@@ -2,7 +2,8 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
-import type { McpHttpHandler } from '@modelcontextprotocol/server';
+import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { AuthenticatedClient } from '../clients/client-registry.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
 import { checkHost, checkOrigin } from './request-guards.ts';
@@ -12,9 +13,15 @@ export const MCP_PATH = '/mcp';
 export interface LocalEndpointOptions {
   port: number;
   maxBodyBytes: number;
-  handler: McpHttpHandler;
+  handler: { fetch: (request: Request, options?: { authInfo?: AuthInfo }) => Promise<Response> };
+  /** Resolves a bearer credential to a registered client, or undefined. */
+  authenticate: (credential: string | undefined) => AuthenticatedClient | undefined;
   logger: Logger;
 }
+
+const UNAUTHORIZED_MESSAGE =
+  'This Switchboard endpoint needs a client credential. Create one with `switchboard clients add <name>` ' +
+  '(or let the Switchboard app configure your client), then send it as "Authorization: Bearer <credential>".';
 
 export interface LocalEndpoint {
   readonly port: number;
@@ -49,6 +56,15 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       sendPlain(response, 404, `not found; the MCP endpoint is ${MCP_PATH}`);
       return;
     }
+    const client = options.authenticate(bearerCredential(request));
+    if (!client) {
+      options.logger.log('warn', 'gateway.request_unauthenticated', {});
+      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="switchboard"' }).end(`${UNAUTHORIZED_MESSAGE}\n`);
+      request.resume();
+      return;
+    }
+    // The client's own credential stops here: what travels on is who the client is, never the secret.
+    (request as IncomingMessage & { auth?: AuthInfo }).auth = { token: '', clientId: client.id, scopes: [], extra: { view: client.view } };
     const declaredLength = Number(request.headers['content-length'] ?? 0);
     if (declaredLength > options.maxBodyBytes) {
       sendPlain(response, 413, `request body exceeds ${options.maxBodyBytes} bytes`);
@@ -77,6 +93,11 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       });
     },
   };
+}
+
+function bearerCredential(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  return header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
 }
 
 function sendPlain(response: ServerResponse, status: number, message: string): void {

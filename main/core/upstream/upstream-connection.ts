@@ -1,12 +1,20 @@
-// One connection to one remote MCP server: era negotiated by the SDK client, single-flight (re)connect, health state.
+// One connection to one remote MCP server: era negotiated by the SDK client, single-flight (re)connect, cached lists, health.
 import { Client, StreamableHTTPClientTransport, ProtocolError } from '@modelcontextprotocol/client';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 
 export type UpstreamState = 'idle' | 'connecting' | 'ready' | 'unavailable' | 'closed';
+export type ListKind = 'tools' | 'prompts' | 'resources' | 'resourceTemplates';
+
+export interface UpstreamLists {
+  tools: Tool[];
+  prompts: Prompt[];
+  resources: Resource[];
+  resourceTemplates: ResourceTemplate[];
+}
 
 export interface UpstreamStatus {
   id: string;
@@ -24,9 +32,15 @@ export interface UpstreamCallOptions {
   onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }
 
+/** The requests the router forwards; each is either idempotent (retried once over a fresh connection) or not. */
+export type ForwardedMethod = 'tools/call' | 'prompts/get' | 'resources/read' | 'completion/complete' | 'resources/subscribe' | 'resources/unsubscribe';
+const IDEMPOTENT: ReadonlySet<ForwardedMethod> = new Set(['prompts/get', 'resources/read', 'completion/complete', 'resources/subscribe', 'resources/unsubscribe']);
+
 export interface UpstreamConnectionOptions {
   logger: Logger;
   requestTimeoutMs: number;
+  /** Called when the server says a list changed, or a (re)connect may have changed it. */
+  onListChanged?: (kind: ListKind) => void;
 }
 
 export class UpstreamConnection {
@@ -37,6 +51,9 @@ export class UpstreamConnection {
   #connecting: Promise<Client> | undefined;
   #status: UpstreamStatus;
   #closed = false;
+  #everConnected = false;
+  /** Lists cached per kind until the server announces a change or the connection is replaced. */
+  #lists = new Map<ListKind, Promise<unknown[]>>();
 
   constructor(config: ServerConfig, options: UpstreamConnectionOptions) {
     this.id = config.id;
@@ -59,32 +76,29 @@ export class UpstreamConnection {
     return this.#connecting;
   }
 
-  async listTools(): Promise<Tool[]> {
-    // Lists are idempotent, so one retry over a fresh connection heals an upstream restart or an expired session.
-    return this.#withReconnect(true, async (client) => {
-      const tools: Tool[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await client.listTools(cursor === undefined ? undefined : { cursor }, { timeout: this.#options.requestTimeoutMs });
-        tools.push(...page.tools);
-        cursor = page.nextCursor;
-      } while (cursor !== undefined);
-      this.#status.toolCount = tools.length;
-      return tools;
-    });
+  /** What the server offers of one kind; an empty list when it does not declare that capability. */
+  list<K extends ListKind>(kind: K): Promise<UpstreamLists[K]> {
+    let cached = this.#lists.get(kind);
+    if (!cached) {
+      cached = this.#withReconnect(true, (client) => fetchList(client, kind, this.#options.requestTimeoutMs));
+      this.#lists.set(kind, cached);
+      // A failed listing must not be remembered: the next request tries again.
+      cached.catch(() => {
+        if (this.#lists.get(kind) === cached) this.#lists.delete(kind);
+      });
+      if (kind === 'tools') void cached.then((tools) => (this.#status.toolCount = tools.length)).catch(() => undefined);
+    }
+    return cached as Promise<UpstreamLists[K]>;
   }
 
-  async callTool(name: string, args: Record<string, unknown> | undefined, options: UpstreamCallOptions = {}): Promise<CallToolResult> {
-    // A tool call may have side effects, so it is never replayed blindly after a transport failure.
-    return this.#withReconnect(false, (client) =>
-      client.callTool(
-        { name, ...(args === undefined ? {} : { arguments: args }) },
-        {
-          timeout: this.#options.requestTimeoutMs,
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
-        },
-      ),
+  /** Forwards one request; a tool call is never replayed blindly after a transport failure, idempotent requests are retried once. */
+  request(method: ForwardedMethod, params: Record<string, unknown>, options: UpstreamCallOptions = {}): Promise<Record<string, unknown>> {
+    return this.#withReconnect(IDEMPOTENT.has(method), (client) =>
+      client.request({ method, params }, {
+        timeout: this.#options.requestTimeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
+      }) as Promise<Record<string, unknown>>,
     );
   }
 
@@ -98,10 +112,16 @@ export class UpstreamConnection {
 
   async #openClient(): Promise<Client> {
     this.#status.state = 'connecting';
-    this.#options.logger.log('debug', 'upstream.connecting', { server: this.id });
+    const invalidate = (kind: ListKind) => () => this.#invalidate(kind);
     const client = new Client(SWITCHBOARD_IMPLEMENTATION, {
       capabilities: {},
       versionNegotiation: { mode: 'auto' },
+      // The SDK listens for list changes in either era (legacy GET stream, modern subscriptions/listen).
+      listChanged: {
+        tools: { autoRefresh: false, onChanged: invalidate('tools') },
+        prompts: { autoRefresh: false, onChanged: invalidate('prompts') },
+        resources: { autoRefresh: false, onChanged: invalidate('resources') },
+      },
     });
     const transport = new StreamableHTTPClientTransport(new URL(this.url));
     try {
@@ -122,6 +142,8 @@ export class UpstreamConnection {
     const era = client.getProtocolEra();
     const protocolVersion = client.getNegotiatedProtocolVersion();
     const serverName = client.getServerVersion()?.name;
+    const reconnected = this.#everConnected;
+    this.#everConnected = true;
     this.#status = {
       ...this.#status,
       state: 'ready',
@@ -130,7 +152,15 @@ export class UpstreamConnection {
       ...(serverName ? { serverName } : {}),
     };
     this.#options.logger.log('info', 'upstream.connected', { server: this.id, era, protocolVersion });
+    // A new connection may be to a restarted server with another surface.
+    if (reconnected) for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.#invalidate(kind);
     return client;
+  }
+
+  #invalidate(kind: ListKind): void {
+    this.#lists.delete(kind);
+    if (kind === 'resources') this.#lists.delete('resourceTemplates');
+    this.#options.onListChanged?.(kind);
   }
 
   async #withReconnect<T>(retryable: boolean, operation: (client: Client) => Promise<T>): Promise<T> {
@@ -139,13 +169,14 @@ export class UpstreamConnection {
       return await operation(client);
     } catch (error) {
       if (error instanceof ProtocolError) throw error; // the server answered; the connection is fine
+      if (isAbort(error)) throw error;
       await this.#dropClient(client);
       if (!retryable) throw this.#markUnavailable(error);
       this.#options.logger.log('warn', 'upstream.retrying', { server: this.id, reason: (error as Error).message });
       try {
         return await operation(await this.connect());
       } catch (retryError) {
-        if (retryError instanceof ProtocolError) throw retryError;
+        if (retryError instanceof ProtocolError || isAbort(retryError)) throw retryError;
         throw this.#markUnavailable(retryError);
       }
     }
@@ -173,6 +204,25 @@ export class UpstreamConnection {
   }
 }
 
+async function fetchList(client: Client, kind: ListKind, timeout: number): Promise<unknown[]> {
+  const capabilities = client.getServerCapabilities() ?? {};
+  const options = { timeout };
+  switch (kind) {
+    case 'tools':
+      return capabilities.tools ? (await client.listTools(undefined, options)).tools : [];
+    case 'prompts':
+      return capabilities.prompts ? (await client.listPrompts(undefined, options)).prompts : [];
+    case 'resources':
+      return capabilities.resources ? (await client.listResources(undefined, options)).resources : [];
+    case 'resourceTemplates':
+      return capabilities.resources ? (await client.listResourceTemplates(undefined, options)).resourceTemplates : [];
+  }
+}
+
 function isTimeout(error: unknown): boolean {
   return error instanceof Error && /timed? ?out/i.test(error.message);
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || /abort|cancel/i.test(error.message));
 }

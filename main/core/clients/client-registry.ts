@@ -1,0 +1,124 @@
+// The local AI clients allowed to use the endpoint: each has its own random bearer credential, stored only as a hash here.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { SwitchboardError } from '../errors.ts';
+import type { ClientView } from '../router/catalog-router.ts';
+
+export const CLIENT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+const TOKEN_PREFIX = 'sbc_';
+
+const registeredClientSchema = z.object({
+  id: z.string().regex(CLIENT_ID_PATTERN),
+  /** SHA-256 of the bearer credential: enough to check it, useless to anyone who reads the file. */
+  credentialSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  createdAt: z.string(),
+  servers: z.array(z.string()).optional(),
+  tools: z.array(z.string()).optional(),
+});
+const registryFileSchema = z.object({ clients: z.array(registeredClientSchema) });
+
+export type RegisteredClient = z.infer<typeof registeredClientSchema>;
+
+export interface AuthenticatedClient {
+  id: string;
+  view: ClientView;
+}
+
+export const ANONYMOUS_CLIENT: AuthenticatedClient = { id: 'anonymous', view: {} };
+
+export function clientRegistryPath(dataDir: string): string {
+  return join(dataDir, 'clients.json');
+}
+
+/** Reads the registry file, re-reading it when it changes on disk so `switchboard clients add` and `remove` take effect at once. */
+export class ClientRegistry {
+  readonly #path: string;
+  #clients: RegisteredClient[] = [];
+  #loadedMtimeMs = -1;
+  #checkedAt = 0;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  list(): RegisteredClient[] {
+    this.#refresh(true);
+    return [...this.#clients];
+  }
+
+  authenticate(credential: string | undefined): AuthenticatedClient | undefined {
+    if (!credential?.startsWith(TOKEN_PREFIX)) return undefined;
+    const presented = sha256(credential);
+    const find = () => this.#clients.find((client) => timingSafeEqual(Buffer.from(client.credentialSha256, 'hex'), presented));
+    this.#refresh(false);
+    // An unknown credential may belong to a client added a moment ago: look at the file once more before refusing.
+    let match = find();
+    if (!match) {
+      this.#refresh(true);
+      match = find();
+    }
+    if (!match) return undefined;
+    return { id: match.id, view: { ...(match.servers ? { servers: match.servers } : {}), ...(match.tools ? { tools: match.tools } : {}) } };
+  }
+
+  /** Creates a client and returns its credential; the credential is never stored, so this is the one time it is seen. */
+  async add(id: string, view: ClientView = {}): Promise<{ client: RegisteredClient; credential: string }> {
+    if (!CLIENT_ID_PATTERN.test(id)) throw new SwitchboardError('CONFIG_INVALID', `client id "${id}" must be 1-32 characters of a-z, 0-9, "-" or "_"`);
+    this.#refresh(true);
+    if (this.#clients.some((client) => client.id === id)) throw new SwitchboardError('CONFIG_INVALID', `a client named "${id}" already exists; remove it first to issue a new credential`);
+    const credential = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const client: RegisteredClient = {
+      id,
+      credentialSha256: sha256(credential).toString('hex'),
+      createdAt: new Date().toISOString(),
+      ...(view.servers ? { servers: [...view.servers] } : {}),
+      ...(view.tools ? { tools: [...view.tools] } : {}),
+    };
+    await this.#save([...this.#clients, client]);
+    return { client, credential };
+  }
+
+  async remove(id: string): Promise<boolean> {
+    this.#refresh(true);
+    const remaining = this.#clients.filter((client) => client.id !== id);
+    if (remaining.length === this.#clients.length) return false;
+    await this.#save(remaining);
+    return true;
+  }
+
+  /** At most one stat per second on the request path; always when `force`. */
+  #refresh(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.#checkedAt < 1000) return;
+    this.#checkedAt = now;
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(this.#path).mtimeMs;
+    } catch {
+      this.#clients = [];
+      this.#loadedMtimeMs = -1;
+      return;
+    }
+    if (mtimeMs === this.#loadedMtimeMs) return;
+    const parsed = registryFileSchema.safeParse(JSON.parse(readFileSync(this.#path, 'utf8')));
+    if (!parsed.success) throw new SwitchboardError('CONFIG_INVALID', `${this.#path}: not a valid client registry; fix or delete it`);
+    this.#clients = parsed.data.clients;
+    this.#loadedMtimeMs = mtimeMs;
+  }
+
+  async #save(clients: RegisteredClient[]): Promise<void> {
+    await mkdir(dirname(this.#path), { recursive: true, mode: 0o700 });
+    const temporary = `${this.#path}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify({ clients }, null, 2)}\n`, { mode: 0o600 });
+    await rename(temporary, this.#path);
+    this.#clients = clients;
+    this.#loadedMtimeMs = statSync(this.#path).mtimeMs;
+  }
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

@@ -1,0 +1,174 @@
+// The aggregated namespace: every enabled server's tools, prompts, resources and templates as one, and routing back.
+import { UriTemplate } from '@modelcontextprotocol/server';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/server';
+import { SwitchboardError } from '../errors.ts';
+import type { Logger } from '../ports.ts';
+import type { ForwardedMethod, UpstreamCallOptions, UpstreamConnection } from '../upstream/upstream-connection.ts';
+import { exposedName } from './exposed-names.ts';
+
+export interface RoutedUpstream {
+  connection: UpstreamConnection;
+  prefix: string;
+}
+
+/** What one downstream client may see: all servers and tools unless narrowed. */
+export interface ClientView {
+  servers?: readonly string[];
+  tools?: readonly string[];
+}
+
+export interface NameCollision {
+  kind: 'tool' | 'prompt';
+  name: string;
+  kept: string;
+  dropped: string;
+}
+
+interface NamedRoute {
+  upstream: RoutedUpstream;
+  upstreamName: string;
+}
+
+const COLLIDED_URI_SCHEME = 'switchboard:';
+
+export class CatalogRouter {
+  readonly #upstreams: readonly RoutedUpstream[];
+  readonly #logger: Logger;
+  #collisions: NameCollision[] = [];
+
+  constructor(upstreams: readonly RoutedUpstream[], logger: Logger) {
+    this.#upstreams = upstreams;
+    this.#logger = logger;
+  }
+
+  collisions(): readonly NameCollision[] {
+    return this.#collisions;
+  }
+
+  async listTools(view: ClientView = {}): Promise<Tool[]> {
+    const routes = await this.#namedRoutes<Tool>('tools', view);
+    return [...routes.values()].map(({ item, name }) => ({ ...item, name }));
+  }
+
+  async listPrompts(view: ClientView = {}): Promise<Prompt[]> {
+    const routes = await this.#namedRoutes<Prompt>('prompts', view);
+    return [...routes.values()].map(({ item, name }) => ({ ...item, name }));
+  }
+
+  /** Resource URIs pass through unchanged; only a URI two servers both list is rewritten, for the second one. */
+  async listResources(view: ClientView = {}): Promise<Resource[]> {
+    const routes = await this.#resourceRoutes(view);
+    return [...routes.entries()].map(([uri, { resource }]) => ({ ...resource, uri }));
+  }
+
+  async listResourceTemplates(view: ClientView = {}): Promise<ResourceTemplate[]> {
+    const perServer = await this.#gather('resourceTemplates', view);
+    return perServer.flatMap(({ items }) => items);
+  }
+
+  async callTool(name: string, args: Record<string, unknown> | undefined, view: ClientView, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
+    const route = (await this.#namedRoutes('tools', view)).get(name);
+    if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_TOOL', `no enabled server offers a tool named "${name}"; list the tools again to see what is available`);
+    return this.#forward(route.route, 'tools/call', { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) }, options);
+  }
+
+  async getPrompt(name: string, args: Record<string, string> | undefined, view: ClientView, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
+    const route = (await this.#namedRoutes('prompts', view)).get(name);
+    if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_PROMPT', `no enabled server offers a prompt named "${name}"; list the prompts again to see what is available`);
+    return this.#forward(route.route, 'prompts/get', { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) }, options);
+  }
+
+  async readResource(uri: string, view: ClientView, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
+    const { upstream, upstreamUri } = await this.#resolveResource(uri, view);
+    const result = await upstream.connection.request('resources/read', { uri: upstreamUri }, options);
+    // Contents carry the upstream URI; show the client the URI it asked for.
+    const contents = Array.isArray(result.contents) ? (result.contents as { uri?: string }[]).map((content) => (content.uri === upstreamUri ? { ...content, uri } : content)) : result.contents;
+    return { ...result, contents };
+  }
+
+  async subscribeResource(method: 'resources/subscribe' | 'resources/unsubscribe', uri: string, view: ClientView): Promise<void> {
+    const { upstream, upstreamUri } = await this.#resolveResource(uri, view);
+    await upstream.connection.request(method, { uri: upstreamUri });
+  }
+
+  /** Completion references name a prompt (exposed name) or a resource template URI. */
+  async complete(params: { ref: { type: string; name?: string; uri?: string } } & Record<string, unknown>, view: ClientView, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
+    if (params.ref.type === 'ref/prompt') {
+      const route = (await this.#namedRoutes('prompts', view)).get(params.ref.name ?? '');
+      if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_PROMPT', `no enabled server offers a prompt named "${params.ref.name ?? ''}"`);
+      return this.#forward(route.route, 'completion/complete', { ...params, ref: { ...params.ref, name: route.route.upstreamName } }, options);
+    }
+    const templateUri = params.ref.uri ?? '';
+    for (const { upstream, items } of await this.#gather('resourceTemplates', view)) {
+      if (items.some((template) => template.uriTemplate === templateUri)) return this.#forward({ upstream, upstreamName: templateUri }, 'completion/complete', params, options);
+    }
+    throw new SwitchboardError('ROUTER_UNKNOWN_RESOURCE', `no enabled server offers the resource template "${templateUri}"`);
+  }
+
+  /** Which server a resource URI (possibly one of ours rewritten after a collision) belongs to. */
+  async #resolveResource(uri: string, view: ClientView): Promise<{ upstream: RoutedUpstream; upstreamUri: string }> {
+    const listed = (await this.#resourceRoutes(view)).get(uri);
+    if (listed) return { upstream: listed.upstream, upstreamUri: listed.resource.uri };
+    for (const { upstream, items } of await this.#gather('resourceTemplates', view)) {
+      if (items.some((template) => new UriTemplate(template.uriTemplate).match(uri) !== null)) return { upstream, upstreamUri: uri };
+    }
+    throw new SwitchboardError('ROUTER_UNKNOWN_RESOURCE', `no enabled server offers the resource "${uri}"; list the resources again to see what is available`);
+  }
+
+  async #forward(route: NamedRoute, method: ForwardedMethod, params: Record<string, unknown>, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
+    return route.upstream.connection.request(method, params, options);
+  }
+
+  /** Lists one kind from every visible server in parallel; a server that is down is left out (status reports it). */
+  async #gather<K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(kind: K, view: ClientView) {
+    const visible = this.#upstreams.filter((upstream) => !view.servers || view.servers.includes(upstream.connection.id));
+    const settled = await Promise.allSettled(visible.map(async (upstream) => ({ upstream, items: await upstream.connection.list(kind) })));
+    return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  }
+
+  async #namedRoutes<T extends Tool | Prompt>(kind: 'tools' | 'prompts', view: ClientView): Promise<Map<string, { name: string; item: T; route: NamedRoute }>> {
+    const routes = new Map<string, { name: string; item: T; route: NamedRoute }>();
+    const collisions: NameCollision[] = [];
+    for (const { upstream, items } of await this.#gather(kind, view)) {
+      for (const item of items as T[]) {
+        const name = exposedName(upstream.prefix, item.name);
+        if (kind === 'tools' && view.tools && !view.tools.includes(name)) continue;
+        const taken = routes.get(name);
+        if (taken) {
+          collisions.push({ kind: kind === 'tools' ? 'tool' : 'prompt', name, kept: `${taken.route.upstream.connection.id}/${taken.route.upstreamName}`, dropped: `${upstream.connection.id}/${item.name}` });
+          continue;
+        }
+        routes.set(name, { name, item, route: { upstream, upstreamName: item.name } });
+      }
+    }
+    this.#recordCollisions(kind, collisions);
+    return routes;
+  }
+
+  #recordCollisions(kind: 'tools' | 'prompts', found: NameCollision[]): void {
+    const label = kind === 'tools' ? 'tool' : 'prompt';
+    const others = this.#collisions.filter((collision) => collision.kind !== label);
+    const known = new Set(this.#collisions.map((collision) => `${collision.kind}:${collision.name}:${collision.dropped}`));
+    for (const collision of found) {
+      if (!known.has(`${collision.kind}:${collision.name}:${collision.dropped}`)) this.#logger.log('warn', 'router.name_collision', { ...collision });
+    }
+    this.#collisions = [...others, ...found];
+  }
+
+  async #resourceRoutes(view: ClientView): Promise<Map<string, { upstream: RoutedUpstream; resource: Resource }>> {
+    const routes = new Map<string, { upstream: RoutedUpstream; resource: Resource }>();
+    for (const { upstream, items } of await this.#gather('resources', view)) {
+      for (const resource of items) {
+        const uri = routes.has(resource.uri) ? `${COLLIDED_URI_SCHEME}//${upstream.connection.id}/${encodeURIComponent(resource.uri)}` : resource.uri;
+        routes.set(uri, { upstream, resource });
+      }
+    }
+    return routes;
+  }
+}
+
+/** Errors a router raises for requests that name nothing it knows, as JSON-RPC wants them. */
+export function isUnknownTarget(error: unknown): boolean {
+  return error instanceof SwitchboardError && (error.code === 'ROUTER_UNKNOWN_TOOL' || error.code === 'ROUTER_UNKNOWN_PROMPT' || error.code === 'ROUTER_UNKNOWN_RESOURCE');
+}
+
