@@ -39,11 +39,13 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const enabled = config.servers.filter((server) => server.enabled);
   // Late-bound: upstreams report list changes to the handler, which is built after them.
   let notifyListChanged: (kind: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => void = () => undefined;
+  let notifyResourceUpdated: (uri: string) => void = () => undefined;
   const upstreams = enabled.map((server) => ({
     connection: new UpstreamConnection(server, {
       logger,
       requestTimeoutMs: config.gateway.upstreamTimeoutMs,
       onListChanged: (kind) => notifyListChanged(kind),
+      onResourceUpdated: (uri) => notifyResourceUpdated(uri),
     }),
     prefix: server.prefix ?? server.id,
   }));
@@ -55,6 +57,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     logger,
   });
   notifyListChanged = (kind) => handler.notifyListChanged(kind);
+  notifyResourceUpdated = (uri) => handler.notifyResourceUpdated(uri);
   let endpoint: LocalEndpoint | undefined;
 
   const authenticate = (credential: string | undefined): AuthenticatedClient | undefined =>
@@ -94,5 +97,5 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
 
 function downstreamContext(authInfo: AuthInfo | undefined): DownstreamContext {
   const view = (authInfo?.extra?.view ?? {}) as ClientView;
-  return { clientId: authInfo?.clientId ?? ANONYMOUS_CLIENT.id, view };
+  return { clientId: authInfo?.clientId ?? ANONYMOUS_CLIENT.id, view, subscriptions: new Set() };
 }

@@ -102,10 +102,12 @@ describe('switchboard serve (walking skeleton)', () => {
     }
   });
 
-  it('a call to a tool nobody offers is a JSON-RPC error saying what to do', async () => {
+  it('a call to a tool nobody offers is a tool error saying what to do', async () => {
     const client = await connect(serve.ready.mcpUrl, 'auto');
     try {
-      await expect(client.callTool({ name: 'down_anything', arguments: {} })).rejects.toThrow(/no enabled server offers a tool named "down_anything"/);
+      const result = await client.callTool({ name: 'down_anything', arguments: {} });
+      expect(result.isError).toBe(true);
+      expect(result.content).toEqual([expect.objectContaining({ text: expect.stringMatching(/no enabled server offers a tool named "down_anything"/) })]);
     } finally {
       await client.close();
     }
@@ -171,7 +173,7 @@ describe('switchboard serve (walking skeleton)', () => {
     const client = await connect(serve.ready.mcpUrl, 'auto', limited);
     try {
       expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['modern_add', 'modern_echo']);
-      await expect(client.callTool({ name: 'legacy_echo', arguments: { text: 'x' } })).rejects.toThrow(/no enabled server offers a tool named "legacy_echo"/);
+      expect(await client.callTool({ name: 'legacy_echo', arguments: { text: 'x' } })).toMatchObject({ isError: true });
       await expect(client.readResource({ uri: 'sandbox://legacy/readme' })).rejects.toThrow(/no enabled server offers the resource/);
     } finally {
       await client.close();

@@ -18,25 +18,34 @@ const INSTRUCTIONS =
 export interface DownstreamContext {
   clientId: string;
   view: ClientView;
+  /** Resource URIs this session subscribed to (2025 era), so updates reach only the sessions that asked. */
+  subscriptions: Set<string>;
 }
 
 export type DownstreamServerFactory = (context: DownstreamContext) => Server;
 
 export function createDownstreamServerFactory(router: CatalogRouter): DownstreamServerFactory {
-  return ({ view }) => {
+  return ({ view, subscriptions }) => {
     const server = new Server(SWITCHBOARD_IMPLEMENTATION, {
       capabilities: {
         tools: { listChanged: true },
         prompts: { listChanged: true },
         resources: { listChanged: true, subscribe: true },
         completions: {},
+        logging: {},
       },
       instructions: INSTRUCTIONS,
     });
     server.setRequestHandler('tools/list', async () => ({ tools: await withWireErrors(() => router.listTools(view)) }));
-    server.setRequestHandler('tools/call', async (request, context) =>
-      (await withWireErrors(() => router.callTool(request.params.name, request.params.arguments, view, relayOptions(request.params, context)))) as CallToolResult,
-    );
+    server.setRequestHandler('tools/call', async (request, context) => {
+      try {
+        return (await router.callTool(request.params.name, request.params.arguments, view, relayOptions(request.params, context))) as CallToolResult;
+      } catch (error) {
+        // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
+        if (isUnknownTarget(error)) return { content: [{ type: 'text', text: (error as Error).message }], isError: true };
+        return withWireErrors(() => Promise.reject(error));
+      }
+    });
     server.setRequestHandler('prompts/list', async () => ({ prompts: await withWireErrors(() => router.listPrompts(view)) }));
     server.setRequestHandler('prompts/get', async (request, context) =>
       (await withWireErrors(() => router.getPrompt(request.params.name, request.params.arguments, view, relayOptions(request.params, context)))) as GetPromptResult,
@@ -48,10 +57,16 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
     );
     server.setRequestHandler('resources/subscribe', async (request) => {
       await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
+      subscriptions.add(request.params.uri);
       return {};
     });
     server.setRequestHandler('resources/unsubscribe', async (request) => {
+      subscriptions.delete(request.params.uri);
       await withWireErrors(() => router.subscribeResource('resources/unsubscribe', request.params.uri, view));
+      return {};
+    });
+    server.setRequestHandler('logging/setLevel', async (request) => {
+      await router.setLogLevel(request.params.level, view);
       return {};
     });
     server.setRequestHandler('completion/complete', async (request, context) =>

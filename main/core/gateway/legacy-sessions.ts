@@ -7,7 +7,7 @@ import type { DownstreamContext } from './downstream-protocol.ts';
 interface LegacySession {
   transport: WebStandardStreamableHTTPServerTransport;
   server: Server;
-  clientId: string;
+  context: DownstreamContext;
 }
 
 export class LegacySessions {
@@ -30,7 +30,7 @@ export class LegacySessions {
     if (sessionId) {
       const session = this.#sessions.get(sessionId);
       // Another client's session id is treated exactly like an unknown one: it reveals nothing and reaches nothing.
-      if (!session || session.clientId !== context.clientId) return jsonRpcError(404, -32001, 'Session not found; initialize a new session');
+      if (!session || session.context.clientId !== context.clientId) return jsonRpcError(404, -32001, 'Session not found; initialize a new session');
       return session.transport.handleRequest(request, options);
     }
     const body = options.parsedBody ?? (request.method === 'POST' ? await request.clone().json().catch(() => undefined) : undefined);
@@ -46,6 +46,13 @@ export class LegacySessions {
     }
   }
 
+  /** Tells the sessions that subscribed to `uri` that it changed. */
+  resourceUpdated(uri: string): void {
+    for (const { server, context } of this.#sessions.values()) {
+      if (context.subscriptions.has(uri)) void server.sendResourceUpdated({ uri }).catch(() => undefined);
+    }
+  }
+
   async close(): Promise<void> {
     const open = [...this.#sessions.values()];
     this.#sessions.clear();
@@ -56,7 +63,7 @@ export class LegacySessions {
     const server = this.#buildServer(context);
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void this.#sessions.set(id, { transport, server, clientId: context.clientId }),
+      onsessioninitialized: (id) => void this.#sessions.set(id, { transport, server, context }),
       onsessionclosed: (id) => void this.#sessions.delete(id),
     });
     await server.connect(transport);

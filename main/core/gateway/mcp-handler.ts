@@ -10,6 +10,8 @@ export interface GatewayMcpHandler {
   fetch(request: Request, options?: McpHandlerRequestOptions): Promise<Response>;
   /** Tells every connected client, in either era, that a list changed. */
   notifyListChanged(kind: ListKind): void;
+  /** Tells the clients subscribed to a resource, in either era, that it changed. */
+  notifyResourceUpdated(uri: string): void;
   sessionCount(): number;
   close(): Promise<void>;
 }
@@ -38,6 +40,10 @@ export function createGatewayMcpHandler(options: {
       if (kind === 'tools') modern.notify.toolsChanged();
       else if (kind === 'prompts') modern.notify.promptsChanged();
       else modern.notify.resourcesChanged();
+    },
+    notifyResourceUpdated(uri) {
+      legacy.resourceUpdated(uri);
+      modern.notify.resourceUpdated(uri);
     },
     sessionCount: () => legacy.size,
     async close() {

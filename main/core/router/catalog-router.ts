@@ -86,9 +86,28 @@ export class CatalogRouter {
     return { ...result, contents };
   }
 
+  /** A resource can exist without being listed, so an unknown URI is subscribed at every visible server that supports it. */
   async subscribeResource(method: 'resources/subscribe' | 'resources/unsubscribe', uri: string, view: ClientView): Promise<void> {
-    const { upstream, upstreamUri } = await this.#resolveResource(uri, view);
-    await upstream.connection.request(method, { uri: upstreamUri });
+    const known = await this.#resolveResource(uri, view).catch(() => undefined);
+    if (known) {
+      await known.upstream.connection.request(method, { uri: known.upstreamUri });
+      return;
+    }
+    const candidates = this.#visible(view).filter((upstream) => upstream.connection.supports('resources.subscribe'));
+    const outcomes = await Promise.allSettled(candidates.map((upstream) => upstream.connection.request(method, { uri })));
+    if (!outcomes.some((outcome) => outcome.status === 'fulfilled')) {
+      throw new SwitchboardError('ROUTER_UNKNOWN_RESOURCE', `no enabled server accepted a subscription to "${uri}"`);
+    }
+  }
+
+  /** The client's log level applies to every server that still supports logging (2025 era). */
+  async setLogLevel(level: string, view: ClientView): Promise<void> {
+    const candidates = this.#visible(view).filter((upstream) => upstream.connection.supports('logging'));
+    await Promise.allSettled(candidates.map((upstream) => upstream.connection.request('logging/setLevel', { level })));
+  }
+
+  #visible(view: ClientView): RoutedUpstream[] {
+    return this.#upstreams.filter((upstream) => !view.servers || view.servers.includes(upstream.connection.id));
   }
 
   /** Completion references name a prompt (exposed name) or a resource template URI. */
@@ -121,7 +140,7 @@ export class CatalogRouter {
 
   /** Lists one kind from every visible server in parallel; a server that is down is left out (status reports it). */
   async #gather<K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(kind: K, view: ClientView) {
-    const visible = this.#upstreams.filter((upstream) => !view.servers || view.servers.includes(upstream.connection.id));
+    const visible = this.#visible(view);
     const settled = await Promise.allSettled(visible.map(async (upstream) => ({ upstream, items: await upstream.connection.list(kind) })));
     return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   }

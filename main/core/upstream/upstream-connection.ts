@@ -33,14 +33,16 @@ export interface UpstreamCallOptions {
 }
 
 /** The requests the router forwards; each is either idempotent (retried once over a fresh connection) or not. */
-export type ForwardedMethod = 'tools/call' | 'prompts/get' | 'resources/read' | 'completion/complete' | 'resources/subscribe' | 'resources/unsubscribe';
-const IDEMPOTENT: ReadonlySet<ForwardedMethod> = new Set(['prompts/get', 'resources/read', 'completion/complete', 'resources/subscribe', 'resources/unsubscribe']);
+export type ForwardedMethod = 'tools/call' | 'prompts/get' | 'resources/read' | 'completion/complete' | 'resources/subscribe' | 'resources/unsubscribe' | 'logging/setLevel';
+const IDEMPOTENT: ReadonlySet<ForwardedMethod> = new Set(['prompts/get', 'resources/read', 'completion/complete', 'resources/subscribe', 'resources/unsubscribe', 'logging/setLevel']);
 
 export interface UpstreamConnectionOptions {
   logger: Logger;
   requestTimeoutMs: number;
   /** Called when the server says a list changed, or a (re)connect may have changed it. */
   onListChanged?: (kind: ListKind) => void;
+  /** Called when the server says a subscribed resource changed. */
+  onResourceUpdated?: (uri: string) => void;
 }
 
 export class UpstreamConnection {
@@ -102,6 +104,14 @@ export class UpstreamConnection {
     );
   }
 
+  /** Whether the connected server declared a capability (`logging`, `resources.subscribe`, …); false while not connected. */
+  supports(capability: 'logging' | 'resources.subscribe' | 'completions'): boolean {
+    const capabilities = this.#client?.getServerCapabilities();
+    if (!capabilities) return false;
+    if (capability === 'resources.subscribe') return Boolean(capabilities.resources?.subscribe);
+    return Boolean(capabilities[capability]);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#status.state = 'closed';
@@ -135,6 +145,7 @@ export class UpstreamConnection {
       await client.close().catch(() => undefined);
       throw this.#unavailable('the connection is closed');
     }
+    client.setNotificationHandler('notifications/resources/updated', (notification) => this.#options.onResourceUpdated?.(notification.params.uri));
     client.onclose = () => {
       if (this.#client === client) this.#client = undefined;
     };
