@@ -1,5 +1,5 @@
 // One connection to one remote MCP server: era negotiated by the SDK client, single-flight (re)connect, cached lists, health.
-import { Client, StreamableHTTPClientTransport, ProtocolError } from '@modelcontextprotocol/client';
+import { Client, ProtocolError, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
@@ -182,7 +182,9 @@ export class UpstreamConnection {
       if (error instanceof ProtocolError) throw error; // the server answered; the connection is fine
       if (isAbort(error)) throw error;
       await this.#dropClient(client);
-      if (!retryable) throw this.#markUnavailable(error);
+      // A 404 means the server never processed the request (its 2025 session expired or it restarted), so even a
+      // tool call is safe to send again over a fresh session.
+      if (!retryable && !isNotProcessed(error)) throw this.#markUnavailable(error);
       this.#options.logger.log('warn', 'upstream.retrying', { server: this.id, reason: (error as Error).message });
       try {
         return await operation(await this.connect());
@@ -228,6 +230,10 @@ async function fetchList(client: Client, kind: ListKind, timeout: number): Promi
     case 'resourceTemplates':
       return capabilities.resources ? (await client.listResourceTemplates(undefined, options)).resourceTemplates : [];
   }
+}
+
+function isNotProcessed(error: unknown): boolean {
+  return error instanceof SdkHttpError && error.status === 404;
 }
 
 function isTimeout(error: unknown): boolean {

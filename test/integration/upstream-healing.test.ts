@@ -1,0 +1,62 @@
+// Upstream faults heal without client action: an expired 2025 session, and a server restarted at the same address.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
+import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+
+describe('upstream healing', () => {
+  let legacy: SandboxMcpServer;
+  let modern: SandboxMcpServer;
+  let serve: ServeProcess;
+  let client: Client;
+
+  beforeAll(async () => {
+    legacy = await startMcpServer({ name: 'legacy', era: 'legacy' });
+    modern = await startMcpServer({ name: 'modern', era: 'modern' });
+    const dir = await mkdtemp(join(tmpdir(), 'switchboard-healing-'));
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ servers: [{ id: 'legacy', url: legacy.url }, { id: 'modern', url: modern.url }] }));
+    const added = await runCli(['clients', 'add', 'tester', '--data-dir', join(dir, 'data'), '--json']);
+    const { credential } = JSON.parse(added.stdout) as { credential: string };
+    serve = await startServe(['--config', join(dir, 'config.json'), '--data-dir', join(dir, 'data')]);
+    client = new Client({ name: 'healing-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await serve?.stop();
+    await Promise.all([legacy?.close(), modern?.close()]);
+  });
+
+  const add = async (name: string, a: number, b: number) => client.callTool({ name, arguments: { a, b } });
+
+  it('re-initializes a lost 2025 session transparently, even for a tool call', async () => {
+    expect((await add('legacy_add', 1, 1)).content).toEqual([expect.objectContaining({ text: '2' })]);
+    await legacy.dropSessions();
+    expect((await add('legacy_add', 2, 2)).content).toEqual([expect.objectContaining({ text: '4' })]);
+  });
+
+  it('heals after the upstream restarts at the same address', async () => {
+    for (const [name, server] of [['legacy', legacy], ['modern', modern]] as const) {
+      const port = server.port;
+      await server.close();
+      const restarted = await startMcpServer({ name, era: server.era, port });
+      if (name === 'legacy') legacy = restarted;
+      else modern = restarted;
+      const result = await add(`${name}_add`, 20, 22);
+      expect(result.content, name).toEqual([expect.objectContaining({ text: '42' })]);
+    }
+  });
+
+  it('names the server when an upstream is down, and recovers when it is back', async () => {
+    const port = modern.port;
+    await modern.close();
+    const failed = await add('modern_add', 1, 2).catch((error: Error) => error);
+    expect(String(failed instanceof Error ? failed.message : JSON.stringify(failed))).toMatch(/server "modern"/);
+    modern = await startMcpServer({ name: 'modern', era: 'modern', port });
+    expect((await add('modern_add', 1, 2)).content).toEqual([expect.objectContaining({ text: '3' })]);
+  });
+});
