@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { SWITCHBOARD_VERSION } from '../core/index.ts';
 import { registerClientsCommand } from './commands/clients.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerStatusCommand } from './commands/status.ts';
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = new Command('switchboard')
@@ -12,6 +13,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .exitOverride();
   registerServeCommand(program);
   registerClientsCommand(program);
+  registerStatusCommand(program);
   try {
     await program.parseAsync([...argv]);
     // Commands report failure through process.exitCode so that their cleanup runs before the process ends.

@@ -10,3 +10,4 @@ export type { UpstreamStatus } from './upstream/upstream-connection.ts';
 export { SWITCHBOARD_VERSION } from './version.ts';
 export { assertBrowserUrl } from './platform/browser-url-policy.ts';
 export { ClientRegistry, clientRegistryPath, type RegisteredClient } from './clients/client-registry.ts';
+export { readControlStatus, controlSocketPath } from './control/control-socket.ts';

@@ -2,6 +2,7 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
+import { startControlSocket } from './control/control-socket.ts';
 import { createDownstreamServerFactory, type DownstreamContext } from './gateway/downstream-protocol.ts';
 import { startLocalEndpoint, type LocalEndpoint } from './gateway/local-endpoint.ts';
 import { createGatewayMcpHandler } from './gateway/mcp-handler.ts';
@@ -59,6 +60,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   notifyListChanged = (kind) => handler.notifyListChanged(kind);
   notifyResourceUpdated = (uri) => handler.notifyResourceUpdated(uri);
   let endpoint: LocalEndpoint | undefined;
+  let control: { close(): Promise<void> } | undefined;
 
   const authenticate = (credential: string | undefined): AuthenticatedClient | undefined =>
     registry.authenticate(credential) ?? (deps.allowAnonymous && credential === undefined ? ANONYMOUS_CLIENT : undefined);
@@ -71,7 +73,11 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
           message: 'ANONYMOUS ACCESS IS ON: any program on this machine can use every enabled server through Switchboard. Use it for development and conformance runs only.',
         });
       }
-      endpoint = await startLocalEndpoint({ port: config.gateway.port, maxBodyBytes: config.gateway.maxBodyBytes, handler, authenticate, logger });
+      control = await startControlSocket(deps.paths.dataDir, { status: () => this.status() });
+      endpoint = await startLocalEndpoint({ port: config.gateway.port, maxBodyBytes: config.gateway.maxBodyBytes, handler, authenticate, logger }).catch(async (error: unknown) => {
+        await control?.close();
+        throw error;
+      });
       // Connecting is not on the ready path: a slow or dead server must not delay every other one.
       for (const { connection } of upstreams) void connection.connect().catch(() => undefined);
       logger.log('info', 'switchboard.ready', { mcpUrl: endpoint.mcpUrl, servers: enabled.length });
@@ -90,7 +96,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     async stop() {
       const running = endpoint;
       endpoint = undefined;
-      await Promise.allSettled([running?.close(), handler.close(), ...upstreams.map(({ connection }) => connection.close())]);
+      await Promise.allSettled([control?.close(), running?.close(), handler.close(), ...upstreams.map(({ connection }) => connection.close())]);
     },
   };
 }

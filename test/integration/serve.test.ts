@@ -193,6 +193,26 @@ describe('switchboard serve (walking skeleton)', () => {
     await owner.close();
   });
 
+  it('switchboard status reports the endpoint, clients and each server (era, health, tools, last error)', async () => {
+    const dataDir = join(workDir, 'data');
+    const result = await runCli(['status', '--data-dir', dataDir, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const status = JSON.parse(result.stdout) as { mcpUrl: string; clients: { id: string }[]; servers: { id: string; state: string; era?: string; toolCount?: number; lastError?: { code: string } }[] };
+    expect(status.mcpUrl).toBe(serve.ready.mcpUrl);
+    expect(status.clients.map((client) => client.id)).toContain('tester');
+    expect(JSON.stringify(status)).not.toContain('sbc_');
+    const byId = new Map(status.servers.map((server) => [server.id, server]));
+    expect(byId.get('modern')).toMatchObject({ state: 'ready', era: 'modern', toolCount: expect.any(Number) });
+    expect(byId.get('legacy')).toMatchObject({ state: 'ready', era: 'legacy' });
+    expect(byId.get('down')).toMatchObject({ state: 'unavailable', lastError: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(byId.has('off')).toBe(false);
+    const text = await runCli(['status', '--data-dir', dataDir]);
+    expect(text.stdout).toContain(`Endpoint  ${serve.ready.mcpUrl}`);
+    const none = await runCli(['status', '--data-dir', join(workDir, 'nothing-here')]);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('GATEWAY_NOT_RUNNING');
+  });
+
   it('answers 404 off the MCP path', async () => {
     const url = new URL(serve.ready.mcpUrl);
     url.pathname = '/other';
@@ -219,7 +239,7 @@ describe('switchboard serve with a bad configuration', () => {
   });
 
   it('every command has --help', async () => {
-    for (const args of [['--help'], ['serve', '--help']]) {
+    for (const args of [['--help'], ['serve', '--help'], ['status', '--help'], ['clients', '--help'], ['clients', 'add', '--help']]) {
       const result = await runCli(args);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^Usage: switchboard/);

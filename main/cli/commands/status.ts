@@ -1,0 +1,38 @@
+// `switchboard status`: what the running Switchboard is doing — endpoint, clients, and each server's era, health and tools.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { defaultPaths, isSwitchboardError, readControlStatus, type SwitchboardStatus } from '../../core/index.ts';
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('Show the running Switchboard: endpoint URL, clients, and per server its protocol era, health, tool count and last error.')
+    .option('-d, --data-dir <dir>', 'the data folder the running Switchboard uses (as for serve)')
+    .option('--json', 'print JSON')
+    .action(async (options: { dataDir?: string; json?: boolean }) => {
+      const dataDir = options.dataDir ? resolve(options.dataDir) : defaultPaths().dataDir;
+      try {
+        const status = await readControlStatus<SwitchboardStatus>(dataDir);
+        process.stdout.write(`${options.json ? JSON.stringify(status) : render(status)}\n`);
+      } catch (error) {
+        if (!isSwitchboardError(error)) throw error;
+        process.stderr.write(`switchboard: ${error.code}: ${error.message}\n`);
+        process.exitCode = 3;
+      }
+    });
+}
+
+function render(status: SwitchboardStatus): string {
+  const lines = [`Endpoint  ${status.mcpUrl ?? 'not running'}${status.anonymousAllowed ? '  (ANONYMOUS ACCESS ON)' : ''}`, ''];
+  lines.push(`Clients   ${status.clients.length === 0 ? 'none registered (switchboard clients add <name>)' : status.clients.map((client) => client.id).join(', ')}`);
+  lines.push(`Sessions  ${status.legacySessions} open 2025-era session(s)`, '', 'Servers');
+  for (const server of status.servers) {
+    const era = server.protocolVersion ? `${server.era ?? ''} ${server.protocolVersion}` : '—';
+    const tools = server.toolCount === undefined ? '' : `  ${server.toolCount} tools`;
+    lines.push(`  ${server.id.padEnd(16)} ${server.state.padEnd(11)} ${era.padEnd(18)}${tools}`);
+    if (server.lastError && server.state !== 'ready') lines.push(`    last error: ${server.lastError.code}: ${server.lastError.message}`);
+  }
+  if (status.servers.length === 0) lines.push('  none enabled');
+  for (const collision of status.collisions) lines.push(`  ! ${collision.kind} name "${collision.name}" is taken by ${collision.kept}; ${collision.dropped} is hidden (give one server a prefix)`);
+  return lines.join('\n');
+}
