@@ -4,6 +4,7 @@ import { SWITCHBOARD_VERSION } from '../core/index.ts';
 import { registerClientsCommand } from './commands/clients.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommand } from './commands/status.ts';
+import { registerStdioCommand } from './commands/stdio.ts';
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = new Command('switchboard')
@@ -14,6 +15,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerServeCommand(program);
   registerClientsCommand(program);
   registerStatusCommand(program);
+  registerStdioCommand(program);
   try {
     await program.parseAsync([...argv]);
     // Commands report failure through process.exitCode so that their cleanup runs before the process ends.

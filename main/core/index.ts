@@ -11,3 +11,4 @@ export { SWITCHBOARD_VERSION } from './version.ts';
 export { assertBrowserUrl } from './platform/browser-url-policy.ts';
 export { ClientRegistry, clientRegistryPath, type RegisteredClient } from './clients/client-registry.ts';
 export { readControlStatus, controlSocketPath } from './control/control-socket.ts';
+export { runStdioBridge } from './bridge/stdio-bridge.ts';

@@ -38,8 +38,9 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
     });
     server.setRequestHandler('tools/list', async () => ({ tools: await withWireErrors(() => router.listTools(view)) }));
     server.setRequestHandler('tools/call', async (request, context) => {
+      const relay = relayOptions(request.params, context);
       try {
-        return (await router.callTool(request.params.name, request.params.arguments, view, relayOptions(request.params, context))) as CallToolResult;
+        return (await forward(relay, () => router.callTool(request.params.name, request.params.arguments, view, relay))) as CallToolResult;
       } catch (error) {
         // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
         if (isUnknownTarget(error)) return { content: [{ type: 'text', text: (error as Error).message }], isError: true };
@@ -47,14 +48,16 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
       }
     });
     server.setRequestHandler('prompts/list', async () => ({ prompts: await withWireErrors(() => router.listPrompts(view)) }));
-    server.setRequestHandler('prompts/get', async (request, context) =>
-      (await withWireErrors(() => router.getPrompt(request.params.name, request.params.arguments, view, relayOptions(request.params, context)))) as GetPromptResult,
-    );
+    server.setRequestHandler('prompts/get', async (request, context) => {
+      const relay = relayOptions(request.params, context);
+      return (await withWireErrors(() => forward(relay, () => router.getPrompt(request.params.name, request.params.arguments, view, relay)))) as GetPromptResult;
+    });
     server.setRequestHandler('resources/list', async () => ({ resources: await withWireErrors(() => router.listResources(view)) }));
     server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: await withWireErrors(() => router.listResourceTemplates(view)) }));
-    server.setRequestHandler('resources/read', async (request, context) =>
-      (await withWireErrors(() => router.readResource(request.params.uri, view, relayOptions(request.params, context)))) as ReadResourceResult,
-    );
+    server.setRequestHandler('resources/read', async (request, context) => {
+      const relay = relayOptions(request.params, context);
+      return (await withWireErrors(() => forward(relay, () => router.readResource(request.params.uri, view, relay)))) as ReadResourceResult;
+    });
     server.setRequestHandler('resources/subscribe', async (request) => {
       await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
       subscriptions.add(request.params.uri);
@@ -69,26 +72,43 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
       await router.setLogLevel(request.params.level, view);
       return {};
     });
-    server.setRequestHandler('completion/complete', async (request, context) =>
-      (await withWireErrors(() => router.complete(request.params, view, relayOptions(request.params, context)))) as CompleteResult,
-    );
+    server.setRequestHandler('completion/complete', async (request, context) => {
+      const relay = relayOptions(request.params, context);
+      return (await withWireErrors(() => forward(relay, () => router.complete(request.params, view, relay)))) as CompleteResult;
+    });
     return server;
   };
 }
 
-/** Cancellation flows upstream through the signal; upstream progress comes back under the token the client chose. */
-function relayOptions(params: { _meta?: { progressToken?: string | number } }, context: ServerContext): UpstreamCallOptions {
+/**
+ * Cancellation flows upstream through the signal; upstream progress comes back under the token the client chose.
+ * The returned options also remember the relayed notifications, so a result is never sent ahead of its progress.
+ */
+function relayOptions(params: { _meta?: { progressToken?: string | number } }, context: ServerContext): UpstreamCallOptions & { flushed(): Promise<void> } {
   const progressToken = params._meta?.progressToken;
+  const relayed: Promise<void>[] = [];
   return {
     signal: context.mcpReq.signal,
     ...(progressToken === undefined
       ? {}
       : {
           onprogress: (progress) => {
-            void context.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...progress } }).catch(() => undefined);
+            relayed.push(context.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...progress } }).catch(() => undefined));
           },
         }),
+    flushed: async () => {
+      await Promise.all(relayed);
+    },
   };
+}
+
+/** Runs a forwarded request and waits for its relayed notifications before the result goes out. */
+async function forward<T>(options: { flushed(): Promise<void> }, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } finally {
+    await options.flushed();
+  }
 }
 
 /** Local errors become JSON-RPC errors that carry the stable code; upstream JSON-RPC errors pass through unchanged. */

@@ -1,0 +1,32 @@
+// `switchboard stdio`: for stdio-only AI clients; relays to the already running Switchboard, never starts a second one.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createJsonLogger, defaultPaths, isSwitchboardError, readControlStatus, runStdioBridge, type SwitchboardStatus } from '../../core/index.ts';
+
+export const CREDENTIAL_ENV = 'SWITCHBOARD_CLIENT_CREDENTIAL';
+
+export function registerStdioCommand(program: Command): void {
+  program
+    .command('stdio')
+    .description('Bridge a stdio-only MCP client (e.g. Claude Desktop) to the running Switchboard endpoint.')
+    .option('-d, --data-dir <dir>', 'the data folder the running Switchboard uses (as for serve)')
+    .addHelpText(
+      'after',
+      `\nThe client's credential comes from the ${CREDENTIAL_ENV} environment variable (see \`switchboard clients add\`).\n` +
+        'Messages are read from stdin and written to stdout, one JSON-RPC message per line; logs go to stderr.',
+    )
+    .action(async (options: { dataDir?: string }) => {
+      const logger = createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: 'warn' });
+      const dataDir = options.dataDir ? resolve(options.dataDir) : defaultPaths().dataDir;
+      try {
+        const status = await readControlStatus<SwitchboardStatus>(dataDir);
+        if (!status.mcpUrl) throw new Error('the running Switchboard has no endpoint');
+        const credential = process.env[CREDENTIAL_ENV];
+        await runStdioBridge({ mcpUrl: status.mcpUrl, ...(credential ? { credential } : {}), input: process.stdin, output: process.stdout, logger });
+      } catch (error) {
+        if (!isSwitchboardError(error)) throw error;
+        process.stderr.write(`switchboard: ${error.code}: ${error.message}\n`);
+        process.exitCode = 3;
+      }
+    });
+}

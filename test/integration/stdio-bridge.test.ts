@@ -1,0 +1,75 @@
+// `switchboard stdio`: a stdio-only client reaches the running endpoint with its own credential, in both eras.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
+import { CLI_ENTRY, runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+
+describe('switchboard stdio (bridge for stdio-only clients)', () => {
+  let upstream: SandboxMcpServer;
+  let serve: ServeProcess;
+  let dataDir: string;
+  let credential: string;
+
+  beforeAll(async () => {
+    upstream = await startMcpServer({ name: 'wiki', era: 'legacy' });
+    const dir = await mkdtemp(join(tmpdir(), 'switchboard-stdio-'));
+    dataDir = join(dir, 'data');
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ servers: [{ id: 'wiki', url: upstream.url }] }));
+    credential = (JSON.parse((await runCli(['clients', 'add', 'desktop', '--data-dir', dataDir, '--json'])).stdout) as { credential: string }).credential;
+    serve = await startServe(['--config', join(dir, 'config.json'), '--data-dir', dataDir]);
+  });
+
+  afterAll(async () => {
+    await serve?.stop();
+    await upstream?.close();
+  });
+
+  const bridge = (env: Record<string, string>) =>
+    new StdioClientTransport({ command: process.execPath, args: [CLI_ENTRY, 'stdio', '--data-dir', dataDir], env: { ...env, PATH: process.env.PATH ?? '' }, stderr: 'pipe' });
+
+  it.each(['legacy', 'auto'] as const)('lists and calls tools through the bridge (%s negotiation), with progress', async (mode) => {
+    const client = new Client({ name: 'stdio-test', version: '1.0.0' }, { versionNegotiation: { mode } });
+    await client.connect(bridge({ SWITCHBOARD_CLIENT_CREDENTIAL: credential }));
+    try {
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('wiki_echo');
+      const seen: number[] = [];
+      const result = await client.callTool({ name: 'wiki_slow', arguments: { ms: 30, steps: 2 } }, { onprogress: (progress) => seen.push(progress.progress) });
+      expect(result.content).toEqual([expect.objectContaining({ text: 'waited 30 ms in 2 steps' })]);
+      // The SDK client dispatches a notification read in the same chunk as the result just after resolving the call.
+      await vi.waitFor(() => expect(seen).toEqual([1, 2]));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('does not start a second gateway: with no Switchboard running it fails clearly', async () => {
+    const child = spawn(process.execPath, [CLI_ENTRY, 'stdio', '--data-dir', join(dataDir, 'elsewhere')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(3);
+    expect(stderr).toContain('GATEWAY_NOT_RUNNING');
+  });
+
+  it('answers a request with an actionable error when the credential is missing, and a bad line with a parse error', async () => {
+    const child = spawn(process.execPath, [CLI_ENTRY, 'stdio', '--data-dir', dataDir], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdin.write('this is not json\n');
+    child.stdin.end(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } })}\n`);
+    await once(child, 'exit');
+    const replies = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: unknown; error?: { code: number; message: string } });
+    expect(replies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: null, error: expect.objectContaining({ code: -32700 }) }),
+        expect.objectContaining({ id: 7, error: expect.objectContaining({ message: expect.stringContaining('SWITCHBOARD_CLIENT_CREDENTIAL') }) }),
+      ]),
+    );
+  });
+});
