@@ -107,6 +107,9 @@ async function forward<T>(options: { flushed(): Promise<void> }, operation: () =
   try {
     return await operation();
   } finally {
+    // The upstream SDK client may dispatch a notification that arrived with the result just after resolving the
+    // call; one turn of the event loop lets it reach us before the result goes out.
+    await new Promise((resolve) => setImmediate(resolve));
     await options.flushed();
   }
 }
