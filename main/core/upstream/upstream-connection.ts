@@ -56,6 +56,9 @@ export class UpstreamConnection {
   #everConnected = false;
   /** Lists cached per kind until the server announces a change or the connection is replaced. */
   #lists = new Map<ListKind, Promise<unknown[]>>();
+  /** Requests in flight per client, so a replaced client is closed only once the requests it carries are done. */
+  readonly #inFlight = new Map<Client, number>();
+  readonly #retired = new Set<Client>();
 
   constructor(config: ServerConfig, options: UpstreamConnectionOptions) {
     this.id = config.id;
@@ -82,7 +85,7 @@ export class UpstreamConnection {
   list<K extends ListKind>(kind: K): Promise<UpstreamLists[K]> {
     let cached = this.#lists.get(kind);
     if (!cached) {
-      cached = this.#withReconnect(true, (client) => fetchList(client, kind, this.#options.requestTimeoutMs));
+      cached = this.#withReconnect(true, undefined, (client) => fetchList(client, kind, this.#options.requestTimeoutMs));
       this.#lists.set(kind, cached);
       // A failed listing must not be remembered: the next request tries again.
       cached.catch(() => {
@@ -95,7 +98,7 @@ export class UpstreamConnection {
 
   /** Forwards one request; a tool call is never replayed blindly after a transport failure, idempotent requests are retried once. */
   request(method: ForwardedMethod, params: Record<string, unknown>, options: UpstreamCallOptions = {}): Promise<Record<string, unknown>> {
-    return this.#withReconnect(IDEMPOTENT.has(method), (client) =>
+    return this.#withReconnect(IDEMPOTENT.has(method), options.signal, (client) =>
       client.request({ method, params }, {
         timeout: this.#options.requestTimeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -115,9 +118,10 @@ export class UpstreamConnection {
   async close(): Promise<void> {
     this.#closed = true;
     this.#status.state = 'closed';
-    const client = this.#client;
+    const clients = [this.#client, ...this.#retired].filter((client): client is Client => client !== undefined);
     this.#client = undefined;
-    await client?.close().catch(() => undefined);
+    this.#retired.clear();
+    await Promise.allSettled(clients.map((client) => client.close()));
   }
 
   async #openClient(): Promise<Client> {
@@ -174,30 +178,54 @@ export class UpstreamConnection {
     this.#options.onListChanged?.(kind);
   }
 
-  async #withReconnect<T>(retryable: boolean, operation: (client: Client) => Promise<T>): Promise<T> {
+  async #withReconnect<T>(retryable: boolean, signal: AbortSignal | undefined, operation: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.connect();
     try {
-      return await operation(client);
+      return await this.#tracked(client, operation);
     } catch (error) {
-      if (error instanceof ProtocolError) throw error; // the server answered; the connection is fine
-      if (isAbort(error)) throw error;
-      await this.#dropClient(client);
+      // The server answered, or our own caller gave up: either way the connection is fine.
+      if (error instanceof ProtocolError || signal?.aborted) throw error;
+      this.#retire(client);
       // A 404 means the server never processed the request (its 2025 session expired or it restarted), so even a
       // tool call is safe to send again over a fresh session.
       if (!retryable && !isNotProcessed(error)) throw this.#markUnavailable(error);
       this.#options.logger.log('warn', 'upstream.retrying', { server: this.id, reason: (error as Error).message });
       try {
-        return await operation(await this.connect());
+        return await this.#tracked(await this.connect(), operation);
       } catch (retryError) {
-        if (retryError instanceof ProtocolError || isAbort(retryError)) throw retryError;
+        if (retryError instanceof ProtocolError || signal?.aborted) throw retryError;
         throw this.#markUnavailable(retryError);
       }
     }
   }
 
-  async #dropClient(client: Client): Promise<void> {
+  async #tracked<T>(client: Client, operation: (client: Client) => Promise<T>): Promise<T> {
+    this.#inFlight.set(client, (this.#inFlight.get(client) ?? 0) + 1);
+    try {
+      return await operation(client);
+    } finally {
+      const remaining = (this.#inFlight.get(client) ?? 1) - 1;
+      if (remaining > 0) this.#inFlight.set(client, remaining);
+      else {
+        this.#inFlight.delete(client);
+        if (this.#retired.has(client)) this.#closeRetired(client);
+      }
+    }
+  }
+
+  /**
+   * Stops handing out a client that failed, without cutting off the other requests it is carrying: it is closed
+   * once they are done, and new requests get a fresh connection meanwhile.
+   */
+  #retire(client: Client): void {
     if (this.#client === client) this.#client = undefined;
-    await client.close().catch(() => undefined);
+    this.#retired.add(client);
+    if (!this.#inFlight.has(client)) this.#closeRetired(client);
+  }
+
+  #closeRetired(client: Client): void {
+    this.#retired.delete(client);
+    void client.close().catch(() => undefined);
   }
 
   #markUnavailable(error: unknown): SwitchboardError {
@@ -240,6 +268,3 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && /timed? ?out/i.test(error.message);
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || /abort|cancel/i.test(error.message));
-}
