@@ -169,6 +169,41 @@ describe('switchboard serve (walking skeleton)', () => {
     }
   });
 
+  it("relays a server's elicitation to the client whose call caused it, and only to that one", async () => {
+    const clients = await Promise.all(
+      ['yes', 'no'].map(async (answer) => {
+        const client = new Client({ name: `elicit-${answer}`, version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
+        client.setRequestHandler('elicitation/create', async (request) => ({
+          action: 'accept' as const,
+          content: { confirmed: answer === 'yes' && JSON.stringify(request.params).includes(`question-${answer}`) },
+        }));
+        await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+        return { client, answer };
+      }),
+    );
+    const answerOf = (result: { content: unknown; isError?: boolean }) => {
+      const text = (result.content as { text: string }[])[0]!.text;
+      return result.isError ? { error: text } : (JSON.parse(text) as unknown);
+    };
+    try {
+      // One at a time, each client is asked its own question.
+      for (const { client, answer } of clients) {
+        const result = await client.callTool({ name: 'legacy_confirm', arguments: { question: `question-${answer}` } });
+        expect(answerOf(result)).toEqual({ action: 'accept', content: { confirmed: answer === 'yes' } });
+      }
+      // At the same time, an elicitation Switchboard cannot attribute is refused, never sent to the wrong client.
+      const together = await Promise.all(
+        clients.map(({ client, answer }) => client.callTool({ name: 'legacy_confirm', arguments: { question: `question-${answer}` } }).then(answerOf, (error: Error) => ({ error: error.message }))),
+      );
+      for (const [index, outcome] of together.entries()) {
+        const { answer } = clients[index]!;
+        expect([{ action: 'accept', content: { confirmed: answer === 'yes' } }, expect.objectContaining({ error: expect.stringContaining('Switchboard refused it') })]).toContainEqual(outcome);
+      }
+    } finally {
+      await Promise.all(clients.map(({ client }) => client.close()));
+    }
+  });
+
   it('limits a client to the servers and tools its registration names', async () => {
     const limited = await addClient(join(workDir, 'data'), 'limited', ['--servers', 'modern', '--tools', 'modern_echo,modern_add']);
     const client = await connect(serve.ready.mcpUrl, 'auto', limited);

@@ -49,6 +49,19 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
     },
   );
 
+  server.registerTool(
+    'confirm',
+    { description: 'Asks the person a yes/no question through the client (elicitation) and reports the answer.', inputSchema: z.object({ question: z.string() }) },
+    async ({ question }, context) => {
+      const answer = await context.mcpReq.elicitInput({
+        mode: 'form',
+        message: question,
+        requestedSchema: { type: 'object', properties: { confirmed: { type: 'boolean' } }, required: ['confirmed'] },
+      });
+      return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
+    },
+  );
+
   server.registerTool(SCOPE_PROTECTED_TOOL, { description: `A report only tokens with the "${SCOPE_PROTECTED_TOOL_SCOPE}" scope may read.` }, () => ({
     content: [{ type: 'text', text: `confidential report from ${options.name}` }],
   }));

@@ -4,6 +4,7 @@ import type { CallToolResult, CompleteResult, GetPromptResult, ReadResourceResul
 import { isSwitchboardError } from '../errors.ts';
 import type { CatalogRouter, ClientView } from '../router/catalog-router.ts';
 import { isUnknownTarget } from '../router/catalog-router.ts';
+import { requestOrigin, type RequestOrigin } from '../upstream/request-origin.ts';
 import type { UpstreamCallOptions } from '../upstream/upstream-connection.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 
@@ -25,7 +26,7 @@ export interface DownstreamContext {
 export type DownstreamServerFactory = (context: DownstreamContext) => Server;
 
 export function createDownstreamServerFactory(router: CatalogRouter): DownstreamServerFactory {
-  return ({ view, subscriptions }) => {
+  return ({ clientId, view, subscriptions }) => {
     const server = new Server(SWITCHBOARD_IMPLEMENTATION, {
       capabilities: {
         tools: { listChanged: true },
@@ -38,7 +39,7 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
     });
     server.setRequestHandler('tools/list', async () => ({ tools: await withWireErrors(() => router.listTools(view)) }));
     server.setRequestHandler('tools/call', async (request, context) => {
-      const relay = relayOptions(request.params, context);
+      const relay = relayOptions(clientId, request.params, context);
       try {
         return (await forward(relay, () => router.callTool(request.params.name, request.params.arguments, view, relay))) as CallToolResult;
       } catch (error) {
@@ -49,13 +50,13 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
     });
     server.setRequestHandler('prompts/list', async () => ({ prompts: await withWireErrors(() => router.listPrompts(view)) }));
     server.setRequestHandler('prompts/get', async (request, context) => {
-      const relay = relayOptions(request.params, context);
+      const relay = relayOptions(clientId, request.params, context);
       return (await withWireErrors(() => forward(relay, () => router.getPrompt(request.params.name, request.params.arguments, view, relay)))) as GetPromptResult;
     });
     server.setRequestHandler('resources/list', async () => ({ resources: await withWireErrors(() => router.listResources(view)) }));
     server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: await withWireErrors(() => router.listResourceTemplates(view)) }));
     server.setRequestHandler('resources/read', async (request, context) => {
-      const relay = relayOptions(request.params, context);
+      const relay = relayOptions(clientId, request.params, context);
       return (await withWireErrors(() => forward(relay, () => router.readResource(request.params.uri, view, relay)))) as ReadResourceResult;
     });
     server.setRequestHandler('resources/subscribe', async (request) => {
@@ -73,7 +74,7 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
       return {};
     });
     server.setRequestHandler('completion/complete', async (request, context) => {
-      const relay = relayOptions(request.params, context);
+      const relay = relayOptions(clientId, request.params, context);
       return (await withWireErrors(() => forward(relay, () => router.complete(request.params, view, relay)))) as CompleteResult;
     });
     return server;
@@ -84,10 +85,11 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
  * Cancellation flows upstream through the signal; upstream progress comes back under the token the client chose.
  * The returned options also remember the relayed notifications, so a result is never sent ahead of its progress.
  */
-function relayOptions(params: { _meta?: { progressToken?: string | number } }, context: ServerContext): UpstreamCallOptions & { flushed(): Promise<void> } {
+function relayOptions(clientId: string, params: { _meta?: { progressToken?: string | number } }, context: ServerContext): UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin } {
   const progressToken = params._meta?.progressToken;
   const relayed: Promise<void>[] = [];
   return {
+    origin: { clientId, send: (request) => context.mcpReq.send(request) as Promise<Record<string, unknown>> },
     signal: context.mcpReq.signal,
     ...(progressToken === undefined
       ? {}
@@ -102,10 +104,13 @@ function relayOptions(params: { _meta?: { progressToken?: string | number } }, c
   };
 }
 
-/** Runs a forwarded request and waits for its relayed notifications before the result goes out. */
-async function forward<T>(options: { flushed(): Promise<void> }, operation: () => Promise<T>): Promise<T> {
+/**
+ * Runs a forwarded request as this client's (so a server's own requests come back to it) and waits for its relayed
+ * notifications before the result goes out.
+ */
+async function forward<T>(options: { flushed(): Promise<void>; origin: RequestOrigin }, operation: () => Promise<T>): Promise<T> {
   try {
-    return await operation();
+    return await requestOrigin.run(options.origin, operation);
   } finally {
     // The upstream SDK client may dispatch a notification that arrived with the result just after resolving the
     // call; one turn of the event loop lets it reach us before the result goes out.

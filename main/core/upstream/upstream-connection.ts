@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
+import { requestOrigin, type RequestOrigin } from './request-origin.ts';
 
 export type UpstreamState = 'idle' | 'connecting' | 'ready' | 'unavailable' | 'closed';
 export type ListKind = 'tools' | 'prompts' | 'resources' | 'resourceTemplates';
@@ -59,6 +60,8 @@ export class UpstreamConnection {
   /** Requests in flight per client, so a replaced client is closed only once the requests it carries are done. */
   readonly #inFlight = new Map<Client, number>();
   readonly #retired = new Set<Client>();
+  /** The downstream requests this server is working on, for routing its own requests back (see #originForServerRequest). */
+  readonly #callers = new Set<RequestOrigin>();
 
   constructor(config: ServerConfig, options: UpstreamConnectionOptions) {
     this.id = config.id;
@@ -98,13 +101,17 @@ export class UpstreamConnection {
 
   /** Forwards one request; a tool call is never replayed blindly after a transport failure, idempotent requests are retried once. */
   request(method: ForwardedMethod, params: Record<string, unknown>, options: UpstreamCallOptions = {}): Promise<Record<string, unknown>> {
+    const origin = requestOrigin.getStore();
+    if (origin) this.#callers.add(origin);
     return this.#withReconnect(IDEMPOTENT.has(method), options.signal, (client) =>
       client.request({ method, params }, {
         timeout: this.#options.requestTimeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
       }) as Promise<Record<string, unknown>>,
-    );
+    ).finally(() => {
+      if (origin) this.#callers.delete(origin);
+    });
   }
 
   /** Whether the connected server declared a capability (`logging`, `resources.subscribe`, …); false while not connected. */
@@ -128,7 +135,8 @@ export class UpstreamConnection {
     this.#status.state = 'connecting';
     const invalidate = (kind: ListKind) => () => this.#invalidate(kind);
     const client = new Client(SWITCHBOARD_IMPLEMENTATION, {
-      capabilities: {},
+      // Declared so servers may ask; each request is relayed to the client whose call caused it (see relayToOrigin).
+      capabilities: { sampling: {}, elicitation: { form: {}, url: {} } },
       versionNegotiation: { mode: 'auto' },
       // The SDK listens for list changes in either era (legacy GET stream, modern subscriptions/listen).
       listChanged: {
@@ -149,6 +157,8 @@ export class UpstreamConnection {
       await client.close().catch(() => undefined);
       throw this.#unavailable('the connection is closed');
     }
+    client.setRequestHandler('sampling/createMessage', (request) => this.#relayServerRequest('sampling/createMessage', request.params) as never);
+    client.setRequestHandler('elicitation/create', (request) => this.#relayServerRequest('elicitation/create', request.params) as never);
     client.setNotificationHandler('notifications/resources/updated', (notification) => this.#options.onResourceUpdated?.(notification.params.uri));
     client.onclose = () => {
       if (this.#client === client) this.#client = undefined;
@@ -170,6 +180,21 @@ export class UpstreamConnection {
     // A new connection may be to a restarted server with another surface.
     if (reconnected) for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.#invalidate(kind);
     return client;
+  }
+
+  /**
+   * A server's request (sampling, elicitation) goes back to the client whose call caused it, and to no one else. The
+   * async context names that client when the SDK keeps it; otherwise the only call in flight on this server does.
+   * With several in flight and no context, the request is refused rather than risk asking the wrong person. URL-mode
+   * elicitations pass through unchanged: Switchboard never opens them.
+   */
+  async #relayServerRequest(method: 'sampling/createMessage' | 'elicitation/create', params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const origin = requestOrigin.getStore() ?? (this.#callers.size === 1 ? [...this.#callers][0] : undefined);
+    if (!origin) {
+      const why = this.#callers.size === 0 ? 'outside any client request' : `while ${this.#callers.size} client requests were in flight, so it is not known which client asked`;
+      throw new ProtocolError(-32603, `server "${this.id}" sent ${method} ${why}; Switchboard refused it`);
+    }
+    return origin.send({ method, params });
   }
 
   #invalidate(kind: ListKind): void {
