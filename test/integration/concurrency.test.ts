@@ -1,37 +1,28 @@
 // 50 clients at once, both eras, interleaving calls, progress and cancellations: each gets exactly its own results.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
-import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
 
 const CLIENTS = 50;
 
 describe('50 concurrent clients', () => {
   let upstreams: SandboxMcpServer[];
-  let serve: ServeProcess;
-  let credential: string;
+  let gateway: GatewayFixture;
 
   beforeAll(async () => {
     upstreams = [await startMcpServer({ name: 'modern', era: 'modern' }), await startMcpServer({ name: 'legacy', era: 'legacy' })];
-    const dir = await mkdtemp(join(tmpdir(), 'switchboard-concurrency-'));
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ servers: upstreams.map((server) => ({ id: server.name, url: server.url })) }));
-    credential = (JSON.parse((await runCli(['clients', 'add', 'load', '--data-dir', join(dir, 'data'), '--json'])).stdout) as { credential: string }).credential;
-    serve = await startServe(['--config', join(dir, 'config.json'), '--data-dir', join(dir, 'data')]);
+    gateway = await startGatewayFixture({ servers: upstreams.map((server) => ({ id: server.name, url: server.url })) });
   });
 
   afterAll(async () => {
-    await serve?.stop();
+    await gateway?.stop();
     await Promise.all(upstreams.map((server) => server.close()));
   });
 
   it('keeps every client’s results, progress and cancellations its own', async () => {
     const outcomes = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, index) => {
-        const client = new Client({ name: `load-${index}`, version: '1.0.0' }, { versionNegotiation: { mode: index % 2 ? 'auto' : 'legacy' } });
-        await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+        const client = await gateway.connect(index % 2 ? 'auto' : 'legacy');
         const server = index % 3 === 0 ? 'legacy' : 'modern';
         try {
           const progress: number[] = [];

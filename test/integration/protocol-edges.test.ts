@@ -1,11 +1,7 @@
 // Protocol edges of the endpoint: older 2025 revisions, 2026 header validation, and upstream timeouts that name the server.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
-import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
 
 const MODERN_META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -15,26 +11,22 @@ const MODERN_META = {
 
 describe('protocol edges', () => {
   let upstream: SandboxMcpServer;
-  let serve: ServeProcess;
-  let credential: string;
+  let gateway: GatewayFixture;
 
   beforeAll(async () => {
     upstream = await startMcpServer({ name: 'wiki', era: 'modern' });
-    const dir = await mkdtemp(join(tmpdir(), 'switchboard-edges-'));
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ gateway: { upstreamTimeoutMs: 300 }, servers: [{ id: 'wiki', url: upstream.url }] }));
-    credential = (JSON.parse((await runCli(['clients', 'add', 'raw', '--data-dir', join(dir, 'data'), '--json'])).stdout) as { credential: string }).credential;
-    serve = await startServe(['--config', join(dir, 'config.json'), '--data-dir', join(dir, 'data')]);
+    gateway = await startGatewayFixture({ gateway: { upstreamTimeoutMs: 300 }, servers: [{ id: 'wiki', url: upstream.url }] });
   });
 
   afterAll(async () => {
-    await serve?.stop();
+    await gateway?.stop();
     await upstream?.close();
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(serve.ready.mcpUrl, {
+    fetch(gateway.serve.ready.mcpUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${credential}`, ...headers },
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${gateway.credential}`, ...headers },
       body: JSON.stringify(body),
     });
 
@@ -59,16 +51,14 @@ describe('protocol edges', () => {
   });
 
   it('answers server/discover for 2026-07-28 clients', async () => {
-    const client = new Client({ name: 'discover', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    const client = await gateway.connect();
     expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     expect(client.getServerVersion()?.name).toBe('switchboard');
     await client.close();
   });
 
   it('a slow upstream ends in a timeout error that names the server, and the endpoint keeps serving', async () => {
-    const client = new Client({ name: 'timeouts', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    const client = await gateway.connect();
     const slow = await client.callTool({ name: 'wiki_slow', arguments: { ms: 3000, steps: 1 } }).then(
       (result) => JSON.stringify(result),
       (error: Error) => error.message,

@@ -1,15 +1,13 @@
 // Clients people actually use, against the local endpoint: the MCP Inspector's CLI, and mcp-remote as a stdio proxy.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
-import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
 
 const require = createRequire(import.meta.url);
 const inspectorCli = join(dirname(require.resolve('@modelcontextprotocol/inspector/package.json')), require('@modelcontextprotocol/inspector/package.json').bin.inspector as string);
@@ -17,26 +15,23 @@ const mcpRemoteCli = join(dirname(require.resolve('mcp-remote/package.json')), (
 
 describe('real MCP clients through the endpoint', () => {
   let upstreams: SandboxMcpServer[];
-  let serve: ServeProcess;
-  let credential: string;
+  let gateway: GatewayFixture;
   let home: string;
 
   beforeAll(async () => {
     upstreams = [await startMcpServer({ name: 'wiki', era: 'modern' }), await startMcpServer({ name: 'tickets', era: 'legacy' })];
-    const dir = await mkdtemp(join(tmpdir(), 'switchboard-real-clients-'));
-    home = join(dir, 'home');
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ servers: upstreams.map((server) => ({ id: server.name, url: server.url })) }));
-    credential = (JSON.parse((await runCli(['clients', 'add', 'tools', '--data-dir', join(dir, 'data'), '--json'])).stdout) as { credential: string }).credential;
-    serve = await startServe(['--config', join(dir, 'config.json'), '--data-dir', join(dir, 'data')]);
+    gateway = await startGatewayFixture({ servers: upstreams.map((server) => ({ id: server.name, url: server.url })) });
+    // mcp-remote and the Inspector keep state under HOME; give them a throwaway one.
+    home = join(gateway.workDir, 'home');
   });
 
   afterAll(async () => {
-    await serve?.stop();
+    await gateway?.stop();
     await Promise.all(upstreams.map((server) => server.close()));
   });
 
   async function inspector(...args: string[]): Promise<unknown> {
-    const child = spawn(process.execPath, [inspectorCli, '--cli', serve.ready.mcpUrl, '--transport', 'http', '--header', `Authorization: Bearer ${credential}`, ...args], {
+    const child = spawn(process.execPath, [inspectorCli, '--cli', gateway.serve.ready.mcpUrl, '--transport', 'http', '--header', `Authorization: Bearer ${gateway.credential}`, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, HOME: home },
     });
@@ -59,7 +54,7 @@ describe('real MCP clients through the endpoint', () => {
   it('mcp-remote, as a stdio proxy in front of the endpoint, serves a stdio client', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [mcpRemoteCli, serve.ready.mcpUrl, '--header', `Authorization:Bearer ${credential}`, '--transport', 'http-only'],
+      args: [mcpRemoteCli, gateway.serve.ready.mcpUrl, '--header', `Authorization:Bearer ${gateway.credential}`, '--transport', 'http-only'],
       env: { PATH: process.env.PATH ?? '', HOME: home },
       stderr: 'pipe',
     });

@@ -1,6 +1,4 @@
 // `switchboard stdio`: a stdio-only client reaches the running endpoint with its own credential, in both eras.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -8,25 +6,23 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
-import { CLI_ENTRY, runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
+import { CLI_ENTRY } from '../support/serve-process.ts';
 
 describe('switchboard stdio (bridge for stdio-only clients)', () => {
   let upstream: SandboxMcpServer;
-  let serve: ServeProcess;
+  let gateway: GatewayFixture;
   let dataDir: string;
   let credential: string;
 
   beforeAll(async () => {
     upstream = await startMcpServer({ name: 'wiki', era: 'legacy' });
-    const dir = await mkdtemp(join(tmpdir(), 'switchboard-stdio-'));
-    dataDir = join(dir, 'data');
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ servers: [{ id: 'wiki', url: upstream.url }] }));
-    credential = (JSON.parse((await runCli(['clients', 'add', 'desktop', '--data-dir', dataDir, '--json'])).stdout) as { credential: string }).credential;
-    serve = await startServe(['--config', join(dir, 'config.json'), '--data-dir', dataDir]);
+    gateway = await startGatewayFixture({ servers: [{ id: 'wiki', url: upstream.url }], clientId: 'desktop' });
+    ({ dataDir, credential } = gateway);
   });
 
   afterAll(async () => {
-    await serve?.stop();
+    await gateway?.stop();
     await upstream?.close();
   });
 

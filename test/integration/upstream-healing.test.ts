@@ -1,33 +1,25 @@
 // Upstream faults heal without client action: an expired 2025 session, and a server restarted at the same address.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
-import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
 
 describe('upstream healing', () => {
   let legacy: SandboxMcpServer;
   let modern: SandboxMcpServer;
-  let serve: ServeProcess;
+  let gateway: GatewayFixture;
   let client: Client;
 
   beforeAll(async () => {
     legacy = await startMcpServer({ name: 'legacy', era: 'legacy' });
     modern = await startMcpServer({ name: 'modern', era: 'modern' });
-    const dir = await mkdtemp(join(tmpdir(), 'switchboard-healing-'));
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ servers: [{ id: 'legacy', url: legacy.url }, { id: 'modern', url: modern.url }] }));
-    const added = await runCli(['clients', 'add', 'tester', '--data-dir', join(dir, 'data'), '--json']);
-    const { credential } = JSON.parse(added.stdout) as { credential: string };
-    serve = await startServe(['--config', join(dir, 'config.json'), '--data-dir', join(dir, 'data')]);
-    client = new Client({ name: 'healing-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    gateway = await startGatewayFixture({ servers: [{ id: 'legacy', url: legacy.url }, { id: 'modern', url: modern.url }] });
+    client = await gateway.connect();
   });
 
   afterAll(async () => {
     await client?.close();
-    await serve?.stop();
+    await gateway?.stop();
     await Promise.all([legacy?.close(), modern?.close()]);
   });
 
