@@ -204,6 +204,24 @@ describe('switchboard serve (walking skeleton)', () => {
     }
   });
 
+  it.each(['auto', 'legacy'] as const)('relays a 2026 server’s input_required round trip to a %s client', async (mode) => {
+    const client = new Client({ name: `mrtr-${mode}`, version: '1.0.0' }, { versionNegotiation: { mode }, capabilities: { elicitation: { form: {} } } });
+    let asked = '';
+    client.setRequestHandler('elicitation/create', async (request) => {
+      asked = String((request.params as { message?: string }).message);
+      return { action: 'accept' as const, content: { confirmed: true } };
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    try {
+      const result = await client.callTool({ name: 'modern_confirm', arguments: { question: `deploy (${mode})?` } });
+      expect(asked).toBe(`deploy (${mode})?`);
+      // The server sees the answer and gets its own opaque state back unchanged.
+      expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toEqual({ action: 'accept', content: { confirmed: true }, requestState: 'asked-once' });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('limits a client to the servers and tools its registration names', async () => {
     const limited = await addClient(join(workDir, 'data'), 'limited', ['--servers', 'modern', '--tools', 'modern_echo,modern_add']);
     const client = await connect(serve.ready.mcpUrl, 'auto', limited);

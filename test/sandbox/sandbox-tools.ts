@@ -1,5 +1,5 @@
 // The surface every sandbox MCP server offers (tools, a prompt, resources), defined once for tests, benchmarks and the demo.
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { inputRequired, McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
 export interface SandboxSurfaceOptions {
@@ -53,11 +53,14 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
     'confirm',
     { description: 'Asks the person a yes/no question through the client (elicitation) and reports the answer.', inputSchema: z.object({ question: z.string() }) },
     async ({ question }, context) => {
-      const answer = await context.mcpReq.elicitInput({
-        mode: 'form',
-        message: question,
-        requestedSchema: { type: 'object', properties: { confirmed: { type: 'boolean' } }, required: ['confirmed'] },
-      });
+      const requestedSchema = { type: 'object' as const, properties: { confirmed: { type: 'boolean' as const } }, required: ['confirmed'] };
+      if (context.mcpReq.envelope) {
+        // 2026-07-28: ask through a multi-round-trip input_required result, then read the answer on the retry.
+        const answer = context.mcpReq.inputResponses?.confirm;
+        if (answer === undefined) return inputRequired({ inputRequests: { confirm: inputRequired.elicit({ message: question, requestedSchema }) }, requestState: 'asked-once' });
+        return { content: [{ type: 'text', text: JSON.stringify({ ...(answer as object), requestState: context.mcpReq.requestState() }) }] };
+      }
+      const answer = await context.mcpReq.elicitInput({ mode: 'form', message: question, requestedSchema });
       return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
     },
   );

@@ -41,7 +41,7 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
     server.setRequestHandler('tools/call', async (request, context) => {
       const relay = relayOptions(clientId, request.params, context);
       try {
-        return (await forward(relay, () => router.callTool(request.params.name, request.params.arguments, view, relay))) as CallToolResult;
+        return (await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options))) as CallToolResult;
       } catch (error) {
         // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
         if (isUnknownTarget(error)) return { content: [{ type: 'text', text: (error as Error).message }], isError: true };
@@ -51,13 +51,13 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
     server.setRequestHandler('prompts/list', async () => ({ prompts: await withWireErrors(() => router.listPrompts(view)) }));
     server.setRequestHandler('prompts/get', async (request, context) => {
       const relay = relayOptions(clientId, request.params, context);
-      return (await withWireErrors(() => forward(relay, () => router.getPrompt(request.params.name, request.params.arguments, view, relay)))) as GetPromptResult;
+      return (await withWireErrors(() => forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)))) as GetPromptResult;
     });
     server.setRequestHandler('resources/list', async () => ({ resources: await withWireErrors(() => router.listResources(view)) }));
     server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: await withWireErrors(() => router.listResourceTemplates(view)) }));
     server.setRequestHandler('resources/read', async (request, context) => {
       const relay = relayOptions(clientId, request.params, context);
-      return (await withWireErrors(() => forward(relay, () => router.readResource(request.params.uri, view, relay)))) as ReadResourceResult;
+      return (await withWireErrors(() => forward(relay, context, (options) => router.readResource(request.params.uri, view, options)))) as ReadResourceResult;
     });
     server.setRequestHandler('resources/subscribe', async (request) => {
       await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
@@ -75,7 +75,7 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
     });
     server.setRequestHandler('completion/complete', async (request, context) => {
       const relay = relayOptions(clientId, request.params, context);
-      return (await withWireErrors(() => forward(relay, () => router.complete(request.params, view, relay)))) as CompleteResult;
+      return (await withWireErrors(() => forward(relay, context, (options) => router.complete(request.params, view, options)))) as CompleteResult;
     });
     return server;
   };
@@ -88,9 +88,14 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
 function relayOptions(clientId: string, params: { _meta?: { progressToken?: string | number } }, context: ServerContext): UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin } {
   const progressToken = params._meta?.progressToken;
   const relayed: Promise<void>[] = [];
+  const requestState = context.mcpReq.requestState<string>();
+  const inputResponses = context.mcpReq.inputResponses;
   return {
     origin: { clientId, send: (request) => context.mcpReq.send(request) as Promise<Record<string, unknown>> },
     signal: context.mcpReq.signal,
+    ...(inputResponses !== undefined || requestState !== undefined
+      ? { continuation: { ...(inputResponses !== undefined ? { inputResponses } : {}), ...(typeof requestState === 'string' ? { requestState } : {}) } }
+      : {}),
     ...(progressToken === undefined
       ? {}
       : {
@@ -108,15 +113,46 @@ function relayOptions(clientId: string, params: { _meta?: { progressToken?: stri
  * Runs a forwarded request as this client's (so a server's own requests come back to it) and waits for its relayed
  * notifications before the result goes out.
  */
-async function forward<T>(options: { flushed(): Promise<void>; origin: RequestOrigin }, operation: () => Promise<T>): Promise<T> {
+async function forward<T extends Record<string, unknown>>(
+  options: UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin },
+  context: ServerContext,
+  operation: (options: UpstreamCallOptions) => Promise<T>,
+): Promise<T> {
   try {
-    return await requestOrigin.run(options.origin, operation);
+    return await requestOrigin.run(options.origin, () => fulfilInputRequired(options, context, operation));
   } finally {
     // The upstream SDK client may dispatch a notification that arrived with the result just after resolving the
     // call; one turn of the event loop lets it reach us before the result goes out.
     await new Promise((resolve) => setImmediate(resolve));
     await options.flushed();
   }
+}
+
+const MAX_INPUT_ROUNDS = 10;
+
+/**
+ * A 2026-07-28 server answered input_required. A 2026 client gets that result as it is and retries through us; a
+ * 2025 client cannot, so Switchboard asks it each embedded request over its session (elicitation, sampling, roots)
+ * and retries the server with the answers and its state, round after round.
+ */
+async function fulfilInputRequired<T extends Record<string, unknown>>(
+  options: UpstreamCallOptions,
+  context: ServerContext,
+  operation: (options: UpstreamCallOptions) => Promise<T>,
+): Promise<T> {
+  let result = await operation(options);
+  const modernClient = context.mcpReq.envelope !== undefined;
+  for (let round = 0; result.resultType === 'input_required' && !modernClient; round++) {
+    if (round >= MAX_INPUT_ROUNDS) throw new ProtocolError(INTERNAL_ERROR, `the server still wanted input after ${MAX_INPUT_ROUNDS} rounds; giving up`);
+    const requests = (result.inputRequests ?? {}) as Record<string, { method: string; params?: Record<string, unknown> }>;
+    const inputResponses: Record<string, unknown> = {};
+    for (const [key, request] of Object.entries(requests)) {
+      inputResponses[key] = await context.mcpReq.send({ method: request.method as 'elicitation/create', params: request.params ?? {} });
+    }
+    const requestState = typeof result.requestState === 'string' ? result.requestState : undefined;
+    result = await operation({ ...options, continuation: { inputResponses, ...(requestState === undefined ? {} : { requestState }) } });
+  }
+  return result;
 }
 
 /** Local errors become JSON-RPC errors that carry the stable code; upstream JSON-RPC errors pass through unchanged. */

@@ -30,6 +30,8 @@ export interface UpstreamStatus {
 
 export interface UpstreamCallOptions {
   signal?: AbortSignal;
+  /** A 2026-07-28 retry after input_required: the answers and the server's opaque state, passed back verbatim. */
+  continuation?: { inputResponses?: Record<string, unknown>; requestState?: string };
   onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }
 
@@ -104,8 +106,10 @@ export class UpstreamConnection {
     const origin = requestOrigin.getStore();
     if (origin) this.#callers.add(origin);
     return this.#withReconnect(IDEMPOTENT.has(method), options.signal, (client) =>
-      client.request({ method, params }, {
+      client.request({ method, params: { ...params, ...definedFields(options.continuation) } }, {
         timeout: this.#options.requestTimeoutMs,
+        // input_required results are handed to the caller, who relays them to (or fulfils them with) its own client.
+        allowInputRequired: true,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
       }) as Promise<Record<string, unknown>>,
@@ -138,6 +142,7 @@ export class UpstreamConnection {
       // Declared so servers may ask; each request is relayed to the client whose call caused it (see relayToOrigin).
       capabilities: { sampling: {}, elicitation: { form: {}, url: {} } },
       versionNegotiation: { mode: 'auto' },
+      inputRequired: { autoFulfill: false },
       // The SDK listens for list changes in either era (legacy GET stream, modern subscriptions/listen).
       listChanged: {
         tools: { autoRefresh: false, onChanged: invalidate('tools') },
@@ -283,6 +288,10 @@ async function fetchList(client: Client, kind: ListKind, timeout: number): Promi
     case 'resourceTemplates':
       return capabilities.resources ? (await client.listResourceTemplates(undefined, options)).resourceTemplates : [];
   }
+}
+
+function definedFields(value: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, field]) => field !== undefined));
 }
 
 function isNotProcessed(error: unknown): boolean {
