@@ -50,6 +50,14 @@ describe('protocol edges', () => {
     expect(await mismatched.text()).toContain('-32020');
   });
 
+  it('marks aggregated 2026-07-28 lists as private to the client (cacheScope) with a ttlMs', async () => {
+    for (const method of ['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list']) {
+      const response = await post({ jsonrpc: '2.0', id: 4, method, params: { _meta: MODERN_META } }, { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method });
+      const { result } = (await response.json()) as { result: { ttlMs?: unknown; cacheScope?: unknown } };
+      expect(result, method).toMatchObject({ cacheScope: 'private', ttlMs: expect.any(Number) });
+    }
+  });
+
   it('answers server/discover for 2026-07-28 clients', async () => {
     const client = await gateway.connect();
     expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');

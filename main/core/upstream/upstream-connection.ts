@@ -58,7 +58,7 @@ export class UpstreamConnection {
   #closed = false;
   #everConnected = false;
   /** Lists cached per kind until the server announces a change or the connection is replaced. */
-  #lists = new Map<ListKind, Promise<unknown[]>>();
+  #lists = new Map<ListKind, { items: Promise<unknown[]>; expiresAt: number }>();
   /** Requests in flight per client, so a replaced client is closed only once the requests it carries are done. */
   readonly #inFlight = new Map<Client, number>();
   readonly #retired = new Set<Client>();
@@ -88,17 +88,23 @@ export class UpstreamConnection {
 
   /** What the server offers of one kind; an empty list when it does not declare that capability. */
   list<K extends ListKind>(kind: K): Promise<UpstreamLists[K]> {
-    let cached = this.#lists.get(kind);
-    if (!cached) {
-      cached = this.#withReconnect(true, undefined, (client) => fetchList(client, kind, this.#options.requestTimeoutMs));
-      this.#lists.set(kind, cached);
-      // A failed listing must not be remembered: the next request tries again.
-      cached.catch(() => {
-        if (this.#lists.get(kind) === cached) this.#lists.delete(kind);
-      });
-      if (kind === 'tools') void cached.then((tools) => (this.#status.toolCount = tools.length)).catch(() => undefined);
-    }
-    return cached as Promise<UpstreamLists[K]>;
+    const cached = this.#lists.get(kind);
+    if (cached && cached.expiresAt > Date.now()) return cached.items as Promise<UpstreamLists[K]>;
+    const entry = { items: Promise.resolve<unknown[]>([]), expiresAt: Number.POSITIVE_INFINITY };
+    entry.items = this.#withReconnect(true, undefined, async (client) => {
+      const { items, ttlMs, notifiesChanges } = await fetchList(client, kind, this.#options.requestTimeoutMs);
+      // A server that announces changes keeps our copy fresh; one that does not is asked again once its ttlMs runs
+      // out (never more than once a second, so a burst of clients costs one listing).
+      entry.expiresAt = notifiesChanges ? Number.POSITIVE_INFINITY : Date.now() + Math.max(ttlMs ?? 0, MIN_RELIST_INTERVAL_MS);
+      return items;
+    });
+    this.#lists.set(kind, entry);
+    // A failed listing must not be remembered: the next request tries again.
+    entry.items.catch(() => {
+      if (this.#lists.get(kind) === entry) this.#lists.delete(kind);
+    });
+    if (kind === 'tools') void entry.items.then((tools) => (this.#status.toolCount = tools.length)).catch(() => undefined);
+    return entry.items as Promise<UpstreamLists[K]>;
   }
 
   /** Forwards one request; a tool call is never replayed blindly after a transport failure, idempotent requests are retried once. */
@@ -275,18 +281,40 @@ export class UpstreamConnection {
   }
 }
 
-async function fetchList(client: Client, kind: ListKind, timeout: number): Promise<unknown[]> {
+const MIN_RELIST_INTERVAL_MS = 1000;
+
+interface FetchedList {
+  items: unknown[];
+  ttlMs: number | undefined;
+  /** The server declared listChanged for this kind, so the SDK's listener tells us when it changes. */
+  notifiesChanges: boolean;
+}
+
+async function fetchList(client: Client, kind: ListKind, timeout: number): Promise<FetchedList> {
   const capabilities = client.getServerCapabilities() ?? {};
   const options = { timeout };
+  const ttlOf = (result: Record<string, unknown>) => (typeof result.ttlMs === 'number' ? result.ttlMs : undefined);
   switch (kind) {
-    case 'tools':
-      return capabilities.tools ? (await client.listTools(undefined, options)).tools : [];
-    case 'prompts':
-      return capabilities.prompts ? (await client.listPrompts(undefined, options)).prompts : [];
-    case 'resources':
-      return capabilities.resources ? (await client.listResources(undefined, options)).resources : [];
-    case 'resourceTemplates':
-      return capabilities.resources ? (await client.listResourceTemplates(undefined, options)).resourceTemplates : [];
+    case 'tools': {
+      if (!capabilities.tools) return { items: [], ttlMs: undefined, notifiesChanges: false };
+      const result = await client.listTools(undefined, options);
+      return { items: result.tools, ttlMs: ttlOf(result), notifiesChanges: Boolean(capabilities.tools.listChanged) };
+    }
+    case 'prompts': {
+      if (!capabilities.prompts) return { items: [], ttlMs: undefined, notifiesChanges: false };
+      const result = await client.listPrompts(undefined, options);
+      return { items: result.prompts, ttlMs: ttlOf(result), notifiesChanges: Boolean(capabilities.prompts.listChanged) };
+    }
+    case 'resources': {
+      if (!capabilities.resources) return { items: [], ttlMs: undefined, notifiesChanges: false };
+      const result = await client.listResources(undefined, options);
+      return { items: result.resources, ttlMs: ttlOf(result), notifiesChanges: Boolean(capabilities.resources.listChanged) };
+    }
+    case 'resourceTemplates': {
+      if (!capabilities.resources) return { items: [], ttlMs: undefined, notifiesChanges: false };
+      const result = await client.listResourceTemplates(undefined, options);
+      return { items: result.resourceTemplates, ttlMs: ttlOf(result), notifiesChanges: Boolean(capabilities.resources.listChanged) };
+    }
   }
 }
 
