@@ -1,4 +1,6 @@
 // Assembles the core services from a validated configuration and runs them until stopped.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
@@ -8,6 +10,7 @@ import { startLocalEndpoint, type LocalEndpoint } from './gateway/local-endpoint
 import { createGatewayMcpHandler } from './gateway/mcp-handler.ts';
 import type { Logger, Paths } from './ports.ts';
 import { CatalogRouter, type ClientView, type NameCollision } from './router/catalog-router.ts';
+import { NameLedger } from './router/name-ledger.ts';
 import { UpstreamConnection, type UpstreamStatus } from './upstream/upstream-connection.ts';
 
 export interface SwitchboardDeps {
@@ -50,7 +53,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     }),
     prefix: server.prefix ?? server.id,
   }));
-  const router = new CatalogRouter(upstreams, logger);
+  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(deps.paths.dataDir, 'names.json'), logger));
   const handler = createGatewayMcpHandler({
     buildServer: createDownstreamServerFactory(router),
     contextOf: downstreamContext,
@@ -73,6 +76,8 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
           message: 'ANONYMOUS ACCESS IS ON: any program on this machine can use every enabled server through Switchboard. Use it for development and conformance runs only.',
         });
       }
+      // The folder holds the control socket and the client registry: private to this user.
+      await mkdir(deps.paths.dataDir, { recursive: true, mode: 0o700 });
       control = await startControlSocket(deps.paths.dataDir, { status: () => this.status() });
       endpoint = await startLocalEndpoint({ port: config.gateway.port, maxBodyBytes: config.gateway.maxBodyBytes, handler, authenticate, logger }).catch(async (error: unknown) => {
         await control?.close();

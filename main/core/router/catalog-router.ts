@@ -5,6 +5,7 @@ import { SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
 import type { ForwardedMethod, UpstreamCallOptions, UpstreamConnection } from '../upstream/upstream-connection.ts';
 import { exposedName } from './exposed-names.ts';
+import type { NameLedger } from './name-ledger.ts';
 
 export interface RoutedUpstream {
   connection: UpstreamConnection;
@@ -34,11 +35,13 @@ const COLLIDED_URI_SCHEME = 'switchboard:';
 export class CatalogRouter {
   readonly #upstreams: readonly RoutedUpstream[];
   readonly #logger: Logger;
+  readonly #ledger: NameLedger;
   #collisions: NameCollision[] = [];
 
-  constructor(upstreams: readonly RoutedUpstream[], logger: Logger) {
+  constructor(upstreams: readonly RoutedUpstream[], logger: Logger, ledger: NameLedger) {
     this.#upstreams = upstreams;
     this.#logger = logger;
+    this.#ledger = ledger;
   }
 
   collisions(): readonly NameCollision[] {
@@ -146,20 +149,26 @@ export class CatalogRouter {
   }
 
   async #namedRoutes<T extends Tool | Prompt>(kind: 'tools' | 'prompts', view: ClientView): Promise<Map<string, { name: string; item: T; route: NamedRoute }>> {
-    const routes = new Map<string, { name: string; item: T; route: NamedRoute }>();
-    const collisions: NameCollision[] = [];
+    const contenders = new Map<string, { item: T; route: NamedRoute; owner: string }[]>();
     for (const { upstream, items } of await this.#gather(kind, view)) {
       for (const item of items as T[]) {
         const name = exposedName(upstream.prefix, item.name);
         if (kind === 'tools' && view.tools && !view.tools.includes(name)) continue;
-        const taken = routes.get(name);
-        if (taken) {
-          collisions.push({ kind: kind === 'tools' ? 'tool' : 'prompt', name, kept: `${taken.route.upstream.connection.id}/${taken.route.upstreamName}`, dropped: `${upstream.connection.id}/${item.name}` });
-          continue;
-        }
-        routes.set(name, { name, item, route: { upstream, upstreamName: item.name } });
+        const entry = { item, route: { upstream, upstreamName: item.name }, owner: `${upstream.connection.id}/${item.name}` };
+        contenders.set(name, [...(contenders.get(name) ?? []), entry]);
       }
     }
+    const routes = new Map<string, { name: string; item: T; route: NamedRoute }>();
+    const collisions: NameCollision[] = [];
+    for (const [name, entries] of contenders) {
+      const owner = this.#ledger.owner(`${kind}:${name}`, entries.map((entry) => entry.owner));
+      const winner = entries.find((entry) => entry.owner === owner)!;
+      routes.set(name, { name, item: winner.item, route: winner.route });
+      for (const loser of entries) {
+        if (loser !== winner) collisions.push({ kind: kind === 'tools' ? 'tool' : 'prompt', name, kept: winner.owner, dropped: loser.owner });
+      }
+    }
+    this.#ledger.flush();
     this.#recordCollisions(kind, collisions);
     return routes;
   }
