@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMcpServer } from '../sandbox/mcp-servers.ts';
 import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
 
@@ -217,6 +217,19 @@ describe('switchboard serve (walking skeleton)', () => {
       expect(asked).toBe(`deploy (${mode})?`);
       // The server sees the answer and gets its own opaque state back unchanged.
       expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toEqual({ action: 'accept', content: { confirmed: true }, requestState: 'asked-once' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("relays a 2025 server's log message during a call to the calling client", async () => {
+    const client = await connect(serve.ready.mcpUrl, 'legacy');
+    const messages: unknown[] = [];
+    client.setNotificationHandler('notifications/message', (notification) => void messages.push(notification.params.data));
+    try {
+      await client.setLoggingLevel('debug');
+      await client.callTool({ name: 'legacy_noisy', arguments: { text: 'hello log' } });
+      await vi.waitFor(() => expect(messages).toEqual([{ said: 'hello log' }]));
     } finally {
       await client.close();
     }

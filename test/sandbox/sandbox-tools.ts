@@ -14,7 +14,7 @@ export const SCOPE_PROTECTED_TOOL_SCOPE = 'admin';
 export function createSandboxServer(options: SandboxSurfaceOptions, serverOptions: { supportedProtocolVersions?: string[] } = {}): McpServer {
   const server = new McpServer(
     { name: `sandbox-${options.name}`, version: '1.0.0' },
-    { capabilities: { tools: { listChanged: true }, prompts: {}, resources: {} }, ...serverOptions },
+    { capabilities: { tools: { listChanged: true }, prompts: {}, resources: {}, logging: {} }, ...serverOptions },
   );
 
   server.registerTool('echo', { description: 'Returns the text it is given.', inputSchema: z.object({ text: z.string() }) }, ({ text }) => ({
@@ -24,6 +24,11 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
   server.registerTool('add', { description: 'Adds two numbers.', inputSchema: z.object({ a: z.number(), b: z.number() }) }, ({ a, b }) => ({
     content: [{ type: 'text', text: String(a + b) }],
   }));
+
+  server.registerTool('noisy', { description: 'Logs a message to the client (2025 era) before answering.', inputSchema: z.object({ text: z.string() }) }, async ({ text }, context) => {
+    if (!context.mcpReq.envelope) await context.mcpReq.log('info', { said: text }, `sandbox-${options.name}`);
+    return { content: [{ type: 'text', text: 'logged' }] };
+  });
 
   server.registerTool('whoami', { description: 'Says which user and client the server sees (from the bearer token).' }, (context) => {
     const auth = context.http?.authInfo;

@@ -91,7 +91,15 @@ function relayOptions(clientId: string, params: { _meta?: { progressToken?: stri
   const requestState = context.mcpReq.requestState<string>();
   const inputResponses = context.mcpReq.inputResponses;
   return {
-    origin: { clientId, send: (request) => context.mcpReq.send(request) as Promise<Record<string, unknown>> },
+    origin: {
+      clientId,
+      send: (request) => context.mcpReq.send(request) as Promise<Record<string, unknown>>,
+      notify: (notification) => {
+        const sent = context.mcpReq.notify(notification).catch(() => undefined);
+        relayed.push(sent);
+        return sent;
+      },
+    },
     signal: context.mcpReq.signal,
     ...(inputResponses !== undefined || requestState !== undefined
       ? { continuation: { ...(inputResponses !== undefined ? { inputResponses } : {}), ...(typeof requestState === 'string' ? { requestState } : {}) } }

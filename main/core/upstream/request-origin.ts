@@ -6,6 +6,8 @@ export interface RequestOrigin {
   clientId: string;
   /** Sends a request to the downstream client over the same exchange; rejects when its era cannot carry one. */
   send(request: { method: 'sampling/createMessage' | 'elicitation/create'; params: Record<string, unknown> }): Promise<Record<string, unknown>>;
+  /** Passes a server notification about the running call (e.g. a log message) to the same client. */
+  notify(notification: { method: 'notifications/message'; params: Record<string, unknown> }): Promise<void>;
 }
 
 export const requestOrigin = new AsyncLocalStorage<RequestOrigin>();

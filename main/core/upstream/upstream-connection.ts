@@ -170,6 +170,7 @@ export class UpstreamConnection {
     }
     client.setRequestHandler('sampling/createMessage', (request) => this.#relayServerRequest('sampling/createMessage', request.params) as never);
     client.setRequestHandler('elicitation/create', (request) => this.#relayServerRequest('elicitation/create', request.params) as never);
+    client.setNotificationHandler('notifications/message', (notification) => this.#relayLogMessage(notification.params));
     client.setNotificationHandler('notifications/resources/updated', (notification) => this.#options.onResourceUpdated?.(notification.params.uri));
     client.onclose = () => {
       if (this.#client === client) this.#client = undefined;
@@ -199,8 +200,19 @@ export class UpstreamConnection {
    * With several in flight and no context, the request is refused rather than risk asking the wrong person. URL-mode
    * elicitations pass through unchanged: Switchboard never opens them.
    */
+  /** A server's log message goes to the client whose call it concerns when that is known; otherwise only to our log. */
+  #relayLogMessage(params: Record<string, unknown>): void {
+    const origin = this.#attributableOrigin();
+    if (origin) void origin.notify({ method: 'notifications/message', params }).catch(() => undefined);
+    else this.#options.logger.log('debug', 'upstream.log_message', { server: this.id, level: params.level });
+  }
+
+  #attributableOrigin(): RequestOrigin | undefined {
+    return requestOrigin.getStore() ?? (this.#callers.size === 1 ? [...this.#callers][0] : undefined);
+  }
+
   async #relayServerRequest(method: 'sampling/createMessage' | 'elicitation/create', params: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const origin = requestOrigin.getStore() ?? (this.#callers.size === 1 ? [...this.#callers][0] : undefined);
+    const origin = this.#attributableOrigin();
     if (!origin) {
       const why = this.#callers.size === 0 ? 'outside any client request' : `while ${this.#callers.size} client requests were in flight, so it is not known which client asked`;
       throw new ProtocolError(-32603, `server "${this.id}" sent ${method} ${why}; Switchboard refused it`);
