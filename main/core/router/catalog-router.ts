@@ -103,9 +103,9 @@ export class CatalogRouter {
     }
   }
 
-  /** The client's log level applies to every server that still supports logging (2025 era). */
+  /** The client's log level applies to every server that still has logging/setLevel (2025 era; 2026 removed it). */
   async setLogLevel(level: string, view: ClientView): Promise<void> {
-    const candidates = this.#visible(view).filter((upstream) => upstream.connection.supports('logging'));
+    const candidates = this.#visible(view).filter((upstream) => upstream.connection.supports('logging') && upstream.connection.status().era === 'legacy');
     await Promise.allSettled(candidates.map((upstream) => upstream.connection.request('logging/setLevel', { level })));
   }
 

@@ -1,5 +1,5 @@
 // One connection to one remote MCP server: era negotiated by the SDK client, single-flight (re)connect, cached lists, health.
-import { Client, ProtocolError, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, ProtocolError, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
@@ -233,6 +233,7 @@ export class UpstreamConnection {
     } catch (error) {
       // The server answered, or our own caller gave up: either way the connection is fine.
       if (error instanceof ProtocolError || signal?.aborted) throw error;
+      if (isLocalSdkError(error)) throw new SwitchboardError('UPSTREAM_REJECTED', `server "${this.id}": ${(error as Error).message}`, { cause: error });
       this.#retire(client);
       // A 404 means the server never processed the request (its 2025 session expired or it restarted), so even a
       // tool call is safe to send again over a fresh session.
@@ -332,6 +333,20 @@ async function fetchList(client: Client, kind: ListKind, timeout: number): Promi
 
 function definedFields(value: Record<string, unknown> | undefined): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value ?? {}).filter(([, field]) => field !== undefined));
+}
+
+/** SDK errors raised on our side of a healthy connection (a method the server's era lacks, a malformed result). */
+const LOCAL_SDK_ERRORS: ReadonlySet<string> = new Set([
+  SdkErrorCode.CapabilityNotSupported,
+  SdkErrorCode.InvalidResult,
+  SdkErrorCode.UnsupportedResultType,
+  SdkErrorCode.InputRequiredRoundsExceeded,
+  SdkErrorCode.ListPaginationExceeded,
+  SdkErrorCode.MethodNotSupportedByProtocolVersion,
+]);
+
+function isLocalSdkError(error: unknown): boolean {
+  return error instanceof SdkError && !(error instanceof SdkHttpError) && LOCAL_SDK_ERRORS.has(error.code);
 }
 
 function isNotProcessed(error: unknown): boolean {
