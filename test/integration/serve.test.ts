@@ -222,6 +222,27 @@ describe('switchboard serve (walking skeleton)', () => {
     }
   });
 
+  it.each([
+    ['legacy', 'legacy_link_account'],
+    ['auto', 'modern_link_account'],
+  ] as const)('passes a URL-mode elicitation to a %s client unchanged (%s), never opening it', async (mode, tool) => {
+    const url = 'https://idp.example.test/link?state=abc&x=%2F';
+    const client = new Client({ name: `url-${mode}`, version: '1.0.0' }, { versionNegotiation: { mode }, capabilities: { elicitation: { url: {} } } });
+    const seen: unknown[] = [];
+    client.setRequestHandler('elicitation/create', async (request) => {
+      seen.push(request.params);
+      return { action: 'accept' as const };
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    try {
+      const result = await client.callTool({ name: tool, arguments: { url } });
+      expect(seen).toEqual([expect.objectContaining({ mode: 'url', url, message: 'Link your account to continue.' })]);
+      expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toMatchObject({ action: 'accept' });
+    } finally {
+      await client.close();
+    }
+  });
+
   it("relays a 2025 server's log message during a call to the calling client", async () => {
     const client = await connect(serve.ready.mcpUrl, 'legacy');
     const messages: unknown[] = [];

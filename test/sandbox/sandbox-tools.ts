@@ -70,6 +70,21 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
     },
   );
 
+  server.registerTool(
+    'link_account',
+    { description: 'Asks the person to finish a step in their browser (URL-mode elicitation).', inputSchema: z.object({ url: z.string() }) },
+    async ({ url }, context) => {
+      const message = 'Link your account to continue.';
+      if (context.mcpReq.envelope) {
+        const answer = context.mcpReq.inputResponses?.link;
+        if (answer === undefined) return inputRequired({ inputRequests: { link: inputRequired.elicitUrl({ url, message }) }, requestState: 'link-pending' });
+        return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
+      }
+      const answer = await context.mcpReq.elicitInput({ mode: 'url', url, message, elicitationId: 'link-1' });
+      return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
+    },
+  );
+
   server.registerTool(SCOPE_PROTECTED_TOOL, { description: `A report only tokens with the "${SCOPE_PROTECTED_TOOL_SCOPE}" scope may read.` }, () => ({
     content: [{ type: 'text', text: `confidential report from ${options.name}` }],
   }));
