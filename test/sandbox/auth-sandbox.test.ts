@@ -26,6 +26,21 @@ async function startCallbackListener(): Promise<{ redirectUri: string; server: S
   return { redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, server };
 }
 
+/** An authorization request with fresh PKCE (S256) and state, to the given server, for the callback listener. */
+async function authorizationRequest(as: oauth.AuthorizationServer, params: Record<string, string>): Promise<{ url: URL; codeVerifier: string; state: string }> {
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const url = new URL(as.authorization_endpoint!);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    ...params,
+  }).toString();
+  return { url, codeVerifier, state };
+}
+
 async function expectOAuthError(promise: Promise<unknown>, error: string): Promise<void> {
   await expect(promise).rejects.toSatisfy((thrown: unknown) => thrown instanceof oauth.ResponseBodyError && thrown.error === error);
 }
@@ -72,22 +87,15 @@ describe('sandbox identity provider and authorization servers', () => {
 
   /** One SSO sign-in at the IdP through the scripted browser; returns the token response. */
   async function signIn(): Promise<oauth.TokenEndpointResponse> {
-    const codeVerifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
     const nonce = oauth.generateRandomNonce();
-    const url = new URL(idpMetadata.authorization_endpoint!);
-    url.search = new URLSearchParams({
+    const { url, codeVerifier, state } = await authorizationRequest(idpMetadata, {
       client_id: idp.clientId,
       redirect_uri: callback.redirectUri,
-      response_type: 'code',
       // oidc-provider drops offline_access unless consent is prompted for (OIDC Core §11).
       scope: 'openid email profile offline_access',
       prompt: 'consent',
-      code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
-      code_challenge_method: 'S256',
-      state,
       nonce,
-    }).toString();
+    });
     const visit = await visitAuthorizationUrl(url);
     expect(visit.delivered?.status).toBe(200);
     const params = oauth.validateAuthResponse(idpMetadata, desktopClient(), visit.callbackUrl, state);
@@ -145,17 +153,7 @@ describe('sandbox identity provider and authorization servers', () => {
 
   it('reports a declined consent as access_denied on the callback', async () => {
     idp.denyNextConsent();
-    const state = oauth.generateRandomState();
-    const url = new URL(idpMetadata.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      client_id: idp.clientId,
-      redirect_uri: callback.redirectUri,
-      response_type: 'code',
-      scope: 'openid',
-      code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
-      code_challenge_method: 'S256',
-      state,
-    }).toString();
+    const { url, state } = await authorizationRequest(idpMetadata, { client_id: idp.clientId, redirect_uri: callback.redirectUri, scope: 'openid' });
     const visit = await visitAuthorizationUrl(url, { deliver: false });
     expect(() => oauth.validateAuthResponse(idpMetadata, desktopClient(), visit.callbackUrl, state)).toThrow(
       expect.objectContaining({ error: 'access_denied' }) as Error,
@@ -206,19 +204,7 @@ describe('sandbox identity provider and authorization servers', () => {
       ),
     );
     const client: oauth.Client = { client_id: registered.client_id };
-    const codeVerifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const url = new URL(asMetadata.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: callback.redirectUri,
-      response_type: 'code',
-      scope: 'read',
-      resource: mcp.url,
-      code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
-      code_challenge_method: 'S256',
-      state,
-    }).toString();
+    const { url, codeVerifier, state } = await authorizationRequest(asMetadata, { client_id: client.client_id, redirect_uri: callback.redirectUri, scope: 'read', resource: mcp.url });
     const visit = await visitAuthorizationUrl(url);
     expect(visit.callbackUrl.searchParams.get('iss')).toBe(as.issuer);
     const params = oauth.validateAuthResponse(asMetadata, client, visit.callbackUrl, state);
