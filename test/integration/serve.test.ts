@@ -243,6 +243,23 @@ describe('switchboard serve (walking skeleton)', () => {
     }
   });
 
+  it.each([
+    ['legacy', 'legacy_roots'],
+    ['legacy', 'modern_roots'],
+    ['auto', 'modern_roots'],
+  ] as const)("answers a server's roots request from the %s client whose call asked (%s)", async (mode, tool) => {
+    const roots = [{ uri: `file:///work/${mode}-project`, name: 'project' }];
+    const client = new Client({ name: `roots-${mode}`, version: '1.0.0' }, { versionNegotiation: { mode }, capabilities: { roots: {} } });
+    client.setRequestHandler('roots/list', async () => ({ roots }));
+    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    try {
+      const result = await client.callTool({ name: tool, arguments: {} });
+      expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toMatchObject({ roots });
+    } finally {
+      await client.close();
+    }
+  });
+
   it("relays a 2025 server's log message during a call to the calling client", async () => {
     const client = await connect(serve.ready.mcpUrl, 'legacy');
     const messages: unknown[] = [];

@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, isInitializeRequest, type AuthInfo } from '@modelcontextprotocol/server';
-import { createSandboxServer, SCOPE_PROTECTED_TOOL, SCOPE_PROTECTED_TOOL_SCOPE } from './sandbox-tools.ts';
+import { SandboxTaskStore, TASKS_EXTENSION } from './sandbox-tasks.ts';
+import { createSandboxServer, SCOPE_PROTECTED_TOOL, SCOPE_PROTECTED_TOOL_SCOPE, TASK_TOOL } from './sandbox-tools.ts';
 import { AI_CATALOG_MEDIA_TYPE, buildAiCatalog, buildServerCard, SERVER_CARD_MEDIA_TYPE, serveDiscoveryDocument, type CardSubject } from './server-card.ts';
 
 export type SandboxEra = 'modern' | 'legacy';
@@ -101,6 +102,11 @@ export async function startMcpServer(options: StartMcpServerOptions): Promise<Sa
       }
       (request as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
     }
+    if (options.era === 'modern' && callsTaskToolWithoutTasks(body)) {
+      const requiredCapabilities = { extensions: { [TASKS_EXTENSION]: {} } };
+      const id = (body as { id?: unknown }).id ?? null;
+      return sendJson(response, 400, { jsonrpc: '2.0', id, error: { code: -32021, message: 'Missing required client capability', data: { requiredCapabilities } } });
+    }
     await serveMcp.handle(request, response, body);
   }
 
@@ -127,9 +133,11 @@ interface McpEndpoint {
   close(): Promise<void>;
 }
 
-/** 2026-07-28 only: stateless, one server instance per request; 2025-era requests are refused with the version error. */
+/** 2026-07-28 only: stateless, one server instance per request, with the Tasks extension; 2025-era requests are refused with the version error. */
 function createModernEndpoint(options: StartMcpServerOptions): McpEndpoint {
-  const handler = createMcpHandler(() => createSandboxServer(options, { supportedProtocolVersions: MODERN_VERSIONS }), { legacy: 'reject' });
+  // Tasks outlive the request that created them, so their store is the server's, not the per-request instance's.
+  const tasks = new SandboxTaskStore();
+  const handler = createMcpHandler(() => createSandboxServer(options, { supportedProtocolVersions: MODERN_VERSIONS }, tasks), { legacy: 'reject' });
   const nodeHandler = toNodeHandler(handler);
   return {
     handle: (request, response, body) => nodeHandler(request, response, body),
@@ -202,6 +210,13 @@ async function authenticate(request: IncomingMessage, response: ServerResponse, 
 function needsMissingScope(body: unknown, authInfo: AuthInfo): boolean {
   const message = body as { method?: unknown; params?: { name?: unknown } } | undefined;
   return message?.method === 'tools/call' && message.params?.name === SCOPE_PROTECTED_TOOL && !authInfo.scopes.includes(SCOPE_PROTECTED_TOOL_SCOPE);
+}
+
+/** The task-only tool called by a client that did not declare the Tasks extension on the request. */
+function callsTaskToolWithoutTasks(body: unknown): boolean {
+  const message = body as { method?: unknown; params?: { name?: unknown; _meta?: Record<string, { extensions?: Record<string, unknown> } | undefined> } } | undefined;
+  if (message?.method !== 'tools/call' || message.params?.name !== TASK_TOOL) return false;
+  return !message.params._meta?.['io.modelcontextprotocol/clientCapabilities']?.extensions?.[TASKS_EXTENSION];
 }
 
 function protectedResourceMetadata(resource: string, auth: SandboxServerAuth): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // The surface every sandbox MCP server offers (tools, a prompt, resources), defined once for tests, benchmarks and the demo.
 import { inputRequired, McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { serveTaskMethods, TASKS_EXTENSION, type SandboxTaskStore } from './sandbox-tasks.ts';
 
 export interface SandboxSurfaceOptions {
   name: string;
@@ -11,11 +12,18 @@ export interface SandboxSurfaceOptions {
 export const SCOPE_PROTECTED_TOOL = 'admin_report';
 export const SCOPE_PROTECTED_TOOL_SCOPE = 'admin';
 
-export function createSandboxServer(options: SandboxSurfaceOptions, serverOptions: { supportedProtocolVersions?: string[] } = {}): McpServer {
+export const TASK_TOOL = 'publish_report';
+
+/** `tasks`: a 2026-07-28 server's task store; the server then offers the Tasks extension and a tool that runs as a task. */
+export function createSandboxServer(options: SandboxSurfaceOptions, serverOptions: { supportedProtocolVersions?: string[] } = {}, tasks?: SandboxTaskStore): McpServer {
   const server = new McpServer(
     { name: `sandbox-${options.name}`, version: '1.0.0' },
-    { capabilities: { tools: { listChanged: true }, prompts: {}, resources: {}, logging: {} }, ...serverOptions },
+    {
+      capabilities: { tools: { listChanged: true }, prompts: {}, resources: {}, logging: {}, ...(tasks ? { extensions: { [TASKS_EXTENSION]: {} } } : {}) },
+      ...serverOptions,
+    },
   );
+  if (tasks) registerTaskTool(server, tasks);
 
   server.registerTool('echo', { description: 'Returns the text it is given.', inputSchema: z.object({ text: z.string() }) }, ({ text }) => ({
     content: [{ type: 'text', text }],
@@ -85,6 +93,16 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
     },
   );
 
+  server.registerTool('roots', { description: "Lists the client's roots (the folders it lets servers see)." }, async (context) => {
+    if (context.mcpReq.envelope) {
+      const answer = context.mcpReq.inputResponses?.roots;
+      if (answer === undefined) return inputRequired({ inputRequests: { roots: inputRequired.listRoots() } });
+      return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
+    }
+    const answer = await context.mcpReq.send({ method: 'roots/list' });
+    return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
+  });
+
   server.registerTool(SCOPE_PROTECTED_TOOL, { description: `A report only tokens with the "${SCOPE_PROTECTED_TOOL_SCOPE}" scope may read.` }, () => ({
     content: [{ type: 'text', text: `confidential report from ${options.name}` }],
   }));
@@ -112,6 +130,27 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
   );
 
   return server;
+}
+
+/** A report that takes a while and asks the person before publishing: only ever run as a task. */
+function registerTaskTool(server: McpServer, tasks: SandboxTaskStore): void {
+  server.registerTool(
+    TASK_TOOL,
+    { description: 'Builds a report in the background (a task), asks before publishing it.', inputSchema: z.object({ title: z.string(), ms: z.number().int().min(0).max(60_000).default(50) }) },
+    (args) => {
+      // A client without the extension never gets here: the HTTP layer answers it -32021 (McpServer would turn a
+      // thrown error into a tool result, and the extension wants the JSON-RPC error).
+      return tasks.create(async (control) => {
+        control.report(`building "${args.title}"`);
+        await sleep(args.ms, control.signal);
+        const requestedSchema = { type: 'object' as const, properties: { publish: { type: 'boolean' as const } }, required: ['publish'] };
+        const answer = (await control.ask('approve', inputRequired.elicit({ message: `Publish "${args.title}"?`, requestedSchema }))) as { action?: string; content?: { publish?: boolean } };
+        const published = answer.action === 'accept' && answer.content?.publish === true;
+        return { content: [{ type: 'text', text: published ? `published "${args.title}"` : `kept "${args.title}" as a draft` }] };
+      }) as never;
+    },
+  );
+  serveTaskMethods(server, tasks);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,11 +1,13 @@
 // The MCP surface clients talk to: one SDK server per client context whose handlers delegate to the router.
-import { ProtocolError, Server } from '@modelcontextprotocol/server';
-import type { CallToolResult, CompleteResult, GetPromptResult, ReadResourceResult, ServerContext } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, Server } from '@modelcontextprotocol/server';
+import type { CallToolResult, CompleteResult, GetPromptResult, ReadResourceResult, Result, ServerContext } from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import { isSwitchboardError } from '../errors.ts';
 import type { CatalogRouter, ClientView } from '../router/catalog-router.ts';
 import { isUnknownTarget } from '../router/catalog-router.ts';
 import { requestOrigin, type RequestOrigin } from '../upstream/request-origin.ts';
-import type { UpstreamCallOptions } from '../upstream/upstream-connection.ts';
+import { TASKS_EXTENSION } from '../upstream/task-relay-client.ts';
+import type { TaskMethod, UpstreamCallOptions } from '../upstream/upstream-connection.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 
 /** JSON-RPC codes for local failures: the spec's invalid-params for unknown targets, internal error otherwise. */
@@ -34,14 +36,17 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
         resources: { listChanged: true, subscribe: true },
         completions: {},
         logging: {},
+        // Tasks are relayed (never run here) for 2026-07-28 clients that declare the extension on a call.
+        extensions: { [TASKS_EXTENSION]: {} },
       },
       instructions: INSTRUCTIONS,
     });
     server.setRequestHandler('tools/list', async () => ({ tools: await withWireErrors(() => router.listTools(view)) }));
     server.setRequestHandler('tools/call', async (request, context) => {
       const relay = relayOptions(clientId, request.params, context);
+      const taskOwner = declaresTasks(context) ? clientId : undefined;
       try {
-        return (await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options))) as CallToolResult;
+        return (await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options, taskOwner))) as CallToolResult;
       } catch (error) {
         // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
         if (isUnknownTarget(error)) return { content: [{ type: 'text', text: (error as Error).message }], isError: true };
@@ -73,12 +78,39 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
       await router.setLogLevel(request.params.level, view);
       return {};
     });
+    const relayTask = (method: TaskMethod) => async (params: { taskId: string }, context: ServerContext) => {
+      if (!declaresTasks(context)) throw missingTasksCapability();
+      const inputResponses = method === 'tasks/update' ? (context.mcpReq.inputResponses ?? {}) : undefined;
+      const taskParams = { taskId: params.taskId, ...(inputResponses ? { inputResponses } : {}) };
+      return (await withWireErrors(() => router.taskRequest(method, taskParams, clientId, view, context.mcpReq.signal))) as Result;
+    };
+    // The SDK lifts tasks/update's inputResponses out of params (as for any MRTR retry) into context.mcpReq.
+    server.setRequestHandler('tasks/get', { params: TASK_ID_PARAMS }, relayTask('tasks/get'));
+    server.setRequestHandler('tasks/update', { params: TASK_ID_PARAMS }, relayTask('tasks/update'));
+    server.setRequestHandler('tasks/cancel', { params: TASK_ID_PARAMS }, relayTask('tasks/cancel'));
     server.setRequestHandler('completion/complete', async (request, context) => {
       const relay = relayOptions(clientId, request.params, context);
       return (await withWireErrors(() => forward(relay, context, (options) => router.complete(request.params, view, options)))) as CompleteResult;
     });
     return server;
   };
+}
+
+const TASK_ID_PARAMS = z.object({ taskId: z.string() });
+const MISSING_REQUIRED_CLIENT_CAPABILITY = -32021;
+
+/** A 2026-07-28 client that listed the Tasks extension in this request's capabilities (the only way to ask for tasks). */
+function declaresTasks(context: ServerContext): boolean {
+  // The SDK types the envelope as {}; at run time it holds the request's reserved _meta keys.
+  const envelope = context.mcpReq.envelope as Record<string, { extensions?: Record<string, unknown> } | undefined> | undefined;
+  const extension = envelope?.[CLIENT_CAPABILITIES_META_KEY]?.extensions?.[TASKS_EXTENSION];
+  return typeof extension === 'object' && extension !== null;
+}
+
+function missingTasksCapability(): ProtocolError {
+  return new ProtocolError(MISSING_REQUIRED_CLIENT_CAPABILITY, 'Missing required client capability: declare the io.modelcontextprotocol/tasks extension to use tasks', {
+    requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } },
+  });
 }
 
 /**

@@ -3,9 +3,10 @@ import { UriTemplate } from '@modelcontextprotocol/server';
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
-import type { ForwardedMethod, UpstreamCallOptions, UpstreamConnection } from '../upstream/upstream-connection.ts';
+import type { ForwardedMethod, TaskMethod, UpstreamCallOptions, UpstreamConnection } from '../upstream/upstream-connection.ts';
 import { exposedName } from './exposed-names.ts';
 import type { NameLedger } from './name-ledger.ts';
+import { TaskHandles } from './task-handles.ts';
 
 export interface RoutedUpstream {
   connection: UpstreamConnection;
@@ -36,12 +37,14 @@ export class CatalogRouter {
   readonly #upstreams: readonly RoutedUpstream[];
   readonly #logger: Logger;
   readonly #ledger: NameLedger;
+  readonly #tasks: TaskHandles;
   #collisions: NameCollision[] = [];
 
-  constructor(upstreams: readonly RoutedUpstream[], logger: Logger, ledger: NameLedger) {
+  constructor(upstreams: readonly RoutedUpstream[], logger: Logger, ledger: NameLedger, tasks: TaskHandles = new TaskHandles()) {
     this.#upstreams = upstreams;
     this.#logger = logger;
     this.#ledger = ledger;
+    this.#tasks = tasks;
   }
 
   collisions(): readonly NameCollision[] {
@@ -69,10 +72,26 @@ export class CatalogRouter {
     return perServer.flatMap(({ items }) => items);
   }
 
-  async callTool(name: string, args: Record<string, unknown> | undefined, view: ClientView, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
+  /**
+   * `taskOwner` is the client when it declared the Tasks extension on this call: the server may then answer with a
+   * task, whose id the client gets bound to itself (see TaskHandles).
+   */
+  async callTool(name: string, args: Record<string, unknown> | undefined, view: ClientView, options: UpstreamCallOptions, taskOwner?: string): Promise<Record<string, unknown>> {
     const route = (await this.#namedRoutes('tools', view)).get(name);
     if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_TOOL', `no enabled server offers a tool named "${name}"; list the tools again to see what is available`);
-    return this.#forward(route.route, 'tools/call', { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) }, options);
+    const params = { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) };
+    const result = await this.#forward(route.route, 'tools/call', params, { ...options, acceptTask: taskOwner !== undefined });
+    if (result.resultType !== 'task' || taskOwner === undefined) return result;
+    return { ...result, taskId: this.#tasks.expose(taskOwner, { serverId: route.route.upstream.connection.id, upstreamTaskId: String(result.taskId) }) };
+  }
+
+  /** tasks/get, tasks/update, tasks/cancel: to the server that created the task, for the client it was created for. */
+  async taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, taskOwner: string, view: ClientView, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const location = this.#tasks.resolve(taskOwner, params.taskId);
+    const upstream = location && this.#visible(view).find((candidate) => candidate.connection.id === location.serverId);
+    if (!location || !upstream) throw new SwitchboardError('ROUTER_UNKNOWN_TASK', `no task "${params.taskId}" is known for this client; task ids are valid only for the client that started the task, until Switchboard restarts`);
+    const result = await upstream.connection.taskRequest(method, { ...params, taskId: location.upstreamTaskId }, signal);
+    return method === 'tasks/get' ? { ...result, taskId: params.taskId } : result;
   }
 
   async getPrompt(name: string, args: Record<string, string> | undefined, view: ClientView, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
@@ -197,6 +216,9 @@ export class CatalogRouter {
 
 /** Errors a router raises for requests that name nothing it knows, as JSON-RPC wants them. */
 export function isUnknownTarget(error: unknown): boolean {
-  return error instanceof SwitchboardError && (error.code === 'ROUTER_UNKNOWN_TOOL' || error.code === 'ROUTER_UNKNOWN_PROMPT' || error.code === 'ROUTER_UNKNOWN_RESOURCE');
+  return (
+    error instanceof SwitchboardError &&
+    (error.code === 'ROUTER_UNKNOWN_TOOL' || error.code === 'ROUTER_UNKNOWN_PROMPT' || error.code === 'ROUTER_UNKNOWN_RESOURCE' || error.code === 'ROUTER_UNKNOWN_TASK')
+  );
 }
 

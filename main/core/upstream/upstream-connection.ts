@@ -1,11 +1,14 @@
 // One connection to one remote MCP server: era negotiated by the SDK client, single-flight (re)connect, cached lists, health.
-import { Client, ProtocolError, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client, ClientCapabilities, Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
+import { CreateTaskResultV2Schema, DetailedTaskV2Schema } from '@modelcontextprotocol/ext-tasks/core/v2';
+import { z } from 'zod';
 import type { ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 import { requestOrigin, type RequestOrigin } from './request-origin.ts';
+import { createdTaskOf, TaskRelayClient, TASKS_EXTENSION } from './task-relay-client.ts';
 
 export type UpstreamState = 'idle' | 'connecting' | 'ready' | 'unavailable' | 'closed';
 export type ListKind = 'tools' | 'prompts' | 'resources' | 'resourceTemplates';
@@ -33,7 +36,21 @@ export interface UpstreamCallOptions {
   /** A 2026-07-28 retry after input_required: the answers and the server's opaque state, passed back verbatim. */
   continuation?: { inputResponses?: Record<string, unknown>; requestState?: string };
   onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  /**
+   * The calling client declared the Tasks extension on this request, so the server may answer a tool call with a task
+   * handle (`resultType: "task"`) instead of a result. Without it the server is told nothing of tasks.
+   */
+  acceptTask?: boolean;
 }
+
+/** The Tasks extension's methods, relayed to the server that created the task. */
+export type TaskMethod = 'tasks/get' | 'tasks/update' | 'tasks/cancel';
+
+/** What Switchboard tells every server it can do: each server request is relayed to the client that caused it. */
+const UPSTREAM_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} };
+const WITH_TASKS: ClientCapabilities = { ...UPSTREAM_CAPABILITIES, extensions: { [TASKS_EXTENSION]: {} } };
+/** The SDK checks results against a schema; task results are checked against the extension's own schemas below. */
+const ANY_RESULT = z.looseObject({});
 
 /** The requests the router forwards; each is either idempotent (retried once over a fresh connection) or not. */
 export type ForwardedMethod = 'tools/call' | 'prompts/get' | 'resources/read' | 'completion/complete' | 'resources/subscribe' | 'resources/unsubscribe' | 'logging/setLevel';
@@ -111,23 +128,51 @@ export class UpstreamConnection {
   request(method: ForwardedMethod, params: Record<string, unknown>, options: UpstreamCallOptions = {}): Promise<Record<string, unknown>> {
     const origin = requestOrigin.getStore();
     if (origin) this.#callers.add(origin);
-    return this.#withReconnect(IDEMPOTENT.has(method), options.signal, (client) =>
-      client.request({ method, params: { ...params, ...definedFields(options.continuation) } }, {
-        timeout: this.#options.requestTimeoutMs,
-        // input_required results are handed to the caller, who relays them to (or fulfils them with) its own client.
-        allowInputRequired: true,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
-      }) as Promise<Record<string, unknown>>,
-    ).finally(() => {
+    return this.#withReconnect(IDEMPOTENT.has(method), options.signal, async (client) => {
+      // Only the caller's own declaration lets the server choose a task: the extension forbids handing a task to a
+      // client that did not ask for one.
+      const offerTasks = method === 'tools/call' && options.acceptTask === true && serverSupportsTasks(client);
+      const meta = offerTasks ? { _meta: { ...(params._meta as object | undefined), [CLIENT_CAPABILITIES_META_KEY]: WITH_TASKS } } : {};
+      try {
+        return (await client.request({ method, params: { ...params, ...meta, ...definedFields(options.continuation) } }, {
+          timeout: this.#options.requestTimeoutMs,
+          // input_required results are handed to the caller, who relays them to (or fulfils them with) its own client.
+          allowInputRequired: true,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
+        })) as Record<string, unknown>;
+      } catch (error) {
+        const task = offerTasks ? createdTaskOf(error) : undefined;
+        if (!task) throw error;
+        if (!CreateTaskResultV2Schema.safeParse(task).success) throw this.#malformedTask(method);
+        return task;
+      }
+    }).finally(() => {
       if (origin) this.#callers.delete(origin);
     });
   }
 
+  /**
+   * Relays a Tasks extension request about a task this server created. Polling and cancelling are safe to repeat over
+   * a fresh connection; an update (the person's answers) is never sent twice.
+   */
+  taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    return this.#withReconnect(method !== 'tasks/update', signal, async (client) => {
+      const result = (await client.request({ method, params: { ...params, _meta: { [CLIENT_CAPABILITIES_META_KEY]: WITH_TASKS } } }, ANY_RESULT, {
+        timeout: this.#options.requestTimeoutMs,
+        ...(signal ? { signal } : {}),
+      })) as Record<string, unknown>;
+      if (method === 'tasks/get' && !DetailedTaskV2Schema.safeParse(result).success) throw this.#malformedTask(method);
+      return result;
+    });
+  }
+
   /** Whether the connected server declared a capability (`logging`, `resources.subscribe`, …); false while not connected. */
-  supports(capability: 'logging' | 'resources.subscribe' | 'completions'): boolean {
-    const capabilities = this.#client?.getServerCapabilities();
-    if (!capabilities) return false;
+  supports(capability: 'logging' | 'resources.subscribe' | 'completions' | 'tasks'): boolean {
+    const client = this.#client;
+    const capabilities = client?.getServerCapabilities();
+    if (!client || !capabilities) return false;
+    if (capability === 'tasks') return serverSupportsTasks(client);
     if (capability === 'resources.subscribe') return Boolean(capabilities.resources?.subscribe);
     return Boolean(capabilities[capability]);
   }
@@ -144,9 +189,8 @@ export class UpstreamConnection {
   async #openClient(): Promise<Client> {
     this.#status.state = 'connecting';
     const invalidate = (kind: ListKind) => () => this.#invalidate(kind);
-    const client = new Client(SWITCHBOARD_IMPLEMENTATION, {
-      // Declared so servers may ask; each request is relayed to the client whose call caused it (see relayToOrigin).
-      capabilities: { sampling: {}, elicitation: { form: {}, url: {} } },
+    const client = new TaskRelayClient(SWITCHBOARD_IMPLEMENTATION, {
+      capabilities: UPSTREAM_CAPABILITIES,
       versionNegotiation: { mode: 'auto' },
       inputRequired: { autoFulfill: false },
       // The SDK listens for list changes in either era (legacy GET stream, modern subscriptions/listen).
@@ -170,6 +214,7 @@ export class UpstreamConnection {
     }
     client.setRequestHandler('sampling/createMessage', (request) => this.#relayServerRequest('sampling/createMessage', request.params) as never);
     client.setRequestHandler('elicitation/create', (request) => this.#relayServerRequest('elicitation/create', request.params) as never);
+    client.setRequestHandler('roots/list', (request) => this.#relayServerRequest('roots/list', request.params ?? {}) as never);
     client.setNotificationHandler('notifications/message', (notification) => this.#relayLogMessage(notification.params));
     client.setNotificationHandler('notifications/resources/updated', (notification) => this.#options.onResourceUpdated?.(notification.params.uri));
     client.onclose = () => {
@@ -194,12 +239,6 @@ export class UpstreamConnection {
     return client;
   }
 
-  /**
-   * A server's request (sampling, elicitation) goes back to the client whose call caused it, and to no one else. The
-   * async context names that client when the SDK keeps it; otherwise the only call in flight on this server does.
-   * With several in flight and no context, the request is refused rather than risk asking the wrong person. URL-mode
-   * elicitations pass through unchanged: Switchboard never opens them.
-   */
   /** A server's log message goes to the client whose call it concerns when that is known; otherwise only to our log. */
   #relayLogMessage(params: Record<string, unknown>): void {
     const origin = this.#attributableOrigin();
@@ -211,7 +250,13 @@ export class UpstreamConnection {
     return requestOrigin.getStore() ?? (this.#callers.size === 1 ? [...this.#callers][0] : undefined);
   }
 
-  async #relayServerRequest(method: 'sampling/createMessage' | 'elicitation/create', params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /**
+   * A server's request (sampling, elicitation, roots) goes back to the client whose call caused it, and to no one else. The
+   * async context names that client when the SDK keeps it; otherwise the only call in flight on this server does.
+   * With several in flight and no context, the request is refused rather than risk asking the wrong person. URL-mode
+   * elicitations pass through unchanged: Switchboard never opens them.
+   */
+  async #relayServerRequest(method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list', params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const origin = this.#attributableOrigin();
     if (!origin) {
       const why = this.#callers.size === 0 ? 'outside any client request' : `while ${this.#callers.size} client requests were in flight, so it is not known which client asked`;
@@ -289,6 +334,10 @@ export class UpstreamConnection {
     return wrapped;
   }
 
+  #malformedTask(method: string): SwitchboardError {
+    return new SwitchboardError('UPSTREAM_REJECTED', `server "${this.id}" answered ${method} with a task that does not match the Tasks extension's schema`);
+  }
+
   #unavailable(reason: string): SwitchboardError {
     return new SwitchboardError('UPSTREAM_UNAVAILABLE', `server "${this.id}": ${reason}`);
   }
@@ -329,6 +378,12 @@ async function fetchList(client: Client, kind: ListKind, timeout: number): Promi
       return { items: result.resourceTemplates, ttlMs: ttlOf(result), notifiesChanges: Boolean(capabilities.resources.listChanged) };
     }
   }
+}
+
+/** A 2026-07-28 server that lists the Tasks extension in what server/discover reported. */
+function serverSupportsTasks(client: Client): boolean {
+  const extension = client.getServerCapabilities()?.extensions?.[TASKS_EXTENSION];
+  return client.getProtocolEra() === 'modern' && typeof extension === 'object' && extension !== null;
 }
 
 function definedFields(value: Record<string, unknown> | undefined): Record<string, unknown> {
