@@ -31,6 +31,26 @@ describe('upstream healing', () => {
     expect((await add('legacy_add', 2, 2)).content).toEqual([expect.objectContaining({ text: '4' })]);
   });
 
+  it("remembers a server's era: a lost 2025 session is re-established without probing for the 2026 era again", async () => {
+    await add('legacy_add', 1, 1);
+    legacy.methodsReceived.length = 0;
+    await legacy.dropSessions();
+    await add('legacy_add', 1, 2);
+    expect(legacy.methodsReceived).toContain('initialize');
+    expect(legacy.methodsReceived).not.toContain('server/discover');
+  });
+
+  it('probes again when a server comes back in the other era (an upgrade)', async () => {
+    const port = legacy.port;
+    await legacy.close();
+    legacy = await startMcpServer({ name: 'legacy', era: 'modern', port });
+    expect((await add('legacy_add', 5, 5)).content).toEqual([expect.objectContaining({ text: '10' })]);
+    expect(legacy.methodsReceived).toContain('server/discover');
+    await legacy.close();
+    legacy = await startMcpServer({ name: 'legacy', era: 'legacy', port });
+    expect((await add('legacy_add', 6, 6)).content).toEqual([expect.objectContaining({ text: '12' })]);
+  });
+
   it('heals after the upstream restarts at the same address', async () => {
     for (const [name, server] of [['legacy', legacy], ['modern', modern]] as const) {
       const port = server.port;

@@ -44,6 +44,8 @@ export interface SandboxMcpServer {
   url: string;
   origin: string;
   port: number;
+  /** The JSON-RPC methods POSTed to the MCP endpoint so far, in order (tests check what a client sent). */
+  methodsReceived: string[];
   /** Legacy era: forgets every session, so the next request with an old Mcp-Session-Id gets 404. */
   dropSessions(): Promise<void>;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export async function startMcpServer(options: StartMcpServerOptions): Promise<Sa
     supportedProtocolVersions: options.era === 'modern' ? MODERN_VERSIONS : LEGACY_VERSIONS,
   };
   const serveMcp = options.era === 'modern' ? createModernEndpoint(options) : createLegacyEndpoint(options);
+  const methodsReceived: string[] = [];
 
   http.on('request', (request: IncomingMessage, response: ServerResponse) => {
     void route(request, response).catch((error: unknown) => {
@@ -88,6 +91,8 @@ export async function startMcpServer(options: StartMcpServerOptions): Promise<Sa
     if (path !== MCP_PATH) return void response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
 
     const body = request.method === 'POST' ? await readJson(request) : undefined;
+    const method = (body as { method?: unknown } | undefined)?.method;
+    if (typeof method === 'string') methodsReceived.push(method);
     if (options.auth) {
       const authInfo = await authenticate(request, response, options.auth, resourceMetadataUrl, url);
       if (!authInfo) return;
@@ -116,6 +121,7 @@ export async function startMcpServer(options: StartMcpServerOptions): Promise<Sa
     url,
     origin,
     port,
+    methodsReceived,
     dropSessions: () => serveMcp.dropSessions(),
     async close() {
       await serveMcp.close();

@@ -1,6 +1,6 @@
 // One connection to one remote MCP server: era negotiated by the SDK client, single-flight (re)connect, cached lists, health.
 import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { Client, ClientCapabilities, Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
+import type { Client, ClientCapabilities, Prompt, VersionNegotiationMode, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import { CreateTaskResultV2Schema, DetailedTaskV2Schema } from '@modelcontextprotocol/ext-tasks/core/v2';
 import { z } from 'zod';
 import type { ServerConfig } from '../config/config-schema.ts';
@@ -74,6 +74,8 @@ export class UpstreamConnection {
   #status: UpstreamStatus;
   #closed = false;
   #everConnected = false;
+  /** How the last successful handshake went: reconnects start there instead of probing again. */
+  #eraVerdict: VersionNegotiationMode | undefined;
   /** Lists cached per kind until the server announces a change or the connection is replaced. */
   #lists = new Map<ListKind, { items: Promise<unknown[]>; expiresAt: number }>();
   /** Requests in flight per client, so a replaced client is closed only once the requests it carries are done. */
@@ -188,24 +190,18 @@ export class UpstreamConnection {
 
   async #openClient(): Promise<Client> {
     this.#status.state = 'connecting';
-    const invalidate = (kind: ListKind) => () => this.#invalidate(kind);
-    const client = new TaskRelayClient(SWITCHBOARD_IMPLEMENTATION, {
-      capabilities: UPSTREAM_CAPABILITIES,
-      versionNegotiation: { mode: 'auto' },
-      inputRequired: { autoFulfill: false },
-      // The SDK listens for list changes in either era (legacy GET stream, modern subscriptions/listen).
-      listChanged: {
-        tools: { autoRefresh: false, onChanged: invalidate('tools') },
-        prompts: { autoRefresh: false, onChanged: invalidate('prompts') },
-        resources: { autoRefresh: false, onChanged: invalidate('resources') },
-      },
-    });
-    const transport = new StreamableHTTPClientTransport(new URL(this.url));
+    let client: Client;
     try {
-      await client.connect(transport, { timeout: this.#options.requestTimeoutMs });
+      client = await this.#handshake(this.#eraVerdict ?? 'auto');
     } catch (error) {
-      await client.close().catch(() => undefined);
-      throw this.#markUnavailable(error);
+      if (this.#eraVerdict === undefined) throw this.#markUnavailable(error);
+      // The server may have changed era since we last spoke (an upgrade): forget the verdict and probe again.
+      this.#eraVerdict = undefined;
+      try {
+        client = await this.#handshake('auto');
+      } catch (retryError) {
+        throw this.#markUnavailable(retryError);
+      }
     }
     if (this.#closed) {
       // close() ran while the handshake was in flight: don't keep a connection (and its open stream) nobody owns.
@@ -223,6 +219,8 @@ export class UpstreamConnection {
     this.#client = client;
     const era = client.getProtocolEra();
     const protocolVersion = client.getNegotiatedProtocolVersion();
+    // Remember the era so a reconnect skips the probe (SPEC-NOTES §1.2: cache the verdict per server).
+    this.#eraVerdict = era === 'modern' && protocolVersion ? { pin: protocolVersion } : era === 'legacy' ? 'legacy' : undefined;
     const serverName = client.getServerVersion()?.name;
     const reconnected = this.#everConnected;
     this.#everConnected = true;
@@ -237,6 +235,29 @@ export class UpstreamConnection {
     // A new connection may be to a restarted server with another surface.
     if (reconnected) for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.#invalidate(kind);
     return client;
+  }
+
+  /** One connection attempt in a given negotiation mode; the client is closed again when it fails. */
+  async #handshake(mode: VersionNegotiationMode): Promise<Client> {
+    const invalidate = (kind: ListKind) => () => this.#invalidate(kind);
+    const client = new TaskRelayClient(SWITCHBOARD_IMPLEMENTATION, {
+      capabilities: UPSTREAM_CAPABILITIES,
+      versionNegotiation: { mode },
+      inputRequired: { autoFulfill: false },
+      // The SDK listens for list changes in either era (legacy GET stream, modern subscriptions/listen).
+      listChanged: {
+        tools: { autoRefresh: false, onChanged: invalidate('tools') },
+        prompts: { autoRefresh: false, onChanged: invalidate('prompts') },
+        resources: { autoRefresh: false, onChanged: invalidate('resources') },
+      },
+    });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(this.url)), { timeout: this.#options.requestTimeoutMs });
+      return client;
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** A server's log message goes to the client whose call it concerns when that is known; otherwise only to our log. */
