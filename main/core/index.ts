@@ -1,5 +1,8 @@
 // The core's one door: everything the shell and the CLI may use is exported here, and nothing else.
-export { createSwitchboard, type Switchboard, type SwitchboardDeps, type SwitchboardStatus } from './switchboard.ts';
+export { createSwitchboard, type Switchboard, type SwitchboardAuth, type SwitchboardDeps, type SwitchboardStatus } from './switchboard.ts';
+export { vaultAccounts } from './vault/vault.ts';
+export type { ServerAuthStatus } from './auth/server-authorizer.ts';
+export type { SsoStatus } from './auth/enterprise-sso.ts';
 export { loadConfigFile, parseConfigText } from './config/load-config.ts';
 export { configSchema, type SwitchboardConfig, type ServerConfig } from './config/config-schema.ts';
 export { SwitchboardError, isSwitchboardError } from './errors.ts';

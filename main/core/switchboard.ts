@@ -2,16 +2,22 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuthInfo } from '@modelcontextprotocol/server';
+import { SsoSession, type SsoStatus } from './auth/enterprise-sso.ts';
+import { ServerAuthorizer, type ServerAuthStatus } from './auth/server-authorizer.ts';
 import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
 import { startControlSocket } from './control/control-socket.ts';
 import { createDownstreamServerFactory, type DownstreamContext } from './gateway/downstream-protocol.ts';
 import { startLocalEndpoint, type LocalEndpoint } from './gateway/local-endpoint.ts';
 import { createGatewayMcpHandler } from './gateway/mcp-handler.ts';
-import type { Logger, Paths } from './ports.ts';
+import { createBrowserOpener } from './platform/system-browser.ts';
+import { systemClock, type BrowserOpener, type Clock, type Logger, type Paths, type SecretStore } from './ports.ts';
+import { SwitchboardError } from './errors.ts';
 import { CatalogRouter, type ClientView, type NameCollision } from './router/catalog-router.ts';
 import { NameLedger } from './router/name-ledger.ts';
 import { UpstreamConnection, type UpstreamStatus } from './upstream/upstream-connection.ts';
+import { KeytarSecretStore } from './vault/keytar-secret-store.ts';
+import { Vault } from './vault/vault.ts';
 
 export interface SwitchboardDeps {
   config: SwitchboardConfig;
@@ -19,6 +25,24 @@ export interface SwitchboardDeps {
   paths: Paths;
   /** Development and conformance runs only: accept requests without a client credential. */
   allowAnonymous?: boolean;
+  /** The keychain; the OS keychain through keytar unless given (profile from the configuration). */
+  secretStore?: SecretStore;
+  /** Where sign-in URLs open; the system browser (or auth.browserCommand) unless given. */
+  browser?: BrowserOpener;
+  clock?: Clock;
+}
+
+/** Sign-in for the CLI and the UI: the SSO session and each server's token. */
+export interface SwitchboardAuth {
+  status(): Promise<{ sso: SsoStatus; servers: { id: string; auth: ServerAuthStatus }[] }>;
+  /** Signs in to the company IdP (SSO). */
+  signIn(): Promise<SsoStatus>;
+  /** Signs in to one server now, in the browser or silently (ID-JAG, client credentials). */
+  signInToServer(serverId: string): Promise<ServerAuthStatus>;
+  importIdToken(idToken: string): Promise<SsoStatus>;
+  /** Forgets the SSO session and every server token (or one server's). */
+  signOut(serverId?: string): Promise<void>;
+  vault: Vault;
 }
 
 export interface SwitchboardStatus {
@@ -34,6 +58,7 @@ export interface Switchboard {
   /** Binds the local endpoint and starts connecting upstreams in the background; resolves once clients can connect. */
   start(): Promise<{ mcpUrl: string }>;
   status(): SwitchboardStatus;
+  auth: SwitchboardAuth;
   stop(): Promise<void>;
 }
 
@@ -44,15 +69,30 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   // Late-bound: upstreams report list changes to the handler, which is built after them.
   let notifyListChanged: (kind: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => void = () => undefined;
   let notifyResourceUpdated: (uri: string) => void = () => undefined;
-  const upstreams = enabled.map((server) => ({
-    connection: new UpstreamConnection(server, {
+  const vault = new Vault(deps.secretStore ?? new KeytarSecretStore(config.auth.profile));
+  const browser = deps.browser ?? createBrowserOpener(config.auth.browserCommand);
+  const clock = deps.clock ?? systemClock;
+  const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, browser, logger, clock }) : undefined;
+  const upstreams = enabled.map((server) => {
+    // Every server gets an authorizer: whether it needs a token is learned from its first 401, not configured.
+    const authorizer: ServerAuthorizer = new ServerAuthorizer(server, { auth: config.auth, vault, browser, sso, logger, clock, onTokenObtained: () => connection.refreshSurface() });
+    const connection: UpstreamConnection = new UpstreamConnection(server, {
       logger,
       requestTimeoutMs: config.gateway.upstreamTimeoutMs,
       onListChanged: (kind) => notifyListChanged(kind),
       onResourceUpdated: (uri) => notifyResourceUpdated(uri),
-    }),
-    prefix: server.prefix ?? server.id,
-  }));
+      authorizer,
+    });
+    return { connection, authorizer, prefix: server.prefix ?? server.id };
+  });
+  const authorizerOf = (serverId: string) => {
+    const found = upstreams.find((upstream) => upstream.connection.id === serverId);
+    if (!found) throw new SwitchboardError('CONFIG_INVALID', `no enabled server has the id "${serverId}"`);
+    return found.authorizer;
+  };
+  const noSso = (): SsoSession => {
+    throw new SwitchboardError('CONFIG_INVALID', 'no identity provider is configured (auth.idp in the configuration file)');
+  };
   const router = new CatalogRouter(upstreams, logger, new NameLedger(join(deps.paths.dataDir, 'names.json'), logger));
   const handler = createGatewayMcpHandler({
     buildServer: createDownstreamServerFactory(router),
@@ -68,7 +108,29 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const authenticate = (credential: string | undefined): AuthenticatedClient | undefined =>
     registry.authenticate(credential) ?? (deps.allowAnonymous && credential === undefined ? ANONYMOUS_CLIENT : undefined);
 
+  const auth: SwitchboardAuth = {
+    vault,
+    async status() {
+      return {
+        sso: sso ? await sso.status() : { configured: false, signedIn: false },
+        servers: upstreams.map(({ connection, authorizer }) => ({ id: connection.id, auth: authorizer.status() })),
+      };
+    },
+    signIn: () => (sso ?? noSso()).signIn(),
+    importIdToken: (idToken) => (sso ?? noSso()).importIdToken(idToken),
+    async signInToServer(serverId) {
+      const authorizer = authorizerOf(serverId);
+      await authorizer.signIn();
+      return authorizer.status();
+    },
+    async signOut(serverId) {
+      if (serverId) return authorizerOf(serverId).signOut();
+      await Promise.all([sso?.signOut(), ...upstreams.map(({ authorizer }) => authorizer.signOut())]);
+    },
+  };
+
   return {
+    auth,
     async start() {
       if (endpoint) return { mcpUrl: endpoint.mcpUrl };
       if (deps.allowAnonymous) {

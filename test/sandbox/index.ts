@@ -68,7 +68,8 @@ export async function startSandbox(): Promise<Sandbox> {
       const { authKind, ...serverOptions } = plan;
       const server = await startMcpServer({
         ...serverOptions,
-        ...(as ? { auth: { verifyAccessToken: (token: string) => as.verifyAccessToken(token), authorizationServers: [as.issuer], scopesSupported: SCOPES } } : {}),
+        // The challenge asks for "read" only; "admin" comes by step-up when a tool needs it.
+        ...(as ? { auth: { verifyAccessToken: (token: string) => as.verifyAccessToken(token), authorizationServers: [as.issuer], scopesSupported: SCOPES, challengeScopes: ['read'] } } : {}),
       });
       closers.push(() => server.close());
       if (as) {

@@ -23,6 +23,8 @@ export interface SandboxServerAuth {
   verifyAccessToken: (token: string) => Promise<VerifiedToken>;
   authorizationServers: string[];
   scopesSupported?: string[];
+  /** The scopes a 401 challenge asks for (default: all of scopesSupported); fewer makes clients step up later. */
+  challengeScopes?: string[];
 }
 
 export interface StartMcpServerOptions {
@@ -191,7 +193,8 @@ function createLegacyEndpoint(options: StartMcpServerOptions): McpEndpoint {
 async function authenticate(request: IncomingMessage, response: ServerResponse, auth: SandboxServerAuth, resourceMetadataUrl: string, resource: string): Promise<AuthInfo | undefined> {
   const header = request.headers.authorization;
   const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-  const challenge = (extra: string) => `Bearer resource_metadata="${resourceMetadataUrl}"${auth.scopesSupported?.length ? `, scope="${auth.scopesSupported.join(' ')}"` : ''}${extra}`;
+  const scopes = auth.challengeScopes ?? auth.scopesSupported;
+  const challenge = (extra: string) => `Bearer resource_metadata="${resourceMetadataUrl}"${scopes?.length ? `, scope="${scopes.join(' ')}"` : ''}${extra}`;
   if (!token) {
     response.writeHead(401, { 'www-authenticate': challenge(''), 'content-type': 'text/plain' }).end('authentication required');
     return undefined;

@@ -16,6 +16,27 @@ const remoteUrl = z
     { message: 'must be an https URL (plain http is allowed only for 127.0.0.1, [::1] and localhost)' },
   );
 
+const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+
+/** How Switchboard gets this server's token. Secrets (client secret, private key) live in the keychain, never here. */
+export const serverAuthConfigSchema = z
+  .object({
+    /** 'auto': ID-JAG when the server's AS offers it and SSO is set up, otherwise the MCP authorization-code flow. */
+    grant: z.enum(['auto', 'client_credentials']).default('auto'),
+    /** A client id registered in advance at this server's authorization server (used before CIMD and DCR). */
+    clientId: z.string().min(1).optional(),
+    tokenEndpointAuthMethod: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).optional(),
+    /** The JWS algorithm of the private key for private_key_jwt. */
+    signingAlgorithm: z.enum(['ES256', 'RS256', 'PS256', 'EdDSA']).default('ES256'),
+    /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
+    scopes: z.array(z.string().min(1)).optional(),
+    /** Some authorization servers (e.g. Microsoft Entra) reject RFC 8707's resource parameter. */
+    sendResource: z.boolean().default(true),
+    /** Extra authorization request parameters an authorization server needs (e.g. Google's access_type=offline). */
+    extraAuthorizationParams: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
 export const serverConfigSchema = z
   .object({
     id: z.string().regex(SERVER_ID_PATTERN, 'must be 1-32 characters of a-z, 0-9, "-" or "_", starting with a letter or digit'),
@@ -24,6 +45,37 @@ export const serverConfigSchema = z
     enabled: z.boolean().default(true),
     /** Prefix for this server's tool and prompt names; defaults to the id; "" exposes names unprefixed. */
     prefix: z.string().regex(/^[A-Za-z0-9_-]{0,16}$/, 'must be at most 16 characters of A-Z, a-z, 0-9, "-" or "_"').optional(),
+    auth: serverAuthConfigSchema.optional(),
+  })
+  .strict();
+
+/** The company identity provider for single sign-on (OIDC) and ID-JAG token exchange. */
+export const idpConfigSchema = z
+  .object({
+    issuer: remoteUrl,
+    clientId: z.string().min(1),
+    /** A secret, when the method needs one, is stored with `switchboard auth set-secret idp`. */
+    tokenEndpointAuthMethod: z.enum(['none', 'client_secret_basic', 'client_secret_post']).default('none'),
+    scopes: z.array(z.string().min(1)).default(['openid', 'email', 'profile', 'offline_access']),
+    extraAuthorizationParams: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export const authConfigSchema = z
+  .object({
+    /** Keychain namespace: entries live under the service `dev.switchboard.<profile>`. */
+    profile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, "_", "." or "-"').default('default'),
+    idp: idpConfigSchema.optional(),
+    /** 'on-demand': a request that needs a person's sign-in opens the browser; 'manual': only `switchboard login` does. */
+    interactive: z.enum(['on-demand', 'manual']).default('on-demand'),
+    /** A fixed loopback callback port, for authorization servers with pre-registered redirect URIs; 0 picks any. */
+    redirectPort: z.number().int().min(0).max(65535).default(0),
+    /** The https URL of Switchboard's Client ID Metadata Document, used where an authorization server supports CIMD. */
+    clientMetadataUrl: z.string().url().startsWith('https://', 'must be an https URL').optional(),
+    /** Opens authorization URLs instead of the system browser: the program and its arguments; the URL is appended. */
+    browserCommand: z.array(z.string().min(1)).min(1).optional(),
+    /** How long a sign-in may wait for the person to finish in the browser. */
+    signInTimeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
   })
   .strict();
 
@@ -43,6 +95,7 @@ export const configSchema = z
     $schema: z.string().optional(),
     gateway: gatewayConfigSchema.default({ port: 0, maxBodyBytes: 4 * 1024 * 1024, upstreamTimeoutMs: 60_000 }),
     servers: z.array(serverConfigSchema).default([]),
+    auth: authConfigSchema.default({ profile: 'default', interactive: 'on-demand', redirectPort: 0, signInTimeoutMs: 300_000 }),
   })
   .strict()
   .superRefine((config, context) => {
@@ -64,3 +117,6 @@ export const configSchema = z
 export type SwitchboardConfig = z.infer<typeof configSchema>;
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type AuthConfig = z.infer<typeof authConfigSchema>;
+export type ServerAuthConfig = z.infer<typeof serverAuthConfigSchema>;
+export type IdpConfig = z.infer<typeof idpConfigSchema>;

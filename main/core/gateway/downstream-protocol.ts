@@ -2,6 +2,7 @@
 import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, Server } from '@modelcontextprotocol/server';
 import type { CallToolResult, CompleteResult, GetPromptResult, ReadResourceResult, Result, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { signInPolicy } from '../auth/sign-in-policy.ts';
 import { isSwitchboardError } from '../errors.ts';
 import type { CatalogRouter, ClientView } from '../router/catalog-router.ts';
 import { isUnknownTarget } from '../router/catalog-router.ts';
@@ -41,7 +42,7 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
       },
       instructions: INSTRUCTIONS,
     });
-    server.setRequestHandler('tools/list', async () => ({ tools: await withWireErrors(() => router.listTools(view)) }));
+    server.setRequestHandler('tools/list', async () => ({ tools: await withWireErrors(() => listing(() => router.listTools(view))) }));
     server.setRequestHandler('tools/call', async (request, context) => {
       const relay = relayOptions(clientId, request.params, context);
       const taskOwner = declaresTasks(context) ? clientId : undefined;
@@ -53,13 +54,13 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
         return withWireErrors(() => Promise.reject(error));
       }
     });
-    server.setRequestHandler('prompts/list', async () => ({ prompts: await withWireErrors(() => router.listPrompts(view)) }));
+    server.setRequestHandler('prompts/list', async () => ({ prompts: await withWireErrors(() => listing(() => router.listPrompts(view))) }));
     server.setRequestHandler('prompts/get', async (request, context) => {
       const relay = relayOptions(clientId, request.params, context);
       return (await withWireErrors(() => forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)))) as GetPromptResult;
     });
-    server.setRequestHandler('resources/list', async () => ({ resources: await withWireErrors(() => router.listResources(view)) }));
-    server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: await withWireErrors(() => router.listResourceTemplates(view)) }));
+    server.setRequestHandler('resources/list', async () => ({ resources: await withWireErrors(() => listing(() => router.listResources(view))) }));
+    server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: await withWireErrors(() => listing(() => router.listResourceTemplates(view))) }));
     server.setRequestHandler('resources/read', async (request, context) => {
       const relay = relayOptions(clientId, request.params, context);
       return (await withWireErrors(() => forward(relay, context, (options) => router.readResource(request.params.uri, view, options)))) as ReadResourceResult;
@@ -159,13 +160,19 @@ async function forward<T extends Record<string, unknown>>(
   operation: (options: UpstreamCallOptions) => Promise<T>,
 ): Promise<T> {
   try {
-    return await requestOrigin.run(options.origin, () => fulfilInputRequired(options, context, operation));
+    // A call may wait for the person to sign in to the server it goes to (see sign-in-policy.ts).
+    return await signInPolicy.run('wait', () => requestOrigin.run(options.origin, () => fulfilInputRequired(options, context, operation)));
   } finally {
     // The upstream SDK client may dispatch a notification that arrived with the result just after resolving the
     // call; one turn of the event loop lets it reach us before the result goes out.
     await new Promise((resolve) => setImmediate(resolve));
     await options.flushed();
   }
+}
+
+/** Lists may start a sign-in a server needs but never wait for it: the server's items appear with a list_changed. */
+function listing<T>(operation: () => Promise<T>): Promise<T> {
+  return signInPolicy.run('start', operation);
 }
 
 const MAX_INPUT_ROUNDS = 10;

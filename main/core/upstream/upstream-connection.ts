@@ -3,6 +3,8 @@ import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, SdkError, SdkErrorCode, Sd
 import type { Client, ClientCapabilities, Prompt, VersionNegotiationMode, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import { CreateTaskResultV2Schema, DetailedTaskV2Schema } from '@modelcontextprotocol/ext-tasks/core/v2';
 import { z } from 'zod';
+import { createAuthorizedFetch } from '../auth/authorized-fetch.ts';
+import type { ServerAuthorizer, ServerAuthStatus } from '../auth/server-authorizer.ts';
 import type { ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
@@ -29,6 +31,8 @@ export interface UpstreamStatus {
   serverName?: string;
   toolCount?: number;
   lastError?: { code: string; message: string; at: string };
+  /** How Switchboard holds this server's token (absent when it has no authorizer). */
+  auth?: ServerAuthStatus;
 }
 
 export interface UpstreamCallOptions {
@@ -63,6 +67,8 @@ export interface UpstreamConnectionOptions {
   onListChanged?: (kind: ListKind) => void;
   /** Called when the server says a subscribed resource changed. */
   onResourceUpdated?: (uri: string) => void;
+  /** Gets and renews this server's token; without it requests go out with no Authorization header. */
+  authorizer?: ServerAuthorizer;
 }
 
 export class UpstreamConnection {
@@ -92,7 +98,8 @@ export class UpstreamConnection {
   }
 
   status(): UpstreamStatus {
-    return { ...this.#status };
+    const auth = this.#options.authorizer?.status();
+    return { ...this.#status, ...(auth ? { auth } : {}) };
   }
 
   /** Connects once; concurrent callers share the same attempt so a burst of requests makes one handshake. */
@@ -179,6 +186,11 @@ export class UpstreamConnection {
     return Boolean(capabilities[capability]);
   }
 
+  /** After a sign-in the server may show more (or it was unreachable before): every list is fetched again. */
+  refreshSurface(): void {
+    for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.#invalidate(kind);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#status.state = 'closed';
@@ -252,7 +264,10 @@ export class UpstreamConnection {
       },
     });
     try {
-      await client.connect(new StreamableHTTPClientTransport(new URL(this.url)), { timeout: this.#options.requestTimeoutMs });
+      const authorizer = this.#options.authorizer;
+      // Authorization happens below the SDK, in the transport's fetch: this server's own token only, never a client's.
+      const transport = new StreamableHTTPClientTransport(new URL(this.url), authorizer ? { fetch: createAuthorizedFetch(authorizer) } : {});
+      await client.connect(transport, { timeout: this.#options.requestTimeoutMs });
       return client;
     } catch (error) {
       await client.close().catch(() => undefined);
@@ -300,6 +315,8 @@ export class UpstreamConnection {
       // The server answered, or our own caller gave up: either way the connection is fine.
       if (error instanceof ProtocolError || signal?.aborted) throw error;
       if (isLocalSdkError(error)) throw new SwitchboardError('UPSTREAM_REJECTED', `server "${this.id}": ${(error as Error).message}`, { cause: error });
+      // Sign-in problems are not fixed by reconnecting (and an interactive sign-in must not be started twice).
+      if (causeChain(error).some(isAuthorizationFailure)) throw this.#markUnavailable(error);
       this.#retire(client);
       // A 404 means the server never processed the request (its 2025 session expired or it restarted), so even a
       // tool call is safe to send again over a fresh session.
@@ -344,11 +361,15 @@ export class UpstreamConnection {
   }
 
   #markUnavailable(error: unknown): SwitchboardError {
-    const wrapped = isTimeout(error)
-      ? new SwitchboardError('UPSTREAM_TIMEOUT', `server "${this.id}" did not answer within ${this.#options.requestTimeoutMs} ms`, { cause: error })
-      : error instanceof SwitchboardError
+    // An authorization failure raised inside the transport's fetch may arrive wrapped by the SDK: keep its own code.
+    const authError = causeChain(error).find((cause): cause is SwitchboardError => cause instanceof SwitchboardError);
+    if (authError) error = authError;
+    const wrapped =
+      error instanceof SwitchboardError
         ? error
-        : toSwitchboardError(error, 'UPSTREAM_UNAVAILABLE', `server "${this.id}" (${this.url}) is unavailable`);
+        : isTimeout(error)
+          ? new SwitchboardError('UPSTREAM_TIMEOUT', `server "${this.id}" did not answer within ${this.#options.requestTimeoutMs} ms`, { cause: error })
+          : toSwitchboardError(error, 'UPSTREAM_UNAVAILABLE', `server "${this.id}" (${this.url}) is unavailable`);
     if (!this.#closed) this.#status.state = 'unavailable';
     this.#status.lastError = { code: wrapped.code, message: wrapped.message, at: new Date().toISOString() };
     this.#options.logger.log('warn', 'upstream.unavailable', { server: this.id, code: wrapped.code, message: wrapped.message });
@@ -423,6 +444,16 @@ const LOCAL_SDK_ERRORS: ReadonlySet<string> = new Set([
 
 function isLocalSdkError(error: unknown): boolean {
   return error instanceof SdkError && !(error instanceof SdkHttpError) && LOCAL_SDK_ERRORS.has(error.code);
+}
+
+function isAuthorizationFailure(error: unknown): boolean {
+  return error instanceof SwitchboardError && (error.code.startsWith('AUTH_') || error.code === 'VAULT_UNAVAILABLE' || error.code === 'URL_REFUSED');
+}
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current !== undefined && chain.length < 8; current = (current as { cause?: unknown }).cause) chain.push(current);
+  return chain;
 }
 
 function isNotProcessed(error: unknown): boolean {

@@ -1,0 +1,109 @@
+// Who Switchboard is at an authorization server: pre-registered, a Client ID Metadata Document, or dynamically registered.
+import { importPKCS8 } from 'jose';
+import * as oauth from 'oauth4webapi';
+import type { ServerAuthConfig } from '../config/config-schema.ts';
+import { SwitchboardError } from '../errors.ts';
+import { vaultAccounts, type ClientRecord, type Vault } from '../vault/vault.ts';
+import { grantError, oauthRequestOptions } from './auth-http.ts';
+
+export interface ClientIdentity {
+  client: oauth.Client;
+  clientAuth: oauth.ClientAuth;
+  registeredBy: ClientRecord['registeredBy'];
+}
+
+export interface ClientIdentityRequest {
+  as: oauth.AuthorizationServer;
+  serverId: string;
+  serverAuth: ServerAuthConfig | undefined;
+  vault: Vault;
+  /** The loopback redirect URI, when the identity is for the authorization-code flow (DCR registers it). */
+  redirectUri?: string;
+  /** Switchboard's CIMD URL, when one is configured. */
+  clientMetadataUrl?: string;
+}
+
+/**
+ * In the MCP spec's order: a client pre-registered for this server (its secret or key in the keychain), then one
+ * registered earlier at this issuer, then a Client ID Metadata Document where the AS supports it, then Dynamic Client
+ * Registration as a native application. Registrations are kept per issuer, so a server that moves to another
+ * authorization server gets a fresh one.
+ */
+export async function resolveClientIdentity(request: ClientIdentityRequest): Promise<ClientIdentity> {
+  const { as, serverAuth, vault } = request;
+  if (serverAuth?.clientId) {
+    const secret = await vault.getSecret(vaultAccounts.serverClientSecret(request.serverId));
+    const method = serverAuth.tokenEndpointAuthMethod ?? (secret ? 'client_secret_basic' : 'none');
+    if (method !== 'none' && !secret) {
+      throw new SwitchboardError('AUTH_REGISTRATION_FAILED', `server "${request.serverId}" uses ${method} but no secret is stored; run \`switchboard auth set-secret ${request.serverId}\``);
+    }
+    return identity({ clientId: serverAuth.clientId, ...(secret ? { clientSecret: secret } : {}), tokenEndpointAuthMethod: method, registeredBy: 'pre-registered' }, serverAuth);
+  }
+  const known = await vault.read<ClientRecord>(vaultAccounts.client(as.issuer));
+  if (known) return identity(known, serverAuth);
+  if (as.client_id_metadata_document_supported === true && request.clientMetadataUrl) {
+    return identity({ clientId: request.clientMetadataUrl, tokenEndpointAuthMethod: 'none', registeredBy: 'cimd' }, serverAuth);
+  }
+  if (as.registration_endpoint && request.redirectUri) {
+    const record = await registerDynamically(as, request.redirectUri);
+    await vault.write(vaultAccounts.client(as.issuer), record);
+    return identity(record, serverAuth);
+  }
+  throw new SwitchboardError(
+    'AUTH_REGISTRATION_FAILED',
+    `the authorization server ${as.issuer} offers neither Client ID Metadata Documents nor dynamic registration; register Switchboard there and set servers[].auth.clientId for "${request.serverId}"`,
+  );
+}
+
+/** RFC 7591 as the MCP spec asks of desktop apps: a native application with a loopback redirect, public if the AS allows. */
+async function registerDynamically(as: oauth.AuthorizationServer, redirectUri: string): Promise<ClientRecord> {
+  const supported = as.token_endpoint_auth_methods_supported;
+  const method = !supported || supported.includes('none') ? 'none' : supported.includes('client_secret_basic') ? 'client_secret_basic' : 'client_secret_post';
+  try {
+    const response = await oauth.dynamicClientRegistrationRequest(
+      as,
+      {
+        client_name: 'Switchboard',
+        application_type: 'native',
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: method,
+      },
+      oauthRequestOptions(as.registration_endpoint!),
+    );
+    const registered = await oauth.processDynamicClientRegistrationResponse(response);
+    return {
+      clientId: registered.client_id,
+      ...(typeof registered.client_secret === 'string' ? { clientSecret: registered.client_secret } : {}),
+      tokenEndpointAuthMethod: String(registered.token_endpoint_auth_method ?? method),
+      registeredBy: 'dcr',
+    };
+  } catch (error) {
+    const wrapped = grantError(error, `dynamic client registration at ${as.issuer}`);
+    throw new SwitchboardError('AUTH_REGISTRATION_FAILED', wrapped.message, { cause: error });
+  }
+}
+
+async function identity(record: ClientRecord, serverAuth: ServerAuthConfig | undefined): Promise<ClientIdentity> {
+  const client: oauth.Client = { client_id: record.clientId, token_endpoint_auth_method: record.tokenEndpointAuthMethod };
+  return { client, clientAuth: await clientAuthentication(record, serverAuth?.signingAlgorithm ?? 'ES256'), registeredBy: record.registeredBy };
+}
+
+export async function clientAuthentication(record: Pick<ClientRecord, 'clientSecret' | 'tokenEndpointAuthMethod'>, signingAlgorithm = 'ES256'): Promise<oauth.ClientAuth> {
+  switch (record.tokenEndpointAuthMethod) {
+    case 'none':
+      return oauth.None();
+    case 'client_secret_post':
+      return oauth.ClientSecretPost(record.clientSecret ?? '');
+    case 'private_key_jwt': {
+      // The "secret" of a private_key_jwt client is its PKCS#8 private key, kept in the keychain like any secret.
+      const key = await importPKCS8(record.clientSecret ?? '', signingAlgorithm).catch((error: unknown) => {
+        throw new SwitchboardError('AUTH_REGISTRATION_FAILED', `the stored private key is not a PKCS#8 ${signingAlgorithm} key`, { cause: error });
+      });
+      return oauth.PrivateKeyJwt({ key });
+    }
+    default:
+      return oauth.ClientSecretBasic(record.clientSecret ?? '');
+  }
+}

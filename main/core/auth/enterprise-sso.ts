@@ -1,0 +1,206 @@
+// The person's one sign-in at the company identity provider (OIDC, PKCE, nonce), kept fresh and used for ID-JAG exchanges.
+import { decodeJwt } from 'jose';
+import * as oauth from 'oauth4webapi';
+import type { AuthConfig, IdpConfig } from '../config/config-schema.ts';
+import { SwitchboardError } from '../errors.ts';
+import type { BrowserOpener, Clock, Logger } from '../ports.ts';
+import { vaultAccounts, type SsoRecord, type Vault } from '../vault/vault.ts';
+import { grantError, oauthRequestOptions } from './auth-http.ts';
+import { runAuthorizationCodeFlow } from './authorization-code-flow.ts';
+import { clientAuthentication, type ClientIdentity } from './client-identity.ts';
+import { discoverAuthorizationServer } from './discovery.ts';
+import { startLoopbackRedirect } from './loopback-redirect.ts';
+import { exchangeForIdJag } from './token-grants.ts';
+
+/** Renew a little before expiry, so a token never expires between being read and being used. */
+export const EXPIRY_MARGIN_MS = 60_000;
+
+export interface SsoStatus {
+  configured: boolean;
+  signedIn: boolean;
+  issuer?: string;
+  subject?: string;
+  email?: string;
+  idTokenExpiresAt?: string;
+}
+
+export interface SsoSessionDeps {
+  idp: IdpConfig;
+  auth: AuthConfig;
+  vault: Vault;
+  browser: BrowserOpener;
+  logger: Logger;
+  clock: Clock;
+}
+
+export class SsoSession {
+  readonly #deps: SsoSessionDeps;
+  #metadata: Promise<oauth.AuthorizationServer> | undefined;
+  #refreshing: Promise<SsoRecord> | undefined;
+
+  constructor(deps: SsoSessionDeps) {
+    this.#deps = deps;
+  }
+
+  get issuer(): string {
+    return this.#deps.idp.issuer;
+  }
+
+  /** Interactive: opens the browser at the IdP and stores the ID token (and refresh token) in the keychain. */
+  async signIn(signal?: AbortSignal): Promise<SsoStatus> {
+    const { idp, auth, vault, browser } = this.#deps;
+    const as = await this.#discover();
+    const redirect = await startLoopbackRedirect(auth.redirectPort);
+    try {
+      const result = await runAuthorizationCodeFlow({
+        as,
+        identity: await this.#identity(),
+        redirect,
+        browser,
+        scope: idp.scopes.join(' '),
+        extraParams: idp.extraAuthorizationParams,
+        openid: true,
+        timeoutMs: auth.signInTimeoutMs,
+        ...(signal ? { signal } : {}),
+      });
+      await vault.write(vaultAccounts.sso(), this.#record(result.tokens, result.idTokenClaims!));
+    } finally {
+      await redirect.close();
+    }
+    this.#deps.logger.log('info', 'auth.sso_signed_in', { issuer: idp.issuer });
+    return this.status();
+  }
+
+  /** For ID tokens obtained elsewhere (a company agent, a test harness): checked for issuer, audience and expiry, then stored. */
+  async importIdToken(idToken: string): Promise<SsoStatus> {
+    const claims = decodeClaims(idToken);
+    if (claims.iss !== this.#deps.idp.issuer) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the ID token was issued by ${String(claims.iss)}, not by the configured identity provider ${this.#deps.idp.issuer}`);
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.includes(this.#deps.idp.clientId)) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the ID token is not for the client ${this.#deps.idp.clientId}`);
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.#deps.clock.now()) throw new SwitchboardError('AUTH_SSO_REQUIRED', 'the ID token has expired');
+    await this.#deps.vault.write(vaultAccounts.sso(), {
+      issuer: this.#deps.idp.issuer,
+      idToken,
+      idTokenExpiresAt: claims.exp * 1000,
+      subject: String(claims.sub),
+      ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
+    } satisfies SsoRecord);
+    return this.status();
+  }
+
+  async signOut(): Promise<void> {
+    await this.#deps.vault.remove(vaultAccounts.sso());
+  }
+
+  async status(): Promise<SsoStatus> {
+    const record = await this.#deps.vault.read<SsoRecord>(vaultAccounts.sso());
+    if (!record || record.issuer !== this.#deps.idp.issuer) return { configured: true, signedIn: false, issuer: this.#deps.idp.issuer };
+    return {
+      configured: true,
+      signedIn: record.idTokenExpiresAt > this.#deps.clock.now() || Boolean(record.refreshToken),
+      issuer: record.issuer,
+      subject: record.subject,
+      ...(record.email ? { email: record.email } : {}),
+      idTokenExpiresAt: new Date(record.idTokenExpiresAt).toISOString(),
+    };
+  }
+
+  /** The person's user id at the IdP, for the audit trail; undefined when nobody is signed in. */
+  async subject(): Promise<string | undefined> {
+    return (await this.#deps.vault.read<SsoRecord>(vaultAccounts.sso()))?.subject;
+  }
+
+  /**
+   * An ID-JAG for one authorization server and resource. An expired ID token is refreshed at the IdP first; only when
+   * that fails does the person have to sign in again (AUTH_SSO_REQUIRED).
+   */
+  async idJagFor(audience: string, resource: string | undefined, scope: string | undefined): Promise<string> {
+    const request = async (record: SsoRecord) =>
+      exchangeForIdJag(await this.#discover(), await this.#identity(), {
+        idToken: record.idToken,
+        audience,
+        ...(resource ? { resource } : {}),
+        ...(scope ? { scope } : {}),
+      });
+    const record = await this.#freshRecord();
+    try {
+      return (await request(record)).idJag;
+    } catch (error) {
+      // The IdP may consider the ID token stale before its exp (revoked session, clock skew): refresh once and retry.
+      if (!record.refreshToken || !(error instanceof SwitchboardError && error.code === 'AUTH_GRANT_FAILED' && /invalid_grant/.test(error.message))) throw error;
+      return (await request(await this.#refresh(record))).idJag;
+    }
+  }
+
+  async #freshRecord(): Promise<SsoRecord> {
+    const record = await this.#deps.vault.read<SsoRecord>(vaultAccounts.sso());
+    if (!record || record.issuer !== this.#deps.idp.issuer) throw new SwitchboardError('AUTH_SSO_REQUIRED', `nobody is signed in to ${this.#deps.idp.issuer}; run \`switchboard login\``);
+    if (record.idTokenExpiresAt - EXPIRY_MARGIN_MS > this.#deps.clock.now()) return record;
+    return this.#refresh(record);
+  }
+
+  /** Single-flight: many servers renewing at once cause one refresh at the IdP (rotation-safe). */
+  #refresh(record: SsoRecord): Promise<SsoRecord> {
+    this.#refreshing ??= (async () => {
+      if (!record.refreshToken) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the sign-in at ${this.#deps.idp.issuer} has expired; run \`switchboard login\` to sign in again`);
+      const as = await this.#discover();
+      const identity = await this.#identity();
+      let tokens: oauth.TokenEndpointResponse;
+      try {
+        const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken, oauthRequestOptions(as.token_endpoint!));
+        tokens = await oauth.processRefreshTokenResponse(as, identity.client, response);
+      } catch (error) {
+        const cause = grantError(error, `refreshing the sign-in at ${this.#deps.idp.issuer}`);
+        if (cause.code === 'AUTH_GRANT_FAILED' && !(error instanceof oauth.ResponseBodyError)) throw cause; // the IdP is down: not the person's fault
+        await this.#deps.vault.remove(vaultAccounts.sso());
+        throw new SwitchboardError('AUTH_SSO_REQUIRED', `the sign-in at ${this.#deps.idp.issuer} ended (${cause.message}); run \`switchboard login\` to sign in again`, { cause });
+      }
+      const claims = oauth.getValidatedIdTokenClaims(tokens);
+      if (!claims) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the identity provider ${this.#deps.idp.issuer} refreshed the sign-in without a new ID token; run \`switchboard login\``);
+      const refreshed = this.#record(tokens, claims, record.refreshToken);
+      await this.#deps.vault.write(vaultAccounts.sso(), refreshed);
+      this.#deps.logger.log('info', 'auth.sso_refreshed', { issuer: this.#deps.idp.issuer });
+      return refreshed;
+    })().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  #record(tokens: oauth.TokenEndpointResponse, claims: oauth.IDToken, previousRefreshToken?: string): SsoRecord {
+    const refreshToken = tokens.refresh_token ?? previousRefreshToken;
+    return {
+      issuer: this.#deps.idp.issuer,
+      idToken: tokens.id_token!,
+      idTokenExpiresAt: claims.exp * 1000,
+      ...(refreshToken ? { refreshToken } : {}),
+      subject: claims.sub,
+      ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
+    };
+  }
+
+  #discover(): Promise<oauth.AuthorizationServer> {
+    this.#metadata ??= discoverAuthorizationServer(this.#deps.idp.issuer, false).catch((error: unknown) => {
+      this.#metadata = undefined;
+      throw error;
+    });
+    return this.#metadata;
+  }
+
+  async #identity(): Promise<ClientIdentity> {
+    const { idp, vault } = this.#deps;
+    const secret = idp.tokenEndpointAuthMethod === 'none' ? undefined : await vault.getSecret(vaultAccounts.idpClientSecret());
+    if (idp.tokenEndpointAuthMethod !== 'none' && !secret) throw new SwitchboardError('AUTH_REGISTRATION_FAILED', 'the identity provider needs a client secret; run `switchboard auth set-secret idp`');
+    const record = { clientId: idp.clientId, tokenEndpointAuthMethod: idp.tokenEndpointAuthMethod, ...(secret ? { clientSecret: secret } : {}) };
+    return { client: { client_id: idp.clientId, token_endpoint_auth_method: idp.tokenEndpointAuthMethod }, clientAuth: await clientAuthentication(record), registeredBy: 'pre-registered' };
+  }
+}
+
+/** Reads a JWT's claims without verifying it: used only on a token the person handed us, then checked against config. */
+function decodeClaims(jwt: string): Record<string, unknown> {
+  try {
+    return decodeJwt(jwt);
+  } catch {
+    throw new SwitchboardError('AUTH_SSO_REQUIRED', 'that is not an ID token (a JWT)');
+  }
+}
