@@ -33,7 +33,7 @@ export async function resolveClientIdentity(request: ClientIdentityRequest): Pro
   const { as, serverAuth, vault } = request;
   if (serverAuth?.clientId) {
     const secret = await vault.getSecret(vaultAccounts.serverClientSecret(request.serverId));
-    const method = serverAuth.tokenEndpointAuthMethod ?? (secret ? 'client_secret_basic' : 'none');
+    const method = serverAuth.tokenEndpointAuthMethod ?? (secret ? secretMethodFor(as) : 'none');
     if (method !== 'none' && !secret) {
       throw new SwitchboardError('AUTH_REGISTRATION_FAILED', `server "${request.serverId}" uses ${method} but no secret is stored; run \`switchboard auth set-secret ${request.serverId}\``);
     }
@@ -55,6 +55,12 @@ export async function resolveClientIdentity(request: ClientIdentityRequest): Pro
   );
 }
 
+/** With a secret and no configured method: basic (RFC 6749's default) unless the AS lists only post. */
+function secretMethodFor(as: oauth.AuthorizationServer): string {
+  const supported = as.token_endpoint_auth_methods_supported;
+  return supported && !supported.includes('client_secret_basic') && supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic';
+}
+
 /** RFC 7591 as the MCP spec asks of desktop apps: a native application with a loopback redirect, public if the AS allows. */
 async function registerDynamically(as: oauth.AuthorizationServer, redirectUri: string): Promise<ClientRecord> {
   const supported = as.token_endpoint_auth_methods_supported;
@@ -72,7 +78,7 @@ async function registerDynamically(as: oauth.AuthorizationServer, redirectUri: s
       },
       oauthRequestOptions(as.registration_endpoint!),
     );
-    const registered = await oauth.processDynamicClientRegistrationResponse(response);
+    const registered = await oauth.processDynamicClientRegistrationResponse(await withSecretExpiry(response));
     return {
       clientId: registered.client_id,
       ...(typeof registered.client_secret === 'string' ? { clientSecret: registered.client_secret } : {}),
@@ -83,6 +89,17 @@ async function registerDynamically(as: oauth.AuthorizationServer, redirectUri: s
     const wrapped = grantError(error, `dynamic client registration at ${as.issuer}`);
     throw new SwitchboardError('AUTH_REGISTRATION_FAILED', wrapped.message, { cause: error });
   }
+}
+
+/**
+ * RFC 7591 requires client_secret_expires_at with every issued secret (0 = never); some servers leave it out. Missing
+ * means "no expiry stated", which is what 0 says, so the response is read that way instead of being refused.
+ */
+async function withSecretExpiry(response: Response): Promise<Response> {
+  if (response.status !== 201) return response;
+  const body = (await response.clone().json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  if (!body || typeof body.client_secret !== 'string' || body.client_secret_expires_at !== undefined) return response;
+  return new Response(JSON.stringify({ ...body, client_secret_expires_at: 0 }), { status: response.status, headers: response.headers });
 }
 
 async function identity(record: ClientRecord, serverAuth: ServerAuthConfig | undefined): Promise<ClientIdentity> {
@@ -104,6 +121,18 @@ export async function clientAuthentication(record: Pick<ClientRecord, 'clientSec
       return oauth.PrivateKeyJwt({ key });
     }
     default:
-      return oauth.ClientSecretBasic(record.clientSecret ?? '');
+      return clientSecretBasic(record.clientSecret ?? '');
   }
+}
+
+/**
+ * RFC 6749 §2.3.1 Basic authentication. oauth4webapi's version also percent-encodes unreserved characters such as
+ * "-", which authorization servers that do not decode the credentials reject; encodeURIComponent leaves those alone
+ * and is still a valid form-urlencoding, so both kinds of server accept it.
+ */
+function clientSecretBasic(secret: string): oauth.ClientAuth {
+  return (_as, client, _body, headers) => {
+    const credentials = `${encodeURIComponent(client.client_id)}:${encodeURIComponent(secret)}`;
+    headers.set('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
+  };
 }

@@ -64,7 +64,7 @@ export async function discoverAuthorizationServer(issuer: string, allowDefaultEn
     if (response.status >= 400 && response.status < 500) continue;
     let metadata: oauth.AuthorizationServer;
     try {
-      metadata = await oauth.processDiscoveryResponse(issuerUrl, response);
+      metadata = await oauth.processDiscoveryResponse(allowDefaultEndpoints ? await legacyIssuer(issuerUrl, response) : issuerUrl, response);
     } catch (error) {
       throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `the authorization server metadata at ${candidate.href} was refused: ${(error as Error).message}`, { cause: error });
     }
@@ -81,6 +81,20 @@ export async function discoverAuthorizationServer(issuer: string, allowDefaultEn
     registration_endpoint: new URL('/register', issuerUrl).href,
     code_challenge_methods_supported: ['S256'],
   };
+}
+
+/**
+ * 2025-03-26 servers had no PRM: the metadata found at the server's origin is its AS, and that spec did not pin the
+ * issuer to the origin string. Its own issuer is accepted when it is on the same origin (so never another host's).
+ */
+async function legacyIssuer(origin: URL, response: Response): Promise<URL> {
+  const issuer = ((await response.clone().json().catch(() => ({}))) as { issuer?: unknown }).issuer;
+  try {
+    const claimed = new URL(String(issuer));
+    return claimed.origin === origin.origin ? claimed : origin;
+  } catch {
+    return origin;
+  }
 }
 
 /** RFC 8707: lowercase scheme and host (the URL parser does that), no fragment; the path kept as the server has it. */

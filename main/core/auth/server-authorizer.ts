@@ -1,4 +1,5 @@
 // One server's token: kept, renewed before expiry, obtained silently (ID-JAG, client credentials) or through the browser, stepped up.
+import { extractWWWAuthenticateParams } from '@modelcontextprotocol/client';
 import type * as oauth from 'oauth4webapi';
 import type { AuthConfig, ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
@@ -10,7 +11,7 @@ import { discoverAuthorizationServer, discoverProtectedResource, type ProtectedR
 import { EXPIRY_MARGIN_MS, type SsoSession } from './enterprise-sso.ts';
 import { startLoopbackRedirect } from './loopback-redirect.ts';
 import { signInPolicy } from './sign-in-policy.ts';
-import { clientCredentialsGrant, ID_JAG_GRANT_PROFILE, jwtBearerGrant, refreshGrant, toTokenRecord } from './token-grants.ts';
+import { clientCredentialsGrant, ID_JAG_GRANT_PROFILE, JWT_BEARER_GRANT, jwtBearerGrant, refreshGrant, toTokenRecord } from './token-grants.ts';
 
 /** What a person sees per server. */
 export interface ServerAuthStatus {
@@ -37,6 +38,32 @@ export interface ServerAuthorizerDeps {
   clock: Clock;
   /** Called after a new token was obtained (e.g. a sign-in finished in the background), so lists can be refreshed. */
   onTokenObtained?: () => void;
+}
+
+/**
+ * The extension's signal is the ID-JAG grant profile in the AS metadata; authorization servers that predate that field
+ * only list the JWT bearer grant, which with a configured IdP is taken as the same offer.
+ */
+function offersIdJag(as: oauth.AuthorizationServer): boolean {
+  const profiles = as.authorization_grant_profiles_supported;
+  if (Array.isArray(profiles) && profiles.includes(ID_JAG_GRANT_PROFILE)) return true;
+  return Boolean(as.grant_types_supported?.includes(JWT_BEARER_GRANT));
+}
+
+/** An unauthenticated request to the MCP endpoint: its 401 challenge, or undefined when the server lets it through. */
+async function probeChallenge(serverUrl: string): Promise<AuthChallenge | undefined> {
+  const response = await fetch(serverUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'ping' }),
+    signal: AbortSignal.timeout(15_000),
+  }).catch((error: unknown) => {
+    throw new SwitchboardError('UPSTREAM_UNAVAILABLE', `could not reach ${serverUrl} to sign in: ${(error as Error).message}`, { cause: error });
+  });
+  await response.body?.cancel();
+  if (response.status !== 401) return undefined;
+  const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
+  return { ...(resourceMetadataUrl ? { resourceMetadataUrl: resourceMetadataUrl.href } : {}), ...(scope ? { scope } : {}) };
 }
 
 /** Repeated 403s asking for scopes a sign-in did not grant end here instead of looping (the spec asks for a limit). */
@@ -108,9 +135,17 @@ export class ServerAuthorizer {
     this.#failedStepUps = 0;
   }
 
-  /** `switchboard login <server>`: discovers and signs in even before the server has asked. */
-  signIn(): Promise<void> {
-    return this.#singleFlight(() => this.#obtain({}, undefined, true));
+  /**
+   * `switchboard login <server>`: asks the server first, as a client request would, so the flow starts from its own
+   * 401 challenge (its resource_metadata and scope); a server that answers without one needs no sign-in.
+   */
+  async signIn(): Promise<void> {
+    const challenge = await probeChallenge(this.#server.url);
+    if (!challenge) {
+      this.#status = { state: 'not-required' };
+      return;
+    }
+    await this.#singleFlight(() => this.#obtain(challenge, undefined, true, true));
   }
 
   async signOut(): Promise<void> {
@@ -159,10 +194,10 @@ export class ServerAuthorizer {
     }
   }
 
-  async #obtain(challenge: AuthChallenge, stepUpScope: string | undefined, interactive: boolean): Promise<void> {
+  async #obtain(challenge: AuthChallenge, stepUpScope: string | undefined, interactive: boolean, fresh = false): Promise<void> {
     try {
       // Another Switchboard process (e.g. `switchboard login`) may have stored a newer token meanwhile: use it first.
-      const stored = stepUpScope ? undefined : await this.#deps.vault.read<TokenRecord>(vaultAccounts.token(this.#server.id));
+      const stored = stepUpScope || fresh ? undefined : await this.#deps.vault.read<TokenRecord>(vaultAccounts.token(this.#server.id));
       if (stored && stored.accessToken !== this.#record?.accessToken) {
         this.#record = stored;
         this.#status = this.#signedIn(stored);
@@ -180,7 +215,7 @@ export class ServerAuthorizer {
         return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'client_credentials' }, now()));
       }
       const sso = this.#deps.sso;
-      if (sso && as.authorization_grant_profiles_supported && (as.authorization_grant_profiles_supported as unknown[]).includes(ID_JAG_GRANT_PROFILE)) {
+      if (sso && offersIdJag(as)) {
         // Enterprise-Managed Authorization: no browser, ever (the extension tells clients not to send the person there).
         const idJag = await sso.idJagFor(as.issuer, resource, scope);
         const identity = await this.#identity(as, undefined);
