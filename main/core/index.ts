@@ -1,6 +1,7 @@
 // The core's one door: everything the shell and the CLI may use is exported here, and nothing else.
 export { createSwitchboard, type Switchboard, type SwitchboardAuth, type SwitchboardDeps, type SwitchboardStatus } from './switchboard.ts';
 export { vaultAccounts } from './vault/vault.ts';
+export { KeytarSecretStore } from './vault/keytar-secret-store.ts';
 export type { ServerAuthStatus } from './auth/server-authorizer.ts';
 export type { SsoStatus } from './auth/enterprise-sso.ts';
 export { loadConfigFile, parseConfigText } from './config/load-config.ts';

@@ -19,6 +19,8 @@ import { UpstreamConnection, type UpstreamStatus } from './upstream/upstream-con
 import { KeytarSecretStore } from './vault/keytar-secret-store.ts';
 import { Vault } from './vault/vault.ts';
 
+const ENTERPRISE_MANAGED_AUTHORIZATION = 'io.modelcontextprotocol/enterprise-managed-authorization';
+
 export interface SwitchboardDeps {
   config: SwitchboardConfig;
   logger: Logger;
@@ -82,6 +84,8 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       onListChanged: (kind) => notifyListChanged(kind),
       onResourceUpdated: (uri) => notifyResourceUpdated(uri),
       authorizer,
+      // With an IdP configured Switchboard can get tokens through ID-JAG, and says so as the extension asks.
+      ...(sso ? { extensions: { [ENTERPRISE_MANAGED_AUTHORIZATION]: {} } } : {}),
     });
     return { connection, authorizer, prefix: server.prefix ?? server.id };
   });

@@ -19,7 +19,7 @@ async function connect(url: string, mode: 'auto' | 'legacy', bearer: string = cr
 }
 
 async function addClient(dataDir: string, id: string, extra: string[] = []): Promise<string> {
-  const result = await runCli(['clients', 'add', id, '--data-dir', dataDir, '--json', ...extra]);
+  const result = await runCli(['clients', 'add', id, '--data-dir', dataDir, '--profile', `test-${process.pid}`, '--json', ...extra]);
   expect(result.code, result.stderr).toBe(0);
   return (JSON.parse(result.stdout) as { credential: string }).credential;
 }

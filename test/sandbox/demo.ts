@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     app.on('exit', () => void shutdown());
   } else {
     const dataDir = join(workDir, 'data');
-    const registered = await runCli(['clients', 'add', 'demo', '--data-dir', dataDir, '--json']);
+    const registered = await runCli(['clients', 'add', 'demo', '--data-dir', dataDir, '--profile', 'demo', '--json']);
     if (registered.code !== 0) throw new Error(`could not register the demo client: ${registered.stderr}`);
     const { credential } = JSON.parse(registered.stdout) as { credential: string };
     const serve = await startServe(['--config', configFile, '--data-dir', dataDir]);

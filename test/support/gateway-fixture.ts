@@ -27,7 +27,7 @@ export async function startGatewayFixture(options: {
   const dataDir = join(workDir, 'data');
   await writeFile(join(workDir, 'config.json'), JSON.stringify({ ...(options.gateway ? { gateway: options.gateway } : {}), servers: options.servers }));
   const addClient = async (id: string, extraArgs: string[] = []) => {
-    const result = await runCli(['clients', 'add', id, '--data-dir', dataDir, '--json', ...extraArgs]);
+    const result = await runCli(['clients', 'add', id, '--data-dir', dataDir, '--profile', `test-${process.pid}`, '--json', ...extraArgs]);
     if (result.code !== 0) throw new Error(`clients add ${id} failed: ${result.stderr}`);
     return (JSON.parse(result.stdout) as { credential: string }).credential;
   };

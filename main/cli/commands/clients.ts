@@ -1,11 +1,17 @@
 // `switchboard clients add|list|remove`: the local AI clients allowed to use the endpoint, each with its own credential.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ClientRegistry, clientRegistryPath, defaultPaths, isSwitchboardError } from '../../core/index.ts';
+import { ClientRegistry, clientRegistryPath, defaultPaths, isSwitchboardError, KeytarSecretStore, vaultAccounts } from '../../core/index.ts';
 
 interface CommonOptions {
   dataDir?: string;
   json?: boolean;
+  profile?: string;
+}
+
+/** Each client's credential is also kept in the keychain (never in a file), so the app can configure that client later. */
+function keychainFor(options: CommonOptions): KeytarSecretStore {
+  return new KeytarSecretStore(options.profile ?? 'default');
 }
 
 function registryFor(options: CommonOptions): ClientRegistry {
@@ -22,10 +28,11 @@ export function registerClientsCommand(program: Command): void {
 
   clients
     .command('add <id>')
-    .description('Register a client and print its credential (shown once; Switchboard keeps only a hash).')
+    .description('Register a client and print its credential (the registry keeps only a hash; the credential itself goes to the OS keychain).')
     .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
     .option('--servers <ids>', 'comma-separated server ids this client may use (default: all)', list)
     .option('--tools <names>', 'comma-separated exposed tool names this client may use (default: all)', list)
+    .option('--profile <name>', 'keychain profile (as auth.profile in the configuration)', 'default')
     .option('--json', 'print JSON')
     .action(async (id: string, options: CommonOptions & { servers?: string[]; tools?: string[] }) => {
       await report(options, async () => {
@@ -33,9 +40,29 @@ export function registerClientsCommand(program: Command): void {
           ...(options.servers ? { servers: options.servers } : {}),
           ...(options.tools ? { tools: options.tools } : {}),
         });
+        const kept = await keychainFor(options)
+          .set(vaultAccounts.localClient(client.id), credential)
+          .then(() => undefined, (error: { code?: string; message: string }) => `${error.code ?? 'VAULT_UNAVAILABLE'}: ${error.message}`);
+        if (kept) process.stderr.write(`switchboard: the credential was not kept in the keychain (${kept}); copy it now, it cannot be shown again\n`);
         return options.json
-          ? JSON.stringify({ id: client.id, credential })
-          : `Client "${client.id}" registered. Its credential (shown only now):\n\n  ${credential}\n\nThe client sends it as "Authorization: Bearer ${credential}".`;
+          ? JSON.stringify({ id: client.id, credential, inKeychain: kept === undefined })
+          : `Client "${client.id}" registered. Its credential:\n\n  ${credential}\n\nThe client sends it as "Authorization: Bearer ${credential}".${kept ? '' : '\nIt is kept in the OS keychain; `switchboard clients credential ' + client.id + '` shows it again.'}`;
+      });
+    });
+
+  clients
+    .command('credential <id>')
+    .description("Print a client's credential from the OS keychain (to configure that client again).")
+    .option('--profile <name>', 'keychain profile (as auth.profile in the configuration)', 'default')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: CommonOptions) => {
+      await report(options, async () => {
+        const credential = await keychainFor(options).get(vaultAccounts.localClient(id));
+        if (!credential) {
+          process.exitCode = 1;
+          return options.json ? JSON.stringify({ id, credential: null }) : `The keychain holds no credential for "${id}"; remove and add the client again for a new one.`;
+        }
+        return options.json ? JSON.stringify({ id, credential }) : credential;
       });
     });
 
@@ -58,9 +85,11 @@ export function registerClientsCommand(program: Command): void {
     .description('Remove a client; its credential stops working within a second.')
     .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
     .option('--json', 'print JSON')
+    .option('--profile <name>', 'keychain profile (as auth.profile in the configuration)', 'default')
     .action(async (id: string, options: CommonOptions) => {
       await report(options, async () => {
         const removed = await registryFor(options).remove(id);
+        await keychainFor(options).delete(vaultAccounts.localClient(id)).catch(() => false);
         if (!removed) {
           process.exitCode = 1;
           return options.json ? JSON.stringify({ id, removed }) : `No client named "${id}".`;

@@ -52,7 +52,6 @@ export type TaskMethod = 'tasks/get' | 'tasks/update' | 'tasks/cancel';
 
 /** What Switchboard tells every server it can do: each server request is relayed to the client that caused it. */
 const UPSTREAM_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} };
-const WITH_TASKS: ClientCapabilities = { ...UPSTREAM_CAPABILITIES, extensions: { [TASKS_EXTENSION]: {} } };
 /** The SDK checks results against a schema; task results are checked against the extension's own schemas below. */
 const ANY_RESULT = z.looseObject({});
 
@@ -69,6 +68,8 @@ export interface UpstreamConnectionOptions {
   onResourceUpdated?: (uri: string) => void;
   /** Gets and renews this server's token; without it requests go out with no Authorization header. */
   authorizer?: ServerAuthorizer;
+  /** Extensions Switchboard supports beyond tasks, e.g. enterprise-managed authorization when an IdP is configured. */
+  extensions?: NonNullable<ClientCapabilities['extensions']>;
 }
 
 export class UpstreamConnection {
@@ -89,12 +90,18 @@ export class UpstreamConnection {
   readonly #retired = new Set<Client>();
   /** The downstream requests this server is working on, for routing its own requests back (see #originForServerRequest). */
   readonly #callers = new Set<RequestOrigin>();
+  readonly #capabilities: ClientCapabilities;
+  /** The same, plus the Tasks extension: declared only on calls whose client declared it (see request()). */
+  readonly #capabilitiesWithTasks: ClientCapabilities;
 
   constructor(config: ServerConfig, options: UpstreamConnectionOptions) {
     this.id = config.id;
     this.url = config.url;
     this.#options = options;
     this.#status = { id: config.id, url: config.url, state: 'idle' };
+    const extensions = options.extensions ?? {};
+    this.#capabilities = { ...UPSTREAM_CAPABILITIES, ...(Object.keys(extensions).length ? { extensions } : {}) };
+    this.#capabilitiesWithTasks = { ...UPSTREAM_CAPABILITIES, extensions: { ...extensions, [TASKS_EXTENSION]: {} } };
   }
 
   status(): UpstreamStatus {
@@ -141,7 +148,7 @@ export class UpstreamConnection {
       // Only the caller's own declaration lets the server choose a task: the extension forbids handing a task to a
       // client that did not ask for one.
       const offerTasks = method === 'tools/call' && options.acceptTask === true && serverSupportsTasks(client);
-      const meta = offerTasks ? { _meta: { ...(params._meta as object | undefined), [CLIENT_CAPABILITIES_META_KEY]: WITH_TASKS } } : {};
+      const meta = offerTasks ? { _meta: { ...(params._meta as object | undefined), [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks } } : {};
       try {
         return (await client.request({ method, params: { ...params, ...meta, ...definedFields(options.continuation) } }, {
           timeout: this.#options.requestTimeoutMs,
@@ -167,7 +174,7 @@ export class UpstreamConnection {
    */
   taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, signal?: AbortSignal): Promise<Record<string, unknown>> {
     return this.#withReconnect(method !== 'tasks/update', signal, async (client) => {
-      const result = (await client.request({ method, params: { ...params, _meta: { [CLIENT_CAPABILITIES_META_KEY]: WITH_TASKS } } }, ANY_RESULT, {
+      const result = (await client.request({ method, params: { ...params, _meta: { [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks } } }, ANY_RESULT, {
         timeout: this.#options.requestTimeoutMs,
         ...(signal ? { signal } : {}),
       })) as Record<string, unknown>;
@@ -253,7 +260,7 @@ export class UpstreamConnection {
   async #handshake(mode: VersionNegotiationMode): Promise<Client> {
     const invalidate = (kind: ListKind) => () => this.#invalidate(kind);
     const client = new TaskRelayClient(SWITCHBOARD_IMPLEMENTATION, {
-      capabilities: UPSTREAM_CAPABILITIES,
+      capabilities: this.#capabilities,
       versionNegotiation: { mode },
       inputRequired: { autoFulfill: false },
       // The SDK listens for list changes in either era (legacy GET stream, modern subscriptions/listen).
