@@ -115,6 +115,16 @@ describe('sign in once (sandbox IdP and authorization servers, real keychain)', 
     expect(opened.length).toBe(before);
   });
 
+  it('many calls at once after expiry cause one refresh (single-flight), so a rotating refresh token is never reused', async () => {
+    const crmTokens = () => logLines.filter((line) => line.includes('"event":"auth.token_obtained"') && line.includes('"server":"crm"')).length;
+    const before = crmTokens();
+    now += 2 * 3600 * 1000;
+    const results = await Promise.all(Array.from({ length: 12 }, () => client.callTool({ name: 'crm_whoami', arguments: {} })));
+    for (const result of results) expect(JSON.parse(text(result))).toMatchObject({ server: 'crm' });
+    expect(crmTokens()).toBe(before + 1);
+    expect((await switchboard.auth.status()).servers.find((server) => server.id === 'crm')?.auth).toMatchObject({ state: 'signed-in' });
+  });
+
   it('never writes a token, ID token or secret anywhere but the keychain (files in the data folder, logs)', async () => {
     const secrets = [];
     for (const account of await store.accounts()) {

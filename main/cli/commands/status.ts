@@ -30,6 +30,7 @@ function render(status: SwitchboardStatus): string {
     const era = server.protocolVersion ? `${server.era ?? ''} ${server.protocolVersion}` : '—';
     const tools = server.toolCount === undefined ? '' : `  ${server.toolCount} tools`;
     lines.push(`  ${server.id.padEnd(16)} ${server.state.padEnd(11)} ${era.padEnd(18)}${tools}`);
+    if (server.auth && server.auth.state !== 'not-required') lines.push(`    sign-in: ${server.auth.state}${server.auth.via ? ` via ${server.auth.via}` : ''}${server.auth.expiresAt ? ` until ${server.auth.expiresAt}` : ''}${server.auth.reason ? ` (${server.auth.reason})` : ''}`);
     if (server.lastError && server.state !== 'ready') lines.push(`    last error: ${server.lastError.code}: ${server.lastError.message}`);
   }
   if (status.servers.length === 0) lines.push('  none enabled');
