@@ -1,0 +1,361 @@
+// The audit trail in SQLite (better-sqlite3, WAL): append with a hash chain, query, summarise, verify, prune, and export cursors.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { SwitchboardError } from '../errors.ts';
+import { canonicalRecordText, chainHash, type AuditEntry, type AuditOutcome, type AuditRecord } from './audit-record.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
+import canonicalize from 'canonicalize';
+
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  client?: string;
+  server?: string;
+  /** A tool, prompt or resource (the record's target). */
+  target?: string;
+  method?: string;
+  outcome?: AuditOutcome;
+  kind?: 'request' | 'security';
+  /** Substring of the target, method, error type or details. */
+  text?: string;
+  /** Newest first; the next page starts below this sequence number. */
+  beforeSeq?: number;
+  limit?: number;
+}
+
+export interface AuditSummary {
+  total: number;
+  byOutcome: Record<string, number>;
+  byServer: { server: string; calls: number; errors: number }[];
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+  /** Calls and errors per time bucket, oldest first, for charts. */
+  timeline: { bucket: string; calls: number; errors: number }[];
+}
+
+export type VerifyProblem = 'modified' | 'deleted' | 'inserted';
+
+export interface VerifyReport {
+  ok: boolean;
+  checked: number;
+  /** Where the chain first breaks, and how. */
+  problem?: { seq: number; kind: VerifyProblem; detail: string };
+}
+
+interface RecordRow {
+  seq: number;
+  id: string;
+  time: string;
+  kind: string;
+  client: string | null;
+  user: string | null;
+  server: string | null;
+  method: string;
+  target: string | null;
+  jsonrpc_id: string | null;
+  protocol_version: string | null;
+  outcome: string;
+  error_code: number | null;
+  error_type: string | null;
+  latency_ms: number | null;
+  request_bytes: number | null;
+  response_bytes: number | null;
+  traceparent: string | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+interface ChainState {
+  head_seq: number;
+  head_hash: string;
+  anchor_seq: number;
+  anchor_hash: string;
+}
+
+const MAX_PAGE = 1000;
+
+export class AuditStore {
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #insert: Database.Statement;
+  readonly #state: Database.Statement;
+  readonly #advanceHead: Database.Statement;
+  readonly #appendTransaction: Database.Transaction<(entries: readonly AuditEntry[], now: Date) => AuditRecord[]>;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.#db = db;
+    this.#insert = db.prepare(`INSERT INTO records (seq, id, time, kind, client, user, server, method, target, jsonrpc_id, protocol_version, outcome, error_code, error_type,
+      latency_ms, request_bytes, response_bytes, traceparent, details, prev_hash, hash) VALUES (@seq, @id, @time, @kind, @client, @user, @server, @method, @target, @jsonrpcId,
+      @protocolVersion, @outcome, @errorCode, @errorType, @latencyMs, @requestBytes, @responseBytes, @traceparent, @details, @prevHash, @hash)`);
+    this.#state = db.prepare('SELECT head_seq, head_hash, anchor_seq, anchor_hash FROM chain_state WHERE singleton = 1');
+    this.#advanceHead = db.prepare('UPDATE chain_state SET head_seq = ?, head_hash = ? WHERE singleton = 1');
+    // IMMEDIATE: the head is read and advanced under the write lock, so two processes (serve and a CLI) never fork the chain.
+    this.#appendTransaction = db
+      .transaction((entries: readonly AuditEntry[], now: Date) => {
+        const state = this.#state.get() as ChainState;
+        let seq = state.head_seq;
+        let prevHash = state.head_hash;
+        const written: AuditRecord[] = [];
+        for (const entry of entries) {
+          seq++;
+          const { details, ...fields } = entry;
+          const base = { ...fields, seq, id: randomUUID(), time: now.toISOString(), details: details ? (canonicalize(details) ?? null) : null };
+          const hash = chainHash(prevHash, canonicalRecordText(base));
+          const record: AuditRecord = { ...base, prevHash, hash };
+          this.#insert.run(toRow(record));
+          written.push(record);
+          prevHash = hash;
+        }
+        this.#advanceHead.run(seq, prevHash);
+        return written;
+      });
+  }
+
+  /** Opens (creating if needed) and migrates; refuses a database written by a newer Switchboard rather than damage it. */
+  static open(path: string): AuditStore {
+    let db: Database.Database;
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode: a committed record survives the process being killed (only an OS crash can lose the last ones).
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+    } catch (error) {
+      throw new SwitchboardError('AUDIT_UNAVAILABLE', `cannot open the audit database ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version > LATEST_SCHEMA_VERSION) {
+      db.close();
+      throw new SwitchboardError('AUDIT_DATABASE_TOO_NEW', `the audit database ${path} has schema version ${version}, newer than this Switchboard understands (${LATEST_SCHEMA_VERSION}); update Switchboard instead of opening it with an older one`);
+    }
+    for (const migration of MIGRATIONS.filter((candidate) => candidate.version > version)) {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      }).immediate();
+    }
+    return new AuditStore(path, db);
+  }
+
+  append(entry: AuditEntry, now = new Date()): AuditRecord {
+    return this.#appendTransaction.immediate([entry], now)[0]!;
+  }
+
+  appendMany(entries: readonly AuditEntry[], now = new Date()): AuditRecord[] {
+    return entries.length ? this.#appendTransaction.immediate(entries, now) : [];
+  }
+
+  query(filter: AuditQuery = {}): { records: AuditRecord[]; nextBeforeSeq?: number } {
+    const { where, params } = whereClause(filter);
+    const limit = Math.min(Math.max(1, filter.limit ?? 100), MAX_PAGE);
+    const rows = this.#db.prepare(`SELECT * FROM records ${where} ORDER BY seq DESC LIMIT ${limit + 1}`).all(params) as RecordRow[];
+    const page = rows.slice(0, limit).map(fromRow);
+    return { records: page, ...(rows.length > limit ? { nextBeforeSeq: page.at(-1)!.seq } : {}) };
+  }
+
+  /** Records after a sequence number, oldest first: what a sink has not delivered yet, and what `tail` follows. */
+  after(seq: number, limit = 500): AuditRecord[] {
+    return (this.#db.prepare('SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as RecordRow[]).map(fromRow);
+  }
+
+  headSeq(): number {
+    return (this.#state.get() as ChainState).head_seq;
+  }
+
+  summary(filter: AuditQuery = {}, bucket: 'minute' | 'hour' | 'day' = 'hour'): AuditSummary {
+    const { where, params } = whereClause({ ...filter, kind: filter.kind ?? 'request' });
+    const and = where ? `${where} AND` : 'WHERE';
+    const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM records ${where}`).get(params) as { n: number }).n;
+    const byOutcome = Object.fromEntries((this.#db.prepare(`SELECT outcome, COUNT(*) AS n FROM records ${where} GROUP BY outcome`).all(params) as { outcome: string; n: number }[]).map((row) => [row.outcome, row.n]));
+    const byServer = (
+      this.#db.prepare(`SELECT server, COUNT(*) AS calls, SUM(outcome != 'ok') AS errors FROM records ${and} server IS NOT NULL GROUP BY server ORDER BY calls DESC`).all(params) as {
+        server: string;
+        calls: number;
+        errors: number;
+      }[]
+    ).map((row) => ({ server: row.server, calls: row.calls, errors: row.errors }));
+    const withLatency = (this.#db.prepare(`SELECT COUNT(*) AS n FROM records ${and} latency_ms IS NOT NULL`).get(params) as { n: number }).n;
+    const percentile = (p: number): number | null => {
+      if (withLatency === 0) return null;
+      const offset = Math.min(withLatency - 1, Math.floor(p * withLatency));
+      return (this.#db.prepare(`SELECT latency_ms AS v FROM records ${and} latency_ms IS NOT NULL ORDER BY latency_ms LIMIT 1 OFFSET ${offset}`).get(params) as { v: number }).v;
+    };
+    const width = { minute: 16, hour: 13, day: 10 }[bucket];
+    const timeline = (
+      this.#db.prepare(`SELECT substr(time, 1, ${width}) AS bucket, COUNT(*) AS calls, SUM(outcome != 'ok') AS errors FROM records ${where} GROUP BY bucket ORDER BY bucket`).all(params) as {
+        bucket: string;
+        calls: number;
+        errors: number;
+      }[]
+    ).map((row) => ({ bucket: row.bucket, calls: row.calls, errors: row.errors }));
+    return { total, byOutcome, byServer, latencyMs: { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99) }, timeline };
+  }
+
+  /** Walks the chain from the retention anchor to the head and reports the first record that was modified, inserted or deleted. */
+  verify(): VerifyReport {
+    const state = this.#state.get() as ChainState;
+    let prevSeq = state.anchor_seq;
+    let prevHash = state.anchor_hash;
+    let checked = 0;
+    for (const row of this.#db.prepare('SELECT * FROM records ORDER BY seq').iterate() as IterableIterator<RecordRow>) {
+      if (row.seq <= state.anchor_seq) return { ok: false, checked, problem: { seq: row.seq, kind: 'inserted', detail: 'a record older than the retention anchor reappeared' } };
+      if (row.seq !== prevSeq + 1) return { ok: false, checked, problem: { seq: prevSeq + 1, kind: 'deleted', detail: `records ${prevSeq + 1}–${row.seq - 1} are missing` } };
+      if (row.prev_hash !== prevHash) return { ok: false, checked, problem: { seq: row.seq, kind: 'inserted', detail: 'the record does not link to its predecessor' } };
+      const record = fromRow(row);
+      if (chainHash(row.prev_hash, canonicalRecordText(record)) !== row.hash) return { ok: false, checked, problem: { seq: row.seq, kind: 'modified', detail: 'the record’s content does not match its hash' } };
+      prevSeq = row.seq;
+      prevHash = row.hash;
+      checked++;
+    }
+    if (prevSeq < state.head_seq) return { ok: false, checked, problem: { seq: prevSeq + 1, kind: 'deleted', detail: `records ${prevSeq + 1}–${state.head_seq} were removed from the end` } };
+    if (prevSeq > state.head_seq || prevHash !== state.head_hash) return { ok: false, checked, problem: { seq: state.head_seq + 1, kind: 'inserted', detail: 'records were added without going through the chain' } };
+    return { ok: true, checked };
+  }
+
+  /**
+   * Retention: removes the oldest records beyond the age or count limit, never past what every sink has delivered,
+   * and moves the anchor to the last removed record so the rest of the chain still verifies.
+   */
+  prune(limits: { maxAgeDays?: number; maxRecords?: number }, now = new Date()): number {
+    return this.#db
+      .transaction(() => {
+        const state = this.#state.get() as ChainState;
+        const exported = (this.#db.prepare('SELECT MIN(last_seq) AS s FROM sink_cursors').get() as { s: number | null }).s ?? state.head_seq;
+        let upTo = state.anchor_seq;
+        if (limits.maxAgeDays !== undefined) {
+          const cutoff = new Date(now.getTime() - limits.maxAgeDays * 86_400_000).toISOString();
+          const row = this.#db.prepare('SELECT MAX(seq) AS s FROM records WHERE time < ?').get(cutoff) as { s: number | null };
+          upTo = Math.max(upTo, row.s ?? 0);
+        }
+        if (limits.maxRecords !== undefined) upTo = Math.max(upTo, state.head_seq - limits.maxRecords);
+        upTo = Math.min(upTo, exported);
+        if (upTo <= state.anchor_seq) return 0;
+        const last = this.#db.prepare('SELECT seq, hash FROM records WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(upTo) as { seq: number; hash: string } | undefined;
+        if (!last) return 0;
+        const removed = this.#db.prepare('DELETE FROM records WHERE seq <= ?').run(last.seq).changes;
+        this.#db.prepare('UPDATE chain_state SET anchor_seq = ?, anchor_hash = ? WHERE singleton = 1').run(last.seq, last.hash);
+        return removed;
+      })
+      .immediate();
+  }
+
+  cursor(sink: string): number {
+    return (this.#db.prepare('SELECT last_seq FROM sink_cursors WHERE sink = ?').get(sink) as { last_seq: number } | undefined)?.last_seq ?? this.#registerSink(sink);
+  }
+
+  setCursor(sink: string, seq: number): void {
+    this.#db.prepare('INSERT INTO sink_cursors (sink, last_seq) VALUES (?, ?) ON CONFLICT (sink) DO UPDATE SET last_seq = excluded.last_seq').run(sink, seq);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  /** A new sink starts at the anchor: it receives everything still kept. */
+  #registerSink(sink: string): number {
+    const start = (this.#state.get() as ChainState).anchor_seq;
+    this.setCursor(sink, start);
+    return start;
+  }
+}
+
+function toRow(record: AuditRecord): Record<string, unknown> {
+  return {
+    seq: record.seq,
+    id: record.id,
+    time: record.time,
+    kind: record.kind,
+    client: record.client ?? null,
+    user: record.user ?? null,
+    server: record.server ?? null,
+    method: record.method,
+    target: record.target ?? null,
+    jsonrpcId: record.jsonrpcId ?? null,
+    protocolVersion: record.protocolVersion ?? null,
+    outcome: record.outcome,
+    errorCode: record.errorCode ?? null,
+    errorType: record.errorType ?? null,
+    latencyMs: record.latencyMs ?? null,
+    requestBytes: record.requestBytes ?? null,
+    responseBytes: record.responseBytes ?? null,
+    traceparent: record.traceparent ?? null,
+    details: record.details,
+    prevHash: record.prevHash,
+    hash: record.hash,
+  };
+}
+
+function fromRow(row: RecordRow): AuditRecord {
+  const optional = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+  const record: AuditRecord = {
+    seq: row.seq,
+    id: row.id,
+    time: row.time,
+    kind: row.kind as AuditRecord['kind'],
+    method: row.method,
+    outcome: row.outcome as AuditOutcome,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+  const extras = {
+    client: optional(row.client),
+    user: optional(row.user),
+    server: optional(row.server),
+    target: optional(row.target),
+    jsonrpcId: optional(row.jsonrpc_id),
+    protocolVersion: optional(row.protocol_version),
+    errorCode: optional(row.error_code),
+    errorType: optional(row.error_type),
+    latencyMs: optional(row.latency_ms),
+    requestBytes: optional(row.request_bytes),
+    responseBytes: optional(row.response_bytes),
+    traceparent: optional(row.traceparent),
+  };
+  for (const [key, value] of Object.entries(extras)) if (value !== undefined) (record as unknown as Record<string, unknown>)[key] = value;
+  return record;
+}
+
+function isoTime(value: string, field: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new SwitchboardError('AUDIT_QUERY_INVALID', `"${field}" must be a date and time (e.g. 2026-11-25T10:00:00Z), not "${value}"`);
+  return time.toISOString();
+}
+
+function whereClause(filter: AuditQuery): { where: string; params: Record<string, unknown> } {
+  const clauses: string[] = [];
+  const params: Record<string, unknown> = {};
+  const equal = (column: string, key: keyof AuditQuery) => {
+    if (filter[key] !== undefined) {
+      clauses.push(`${column} = @${key}`);
+      params[key] = filter[key];
+    }
+  };
+  equal('client', 'client');
+  equal('server', 'server');
+  equal('target', 'target');
+  equal('method', 'method');
+  equal('outcome', 'outcome');
+  equal('kind', 'kind');
+  if (filter.from) {
+    clauses.push('time >= @from');
+    params.from = isoTime(filter.from, 'from');
+  }
+  if (filter.to) {
+    clauses.push('time < @to');
+    params.to = isoTime(filter.to, 'to');
+  }
+  if (filter.beforeSeq !== undefined) {
+    clauses.push('seq < @beforeSeq');
+    params.beforeSeq = filter.beforeSeq;
+  }
+  if (filter.text) {
+    clauses.push("(instr(target, @text) > 0 OR instr(method, @text) > 0 OR instr(error_type, @text) > 0 OR instr(details, @text) > 0)");
+    params.text = filter.text;
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}

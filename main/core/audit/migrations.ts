@@ -1,0 +1,57 @@
+// The audit database's schema, as numbered migrations applied in order; PRAGMA user_version records the last one applied.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'records with their hash chain, chain state, per-sink export cursors',
+    sql: `
+      CREATE TABLE records (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        time TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        client TEXT,
+        user TEXT,
+        server TEXT,
+        method TEXT NOT NULL,
+        target TEXT,
+        jsonrpc_id TEXT,
+        protocol_version TEXT,
+        outcome TEXT NOT NULL,
+        error_code INTEGER,
+        error_type TEXT,
+        latency_ms REAL,
+        request_bytes INTEGER,
+        response_bytes INTEGER,
+        traceparent TEXT,
+        details TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX records_time ON records (time);
+      CREATE INDEX records_client ON records (client, seq);
+      CREATE INDEX records_server ON records (server, seq);
+      CREATE INDEX records_target ON records (target, seq);
+      CREATE INDEX records_outcome ON records (outcome, seq);
+      -- The head of the chain (to notice records removed from the end) and the anchor retention prunes down to.
+      CREATE TABLE chain_state (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        head_seq INTEGER NOT NULL,
+        head_hash TEXT NOT NULL,
+        anchor_seq INTEGER NOT NULL,
+        anchor_hash TEXT NOT NULL
+      );
+      INSERT INTO chain_state VALUES (1, 0, '${'0'.repeat(64)}', 0, '${'0'.repeat(64)}');
+      -- Each export sink's outbox is the records table itself: the sink has delivered everything up to last_seq.
+      CREATE TABLE sink_cursors (sink TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
