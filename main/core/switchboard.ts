@@ -2,8 +2,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuthInfo } from '@modelcontextprotocol/server';
+import { createHash } from 'node:crypto';
+import { AuditRecorder, type AuditTrail } from './audit/audit-recorder.ts';
+import { AuditStore } from './audit/audit-store.ts';
+import { createAuditSink } from './audit/sinks/create-sink.ts';
+import { SinkExporter } from './audit/sinks/sink-exporter.ts';
 import { SsoSession, type SsoStatus } from './auth/enterprise-sso.ts';
-import { ServerAuthorizer, type ServerAuthStatus } from './auth/server-authorizer.ts';
+import { ServerAuthorizer, type SecurityEvent, type ServerAuthStatus } from './auth/server-authorizer.ts';
 import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
 import { startControlSocket } from './control/control-socket.ts';
@@ -61,6 +66,8 @@ export interface Switchboard {
   start(): Promise<{ mcpUrl: string }>;
   status(): SwitchboardStatus;
   auth: SwitchboardAuth;
+  /** The audit store while running (for the UI's queries); undefined when auditing is off or before start(). */
+  audit(): AuditStore | undefined;
   stop(): Promise<void>;
 }
 
@@ -71,13 +78,32 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   // Late-bound: upstreams report list changes to the handler, which is built after them.
   let notifyListChanged: (kind: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => void = () => undefined;
   let notifyResourceUpdated: (uri: string) => void = () => undefined;
+  // The audit trail opens with start() (its folder may not exist before); until then records have nowhere to go.
+  let recorder: AuditRecorder | undefined;
+  let auditStore: AuditStore | undefined;
+  let exporters: SinkExporter[] = [];
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let currentUser: string | undefined;
+  const trail: AuditTrail = { record: (entry) => recorder?.record(entry) };
+  const securityEvent = ({ method, server, outcome, errorType, details }: SecurityEvent) =>
+    trail.record({ kind: 'security', method, outcome, ...(server ? { server } : {}), ...(errorType ? { errorType } : {}), ...(details ? { details } : {}) });
   const vault = new Vault(deps.secretStore ?? new KeytarSecretStore(config.auth.profile));
   const browser = deps.browser ?? createBrowserOpener(config.auth.browserCommand);
   const clock = deps.clock ?? systemClock;
-  const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, browser, logger, clock }) : undefined;
+  const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, browser, logger, clock, onSecurityEvent: securityEvent }) : undefined;
+  const refreshUser = () => void sso?.subject().then((subject) => (currentUser = subject), () => undefined);
   const upstreams = enabled.map((server) => {
     // Every server gets an authorizer: whether it needs a token is learned from its first 401, not configured.
-    const authorizer: ServerAuthorizer = new ServerAuthorizer(server, { auth: config.auth, vault, browser, sso, logger, clock, onTokenObtained: () => connection.refreshSurface() });
+    const authorizer: ServerAuthorizer = new ServerAuthorizer(server, {
+      auth: config.auth,
+      vault,
+      browser,
+      sso,
+      logger,
+      clock,
+      onTokenObtained: () => connection.refreshSurface(),
+      onSecurityEvent: securityEvent,
+    });
     const connection: UpstreamConnection = new UpstreamConnection(server, {
       logger,
       requestTimeoutMs: config.gateway.upstreamTimeoutMs,
@@ -99,7 +125,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   };
   const router = new CatalogRouter(upstreams, logger, new NameLedger(join(deps.paths.dataDir, 'names.json'), logger));
   const handler = createGatewayMcpHandler({
-    buildServer: createDownstreamServerFactory(router),
+    buildServer: createDownstreamServerFactory(router, config.audit.enabled ? { trail, capture: config.audit.capture } : undefined),
     contextOf: downstreamContext,
     maxBodyBytes: config.gateway.maxBodyBytes,
     logger,
@@ -120,8 +146,16 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
         servers: upstreams.map(({ connection, authorizer }) => ({ id: connection.id, auth: authorizer.status() })),
       };
     },
-    signIn: () => (sso ?? noSso()).signIn(),
-    importIdToken: (idToken) => (sso ?? noSso()).importIdToken(idToken),
+    async signIn() {
+      const status = await (sso ?? noSso()).signIn();
+      refreshUser();
+      return status;
+    },
+    async importIdToken(idToken) {
+      const status = await (sso ?? noSso()).importIdToken(idToken);
+      refreshUser();
+      return status;
+    },
     async signInToServer(serverId) {
       const authorizer = authorizerOf(serverId);
       await authorizer.signIn();
@@ -132,6 +166,35 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       await Promise.all([sso?.signOut(), ...upstreams.map(({ authorizer }) => authorizer.signOut())]);
     },
   };
+
+  function openAudit(): void {
+    const store = AuditStore.open(join(deps.paths.dataDir, 'audit.db'));
+    auditStore = store;
+    exporters = config.audit.sinks.map((sink) => new SinkExporter(createAuditSink(sink), store, logger));
+    recorder = new AuditRecorder(store, { logger, user: () => currentUser, onWritten: () => exporters.forEach((exporter) => exporter.poke()) });
+    refreshUser();
+    const prune = () => {
+      try {
+        const removed = store.prune(config.audit.retention);
+        if (removed) logger.log('info', 'audit.pruned', { removed });
+      } catch (error) {
+        logger.log('warn', 'audit.prune_failed', { message: (error as Error).message });
+      }
+    };
+    prune();
+    pruneTimer = setInterval(prune, 3_600_000);
+    pruneTimer.unref();
+    const configDigest = createHash('sha256').update(JSON.stringify(config)).digest('hex');
+    trail.record({ kind: 'security', method: 'switchboard.started', outcome: 'ok', details: { servers: enabled.map((server) => server.id), configDigest } });
+    for (const exporter of exporters) exporter.poke();
+  }
+
+  function closeAudit(): void {
+    if (pruneTimer) clearInterval(pruneTimer);
+    pruneTimer = undefined;
+    recorder?.close();
+    recorder = undefined;
+  }
 
   return {
     auth,
@@ -149,6 +212,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
         await control?.close();
         throw error;
       });
+      if (config.audit.enabled) openAudit();
       // Connecting is not on the ready path: a slow or dead server must not delay every other one.
       for (const { connection } of upstreams) void connection.connect().catch(() => undefined);
       logger.log('info', 'switchboard.ready', { mcpUrl: endpoint.mcpUrl, servers: enabled.length });
@@ -168,7 +232,16 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       const running = endpoint;
       endpoint = undefined;
       await Promise.allSettled([control?.close(), running?.close(), handler.close(), ...upstreams.map(({ connection }) => connection.close())]);
+      trail.record({ kind: 'security', method: 'switchboard.stopped', outcome: 'ok' });
+      closeAudit();
+      // One last delivery attempt, briefly: whatever is left is sent after the next start (the cursor remembers).
+      await Promise.allSettled(exporters.map((exporter) => Promise.race([exporter.drain(), new Promise((resolve) => setTimeout(resolve, 1000).unref())])));
+      await Promise.allSettled(exporters.map((exporter) => exporter.close()));
+      exporters = [];
+      auditStore?.close();
+      auditStore = undefined;
     },
+    audit: () => auditStore,
   };
 }
 

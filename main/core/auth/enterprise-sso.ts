@@ -10,6 +10,7 @@ import { runAuthorizationCodeFlow } from './authorization-code-flow.ts';
 import { clientAuthentication, type ClientIdentity } from './client-identity.ts';
 import { discoverAuthorizationServer } from './discovery.ts';
 import { startLoopbackRedirect } from './loopback-redirect.ts';
+import type { SecurityEvent } from './server-authorizer.ts';
 import { exchangeForIdJag } from './token-grants.ts';
 
 /** Renew a little before expiry, so a token never expires between being read and being used. */
@@ -31,6 +32,7 @@ export interface SsoSessionDeps {
   browser: BrowserOpener;
   logger: Logger;
   clock: Clock;
+  onSecurityEvent?: (event: SecurityEvent) => void;
 }
 
 export class SsoSession {
@@ -68,6 +70,7 @@ export class SsoSession {
       await redirect.close();
     }
     this.#deps.logger.log('info', 'auth.sso_signed_in', { issuer: idp.issuer });
+    this.#deps.onSecurityEvent?.({ method: 'auth.sso_signed_in', outcome: 'ok', details: { issuer: idp.issuer } });
     return this.status();
   }
 
@@ -89,7 +92,7 @@ export class SsoSession {
   }
 
   async signOut(): Promise<void> {
-    await this.#deps.vault.remove(vaultAccounts.sso());
+    if (await this.#deps.vault.remove(vaultAccounts.sso())) this.#deps.onSecurityEvent?.({ method: 'auth.sso_signed_out', outcome: 'ok', details: { issuer: this.#deps.idp.issuer } });
   }
 
   async status(): Promise<SsoStatus> {
@@ -153,6 +156,7 @@ export class SsoSession {
         const cause = grantError(error, `refreshing the sign-in at ${this.#deps.idp.issuer}`);
         if (cause.code === 'AUTH_GRANT_FAILED' && !(error instanceof oauth.ResponseBodyError)) throw cause; // the IdP is down: not the person's fault
         await this.#deps.vault.remove(vaultAccounts.sso());
+        this.#deps.onSecurityEvent?.({ method: 'auth.sso_refresh_failed', outcome: 'failure', errorType: 'AUTH_SSO_REQUIRED', details: { issuer: this.#deps.idp.issuer } });
         throw new SwitchboardError('AUTH_SSO_REQUIRED', `the sign-in at ${this.#deps.idp.issuer} ended (${cause.message}); run \`switchboard login\` to sign in again`, { cause });
       }
       const claims = oauth.getValidatedIdTokenClaims(tokens);
@@ -160,6 +164,7 @@ export class SsoSession {
       const refreshed = this.#record(tokens, claims, record.refreshToken);
       await this.#deps.vault.write(vaultAccounts.sso(), refreshed);
       this.#deps.logger.log('info', 'auth.sso_refreshed', { issuer: this.#deps.idp.issuer });
+      this.#deps.onSecurityEvent?.({ method: 'auth.sso_refreshed', outcome: 'ok', details: { issuer: this.#deps.idp.issuer } });
       return refreshed;
     })().finally(() => {
       this.#refreshing = undefined;

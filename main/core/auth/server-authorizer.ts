@@ -38,6 +38,16 @@ export interface ServerAuthorizerDeps {
   clock: Clock;
   /** Called after a new token was obtained (e.g. a sign-in finished in the background), so lists can be refreshed. */
   onTokenObtained?: () => void;
+  /** Security events for the audit trail (token obtained or refreshed, failures, sign-out); never carries a secret. */
+  onSecurityEvent?: (event: SecurityEvent) => void;
+}
+
+export interface SecurityEvent {
+  method: string;
+  server?: string;
+  outcome: 'ok' | 'failure';
+  errorType?: string;
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -151,7 +161,7 @@ export class ServerAuthorizer {
   async signOut(): Promise<void> {
     this.#record = undefined;
     this.#loaded = true;
-    await this.#deps.vault.remove(vaultAccounts.token(this.#server.id));
+    if (await this.#deps.vault.remove(vaultAccounts.token(this.#server.id))) this.#deps.onSecurityEvent?.({ method: 'auth.signed_out', server: this.#server.id, outcome: 'ok' });
     if (this.#status.state !== 'not-required') this.#status = { state: 'needs-sign-in', reason: 'signed out' };
   }
 
@@ -285,6 +295,7 @@ export class ServerAuthorizer {
     this.#loaded = true;
     this.#status = this.#signedIn(record);
     this.#deps.logger.log('info', 'auth.token_obtained', { server: this.#server.id, via: record.grant, scope: record.scope });
+    this.#deps.onSecurityEvent?.({ method: 'auth.token_obtained', server: this.#server.id, outcome: 'ok', details: { via: record.grant, ...(record.scope ? { scope: record.scope } : {}) } });
     this.#deps.onTokenObtained?.();
   }
 
@@ -297,5 +308,6 @@ export class ServerAuthorizer {
     const reason = (error as Error).message;
     this.#status = { state, code, reason };
     this.#deps.logger.log('warn', 'auth.failed', { server: this.#server.id, code, reason });
+    this.#deps.onSecurityEvent?.({ method: 'auth.failed', server: this.#server.id, outcome: 'failure', errorType: code, details: { reason } });
   }
 }

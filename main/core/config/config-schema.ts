@@ -90,12 +90,79 @@ export const gatewayConfigSchema = z
   })
   .strict();
 
+const auditSinkSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('jsonl'),
+      /** The file records are appended to; it rotates to path.1 … path.<maxFiles> by size. */
+      path: z.string().min(1),
+      maxBytes: z.number().int().min(1024).default(50 * 1024 * 1024),
+      maxFiles: z.number().int().min(1).max(100).default(5),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('otlp'),
+      /** An OTLP/HTTP logs endpoint, e.g. http://127.0.0.1:4318/v1/logs for a local OpenTelemetry Collector. */
+      url: remoteUrl,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('syslog'),
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535),
+      /** RFC 5425 syslog over TLS: the system's CAs, or the PEM CA in caFile. */
+      tls: z.object({ caFile: z.string().min(1).optional(), servername: z.string().min(1).optional() }).strict().optional(),
+      facility: z.number().int().min(0).max(23).default(16),
+      appName: z.string().regex(/^[\x21-\x7e]{1,48}$/).default('switchboard'),
+    })
+    .strict(),
+]);
+
+export const auditConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Arguments and results are off by default; when on, redaction and the size cap apply (secrets are always redacted). */
+    capture: z
+      .object({
+        arguments: z.boolean().default(false),
+        results: z.boolean().default(false),
+        maxBytes: z.number().int().min(64).max(1024 * 1024).default(4096),
+        redact: z
+          .object({
+            keys: z.array(z.string().min(1)).default([]),
+            pointers: z.array(z.string().regex(/^(\/[^/]*)*$/, 'must be a JSON pointer such as /arguments/ssn')).default([]),
+            patterns: z
+              .array(
+                z.string().refine((pattern) => {
+                  try {
+                    new RegExp(pattern);
+                    return true;
+                  } catch {
+                    return false;
+                  }
+                }, 'must be a valid regular expression'),
+              )
+              .default([]),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    retention: z.object({ maxAgeDays: z.number().positive().default(90), maxRecords: z.number().int().positive().default(5_000_000) }).strict().prefault({}),
+    sinks: z.array(auditSinkSchema).default([]),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
     gateway: gatewayConfigSchema.default({ port: 0, maxBodyBytes: 4 * 1024 * 1024, upstreamTimeoutMs: 60_000 }),
     servers: z.array(serverConfigSchema).default([]),
     auth: authConfigSchema.default({ profile: 'default', interactive: 'on-demand', redirectPort: 0, signInTimeoutMs: 300_000 }),
+    audit: auditConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((config, context) => {
@@ -120,3 +187,5 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 export type ServerAuthConfig = z.infer<typeof serverAuthConfigSchema>;
 export type IdpConfig = z.infer<typeof idpConfigSchema>;
+export type AuditConfig = z.infer<typeof auditConfigSchema>;
+export type AuditSinkConfig = z.infer<typeof auditSinkSchema>;

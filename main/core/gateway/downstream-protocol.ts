@@ -3,6 +3,7 @@ import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, Server } from '@modelconte
 import type { CallToolResult, CompleteResult, GetPromptResult, ReadResourceResult, Result, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { signInPolicy } from '../auth/sign-in-policy.ts';
+import { audited, type GatewayAudit } from './audited.ts';
 import { isSwitchboardError } from '../errors.ts';
 import type { CatalogRouter, ClientView } from '../router/catalog-router.ts';
 import { isUnknownTarget } from '../router/catalog-router.ts';
@@ -28,7 +29,7 @@ export interface DownstreamContext {
 
 export type DownstreamServerFactory = (context: DownstreamContext) => Server;
 
-export function createDownstreamServerFactory(router: CatalogRouter): DownstreamServerFactory {
+export function createDownstreamServerFactory(router: CatalogRouter, audit?: GatewayAudit): DownstreamServerFactory {
   return ({ clientId, view, subscriptions }) => {
     const server = new Server(SWITCHBOARD_IMPLEMENTATION, {
       capabilities: {
@@ -42,57 +43,84 @@ export function createDownstreamServerFactory(router: CatalogRouter): Downstream
       },
       instructions: INSTRUCTIONS,
     });
-    server.setRequestHandler('tools/list', async () => ({ tools: await withWireErrors(() => listing(() => router.listTools(view))) }));
-    server.setRequestHandler('tools/call', async (request, context) => {
-      const relay = relayOptions(clientId, request.params, context);
-      const taskOwner = declaresTasks(context) ? clientId : undefined;
-      try {
-        return (await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options, taskOwner))) as CallToolResult;
-      } catch (error) {
-        // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
-        if (isUnknownTarget(error)) return { content: [{ type: 'text', text: (error as Error).message }], isError: true };
-        return withWireErrors(() => Promise.reject(error));
-      }
-    });
-    server.setRequestHandler('prompts/list', async () => ({ prompts: await withWireErrors(() => listing(() => router.listPrompts(view))) }));
-    server.setRequestHandler('prompts/get', async (request, context) => {
-      const relay = relayOptions(clientId, request.params, context);
-      return (await withWireErrors(() => forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)))) as GetPromptResult;
-    });
-    server.setRequestHandler('resources/list', async () => ({ resources: await withWireErrors(() => listing(() => router.listResources(view))) }));
-    server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: await withWireErrors(() => listing(() => router.listResourceTemplates(view))) }));
-    server.setRequestHandler('resources/read', async (request, context) => {
-      const relay = relayOptions(clientId, request.params, context);
-      return (await withWireErrors(() => forward(relay, context, (options) => router.readResource(request.params.uri, view, options)))) as ReadResourceResult;
-    });
-    server.setRequestHandler('resources/subscribe', async (request) => {
-      await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
-      subscriptions.add(request.params.uri);
-      return {};
-    });
-    server.setRequestHandler('resources/unsubscribe', async (request) => {
-      subscriptions.delete(request.params.uri);
-      await withWireErrors(() => router.subscribeResource('resources/unsubscribe', request.params.uri, view));
-      return {};
-    });
+    // Every request leaves one audit record (see audited.ts); `target` names the tool, prompt or resource.
+    const record = <Q extends { params?: object }, R>(method: string, target: (request: Q) => string | undefined, handler: (request: Q, context: ServerContext) => Promise<R>) =>
+      audited(audit, server, clientId, method, (request: Q) => ({ params: request.params as never, target: target(request) }), handler);
+    const none = () => undefined;
+
+    server.setRequestHandler('tools/list', record('tools/list', none, async () => ({ tools: await withWireErrors(() => listing(() => router.listTools(view))) })));
+    server.setRequestHandler(
+      'tools/call',
+      record('tools/call', (request) => request.params.name, async (request, context) => {
+        const relay = relayOptions(clientId, request.params, context);
+        const taskOwner = declaresTasks(context) ? clientId : undefined;
+        try {
+          return (await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options, taskOwner))) as CallToolResult;
+        } catch (error) {
+          // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
+          if (isUnknownTarget(error)) return { content: [{ type: 'text', text: (error as Error).message }], isError: true };
+          return withWireErrors(() => Promise.reject(error));
+        }
+      }),
+    );
+    server.setRequestHandler('prompts/list', record('prompts/list', none, async () => ({ prompts: await withWireErrors(() => listing(() => router.listPrompts(view))) })));
+    server.setRequestHandler(
+      'prompts/get',
+      record('prompts/get', (request) => request.params.name, async (request, context) => {
+        const relay = relayOptions(clientId, request.params, context);
+        return (await withWireErrors(() => forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)))) as GetPromptResult;
+      }),
+    );
+    server.setRequestHandler('resources/list', record('resources/list', none, async () => ({ resources: await withWireErrors(() => listing(() => router.listResources(view))) })));
+    server.setRequestHandler(
+      'resources/templates/list',
+      record('resources/templates/list', none, async () => ({ resourceTemplates: await withWireErrors(() => listing(() => router.listResourceTemplates(view))) })),
+    );
+    server.setRequestHandler(
+      'resources/read',
+      record('resources/read', (request) => request.params.uri, async (request, context) => {
+        const relay = relayOptions(clientId, request.params, context);
+        return (await withWireErrors(() => forward(relay, context, (options) => router.readResource(request.params.uri, view, options)))) as ReadResourceResult;
+      }),
+    );
+    server.setRequestHandler(
+      'resources/subscribe',
+      record('resources/subscribe', (request) => request.params.uri, async (request) => {
+        await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
+        subscriptions.add(request.params.uri);
+        return {};
+      }),
+    );
+    server.setRequestHandler(
+      'resources/unsubscribe',
+      record('resources/unsubscribe', (request) => request.params.uri, async (request) => {
+        subscriptions.delete(request.params.uri);
+        await withWireErrors(() => router.subscribeResource('resources/unsubscribe', request.params.uri, view));
+        return {};
+      }),
+    );
     server.setRequestHandler('logging/setLevel', async (request) => {
       await router.setLogLevel(request.params.level, view);
       return {};
     });
-    const relayTask = (method: TaskMethod) => async (params: { taskId: string }, context: ServerContext) => {
-      if (!declaresTasks(context)) throw missingTasksCapability();
-      const inputResponses = method === 'tasks/update' ? (context.mcpReq.inputResponses ?? {}) : undefined;
-      const taskParams = { taskId: params.taskId, ...(inputResponses ? { inputResponses } : {}) };
-      return (await withWireErrors(() => router.taskRequest(method, taskParams, clientId, view, context.mcpReq.signal))) as Result;
-    };
+    const relayTask = (method: TaskMethod) =>
+      audited(audit, server, clientId, method, (params: { taskId: string }) => ({ params, target: params.taskId }), async (params: { taskId: string }, context: ServerContext) => {
+        if (!declaresTasks(context)) throw missingTasksCapability();
+        const inputResponses = method === 'tasks/update' ? (context.mcpReq.inputResponses ?? {}) : undefined;
+        const taskParams = { taskId: params.taskId, ...(inputResponses ? { inputResponses } : {}) };
+        return (await withWireErrors(() => router.taskRequest(method, taskParams, clientId, view, context.mcpReq.signal))) as Result;
+      });
     // The SDK lifts tasks/update's inputResponses out of params (as for any MRTR retry) into context.mcpReq.
     server.setRequestHandler('tasks/get', { params: TASK_ID_PARAMS }, relayTask('tasks/get'));
     server.setRequestHandler('tasks/update', { params: TASK_ID_PARAMS }, relayTask('tasks/update'));
     server.setRequestHandler('tasks/cancel', { params: TASK_ID_PARAMS }, relayTask('tasks/cancel'));
-    server.setRequestHandler('completion/complete', async (request, context) => {
-      const relay = relayOptions(clientId, request.params, context);
-      return (await withWireErrors(() => forward(relay, context, (options) => router.complete(request.params, view, options)))) as CompleteResult;
-    });
+    server.setRequestHandler(
+      'completion/complete',
+      record('completion/complete', (request) => (request.params.ref.type === 'ref/prompt' ? request.params.ref.name : request.params.ref.uri), async (request, context) => {
+        const relay = relayOptions(clientId, request.params, context);
+        return (await withWireErrors(() => forward(relay, context, (options) => router.complete(request.params, view, options)))) as CompleteResult;
+      }),
+    );
     return server;
   };
 }

@@ -9,6 +9,7 @@ import type { ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
+import { callScope } from './call-scope.ts';
 import { requestOrigin, type RequestOrigin } from './request-origin.ts';
 import { createdTaskOf, TaskRelayClient, TASKS_EXTENSION } from './task-relay-client.ts';
 
@@ -144,11 +145,20 @@ export class UpstreamConnection {
   request(method: ForwardedMethod, params: Record<string, unknown>, options: UpstreamCallOptions = {}): Promise<Record<string, unknown>> {
     const origin = requestOrigin.getStore();
     if (origin) this.#callers.add(origin);
+    const scope = callScope.getStore();
+    if (scope) scope.server = this.id;
     return this.#withReconnect(IDEMPOTENT.has(method), options.signal, async (client) => {
       // Only the caller's own declaration lets the server choose a task: the extension forbids handing a task to a
       // client that did not ask for one.
       const offerTasks = method === 'tools/call' && options.acceptTask === true && serverSupportsTasks(client);
-      const meta = offerTasks ? { _meta: { ...(params._meta as object | undefined), [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks } } : {};
+      const meta = {
+        _meta: {
+          ...(params._meta as object | undefined),
+          // SEP-414: the trace continues at the server, which may use it as its span's parent.
+          ...(scope ? { traceparent: scope.traceparent } : {}),
+          ...(offerTasks ? { [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks } : {}),
+        },
+      };
       try {
         return (await client.request({ method, params: { ...params, ...meta, ...definedFields(options.continuation) } }, {
           timeout: this.#options.requestTimeoutMs,
@@ -173,8 +183,11 @@ export class UpstreamConnection {
    * a fresh connection; an update (the person's answers) is never sent twice.
    */
   taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const scope = callScope.getStore();
+    if (scope) scope.server = this.id;
     return this.#withReconnect(method !== 'tasks/update', signal, async (client) => {
-      const result = (await client.request({ method, params: { ...params, _meta: { [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks } } }, ANY_RESULT, {
+      const meta = { [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks, ...(scope ? { traceparent: scope.traceparent } : {}) };
+      const result = (await client.request({ method, params: { ...params, _meta: meta } }, ANY_RESULT, {
         timeout: this.#options.requestTimeoutMs,
         ...(signal ? { signal } : {}),
       })) as Record<string, unknown>;

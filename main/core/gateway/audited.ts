@@ -1,0 +1,97 @@
+// Wraps a request handler so that each request leaves one audit record, written before the response goes out.
+import { ProtocolError, PROTOCOL_VERSION_META_KEY, type Server, type ServerContext } from '@modelcontextprotocol/server';
+import type { AuditOutcome } from '../audit/audit-record.ts';
+import type { AuditTrail } from '../audit/audit-recorder.ts';
+import { redact, type RedactionRules } from '../audit/redaction.ts';
+import { childTraceparent } from '../audit/trace-context.ts';
+import type { AuditConfig } from '../config/config-schema.ts';
+import { isSwitchboardError } from '../errors.ts';
+import { callScope, type CallScope } from '../upstream/call-scope.ts';
+
+export interface GatewayAudit {
+  trail: AuditTrail;
+  capture: AuditConfig['capture'];
+}
+
+type Handler<Q, R> = (request: Q, context: ServerContext) => Promise<R>;
+type Params = { _meta?: Record<string, unknown> } & Record<string, unknown>;
+
+/** Errors that mean the server could not be reached or answered nothing usable, as opposed to a JSON-RPC refusal. */
+const TRANSPORT_CODES = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
+
+/**
+ * The record carries the OpenTelemetry MCP fields: method, target, JSON-RPC id, protocol version, outcome (ok, tool
+ * error, JSON-RPC error code, transport error), latency and sizes, and the traceparent Switchboard sent upstream.
+ * Arguments and results are recorded only when the configuration asks, redacted and capped; secrets never.
+ */
+export function audited<Q, R>(
+  audit: GatewayAudit | undefined,
+  server: Server,
+  clientId: string,
+  method: string,
+  /** The request's params (SDK handlers get `{ method, params }`, custom-method handlers the params) and its target. */
+  inspect: (request: Q) => { params: Params | undefined; target?: string | undefined },
+  handler: Handler<Q, R>,
+): Handler<Q, R> {
+  if (!audit) return handler;
+  return async (request, context) => {
+    const started = performance.now();
+    const { params, target } = inspect(request);
+    const scope: CallScope = { traceparent: childTraceparent(params?._meta?.traceparent) };
+    const envelope = context.mcpReq.envelope as Record<string, unknown> | undefined;
+    const base = {
+      kind: 'request' as const,
+      client: clientId,
+      method,
+      jsonrpcId: String(context.mcpReq.id),
+      traceparent: scope.traceparent,
+      requestBytes: byteLength(params),
+    };
+    const finish = (outcome: AuditOutcome, extra: { errorCode?: number; errorType?: string; responseBytes?: number; result?: unknown }) => {
+      const protocolVersion = (envelope?.[PROTOCOL_VERSION_META_KEY] as string | undefined) ?? server.getNegotiatedProtocolVersion();
+      const details = capturedDetails(audit.capture, params, extra.result);
+      audit.trail.record({
+        ...base,
+        ...(target ? { target } : {}),
+        ...(scope.server ? { server: scope.server } : {}),
+        ...(protocolVersion ? { protocolVersion } : {}),
+        outcome,
+        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(extra.errorCode !== undefined ? { errorCode: extra.errorCode } : {}),
+        ...(extra.errorType ? { errorType: extra.errorType } : {}),
+        ...(extra.responseBytes !== undefined ? { responseBytes: extra.responseBytes } : {}),
+        ...(details ? { details } : {}),
+      });
+    };
+    try {
+      const result = await callScope.run(scope, () => handler(request, context));
+      const isError = (result as { isError?: unknown } | undefined)?.isError === true;
+      finish(isError ? 'tool_error' : 'ok', { responseBytes: byteLength(result), result, ...(isError ? { errorType: 'tool_error' } : {}) });
+      return result;
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        const code = (error.data as { switchboardCode?: string } | undefined)?.switchboardCode;
+        finish(code && TRANSPORT_CODES.has(code) ? 'transport_error' : 'error', { errorCode: error.code, errorType: code ?? `jsonrpc_${error.code}` });
+      } else {
+        finish(isSwitchboardError(error) && TRANSPORT_CODES.has(error.code) ? 'transport_error' : 'error', { errorType: isSwitchboardError(error) ? error.code : 'INTERNAL' });
+      }
+      throw error;
+    }
+  };
+}
+
+function capturedDetails(capture: AuditConfig['capture'], params: unknown, result: unknown): Record<string, unknown> | undefined {
+  if (!capture.arguments && !capture.results) return undefined;
+  const rules: RedactionRules = capture.redact;
+  const details: Record<string, unknown> = {};
+  if (capture.arguments) {
+    const { _meta: _ignored, ...rest } = (params ?? {}) as Record<string, unknown>;
+    details.request = redact(rest, rules, capture.maxBytes);
+  }
+  if (capture.results && result !== undefined) details.result = redact(result, rules, capture.maxBytes);
+  return details;
+}
+
+function byteLength(value: unknown): number {
+  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
+}
