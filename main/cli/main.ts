@@ -1,6 +1,7 @@
 // The command-line program: parses arguments and dispatches to one module per command.
 import { Command, CommanderError } from 'commander';
 import { SWITCHBOARD_VERSION } from '../core/index.ts';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerAuthCommands } from './commands/auth.ts';
 import { registerClientsCommand } from './commands/clients.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -18,6 +19,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerStatusCommand(program);
   registerStdioCommand(program);
   registerAuthCommands(program);
+  registerAuditCommand(program);
   try {
     await program.parseAsync([...argv]);
     // Commands report failure through process.exitCode so that their cleanup runs before the process ends.

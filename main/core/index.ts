@@ -16,3 +16,7 @@ export { assertBrowserUrl } from './platform/browser-url-policy.ts';
 export { ClientRegistry, clientRegistryPath, type RegisteredClient } from './clients/client-registry.ts';
 export { readControlStatus, controlSocketPath } from './control/control-socket.ts';
 export { runStdioBridge } from './bridge/stdio-bridge.ts';
+export { AuditStore, type AuditQuery, type AuditSummary, type VerifyReport } from './audit/audit-store.ts';
+export type { AuditRecord, AuditEntry } from './audit/audit-record.ts';
+export { exported as exportedAuditRecord } from './audit/sinks/jsonl-sink.ts';
+export { auditDatabasePath } from './audit/audit-paths.ts';

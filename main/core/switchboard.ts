@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { createHash } from 'node:crypto';
 import { AuditRecorder, type AuditTrail } from './audit/audit-recorder.ts';
+import { auditDatabasePath } from './audit/audit-paths.ts';
 import { AuditStore } from './audit/audit-store.ts';
 import { createAuditSink } from './audit/sinks/create-sink.ts';
 import { SinkExporter } from './audit/sinks/sink-exporter.ts';
@@ -168,7 +169,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   };
 
   function openAudit(): void {
-    const store = AuditStore.open(join(deps.paths.dataDir, 'audit.db'));
+    const store = AuditStore.open(auditDatabasePath(deps.paths.dataDir));
     auditStore = store;
     exporters = config.audit.sinks.map((sink) => new SinkExporter(createAuditSink(sink), store, logger));
     recorder = new AuditRecorder(store, { logger, user: () => currentUser, onWritten: () => exporters.forEach((exporter) => exporter.poke()) });

@@ -93,6 +93,10 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
     },
   );
 
+  server.registerTool('traceparent', { description: 'Returns the W3C traceparent the request carried in _meta (SEP-414), or null.' }, (context) => ({
+    content: [{ type: 'text', text: JSON.stringify({ traceparent: context.mcpReq._meta?.traceparent ?? null }) }],
+  }));
+
   server.registerTool('roots', { description: "Lists the client's roots (the folders it lets servers see)." }, async (context) => {
     if (context.mcpReq.envelope) {
       const answer = context.mcpReq.inputResponses?.roots;

@@ -1,12 +1,27 @@
 // `switchboard clients add|list|remove`: the local AI clients allowed to use the endpoint, each with its own credential.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ClientRegistry, clientRegistryPath, defaultPaths, isSwitchboardError, KeytarSecretStore, vaultAccounts } from '../../core/index.ts';
+import { auditDatabasePath, AuditStore, ClientRegistry, clientRegistryPath, defaultPaths, isSwitchboardError, KeytarSecretStore, vaultAccounts } from '../../core/index.ts';
 
 interface CommonOptions {
   dataDir?: string;
   json?: boolean;
   profile?: string;
+}
+
+/** Adding and removing clients are security events: they go to the same audit trail as the calls. */
+function recordClientEvent(options: CommonOptions, method: 'client.added' | 'client.removed', client: string, details?: Record<string, unknown>): void {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : defaultPaths().dataDir;
+  try {
+    const store = AuditStore.open(auditDatabasePath(dataDir));
+    try {
+      store.append({ kind: 'security', method, client, outcome: 'ok', ...(details ? { details } : {}) });
+    } finally {
+      store.close();
+    }
+  } catch (error) {
+    process.stderr.write(`switchboard: the audit trail could not record ${method}: ${(error as Error).message}\n`);
+  }
 }
 
 /** Each client's credential is also kept in the keychain (never in a file), so the app can configure that client later. */
@@ -40,6 +55,7 @@ export function registerClientsCommand(program: Command): void {
           ...(options.servers ? { servers: options.servers } : {}),
           ...(options.tools ? { tools: options.tools } : {}),
         });
+        recordClientEvent(options, 'client.added', client.id, { servers: options.servers ?? 'all', tools: options.tools ?? 'all' });
         const kept = await keychainFor(options)
           .set(vaultAccounts.localClient(client.id), credential)
           .then(() => undefined, (error: { code?: string; message: string }) => `${error.code ?? 'VAULT_UNAVAILABLE'}: ${error.message}`);
@@ -90,6 +106,7 @@ export function registerClientsCommand(program: Command): void {
       await report(options, async () => {
         const removed = await registryFor(options).remove(id);
         await keychainFor(options).delete(vaultAccounts.localClient(id)).catch(() => false);
+        if (removed) recordClientEvent(options, 'client.removed', id);
         if (!removed) {
           process.exitCode = 1;
           return options.json ? JSON.stringify({ id, removed }) : `No client named "${id}".`;
