@@ -85,9 +85,9 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   let exporters: SinkExporter[] = [];
   let pruneTimer: NodeJS.Timeout | undefined;
   let currentUser: string | undefined;
-  const trail: AuditTrail = { record: (entry) => recorder?.record(entry) };
+  const trail: AuditTrail = { record: async (entry) => recorder?.record(entry) };
   const securityEvent = ({ method, server, outcome, errorType, details }: SecurityEvent) =>
-    trail.record({ kind: 'security', method, outcome, ...(server ? { server } : {}), ...(errorType ? { errorType } : {}), ...(details ? { details } : {}) });
+    void trail.record({ kind: 'security', method, outcome, ...(server ? { server } : {}), ...(errorType ? { errorType } : {}), ...(details ? { details } : {}) });
   const vault = new Vault(deps.secretStore ?? new KeytarSecretStore(config.auth.profile));
   const browser = deps.browser ?? createBrowserOpener(config.auth.browserCommand);
   const clock = deps.clock ?? systemClock;
@@ -186,7 +186,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     pruneTimer = setInterval(prune, 3_600_000);
     pruneTimer.unref();
     const configDigest = createHash('sha256').update(JSON.stringify(config)).digest('hex');
-    trail.record({ kind: 'security', method: 'switchboard.started', outcome: 'ok', details: { servers: enabled.map((server) => server.id), configDigest } });
+    void trail.record({ kind: 'security', method: 'switchboard.started', outcome: 'ok', details: { servers: enabled.map((server) => server.id), configDigest } });
     for (const exporter of exporters) exporter.poke();
   }
 
@@ -233,7 +233,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       const running = endpoint;
       endpoint = undefined;
       await Promise.allSettled([control?.close(), running?.close(), handler.close(), ...upstreams.map(({ connection }) => connection.close())]);
-      trail.record({ kind: 'security', method: 'switchboard.stopped', outcome: 'ok' });
+      void trail.record({ kind: 'security', method: 'switchboard.stopped', outcome: 'ok' });
       closeAudit();
       // One last delivery attempt, briefly: whatever is left is sent after the next start (the cursor remembers).
       await Promise.allSettled(exporters.map((exporter) => Promise.race([exporter.drain(), new Promise((resolve) => setTimeout(resolve, 1000).unref())])));

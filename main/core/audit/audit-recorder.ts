@@ -5,7 +5,8 @@ import type { AuditStore } from './audit-store.ts';
 
 /** What the gateway and the auth paths see of the audit trail. */
 export interface AuditTrail {
-  record(entry: AuditEntry): void;
+  /** Resolves once the record is committed (the gateway waits for that before answering) or held for a retry. */
+  record(entry: AuditEntry): Promise<void>;
 }
 
 const RETRY_MS = 1000;
@@ -13,9 +14,11 @@ const RETRY_MS = 1000;
 const MAX_PENDING = 1_000_000;
 
 /**
- * A write is synchronous (better-sqlite3, WAL): once the call's response leaves, its record is on disk and survives
- * the process being killed. When the database cannot write (disk full, read-only), records wait here in order and
- * are written first as soon as it can again, so none is lost and the chain keeps its order.
+ * Group commit: the records that arrive within one turn of the event loop are written in one transaction (a
+ * transaction per record would cap the rate at what one commit costs), and each caller's promise resolves once its
+ * record is committed — so once a call's response leaves, its record is on disk and survives the process being
+ * killed. When the database cannot write (disk full, read-only), records wait here in order, callers are released
+ * at once (recording never holds a call hostage), and the records are written first as soon as it can again.
  */
 export class AuditRecorder implements AuditTrail {
   readonly #store: AuditStore;
@@ -23,6 +26,9 @@ export class AuditRecorder implements AuditTrail {
   readonly #user: () => string | undefined;
   readonly #onWritten: () => void;
   #pending: AuditEntry[] = [];
+  /** One promise per group commit, shared by every record in it. */
+  #batch: Promise<void> | undefined;
+  #releaseBatch: (() => void) | undefined;
   #retry: NodeJS.Timeout | undefined;
   #lost = 0;
 
@@ -37,14 +43,19 @@ export class AuditRecorder implements AuditTrail {
     return this.#pending.length;
   }
 
-  record(entry: AuditEntry): void {
+  record(entry: AuditEntry): Promise<void> {
     const user = entry.user ?? this.#user();
     this.#pending.push(user ? { ...entry, user } : entry);
     if (this.#pending.length > MAX_PENDING) {
       this.#pending.shift();
       this.#lost++;
     }
-    this.#flush();
+    if (this.#retry) return Promise.resolve();
+    if (!this.#batch) {
+      this.#batch = new Promise<void>((resolve) => (this.#releaseBatch = resolve));
+      setImmediate(() => this.#flush());
+    }
+    return this.#batch;
   }
 
   /** Writes what is still waiting (used at shutdown, and by the retry timer). */
@@ -59,10 +70,13 @@ export class AuditRecorder implements AuditTrail {
   }
 
   #flush(): boolean {
-    if (this.#pending.length === 0) return true;
+    const release = this.#releaseBatch;
+    this.#batch = undefined;
+    this.#releaseBatch = undefined;
     try {
-      this.#store.appendMany(this.#pending);
+      if (this.#pending.length) this.#store.appendMany(this.#pending);
     } catch (error) {
+      release?.();
       if (!this.#retry) {
         this.#logger.log('error', 'audit.write_failed', { message: (error as Error).message, waiting: this.#pending.length, lost: this.#lost });
         this.#retry = setTimeout(() => {
@@ -73,8 +87,10 @@ export class AuditRecorder implements AuditTrail {
       }
       return false;
     }
+    const wrote = this.#pending.length > 0;
     this.#pending = [];
-    this.#onWritten();
+    release?.();
+    if (wrote) this.#onWritten();
     return true;
   }
 }

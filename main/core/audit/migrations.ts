@@ -13,7 +13,8 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       CREATE TABLE records (
         seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
+        -- Random (v4) ids let exports be deduplicated downstream; no index: nothing looks records up by id here.
+        id TEXT NOT NULL,
         time TEXT NOT NULL,
         kind TEXT NOT NULL,
         client TEXT,
@@ -34,11 +35,12 @@ export const MIGRATIONS: readonly Migration[] = [
         prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL
       );
+      -- Each index costs every write; these serve the filters people use. Outcome and text filters scan newest-first,
+      -- which stays fast because they are combined with these or stop at the first page.
       CREATE INDEX records_time ON records (time);
       CREATE INDEX records_client ON records (client, seq);
       CREATE INDEX records_server ON records (server, seq);
       CREATE INDEX records_target ON records (target, seq);
-      CREATE INDEX records_outcome ON records (outcome, seq);
       -- The head of the chain (to notice records removed from the end) and the anchor retention prunes down to.
       CREATE TABLE chain_state (
         singleton INTEGER PRIMARY KEY CHECK (singleton = 1),

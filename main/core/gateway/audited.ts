@@ -47,10 +47,10 @@ export function audited<Q, R>(
       traceparent: scope.traceparent,
       requestBytes: byteLength(params),
     };
-    const finish = (outcome: AuditOutcome, extra: { errorCode?: number; errorType?: string; responseBytes?: number; result?: unknown }) => {
+    const finish = async (outcome: AuditOutcome, extra: { errorCode?: number; errorType?: string; responseBytes?: number; result?: unknown }) => {
       const protocolVersion = (envelope?.[PROTOCOL_VERSION_META_KEY] as string | undefined) ?? server.getNegotiatedProtocolVersion();
       const details = capturedDetails(audit.capture, params, extra.result);
-      audit.trail.record({
+      await audit.trail.record({
         ...base,
         ...(target ? { target } : {}),
         ...(scope.server ? { server: scope.server } : {}),
@@ -66,14 +66,14 @@ export function audited<Q, R>(
     try {
       const result = await callScope.run(scope, () => handler(request, context));
       const isError = (result as { isError?: unknown } | undefined)?.isError === true;
-      finish(isError ? 'tool_error' : 'ok', { responseBytes: byteLength(result), result, ...(isError ? { errorType: 'tool_error' } : {}) });
+      await finish(isError ? 'tool_error' : 'ok', { responseBytes: byteLength(result), result, ...(isError ? { errorType: 'tool_error' } : {}) });
       return result;
     } catch (error) {
       if (error instanceof ProtocolError) {
         const code = (error.data as { switchboardCode?: string } | undefined)?.switchboardCode;
-        finish(code && TRANSPORT_CODES.has(code) ? 'transport_error' : 'error', { errorCode: error.code, errorType: code ?? `jsonrpc_${error.code}` });
+        await finish(code && TRANSPORT_CODES.has(code) ? 'transport_error' : 'error', { errorCode: error.code, errorType: code ?? `jsonrpc_${error.code}` });
       } else {
-        finish(isSwitchboardError(error) && TRANSPORT_CODES.has(error.code) ? 'transport_error' : 'error', { errorType: isSwitchboardError(error) ? error.code : 'INTERNAL' });
+        await finish(isSwitchboardError(error) && TRANSPORT_CODES.has(error.code) ? 'transport_error' : 'error', { errorType: isSwitchboardError(error) ? error.code : 'INTERNAL' });
       }
       throw error;
     }

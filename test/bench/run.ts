@@ -1,0 +1,42 @@
+// `npm run bench`: runs the benchmark scenarios, prints a table with baselines and ratios, and writes JSON with --out.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { auditBenchmarks } from './audit.bench.ts';
+import type { BenchResult } from './bench-kit.ts';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    out: { type: 'string' },
+    'audit-records': { type: 'string', default: '1000000' },
+  },
+});
+
+const SCENARIOS: Record<string, () => Promise<BenchResult[]>> = {
+  audit: () => auditBenchmarks({ records: Number(values['audit-records']) }),
+};
+
+const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);
+const results: BenchResult[] = [];
+for (const name of selected) {
+  const scenario = SCENARIOS[name];
+  if (!scenario) throw new Error(`no benchmark scenario "${name}"; there are: ${Object.keys(SCENARIOS).join(', ')}`);
+  process.stderr.write(`running ${name}…\n`);
+  results.push(...(await scenario()));
+}
+
+const rows = results.map((entry) => [
+  entry.scenario,
+  entry.metric,
+  `${entry.value.toLocaleString('en')} ${entry.unit}`,
+  entry.baseline ? `${entry.baseline.value.toLocaleString('en')} ${entry.unit} (${entry.baseline.label})` : '',
+  entry.ratio !== undefined ? `${entry.ratio.toFixed(2)}×` : '',
+  entry.target ? `${entry.target.op} ${entry.target.value.toLocaleString('en')}${entry.target.against === 'ratio' ? '×' : ''}` : '',
+  entry.met === undefined ? '' : entry.met ? 'met' : 'MISSED',
+]);
+const header = ['scenario', 'metric', 'value', 'baseline', 'ratio', 'target', ''];
+const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+process.stdout.write(`${[line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n')}\n`);
+process.stdout.write(`\nnode ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}\n`);
+if (values.out) await writeFile(values.out, `${JSON.stringify({ node: process.version, at: new Date().toISOString(), results }, null, 2)}\n`);
