@@ -122,7 +122,8 @@ describe('sandbox MCP servers', () => {
   it('serves a schema-valid Server Card with ETag revalidation and an ai-catalog entry pointing at it', async () => {
     const ajv = new Ajv2020({ strict: false });
     addFormats.default(ajv);
-    const validate = ajv.compile(schema);
+    ajv.addSchema(schema, 'server-card.schema.json');
+    const validate = ajv.getSchema('server-card.schema.json#/$defs/ServerCard')!;
     for (const server of [modern, legacy]) {
       const response = await fetch(`${server.url}/server-card`, { headers: { accept: 'application/mcp-server-card+json' } });
       expect(response.headers.get('content-type')).toBe('application/mcp-server-card+json');
