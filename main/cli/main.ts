@@ -4,6 +4,7 @@ import { SWITCHBOARD_VERSION } from '../core/index.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerAuthCommands } from './commands/auth.ts';
 import { registerClientsCommand } from './commands/clients.ts';
+import { registerDiscoveryCommands } from './commands/discovery.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerStdioCommand } from './commands/stdio.ts';
@@ -20,6 +21,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerStdioCommand(program);
   registerAuthCommands(program);
   registerAuditCommand(program);
+  registerDiscoveryCommands(program);
   try {
     await program.parseAsync([...argv]);
     // Commands report failure through process.exitCode so that their cleanup runs before the process ends.

@@ -20,3 +20,10 @@ export { AuditStore, type AuditQuery, type AuditSummary, type VerifyReport } fro
 export type { AuditRecord, AuditEntry } from './audit/audit-record.ts';
 export { exported as exportedAuditRecord } from './audit/sinks/jsonl-sink.ts';
 export { auditDatabasePath } from './audit/audit-paths.ts';
+export { discoverCards, type DiscoveryResult, type DiscoveredCard } from './discovery/card-discovery.ts';
+export { CatalogStore, catalogDatabasePath, type CatalogEntryRecord } from './discovery/catalog-store.ts';
+export { searchRegistry, registryVersions, type RegistryServer } from './discovery/registry-client.ts';
+export { describeLive, reconcile, type ServerDescription } from './discovery/live-description.ts';
+export { loadCompanyPolicy, policyRefusal, EMPTY_POLICY, type CompanyPolicy } from './discovery/company-policy.ts';
+export type { ServerCard } from './discovery/server-card.ts';
+export { ConfigEditor } from './config/config-editor.ts';

@@ -23,7 +23,7 @@ import { CatalogRouter, type ClientView, type NameCollision } from './router/cat
 import { NameLedger } from './router/name-ledger.ts';
 import { UpstreamConnection, type UpstreamStatus } from './upstream/upstream-connection.ts';
 import { KeytarSecretStore } from './vault/keytar-secret-store.ts';
-import { Vault } from './vault/vault.ts';
+import { Vault, vaultAccounts } from './vault/vault.ts';
 
 const ENTERPRISE_MANAGED_AUTHORIZATION = 'io.modelcontextprotocol/enterprise-managed-authorization';
 
@@ -111,6 +111,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       onListChanged: (kind) => notifyListChanged(kind),
       onResourceUpdated: (uri) => notifyResourceUpdated(uri),
       authorizer,
+      secretHeader: (name) => vault.getSecret(vaultAccounts.serverHeader(server.id, name)),
       // With an IdP configured Switchboard can get tokens through ID-JAG, and says so as the extension asks.
       ...(sso ? { extensions: { [ENTERPRISE_MANAGED_AUTHORIZATION]: {} } } : {}),
     });

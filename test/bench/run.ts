@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { auditBenchmarks } from './audit.bench.ts';
+import { discoveryBenchmarks } from './discovery.bench.ts';
 import type { BenchResult } from './bench-kit.ts';
 
 const { values } = parseArgs({
@@ -14,6 +15,7 @@ const { values } = parseArgs({
 
 const SCENARIOS: Record<string, () => Promise<BenchResult[]>> = {
   audit: () => auditBenchmarks({ records: Number(values['audit-records']) }),
+  discovery: () => discoveryBenchmarks(),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);

@@ -46,6 +46,12 @@ export const serverConfigSchema = z
     /** Prefix for this server's tool and prompt names; defaults to the id; "" exposes names unprefixed. */
     prefix: z.string().regex(/^[A-Za-z0-9_-]{0,16}$/, 'must be at most 16 characters of A-Z, a-z, 0-9, "-" or "_"').optional(),
     auth: serverAuthConfigSchema.optional(),
+    /** Extra HTTP headers the server needs (e.g. a region from its Server Card); never secrets. */
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(1024)).default({}),
+    /** Headers whose values are secrets (API keys): the values live in the keychain (`switchboard servers add --secret-header`). */
+    secretHeaders: z.array(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name')).default([]),
+    /** Where the server was found (a Server Card URL, a registry name), for people reading the configuration. */
+    source: z.string().max(2048).optional(),
   })
   .strict();
 
@@ -156,6 +162,14 @@ export const auditConfigSchema = z
   })
   .strict();
 
+export const discoveryConfigSchema = z
+  .object({
+    /** The company's policy and catalog file (admin-managed); see docs/configuration.md. */
+    policyFile: z.string().min(1).optional(),
+    registryUrl: z.string().url().default('https://registry.modelcontextprotocol.io'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -163,6 +177,7 @@ export const configSchema = z
     servers: z.array(serverConfigSchema).default([]),
     auth: authConfigSchema.default({ profile: 'default', interactive: 'on-demand', redirectPort: 0, signInTimeoutMs: 300_000 }),
     audit: auditConfigSchema.prefault({}),
+    discovery: discoveryConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((config, context) => {

@@ -22,7 +22,8 @@ export async function loadConfigFile(path: string): Promise<SwitchboardConfig> {
 export function parseConfigText(text: string, source: string): SwitchboardConfig {
   const syntaxErrors: ParseError[] = [];
   // jsonc-parser reports where the syntax breaks; JSON.parse only says that it does.
-  const json: unknown = parseJsonc(text, syntaxErrors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  // Comments are allowed: people annotate their configuration, and `servers add` keeps their notes when it edits the file.
+  const json: unknown = parseJsonc(text, syntaxErrors, { disallowComments: false, allowTrailingComma: false, allowEmptyContent: false });
   const firstError = syntaxErrors[0];
   if (firstError) {
     const { line, column } = lineAndColumn(text, firstError.offset);

@@ -69,6 +69,8 @@ export interface UpstreamConnectionOptions {
   onResourceUpdated?: (uri: string) => void;
   /** Gets and renews this server's token; without it requests go out with no Authorization header. */
   authorizer?: ServerAuthorizer;
+  /** Header values for the server's secretHeaders, read from the keychain when connecting. */
+  secretHeader?: (name: string) => Promise<string | undefined>;
   /** Extensions Switchboard supports beyond tasks, e.g. enterprise-managed authorization when an IdP is configured. */
   extensions?: NonNullable<ClientCapabilities['extensions']>;
 }
@@ -76,6 +78,7 @@ export interface UpstreamConnectionOptions {
 export class UpstreamConnection {
   readonly id: string;
   readonly url: string;
+  readonly #config: ServerConfig;
   readonly #options: UpstreamConnectionOptions;
   #client: Client | undefined;
   #connecting: Promise<Client> | undefined;
@@ -98,6 +101,7 @@ export class UpstreamConnection {
   constructor(config: ServerConfig, options: UpstreamConnectionOptions) {
     this.id = config.id;
     this.url = config.url;
+    this.#config = config;
     this.#options = options;
     this.#status = { id: config.id, url: config.url, state: 'idle' };
     const extensions = options.extensions ?? {};
@@ -286,13 +290,28 @@ export class UpstreamConnection {
     try {
       const authorizer = this.#options.authorizer;
       // Authorization happens below the SDK, in the transport's fetch: this server's own token only, never a client's.
-      const transport = new StreamableHTTPClientTransport(new URL(this.url), authorizer ? { fetch: createAuthorizedFetch(authorizer) } : {});
+      const headers = await this.#extraHeaders();
+      const transport = new StreamableHTTPClientTransport(new URL(this.url), {
+        ...(authorizer ? { fetch: createAuthorizedFetch(authorizer) } : {}),
+        ...(Object.keys(headers).length ? { requestInit: { headers } } : {}),
+      });
       await client.connect(transport, { timeout: this.#options.requestTimeoutMs });
       return client;
     } catch (error) {
       await client.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** The configured headers, and the secret ones from the keychain (a missing secret is a clear error, not a silent omission). */
+  async #extraHeaders(): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { ...this.#config.headers };
+    for (const name of this.#config.secretHeaders) {
+      const value = await this.#options.secretHeader?.(name);
+      if (value === undefined) throw new SwitchboardError('AUTH_SIGN_IN_REQUIRED', `server "${this.id}" needs the secret header ${name}; store it with \`switchboard servers set-header ${this.id} ${name}\``);
+      headers[name] = value;
+    }
+    return headers;
   }
 
   /** A server's log message goes to the client whose call it concerns when that is known; otherwise only to our log. */

@@ -45,6 +45,7 @@ export const vaultAccounts = {
   serverClientSecret: (serverId: string) => `client-secret:${serverId}`,
   idpClientSecret: () => 'client-secret:idp',
   localClient: (clientId: string) => `local-client:${clientId}`,
+  serverHeader: (serverId: string, header: string) => `header:${serverId}:${header.toLowerCase()}`,
 };
 
 export class Vault {
