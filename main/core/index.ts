@@ -27,3 +27,4 @@ export { describeLive, reconcile, type ServerDescription } from './discovery/liv
 export { loadCompanyPolicy, policyRefusal, EMPTY_POLICY, type CompanyPolicy } from './discovery/company-policy.ts';
 export type { ServerCard } from './discovery/server-card.ts';
 export { ConfigEditor } from './config/config-editor.ts';
+export { applyCompanyPolicy, type PolicyOutcome } from './config/apply-policy.ts';

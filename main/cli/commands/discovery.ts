@@ -80,9 +80,10 @@ export function registerDiscoveryCommands(program: Command): void {
   common(servers.command('list'))
     .description('Configured servers, then discovered ones not yet added (with how old that knowledge is).')
     .action(async (options: CommonOptions) =>
-      run(options, async ({ config, cache }) => {
+      run(options, async ({ config, cache, policy }) => {
         const configured = config.servers.map((server) => ({ id: server.id, url: server.url, enabled: server.enabled, title: server.title }));
-        const discovered = cache.entries().filter((entry) => !config.servers.some((server) => server.url === entry.mcpUrl));
+        const company = policy.servers.map((server) => ({ key: server.id, source: 'company' as const, mcpUrl: server.url, ...(server.title ? { title: server.title } : {}), runnable: true, discoveredAt: Date.now(), ageSeconds: 0 }));
+        const discovered = [...company, ...cache.entries()].filter((entry) => !config.servers.some((server) => server.url === entry.mcpUrl));
         if (options.json) return JSON.stringify({ configured, discovered });
         const lines = ['Configured', ...configured.map((server) => `  ${server.id.padEnd(16)} ${server.enabled ? 'enabled ' : 'disabled'} ${server.url}`)];
         lines.push('Discovered', ...discovered.map((entry) => `  ${(entry.title ?? entry.name ?? entry.key).padEnd(28)} ${entry.runnable ? (entry.mcpUrl ?? '') : '(not runnable)'}  [${entry.source}, ${formatAge(entry.ageSeconds)} old]`));
@@ -180,7 +181,8 @@ async function run(
       if (isSwitchboardError(error) && error.code === 'CONFIG_NOT_FOUND') return configSchema.parse({});
       throw error;
     });
-    const policy = config.discovery.policyFile ? await loadCompanyPolicy(resolve(config.discovery.policyFile)) : EMPTY_POLICY;
+    // Like every path in the configuration, the policy file is relative to the configuration file.
+    const policy = config.discovery.policyFile ? await loadCompanyPolicy(resolve(configPath, '..', config.discovery.policyFile)) : EMPTY_POLICY;
     cache = new CatalogStore(catalogDatabasePath(dataDir));
     process.stdout.write(`${await operation({ config, configPath, policy, cache })}\n`);
   } catch (error) {

@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createJsonLogger, createSwitchboard, defaultPaths, isSwitchboardError, loadConfigFile, type LogLevel } from '../../core/index.ts';
+import { applyCompanyPolicy, createJsonLogger, createSwitchboard, defaultPaths, isSwitchboardError, loadCompanyPolicy, loadConfigFile, type LogLevel } from '../../core/index.ts';
 
 interface ServeOptions {
   config: string;
@@ -33,7 +33,12 @@ export function registerServeCommand(program: Command): void {
 async function serve(options: ServeOptions): Promise<number> {
   const logger = createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: options.logLevel });
   try {
-    const config = await loadConfigFile(resolve(options.config));
+    let config = await loadConfigFile(resolve(options.config));
+    if (config.discovery.policyFile) {
+      const outcome = applyCompanyPolicy(config, await loadCompanyPolicy(resolve(options.config, '..', config.discovery.policyFile)));
+      for (const { id, reason } of outcome.disabled) logger.log('warn', 'policy.server_disabled', { server: id, reason });
+      config = outcome.config;
+    }
     if (options.port !== undefined) config.gateway.port = options.port;
     const paths = options.dataDir ? { dataDir: resolve(options.dataDir) } : defaultPaths();
     await mkdir(paths.dataDir, { recursive: true, mode: 0o700 });
