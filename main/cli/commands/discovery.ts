@@ -19,6 +19,7 @@ import {
   searchRegistry,
   SwitchboardError,
   vaultAccounts,
+  type CatalogEntryRecord,
   type CompanyPolicy,
   type ServerCard,
   type SwitchboardConfig,
@@ -82,7 +83,7 @@ export function registerDiscoveryCommands(program: Command): void {
     .action(async (options: CommonOptions) =>
       run(options, async ({ config, cache, policy }) => {
         const configured = config.servers.map((server) => ({ id: server.id, url: server.url, enabled: server.enabled, title: server.title }));
-        const company = policy.servers.map((server) => ({ key: server.id, source: 'company' as const, mcpUrl: server.url, ...(server.title ? { title: server.title } : {}), runnable: true, discoveredAt: Date.now(), ageSeconds: 0 }));
+        const company: (CatalogEntryRecord & { ageSeconds: number })[] = policy.servers.map((server) => ({ key: server.id, source: 'company', mcpUrl: server.url, ...(server.title ? { title: server.title } : {}), runnable: true, discoveredAt: Date.now(), ageSeconds: 0 }));
         const discovered = [...company, ...cache.entries()].filter((entry) => !config.servers.some((server) => server.url === entry.mcpUrl));
         if (options.json) return JSON.stringify({ configured, discovered });
         const lines = ['Configured', ...configured.map((server) => `  ${server.id.padEnd(16)} ${server.enabled ? 'enabled ' : 'disabled'} ${server.url}`)];
