@@ -87,7 +87,7 @@ describe('discovery', () => {
       entries: [...Object.keys(entries), 'hang'].map((name) => ({ identifier: `urn:air:example:${name}`, type: 'application/mcp-server-card+json', url: `/cards/${name}.json` })),
     });
     const started = Date.now();
-    const result = await discoverCards(docs.origin, { policy: NO_PRIVATE, timeoutMs: 800 });
+    const result = await discoverCards(docs.origin, { policy: NO_PRIVATE, timeoutMs: 800 }).finally(() => docs.routes.delete('/.well-known/ai-catalog.json'));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.cards.map((found) => found.card.name)).toEqual(['com.example/good']);
     const codes = Object.fromEntries(result.problems.map((found) => [found.url.split('/').at(-1), found.code]));
@@ -101,7 +101,6 @@ describe('discovery', () => {
     });
     expect(result.problems.find((found) => found.url.endsWith('script.json'))!.message).toContain('/websiteUrl');
     expect(result.problems.find((found) => found.url.endsWith('file.json'))!.message).toContain('/icons/0/src');
-    docs.routes.delete('/.well-known/ai-catalog.json');
   });
 
   it('refuses redirects and names that lead to private, loopback or link-local addresses — before any connection', async () => {

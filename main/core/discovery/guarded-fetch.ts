@@ -135,7 +135,8 @@ function readDocument(url: URL, response: IncomingMessage, options: GuardedFetch
     });
     response.on('error', (error) => {
       clearTimeout(deadline);
-      reject(new SwitchboardError('DISCOVERY_FETCH_FAILED', `${url.href}: ${error.message}`, { cause: error }));
+      // The request's own idle timeout destroys the response with a DISCOVERY_TIMEOUT: keep that code.
+      reject(error instanceof SwitchboardError ? error : new SwitchboardError('DISCOVERY_FETCH_FAILED', `${url.href}: ${error.message}`, { cause: error }));
     });
     response.on('end', () => {
       clearTimeout(deadline);
