@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { auditBenchmarks } from './audit.bench.ts';
 import { discoveryBenchmarks } from './discovery.bench.ts';
+import { latencyBenchmarks } from './latency.bench.ts';
+import { scaleBenchmarks } from './scale.bench.ts';
 import type { BenchResult } from './bench-kit.ts';
 
 const { values } = parseArgs({
@@ -10,12 +12,18 @@ const { values } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string' },
     'audit-records': { type: 'string', default: '1000000' },
+    eras: { type: 'string', default: 'modern,legacy' },
+    concurrency: { type: 'string', default: '16,64' },
+    servers: { type: 'string', default: '100' },
+    tools: { type: 'string', default: '50' },
   },
 });
 
 const SCENARIOS: Record<string, () => Promise<BenchResult[]>> = {
+  latency: () => latencyBenchmarks({ eras: values.eras.split(',') as ('modern' | 'legacy')[], concurrency: values.concurrency.split(',').map(Number) }),
   audit: () => auditBenchmarks({ records: Number(values['audit-records']) }),
   discovery: () => discoveryBenchmarks(),
+  scale: () => scaleBenchmarks({ servers: Number(values.servers), tools: Number(values.tools) }),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);

@@ -1,5 +1,5 @@
 // Server Cards: validated against the vendored JSON Schema, then checked for what a schema cannot say (URL schemes, depth).
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { SwitchboardError } from '../errors.ts';
 import { isLoopbackHost } from '../platform/loopback.ts';
@@ -41,11 +41,19 @@ export interface ServerCard {
 }
 
 const MAX_DEPTH = 16;
-const ajv = new Ajv2020({ strict: false, allErrors: false });
-(addFormats as unknown as { default: (ajv: Ajv2020) => void }).default(ajv);
-// The schema file holds only $defs; a card is its ServerCard definition.
-ajv.addSchema(schema, 'server-card.schema.json');
-const validateSchema = ajv.getSchema('server-card.schema.json#/$defs/ServerCard')!;
+let validateSchema: ValidateFunction | undefined;
+
+/** Compiled on first use: compiling the schema costs tens of milliseconds that start-up should not pay. */
+function cardValidator(): ValidateFunction {
+  if (!validateSchema) {
+    const ajv = new Ajv2020({ strict: false, allErrors: false });
+    (addFormats as unknown as { default: (ajv: Ajv2020) => void }).default(ajv);
+    // The schema file holds only $defs; a card is its ServerCard definition.
+    ajv.addSchema(schema, 'server-card.schema.json');
+    validateSchema = ajv.getSchema('server-card.schema.json#/$defs/ServerCard')!;
+  }
+  return validateSchema;
+}
 
 /**
  * Cards are advisory (never a security decision), but they are shown to people and their URLs may be opened, so a
@@ -55,8 +63,9 @@ const validateSchema = ajv.getSchema('server-card.schema.json#/$defs/ServerCard'
 export function validateServerCard(value: unknown, source: string): ServerCard {
   const tooDeep = depthBeyond(value, MAX_DEPTH);
   if (tooDeep) throw invalid(source, tooDeep, `nests deeper than ${MAX_DEPTH} levels`);
-  if (!validateSchema(value)) {
-    const error = validateSchema.errors?.[0];
+  const validate = cardValidator();
+  if (!validate(value)) {
+    const error = validate.errors?.[0];
     throw invalid(source, error?.instancePath || '/', error?.message ?? 'does not match the Server Card schema');
   }
   const card = value as ServerCard;

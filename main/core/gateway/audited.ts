@@ -66,7 +66,10 @@ export function audited<Q, R>(
     try {
       const result = await callScope.run(scope, () => handler(request, context));
       const isError = (result as { isError?: unknown } | undefined)?.isError === true;
-      await finish(isError ? 'tool_error' : 'ok', { responseBytes: byteLength(result), result, ...(isError ? { errorType: 'tool_error' } : {}) });
+      // A listing can be megabytes (thousands of tools); serializing it a second time just to count would cost more
+      // than the listing itself, so lists record no response size.
+      const responseBytes = method.endsWith('/list') ? undefined : byteLength(result);
+      await finish(isError ? 'tool_error' : 'ok', { ...(responseBytes !== undefined ? { responseBytes } : {}), result, ...(isError ? { errorType: 'tool_error' } : {}) });
       return result;
     } catch (error) {
       if (error instanceof ProtocolError) {

@@ -39,6 +39,7 @@ export class CatalogRouter {
   readonly #ledger: NameLedger;
   readonly #tasks: TaskHandles;
   #collisions: NameCollision[] = [];
+  readonly #routeCache = new Map<string, { sources: unknown[][]; routes: Map<string, unknown> }>();
 
   constructor(upstreams: readonly RoutedUpstream[], logger: Logger, ledger: NameLedger, tasks: TaskHandles = new TaskHandles()) {
     this.#upstreams = upstreams;
@@ -168,8 +169,26 @@ export class CatalogRouter {
   }
 
   async #namedRoutes<T extends Tool | Prompt>(kind: 'tools' | 'prompts', view: ClientView): Promise<Map<string, { name: string; item: T; route: NamedRoute }>> {
+    const gathered = await this.#gather(kind, view);
+    // Upstream lists are cached arrays, replaced only when a server's list changes: while every array is the same
+    // object as last time (and the view is the same), the routes computed from them are too.
+    const cacheKey = `${kind}|${JSON.stringify(view)}`;
+    const cached = this.#routeCache.get(cacheKey);
+    if (cached && cached.sources.length === gathered.length && cached.sources.every((items, index) => items === gathered[index]!.items)) {
+      return cached.routes as Map<string, { name: string; item: T; route: NamedRoute }>;
+    }
+    const routes = this.#computeRoutes<T>(kind, view, gathered);
+    this.#routeCache.set(cacheKey, { sources: gathered.map((entry) => entry.items), routes });
+    return routes;
+  }
+
+  #computeRoutes<T extends Tool | Prompt>(
+    kind: 'tools' | 'prompts',
+    view: ClientView,
+    gathered: { upstream: RoutedUpstream; items: unknown[] }[],
+  ): Map<string, { name: string; item: T; route: NamedRoute }> {
     const contenders = new Map<string, { item: T; route: NamedRoute; owner: string }[]>();
-    for (const { upstream, items } of await this.#gather(kind, view)) {
+    for (const { upstream, items } of gathered) {
       for (const item of items as T[]) {
         const name = exposedName(upstream.prefix, item.name);
         if (kind === 'tools' && view.tools && !view.tools.includes(name)) continue;
