@@ -10,7 +10,9 @@ const remoteUrl = z
   .url()
   .refine(
     (value) => {
-      const url = new URL(value);
+      // zod 4 runs refinements even after .url() failed, so the value may not parse here.
+      const url = URL.parse(value);
+      if (!url) return false;
       return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
     },
     { message: 'must be an https URL (plain http is allowed only for 127.0.0.1, [::1] and localhost)' },

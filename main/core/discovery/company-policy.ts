@@ -33,16 +33,21 @@ export async function loadCompanyPolicy(path: string): Promise<CompanyPolicy> {
   } catch (error) {
     throw new SwitchboardError('POLICY_INVALID', `cannot read the company policy ${path}: ${(error as Error).message}`, { cause: error });
   }
+  return parseCompanyPolicyText(text, path);
+}
+
+/** A policy file's text, checked: not JSON or not the schema is POLICY_INVALID naming the file and the field. */
+export function parseCompanyPolicyText(text: string, source: string): CompanyPolicy {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new SwitchboardError('POLICY_INVALID', `the company policy ${path} is not JSON`);
+    throw new SwitchboardError('POLICY_INVALID', `the company policy ${source} is not JSON`);
   }
   const parsed = companyPolicySchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new SwitchboardError('POLICY_INVALID', `the company policy ${path} is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new SwitchboardError('POLICY_INVALID', `the company policy ${source} is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed.data;
 }
