@@ -1,25 +1,17 @@
 // The audit trail end to end: records of real calls, the trace sent upstream, durability across SIGKILL, the CLI, and delivery to a real rsyslog and an OTLP receiver.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { connect, createServer as createNetServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditStore } from '../../main/core/audit/audit-store.ts';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
+import { freePort, startOtlpReceiver } from '../support/otlp-receiver.ts';
 import { runCli } from '../support/serve-process.ts';
 
 const CANARY = 'sk-canary-7f3a9c0e2b';
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** A real rsyslogd from Debian, listening on loopback TCP and writing what it receives to a file. */
 async function startRsyslog(dir: string, port: number): Promise<{ output: string; process: ChildProcess; stop(): Promise<void> }> {
@@ -60,34 +52,6 @@ async function startRsyslog(dir: string, port: number): Promise<{ output: string
   };
 }
 
-/** An OTLP/HTTP logs receiver that decodes the JSON payload; it can be taken down and brought back on the same port. */
-async function startOtlpReceiver(port: number): Promise<{ received: Record<string, unknown>[]; close(): Promise<void> }> {
-  const received: Record<string, unknown>[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      const payload = JSON.parse(body) as { resourceLogs: { scopeLogs: { logRecords: { attributes: { key: string; value: Record<string, unknown> }[] }[] }[] }[] };
-      for (const resourceLog of payload.resourceLogs) {
-        for (const scopeLog of resourceLog.scopeLogs) {
-          for (const logRecord of scopeLog.logRecords) {
-            received.push({ ...logRecord, attributes: Object.fromEntries(logRecord.attributes.map(({ key, value }) => [key, Object.values(value)[0]])) });
-          }
-        }
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  return {
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 describe('audit trail', () => {
   let upstream: SandboxMcpServer;

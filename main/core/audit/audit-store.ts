@@ -114,8 +114,12 @@ export class AuditStore {
       });
   }
 
-  /** Opens (creating if needed) and migrates; refuses a database written by a newer Switchboard rather than damage it. */
-  static open(path: string): AuditStore {
+  /**
+   * Opens (creating if needed) and migrates; refuses a database written by a newer Switchboard rather than damage it.
+   * `configure` sees the connection after it is set up: the fault tests use it to cap its size (a real SQLITE_FULL)
+   * or make it read-only (a real SQLITE_READONLY) without needing a full disk.
+   */
+  static open(path: string, options: { configure?: (connection: Database.Database) => void } = {}): AuditStore {
     let db: Database.Database;
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -127,6 +131,7 @@ export class AuditStore {
       // Commits were dominated by WAL checkpoints and evicted index pages: checkpoint less often, cache more.
       db.pragma('wal_autocheckpoint = 10000');
       db.pragma('cache_size = -32768');
+      options.configure?.(db);
     } catch (error) {
       throw new SwitchboardError('AUDIT_UNAVAILABLE', `cannot open the audit database ${path}: ${(error as Error).message}`, { cause: error });
     }
