@@ -5,6 +5,7 @@ import { auditBenchmarks } from './audit.bench.ts';
 import { discoveryBenchmarks } from './discovery.bench.ts';
 import { latencyBenchmarks } from './latency.bench.ts';
 import { scaleBenchmarks } from './scale.bench.ts';
+import { signInBenchmarks } from './sign-in.bench.ts';
 import type { BenchResult } from './bench-kit.ts';
 
 const { values } = parseArgs({
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16,64' },
     servers: { type: 'string', default: '100' },
     tools: { type: 'string', default: '50' },
+    'id-jag-servers': { type: 'string', default: '50' },
   },
 });
 
@@ -24,6 +26,7 @@ const SCENARIOS: Record<string, () => Promise<BenchResult[]>> = {
   audit: () => auditBenchmarks({ records: Number(values['audit-records']) }),
   discovery: () => discoveryBenchmarks(),
   scale: () => scaleBenchmarks({ servers: Number(values.servers), tools: Number(values.tools) }),
+  'sign-in': () => signInBenchmarks({ servers: Number(values['id-jag-servers']) }),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);
@@ -43,8 +46,9 @@ const rows = results.map((entry) => [
   entry.ratio !== undefined ? `${entry.ratio.toFixed(2)}×` : '',
   entry.target ? `${entry.target.op} ${entry.target.value.toLocaleString('en')}${entry.target.against === 'ratio' ? '×' : ''}` : '',
   entry.met === undefined ? '' : entry.met ? 'met' : 'MISSED',
+  entry.note ?? '',
 ]);
-const header = ['scenario', 'metric', 'value', 'baseline', 'ratio', 'target', ''];
+const header = ['scenario', 'metric', 'value', 'baseline', 'ratio', 'target', '', 'note'];
 const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
 const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
 process.stdout.write(`${[line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n')}\n`);
