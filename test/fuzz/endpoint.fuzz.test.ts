@@ -141,7 +141,8 @@ interface Answer {
 
 function send(port: number, sent: Sent): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, method: sent.method, path: sent.path, headers: sent.headers }, (response) => {
+    // A connection per request: what is fuzzed is each request's handling, not a keep-alive client's reuse races.
+    const request = httpRequest({ host: '127.0.0.1', port, method: sent.method, path: sent.path, headers: sent.headers, agent: false }, (response) => {
       let text = '';
       // A stream that stays open (a GET stream, subscriptions/listen) is read for a moment and then let go.
       const letGo = setTimeout(() => {

@@ -318,6 +318,12 @@ describe('switchboard serve (walking skeleton)', () => {
     expect(none.stderr).toContain('GATEWAY_NOT_RUNNING');
   });
 
+  it("never passes a client's credential upstream: servers without auth receive no Authorization header at all", () => {
+    expect(modern.methodsReceived.length).toBeGreaterThan(0);
+    expect(legacy.methodsReceived.length).toBeGreaterThan(0);
+    expect([...modern.authorizationsReceived, ...legacy.authorizationsReceived]).toEqual([]);
+  });
+
   it('answers 404 off the MCP path', async () => {
     const url = new URL(serve.ready.mcpUrl);
     url.pathname = '/other';

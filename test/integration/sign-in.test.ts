@@ -125,6 +125,22 @@ describe('sign in once (sandbox IdP and authorization servers, real keychain)', 
     expect((await switchboard.auth.status()).servers.find((server) => server.id === 'crm')?.auth).toMatchObject({ state: 'signed-in' });
   });
 
+  it("sends each server only its own token: none of crm's tokens ever reached finance or the reverse", async () => {
+    const crm = sandbox.servers.find((entry) => entry.server.name === 'crm')!;
+    const finance = sandbox.servers.find((entry) => entry.server.name === 'finance')!;
+    const bearer = (values: string[]) => values.map((value) => value.replace(/^Bearer /, ''));
+    const atCrm = bearer(crm.server.authorizationsReceived);
+    const atFinance = bearer(finance.server.authorizationsReceived);
+    expect(atCrm.length).toBeGreaterThan(0);
+    expect(atFinance.length).toBeGreaterThan(0);
+    expect(atCrm.filter((token) => atFinance.includes(token))).toEqual([]);
+    // Every token a server saw was minted for it: its own authorization server accepts it, the other's refuses it.
+    for (const token of new Set(atFinance)) await expect(crm.authorizationServer!.verifyAccessToken(token)).rejects.toThrow();
+    for (const token of new Set(atCrm)) await expect(finance.authorizationServer!.verifyAccessToken(token)).rejects.toThrow();
+    const crmTokenNow = (JSON.parse((await store.get(vaultAccounts.token('crm')))!) as { accessToken: string }).accessToken;
+    await expect(crm.authorizationServer!.verifyAccessToken(crmTokenNow)).resolves.toBeTruthy();
+  });
+
   it('never writes a token, ID token or secret anywhere but the keychain (files in the data folder, logs)', async () => {
     const secrets = [];
     for (const account of await store.accounts()) {

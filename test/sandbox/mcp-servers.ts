@@ -48,6 +48,8 @@ export interface SandboxMcpServer {
   port: number;
   /** The JSON-RPC methods POSTed to the MCP endpoint so far, in order (tests check what a client sent). */
   methodsReceived: string[];
+  /** Every Authorization header value that reached the MCP endpoint (tests check no token went to the wrong server). */
+  authorizationsReceived: string[];
   /** Legacy era: forgets every session, so the next request with an old Mcp-Session-Id gets 404. */
   dropSessions(): Promise<void>;
   close(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startMcpServer(options: StartMcpServerOptions): Promise<Sa
   };
   const serveMcp = options.era === 'modern' ? createModernEndpoint(options) : createLegacyEndpoint(options);
   const methodsReceived: string[] = [];
+  const authorizationsReceived: string[] = [];
 
   http.on('request', (request: IncomingMessage, response: ServerResponse) => {
     void route(request, response).catch((error: unknown) => {
@@ -95,6 +98,7 @@ export async function startMcpServer(options: StartMcpServerOptions): Promise<Sa
     const body = request.method === 'POST' ? await readJson(request) : undefined;
     const method = (body as { method?: unknown } | undefined)?.method;
     if (typeof method === 'string') methodsReceived.push(method);
+    if (request.headers.authorization) authorizationsReceived.push(request.headers.authorization);
     if (options.auth) {
       const authInfo = await authenticate(request, response, options.auth, resourceMetadataUrl, url);
       if (!authInfo) return;
@@ -124,6 +128,7 @@ export async function startMcpServer(options: StartMcpServerOptions): Promise<Sa
     origin,
     port,
     methodsReceived,
+    authorizationsReceived,
     dropSessions: () => serveMcp.dropSessions(),
     async close() {
       await serveMcp.close();

@@ -59,7 +59,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     const client = options.authenticate(bearerCredential(request));
     if (!client) {
       options.logger.log('warn', 'gateway.request_unauthenticated', {});
-      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="switchboard"', connection: 'close' }).end(`${UNAUTHORIZED_MESSAGE}\n`);
+      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="switchboard"' }).end(`${UNAUTHORIZED_MESSAGE}\n`);
       request.resume();
       return;
     }
@@ -100,10 +100,6 @@ function bearerCredential(request: IncomingMessage): string | undefined {
   return header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
 }
 
-/**
- * A refusal is sent before the body is read, so the connection is closed after it: a keep-alive client would
- * otherwise send its next request on a socket the server is about to drop (seen as ECONNRESET by the fuzzer).
- */
 function sendPlain(response: ServerResponse, status: number, message: string): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`${message}\n`);
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${message}\n`);
 }
