@@ -210,7 +210,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       // The folder holds the control socket and the client registry: private to this user.
       await mkdir(deps.paths.dataDir, { recursive: true, mode: 0o700 });
       control = await startControlSocket(deps.paths.dataDir, { status: () => this.status() });
-      endpoint = await startLocalEndpoint({ port: config.gateway.port, maxBodyBytes: config.gateway.maxBodyBytes, handler, authenticate, logger }).catch(async (error: unknown) => {
+      endpoint = await startLocalEndpoint({ port: config.gateway.port, maxBodyBytes: config.gateway.maxBodyBytes, allowedOrigins: config.gateway.allowedOrigins, handler, authenticate, logger }).catch(async (error: unknown) => {
         await control?.close();
         throw error;
       });

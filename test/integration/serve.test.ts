@@ -121,6 +121,10 @@ describe('switchboard serve (walking skeleton)', () => {
     expect(foreignOrigin.status).toBe(403);
     const wrongPort = await rawPost(serve.ready.mcpUrl, { host: '127.0.0.1:1' }, listTools);
     expect(wrongPort.status).toBe(403);
+    // A page from another port on this machine is not us either; an opaque origin (sandboxed frame, file://) neither.
+    for (const origin of ['http://127.0.0.1:1', 'http://localhost:3000', 'null']) expect((await rawPost(serve.ready.mcpUrl, { origin }, listTools)).status, origin).toBe(403);
+    // Our own origin passes the guard (what follows is ordinary MCP handling).
+    expect((await rawPost(serve.ready.mcpUrl, { origin: `http://127.0.0.1:${port}` }, listTools)).status).not.toBe(403);
   });
 
   it('refuses a body over the limit with 413 and keeps serving', async () => {

@@ -95,6 +95,11 @@ export const gatewayConfigSchema = z
     maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
     /** How long one upstream request may take before the client gets UPSTREAM_TIMEOUT. */
     upstreamTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    /** Browser origins besides the endpoint's own that may call it (e.g. "http://localhost:6274" for the MCP Inspector). */
+    allowedOrigins: z
+      .array(z.string().url().refine((value) => URL.parse(value)?.origin === value, { message: 'must be an origin: scheme://host[:port], no path' }))
+      .max(32)
+      .default([]),
   })
   .strict();
 
@@ -175,7 +180,7 @@ export const discoveryConfigSchema = z
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
-    gateway: gatewayConfigSchema.default({ port: 0, maxBodyBytes: 4 * 1024 * 1024, upstreamTimeoutMs: 60_000 }),
+    gateway: gatewayConfigSchema.prefault({}),
     servers: z.array(serverConfigSchema).default([]),
     auth: authConfigSchema.default({ profile: 'default', interactive: 'on-demand', redirectPort: 0, signInTimeoutMs: 300_000 }),
     audit: auditConfigSchema.prefault({}),

@@ -13,6 +13,8 @@ export const MCP_PATH = '/mcp';
 export interface LocalEndpointOptions {
   port: number;
   maxBodyBytes: number;
+  /** Browser origins besides the endpoint's own that may call it. */
+  allowedOrigins?: readonly string[];
   handler: { fetch: (request: Request, options?: { authInfo?: AuthInfo }) => Promise<Response> };
   /** Resolves a bearer credential to a registered client, or undefined. */
   authenticate: (credential: string | undefined) => AuthenticatedClient | undefined;
@@ -46,7 +48,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
-    const verdict = [checkHost(request, boundPort), checkOrigin(request)].find((result) => !result.ok);
+    const verdict = [checkHost(request, boundPort), checkOrigin(request, boundPort, options.allowedOrigins)].find((result) => !result.ok);
     if (verdict && !verdict.ok) {
       options.logger.log('warn', 'gateway.request_refused', { status: verdict.status, reason: verdict.reason });
       sendPlain(response, verdict.status, verdict.reason);

@@ -1,4 +1,4 @@
-// DNS-rebinding guards for the loopback endpoint: the Host must name loopback, a browser Origin must be loopback too.
+// DNS-rebinding and web-page guards for the loopback endpoint: the Host must name loopback, a browser Origin must be one we allow.
 import type { IncomingMessage } from 'node:http';
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -16,8 +16,13 @@ export function checkHost(request: IncomingMessage, port: number): GuardVerdict 
   return { ok: true };
 }
 
-/** Non-browser clients send no Origin; a browser page may talk to us only from a loopback origin. */
-export function checkOrigin(request: IncomingMessage): GuardVerdict {
+/**
+ * Non-browser clients send no Origin. A browser page may use the endpoint only from the endpoint's own origin or
+ * an origin the person allowed (gateway.allowedOrigins, e.g. the MCP Inspector's page). Any other page — including
+ * one served from another port on this machine, or an opaque "null" origin — is refused: a loopback origin says
+ * nothing about who wrote the page.
+ */
+export function checkOrigin(request: IncomingMessage, port: number, allowedOrigins: readonly string[] = []): GuardVerdict {
   const origin = request.headers.origin;
   if (origin === undefined) return { ok: true };
   let url: URL;
@@ -26,6 +31,7 @@ export function checkOrigin(request: IncomingMessage): GuardVerdict {
   } catch {
     return { ok: false, status: 403, reason: `Origin "${origin}" is not a URL` };
   }
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_NAMES.has(url.host.replace(/:\d+$/, ''))) return { ok: true };
-  return { ok: false, status: 403, reason: `Origin "${origin}" may not use this endpoint` };
+  const ownOrigin = url.protocol === 'http:' && LOOPBACK_NAMES.has(url.hostname) && Number(url.port) === port;
+  if (ownOrigin || allowedOrigins.includes(url.origin)) return { ok: true };
+  return { ok: false, status: 403, reason: `Origin "${origin}" may not use this endpoint; allow it in gateway.allowedOrigins if it is yours` };
 }
