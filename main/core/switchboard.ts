@@ -69,6 +69,8 @@ export interface Switchboard {
   auth: SwitchboardAuth;
   /** The audit store while running (for the UI's queries); undefined when auditing is off or before start(). */
   audit(): AuditStore | undefined;
+  /** What one server offers right now (from its cached lists), for the UI's detail view. */
+  describeServer(serverId: string): Promise<{ tools: { name: string; title?: string; description?: string }[]; prompts: { name: string; description?: string }[]; resources: { uri: string; name?: string }[] }>;
   stop(): Promise<void>;
 }
 
@@ -244,6 +246,17 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       auditStore = undefined;
     },
     audit: () => auditStore,
+    async describeServer(serverId) {
+      const upstream = upstreams.find(({ connection }) => connection.id === serverId);
+      if (!upstream) throw new SwitchboardError('CONFIG_INVALID', `the server "${serverId}" is not enabled; enable it to see what it offers`);
+      const [tools, prompts, resources] = await Promise.all([upstream.connection.list('tools'), upstream.connection.list('prompts'), upstream.connection.list('resources')]);
+      const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+      return {
+        tools: (tools as { name: string; title?: unknown; description?: unknown }[]).map((tool) => ({ name: tool.name, ...(text(tool.title) ? { title: text(tool.title)! } : {}), ...(text(tool.description) ? { description: text(tool.description)! } : {}) })),
+        prompts: (prompts as { name: string; description?: unknown }[]).map((prompt) => ({ name: prompt.name, ...(text(prompt.description) ? { description: text(prompt.description)! } : {}) })),
+        resources: (resources as { uri: string; name?: unknown }[]).map((resource) => ({ uri: resource.uri, ...(text(resource.name) ? { name: text(resource.name)! } : {}) })),
+      };
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
-import { createJsonLogger, createSwitchboard, loadConfigFile, SWITCHBOARD_VERSION, type Switchboard } from '../core/index.ts';
+import { createJsonLogger, createUiService, startCoreHost, type CoreHost } from '../core/index.ts';
 import { registerContractHandlers } from './ipc.ts';
 import { createMainWindow } from './main-window.ts';
 import { applySecurityPolicy } from './security.ts';
@@ -16,7 +16,7 @@ const isOwnPage = (url: string): boolean =>
 
 let quitting = false;
 let window: BrowserWindow | undefined;
-let switchboard: Switchboard | undefined;
+let host: CoreHost | undefined;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -29,10 +29,10 @@ if (!app.requestSingleInstanceLock()) {
     quitting = true;
   });
   app.on('will-quit', (event) => {
-    if (!switchboard) return;
+    if (!host) return;
     event.preventDefault();
-    const running = switchboard;
-    switchboard = undefined;
+    const running = host;
+    host = undefined;
     void running.stop().finally(() => app.quit());
   });
   void app.whenReady().then(start);
@@ -42,31 +42,65 @@ async function start(): Promise<void> {
   applySecurityPolicy(isOwnPage);
   const logger = createJsonLogger({ write: (line) => process.stderr.write(line) });
   const dataDir = app.getPath('userData');
-  const configFile = process.env.SWITCHBOARD_CONFIG ?? join(dataDir, 'config.json');
+  const configPath = process.env.SWITCHBOARD_CONFIG ?? join(dataDir, 'config.json');
   try {
-    await ensureConfigFile(configFile);
-    const config = await loadConfigFile(configFile);
-    switchboard = createSwitchboard({ config, logger, paths: { dataDir } });
-    await switchboard.start();
+    await ensureConfigFile(configPath);
+    host = await startCoreHost({ configPath, dataDir, logger });
   } catch (error) {
     dialog.showErrorBox('Switchboard could not start', (error as Error).message);
     app.exit(1);
     return;
   }
-  registerContractHandlers(
-    {
-      'app:getStatus': () => {
-        const status = switchboard?.status();
-        return { version: SWITCHBOARD_VERSION, mcpUrl: status?.mcpUrl ?? null, servers: status?.servers ?? [] };
-      },
-    },
-    isOwnPage,
-  );
-  createTray({
+  const running = host;
+  const service = createUiService({
+    switchboard: running.switchboard,
+    config: running.config,
+    configPath,
+    dataDir,
+    policy: running.policy(),
+    restartCore: running.restart,
+    pathEnvironment: { platform: process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux', home: app.getPath('home'), appData: app.getPath('appData') },
+    // Claude Desktop starts the bridge with this app's own binary in Node mode: no separate Node install needed.
+    bridgeCommand: { command: process.execPath, args: [join(app.getAppPath(), 'main', 'cli', 'bin.js'), 'stdio', '--data-dir', dataDir] },
+    logger,
+  });
+  registerContractHandlers(service, isOwnPage, () => window?.webContents);
+  let paused = false;
+  const { refresh } = createTray({
     iconFile: join(app.getAppPath(), 'build', 'icon.png'),
-    endpointUrl: () => switchboard?.status().mcpUrl,
+    state: async () => {
+      const status = await service.invoke('app:getStatus', undefined);
+      const servers = await service.invoke('servers:list', undefined);
+      const auth = await service.invoke('auth:status', undefined);
+      const value = status.ok ? (status.value as { mcpUrl: string | null; signedIn: boolean; needsAttention: string[] }) : undefined;
+      return {
+        ...(value?.mcpUrl ? { endpointUrl: value.mcpUrl } : {}),
+        signedIn: value?.signedIn ?? false,
+        ssoConfigured: auth.ok ? (auth.value as { sso: { configured: boolean } }).sso.configured : false,
+        needsAttention: value?.needsAttention ?? [],
+        paused,
+        launchAtLogin: app.getLoginItemSettings().openAtLogin,
+        servers: servers.ok ? (servers.value as { servers: { id: string; title: string; enabled: boolean; configured: boolean }[] }).servers.filter((server) => server.configured) : [],
+      };
+    },
     open: showWindow,
+    signIn: () => void service.invoke('auth:signIn', undefined).then(() => refresh()),
+    signOut: () => void service.invoke('auth:signOut', undefined).then(() => refresh()),
+    setServerEnabled: (id, enabled) => void service.invoke('servers:setEnabled', { id, enabled }).then(() => refresh()),
+    // Pausing stops the core (AI clients get connection refused, clearly) until it is resumed.
+    setPaused: (next) => {
+      paused = next;
+      void (next ? running.switchboard().stop() : running.restart()).then(() => refresh());
+    },
+    // Opt-in only: nothing is registered until the person ticks it.
+    setLaunchAtLogin: (enabled) => {
+      app.setLoginItemSettings({ openAtLogin: enabled });
+      void refresh();
+    },
     quit: () => app.quit(),
+  });
+  service.subscribe((channel) => {
+    if (channel === 'events:status') void refresh();
   });
   showWindow();
 }

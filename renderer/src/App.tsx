@@ -1,67 +1,68 @@
-// The first screen: the local endpoint's URL and each server's state.
+// The window: the endpoint and overall state at the top, then one page per area (servers, sign-in, clients, activity, settings).
 import { useEffect, useState } from 'react';
 import type { AppStatus } from '../../shared/contract/schemas.ts';
-import type { ContractError } from '../../shared/result.ts';
-import { invoke } from './bridge.ts';
+import { subscribe } from './bridge.ts';
+import { ActivityPage } from './pages/ActivityPage.tsx';
+import { ClientsPage } from './pages/ClientsPage.tsx';
+import { ServersPage } from './pages/ServersPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
+import { useContract } from './use-contract.ts';
+
+const PAGES = [
+  { id: 'servers', label: 'Servers', Page: ServersPage },
+  { id: 'sign-in', label: 'Sign-in', Page: SignInPage },
+  { id: 'clients', label: 'Clients', Page: ClientsPage },
+  { id: 'activity', label: 'Activity', Page: ActivityPage },
+  { id: 'settings', label: 'Settings', Page: SettingsPage },
+] as const;
 
 export function App() {
-  const [status, setStatus] = useState<AppStatus>();
-  const [error, setError] = useState<ContractError>();
+  const initial = useContract('app:getStatus');
+  const [pushed, setPushed] = useState<AppStatus>();
+  const [page, setPage] = useState<(typeof PAGES)[number]['id']>('servers');
+  const [copied, setCopied] = useState(false);
 
-  useEffect(() => {
-    let cancelled = false;
-    const refresh = async () => {
-      const result = await invoke('app:getStatus');
-      if (cancelled) return;
-      if (result.ok) {
-        setStatus(result.value);
-        setError(undefined);
-      } else {
-        setError(result.error);
-      }
-    };
-    void refresh();
-    const timer = setInterval(() => void refresh(), 2000);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, []);
+  useEffect(() => subscribe('events:status', setPushed), []);
+  // What the core pushed last, or what the first request answered.
+  const status = pushed ?? initial.value;
 
+  const current = PAGES.find((candidate) => candidate.id === page)!;
   return (
-    <main>
-      <h1>Switchboard</h1>
-      {error && <p role="alert">{error.message}</p>}
-      {status && (
-        <>
-          <section aria-labelledby="endpoint-heading">
-            <h2 id="endpoint-heading">Local endpoint</h2>
-            <p>{status.mcpUrl ? <code>{status.mcpUrl}</code> : 'Not running'}</p>
-          </section>
-          <section aria-labelledby="servers-heading">
-            <h2 id="servers-heading">Servers</h2>
-            {status.servers.length === 0 ? (
-              <p>No servers are configured yet. Add one to the configuration file, or ask your administrator for the company catalog.</p>
-            ) : (
-              <table>
-                <thead>
-                  <tr><th scope="col">Server</th><th scope="col">State</th><th scope="col">Protocol</th><th scope="col">Tools</th></tr>
-                </thead>
-                <tbody>
-                  {status.servers.map((server) => (
-                    <tr key={server.id}>
-                      <th scope="row">{server.id}</th>
-                      <td>{server.state}{server.lastError ? ` — ${server.lastError.message}` : ''}</td>
-                      <td>{server.protocolVersion ?? '—'}</td>
-                      <td>{server.toolCount ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+    <div className="app">
+      <header>
+        <h1>Switchboard</h1>
+        {initial.error && <p role="alert">{initial.error.message}</p>}
+        {status && (
+          <div className="endpoint">
+            <span>Endpoint: </span>
+            {status.mcpUrl ? <code aria-label="Local endpoint URL">{status.mcpUrl}</code> : <span>not running</span>}
+            {status.mcpUrl && (
+              <button
+                type="button"
+                onClick={() => {
+                  void navigator.clipboard?.writeText(status.mcpUrl!).then(() => setCopied(true));
+                }}
+              >
+                {copied ? 'Copied' : 'Copy'}
+              </button>
             )}
-          </section>
-        </>
-      )}
-    </main>
+            <span className={`badge ${status.needsAttention.length ? 'warn' : 'ok'}`} role="status">
+              {status.needsAttention.length ? `${status.needsAttention.length} need attention` : 'All good'}
+            </span>
+          </div>
+        )}
+        <nav aria-label="Sections">
+          {PAGES.map((candidate) => (
+            <button key={candidate.id} type="button" aria-current={candidate.id === page ? 'page' : undefined} onClick={() => setPage(candidate.id)}>
+              {candidate.label}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <main aria-label={current.label}>
+        <current.Page />
+      </main>
+    </div>
   );
 }

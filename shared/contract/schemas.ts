@@ -1,6 +1,9 @@
-// The UI contract's request and response shapes (zod), one entry per channel; nothing here may ever hold a secret.
+// The UI contract's request, response and event shapes (zod), one entry per channel; nothing here may ever hold a secret.
 import { z } from 'zod';
-import type { InvokeChannel } from './channels.ts';
+import type { EventChannel, InvokeChannel } from './channels.ts';
+
+const serverId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/);
+const aiClientId = z.enum(['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf']);
 
 export const serverStatusSchema = z.object({
   id: z.string(),
@@ -17,13 +20,142 @@ export const appStatusSchema = z.object({
   version: z.string(),
   mcpUrl: z.string().nullable(),
   servers: z.array(serverStatusSchema),
+  signedIn: z.boolean(),
+  needsAttention: z.array(z.string()),
 });
 
-export type AppStatus = z.infer<typeof appStatusSchema>;
+export const serverEntrySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  url: z.string(),
+  publisher: z.string().optional(),
+  iconUrl: z.string().optional(),
+  auth: z.enum(['none', 'oauth', 'id-jag', 'client-credentials', 'unknown']),
+  enabled: z.boolean(),
+  configured: z.boolean(),
+  source: z.enum(['config', 'company', 'catalog']),
+  /** Refused by the company policy: shown, but cannot be enabled. */
+  deniedBy: z.string().optional(),
+  status: serverStatusSchema.optional(),
+  /** When the card or catalog entry was last fetched (ISO time), for entries from the catalog cache. */
+  fetchedAt: z.string().optional(),
+});
+
+export const serverDetailSchema = z.object({
+  id: z.string(),
+  tools: z.array(z.object({ name: z.string(), title: z.string().optional(), description: z.string().optional() })),
+  prompts: z.array(z.object({ name: z.string(), description: z.string().optional() })),
+  resources: z.array(z.object({ uri: z.string(), name: z.string().optional() })),
+});
+
+export const authStatusSchema = z.object({
+  sso: z.object({ configured: z.boolean(), signedIn: z.boolean(), issuer: z.string().optional(), subject: z.string().optional(), idTokenExpiresAt: z.string().optional() }),
+  servers: z.array(z.object({ id: z.string(), state: z.string(), via: z.string().optional(), code: z.string().optional(), message: z.string().optional() })),
+});
+
+export const aiClientSchema = z.object({
+  id: aiClientId,
+  name: z.string(),
+  path: z.string(),
+  detected: z.boolean(),
+  configured: z.boolean(),
+  transport: z.enum(['stdio-bridge', 'http']),
+});
+
+export const registeredClientSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  servers: z.array(z.string()).optional(),
+  tools: z.array(z.string()).optional(),
+});
+
+export const auditFilterSchema = z
+  .object({
+    from: z.string().optional(),
+    to: z.string().optional(),
+    client: z.string().optional(),
+    server: z.string().optional(),
+    target: z.string().optional(),
+    outcome: z.enum(['ok', 'tool_error', 'error', 'transport_error', 'failure']).optional(),
+    kind: z.enum(['request', 'security']).optional(),
+    text: z.string().max(200).optional(),
+    beforeSeq: z.number().int().optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const auditRecordSchema = z.object({
+  seq: z.number(),
+  id: z.string(),
+  time: z.string(),
+  kind: z.string(),
+  client: z.string().nullish(),
+  user: z.string().nullish(),
+  server: z.string().nullish(),
+  method: z.string(),
+  target: z.string().nullish(),
+  outcome: z.string(),
+  errorCode: z.number().nullish(),
+  errorType: z.string().nullish(),
+  latencyMs: z.number().nullish(),
+  protocolVersion: z.string().nullish(),
+  details: z.string().nullish(),
+});
+
+export const auditSummarySchema = z.object({
+  total: z.number(),
+  byOutcome: z.record(z.string(), z.number()),
+  byServer: z.array(z.object({ server: z.string(), calls: z.number(), errors: z.number() })),
+  latencyMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }),
+  timeline: z.array(z.object({ bucket: z.string(), calls: z.number(), errors: z.number() })),
+});
+
+export const settingsSchema = z.object({
+  configPath: z.string(),
+  dataDir: z.string(),
+  gateway: z.object({ port: z.number(), allowedOrigins: z.array(z.string()) }),
+  idp: z.object({ issuer: z.string(), clientId: z.string() }).nullable(),
+  catalogs: z.array(z.string()),
+  registryUrl: z.string().nullable(),
+  audit: z.object({ enabled: z.boolean(), captureArguments: z.boolean(), captureResults: z.boolean(), sinks: z.array(z.object({ type: z.string(), target: z.string() })) }),
+  /** Settings the company policy manages: shown, not editable. */
+  locked: z.array(z.string()),
+});
+
+const empty = z.object({}).strict().optional();
 
 export const CONTRACT = {
-  'app:getStatus': { request: z.void(), response: appStatusSchema },
+  'app:getStatus': { request: empty, response: appStatusSchema },
+  'servers:list': { request: empty, response: z.object({ servers: z.array(serverEntrySchema) }) },
+  'servers:detail': { request: z.object({ id: serverId }).strict(), response: serverDetailSchema },
+  'servers:setEnabled': { request: z.object({ id: serverId, enabled: z.boolean() }).strict(), response: z.object({ servers: z.array(serverEntrySchema) }) },
+  'auth:status': { request: empty, response: authStatusSchema },
+  'auth:signIn': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema },
+  'auth:signOut': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema },
+  'clients:list': { request: empty, response: z.object({ aiClients: z.array(aiClientSchema), registered: z.array(registeredClientSchema) }) },
+  'clients:preview': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), before: z.string().nullable(), after: z.string() }) },
+  'clients:configure': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), backupPath: z.string().nullable() }) },
+  'clients:undo': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), removed: z.boolean() }) },
+  'clients:setView': {
+    request: z.object({ id: z.string(), servers: z.array(z.string()).nullable(), tools: z.array(z.string()).nullable() }).strict(),
+    response: registeredClientSchema,
+  },
+  'audit:query': { request: auditFilterSchema, response: z.object({ records: z.array(auditRecordSchema), nextBeforeSeq: z.number().optional() }) },
+  'audit:summary': { request: auditFilterSchema, response: auditSummarySchema },
+  'audit:verify': { request: empty, response: z.object({ ok: z.boolean(), checked: z.number(), message: z.string() }) },
+  'audit:export': { request: auditFilterSchema, response: z.object({ fileName: z.string(), text: z.string() }) },
+  'settings:get': { request: empty, response: settingsSchema },
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
-export type ContractRequest<C extends InvokeChannel> = z.infer<(typeof CONTRACT)[C]['request']>;
+export const EVENTS = {
+  'events:status': appStatusSchema,
+  'events:audit': z.object({ records: z.array(auditRecordSchema) }),
+} satisfies Record<EventChannel, z.ZodType>;
+
+export type AppStatus = z.infer<typeof appStatusSchema>;
+export type ServerEntry = z.infer<typeof serverEntrySchema>;
+export type AuditRecordView = z.infer<typeof auditRecordSchema>;
+export type ContractRequest<C extends InvokeChannel> = z.input<(typeof CONTRACT)[C]['request']>;
 export type ContractResponse<C extends InvokeChannel> = z.infer<(typeof CONTRACT)[C]['response']>;
+export type ContractEvent<C extends EventChannel> = z.infer<(typeof EVENTS)[C]>;

@@ -12,6 +12,7 @@ export interface ReadyLine {
   pid: number;
   dataDir: string;
   servers: string[];
+  uiUrl?: string;
 }
 
 export interface ServeProcess {
@@ -23,8 +24,8 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServe(args: string[], options: { timeoutMs?: number } = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const stdoutLines: string[] = [];

@@ -1,8 +1,10 @@
-// `switchboard serve`: runs the core headless, prints one JSON ready line on stdout, stops cleanly on SIGINT/SIGTERM.
+// `switchboard serve`: runs the core headless, prints one JSON ready line on stdout, stops cleanly on SIGINT/SIGTERM; `--ui` adds the UI on loopback.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { applyCompanyPolicy, createJsonLogger, createSwitchboard, defaultPaths, isSwitchboardError, loadCompanyPolicy, loadConfigFile, type LogLevel } from '../../core/index.ts';
+import { createJsonLogger, createUiService, defaultPaths, isSwitchboardError, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment } from '../../core/index.ts';
 
 interface ServeOptions {
   config: string;
@@ -10,7 +12,11 @@ interface ServeOptions {
   dataDir?: string;
   logLevel: LogLevel;
   allowAnonymous?: boolean;
+  ui?: boolean;
 }
+
+const CLI_ENTRY = join(import.meta.dirname, '..', 'bin.js');
+const BUILT_UI = join(import.meta.dirname, '..', '..', '..', 'out', 'renderer');
 
 export function registerServeCommand(program: Command): void {
   program
@@ -19,40 +25,62 @@ export function registerServeCommand(program: Command): void {
     .requiredOption('-c, --config <file>', 'JSON configuration file (see docs/configuration.md)')
     .option('-p, --port <n>', 'port for the local endpoint on 127.0.0.1; 0 picks a free one (overrides the file)', parsePort)
     .option('-d, --data-dir <dir>', 'where Switchboard keeps its state (default: the per-user data folder of this OS)')
+    .option('--ui', 'also serve the Switchboard UI on 127.0.0.1 (the ready line gives its address, with an access token)')
     .option('--allow-anonymous', 'DEVELOPMENT AND CONFORMANCE RUNS ONLY: accept requests without a client credential')
     .option('--log-level <level>', 'debug, info, warn or error (logs go to stderr as JSON lines)', 'info')
     .addHelpText(
       'after',
-      '\nWhen ready it prints exactly one line on stdout:\n  {"event":"ready","mcpUrl":"http://127.0.0.1:<port>/mcp",...}\nPoint an MCP client at mcpUrl. Stop with Ctrl-C (SIGINT) or SIGTERM.',
+      '\nWhen ready it prints exactly one line on stdout:\n  {"event":"ready","mcpUrl":"http://127.0.0.1:<port>/mcp",...}\nwith "uiUrl" too under --ui. Point an MCP client at mcpUrl. Stop with Ctrl-C (SIGINT) or SIGTERM.',
     )
     .action(async (options: ServeOptions) => {
       process.exitCode = await serve(options);
     });
 }
 
+/** Where AI clients keep their files on this machine. */
+export function pathEnvironment(): PathEnvironment {
+  const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
+  return { platform, home: homedir(), ...(process.env.APPDATA ? { appData: process.env.APPDATA } : {}), ...(process.env.XDG_CONFIG_HOME ? { xdgConfigHome: process.env.XDG_CONFIG_HOME } : {}) };
+}
+
 async function serve(options: ServeOptions): Promise<number> {
   const logger = createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: options.logLevel });
   try {
-    let config = await loadConfigFile(resolve(options.config));
-    if (config.discovery.policyFile) {
-      const outcome = applyCompanyPolicy(config, await loadCompanyPolicy(resolve(options.config, '..', config.discovery.policyFile)));
-      for (const { id, reason } of outcome.disabled) logger.log('warn', 'policy.server_disabled', { server: id, reason });
-      config = outcome.config;
-    }
-    if (options.port !== undefined) config.gateway.port = options.port;
+    if (options.ui && !existsSync(join(BUILT_UI, 'index.html'))) throw new SwitchboardError('CONFIG_NOT_FOUND', `the UI is not built (${BUILT_UI}); run \`npm run build\` first`);
+    const configPath = resolve(options.config);
     const paths = options.dataDir ? { dataDir: resolve(options.dataDir) } : defaultPaths();
     await mkdir(paths.dataDir, { recursive: true, mode: 0o700 });
-    const switchboard = createSwitchboard({ config, logger, paths, allowAnonymous: Boolean(options.allowAnonymous) });
     // Listen for signals before announcing readiness: a supervisor may signal the moment it reads the ready line.
     const stopSignal = new Promise<NodeJS.Signals>((resolveSignal) => {
       process.once('SIGINT', resolveSignal);
       process.once('SIGTERM', resolveSignal);
     });
-    const { mcpUrl } = await switchboard.start();
-    process.stdout.write(`${JSON.stringify({ event: 'ready', mcpUrl, pid: process.pid, dataDir: paths.dataDir, servers: config.servers.filter((s) => s.enabled).map((s) => s.id), ...(options.allowAnonymous ? { anonymous: true } : {}) })}\n`);
+    const host = await startCoreHost({ configPath, dataDir: paths.dataDir, logger, ...(options.port !== undefined ? { port: options.port } : {}), allowAnonymous: Boolean(options.allowAnonymous) });
+    let ui: Awaited<ReturnType<typeof startUiEndpoint>> | undefined;
+    let service: ReturnType<typeof createUiService> | undefined;
+    if (options.ui) {
+      service = createUiService({
+        switchboard: host.switchboard,
+        config: host.config,
+        configPath,
+        dataDir: paths.dataDir,
+        policy: host.policy(),
+        restartCore: host.restart,
+        pathEnvironment: pathEnvironment(),
+        bridgeCommand: { command: process.execPath, args: [CLI_ENTRY, 'stdio', ...(options.dataDir ? ['--data-dir', paths.dataDir] : [])] },
+        logger,
+      });
+      ui = await startUiEndpoint({ service, staticDir: BUILT_UI, logger });
+    }
+    const config = host.config();
+    process.stdout.write(
+      `${JSON.stringify({ event: 'ready', mcpUrl: host.mcpUrl(), pid: process.pid, dataDir: paths.dataDir, servers: config.servers.filter((s) => s.enabled).map((s) => s.id), ...(ui ? { uiUrl: ui.url } : {}), ...(options.allowAnonymous ? { anonymous: true } : {}) })}\n`,
+    );
     const signal = await stopSignal;
     logger.log('info', 'switchboard.stopping', { signal });
-    await switchboard.stop();
+    service?.close();
+    await ui?.close();
+    await host.stop();
     return 0;
   } catch (error) {
     if (isSwitchboardError(error)) {

@@ -81,6 +81,17 @@ export class ClientRegistry {
     return { client, credential };
   }
 
+  /** Limits what a client sees (servers, exposed tool names); an empty view lets it see everything. */
+  async setView(id: string, view: ClientView): Promise<RegisteredClient> {
+    this.#refresh(true);
+    const current = this.#clients.find((client) => client.id === id);
+    if (!current) throw new SwitchboardError('CONFIG_INVALID', `no client named "${id}" is registered`);
+    const { servers: _servers, tools: _tools, ...rest } = current;
+    const updated: RegisteredClient = { ...rest, ...(view.servers ? { servers: [...view.servers] } : {}), ...(view.tools ? { tools: [...view.tools] } : {}) };
+    await this.#save(this.#clients.map((client) => (client.id === id ? updated : client)));
+    return updated;
+  }
+
   async remove(id: string): Promise<boolean> {
     this.#refresh(true);
     const remaining = this.#clients.filter((client) => client.id !== id);

@@ -1,0 +1,77 @@
+// Runs the core from a configuration file for serve and the app: loads config and policy, starts, and restarts on the same port after an edit.
+import { dirname, resolve } from 'node:path';
+import { applyCompanyPolicy } from '../config/apply-policy.ts';
+import type { SwitchboardConfig } from '../config/config-schema.ts';
+import { loadConfigFile } from '../config/load-config.ts';
+import { EMPTY_POLICY, loadCompanyPolicy, type CompanyPolicy } from '../discovery/company-policy.ts';
+import type { BrowserOpener, Logger, SecretStore } from '../ports.ts';
+import { createSwitchboard, type Switchboard } from '../switchboard.ts';
+
+export interface CoreHostOptions {
+  configPath: string;
+  dataDir: string;
+  logger: Logger;
+  /** Overrides the file's gateway.port (the CLI's --port). */
+  port?: number;
+  allowAnonymous?: boolean;
+  secretStore?: SecretStore;
+  browser?: BrowserOpener;
+}
+
+export interface CoreHost {
+  switchboard(): Switchboard;
+  config(): SwitchboardConfig;
+  policy(): CompanyPolicy;
+  mcpUrl(): string;
+  /** Reads the configuration again and restarts the core; the endpoint keeps its port, so clients keep their URL. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function load(options: CoreHostOptions, logger: Logger): Promise<{ config: SwitchboardConfig; policy: CompanyPolicy }> {
+  let config = await loadConfigFile(options.configPath);
+  let policy = EMPTY_POLICY;
+  if (config.discovery.policyFile) {
+    policy = await loadCompanyPolicy(resolve(dirname(options.configPath), config.discovery.policyFile));
+    const outcome = applyCompanyPolicy(config, policy);
+    for (const { id, reason } of outcome.disabled) logger.log('warn', 'policy.server_disabled', { server: id, reason });
+    config = outcome.config;
+  }
+  if (options.port !== undefined) config.gateway.port = options.port;
+  return { config, policy };
+}
+
+export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost> {
+  const { logger } = options;
+  let loaded = await load(options, logger);
+  const create = (config: SwitchboardConfig) =>
+    createSwitchboard({ config, logger, paths: { dataDir: options.dataDir }, allowAnonymous: Boolean(options.allowAnonymous), ...(options.secretStore ? { secretStore: options.secretStore } : {}), ...(options.browser ? { browser: options.browser } : {}) });
+  let current = create(loaded.config);
+  let mcpUrl = (await current.start()).mcpUrl;
+  let restarting: Promise<void> | undefined;
+
+  return {
+    switchboard: () => current,
+    config: () => loaded.config,
+    policy: () => loaded.policy,
+    mcpUrl: () => mcpUrl,
+    restart() {
+      restarting ??= (async () => {
+        const next = await load(options, logger);
+        next.config.gateway.port = Number(new URL(mcpUrl).port);
+        await current.stop();
+        loaded = next;
+        current = create(next.config);
+        mcpUrl = (await current.start()).mcpUrl;
+        logger.log('info', 'switchboard.restarted', { mcpUrl, servers: next.config.servers.filter((server) => server.enabled).length });
+      })().finally(() => {
+        restarting = undefined;
+      });
+      return restarting;
+    },
+    async stop() {
+      await restarting?.catch(() => undefined);
+      await current.stop();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+// Clients: the AI clients found on this machine, one-click setup with a preview and undo, and what each registered client may see.
+import { useState } from 'react';
+import type { ContractResponse } from '../../../shared/contract/schemas.ts';
+import { invoke } from '../bridge.ts';
+import { useContract } from '../use-contract.ts';
+
+type Preview = ContractResponse<'clients:preview'> & { client: string };
+
+export function ClientsPage() {
+  const clients = useContract('clients:list');
+  const [preview, setPreview] = useState<Preview>();
+  const [message, setMessage] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  const showPreview = async (client: ContractResponse<'clients:list'>['aiClients'][number]['id']) => {
+    setError(undefined);
+    setMessage(undefined);
+    const result = await invoke('clients:preview', { client });
+    if (result.ok) setPreview({ ...result.value, client });
+    else setError(result.error.message);
+  };
+
+  const apply = async () => {
+    if (!preview) return;
+    const result = await invoke('clients:configure', { client: preview.client as Preview['client'] & ContractResponse<'clients:list'>['aiClients'][number]['id'] });
+    setPreview(undefined);
+    if (result.ok) setMessage(`Configured: ${result.value.path}${result.value.backupPath ? ` (the previous file is kept as ${result.value.backupPath})` : ''}. Restart the client to use Switchboard.`);
+    else setError(result.error.message);
+    await clients.reload();
+  };
+
+  const undo = async (client: ContractResponse<'clients:list'>['aiClients'][number]['id']) => {
+    const result = await invoke('clients:undo', { client });
+    if (result.ok) setMessage(result.value.removed ? `Removed Switchboard from ${result.value.path}; everything else in it is as it was.` : 'Switchboard was not in that file.');
+    else setError(result.error.message);
+    await clients.reload();
+  };
+
+  return (
+    <section aria-labelledby="clients-heading">
+      <h2 id="clients-heading">AI clients</h2>
+      {message && <p role="status">{message}</p>}
+      {error && <p role="alert">{error}</p>}
+      {clients.error && <p role="alert">{clients.error.message}</p>}
+      <table>
+        <caption>Clients on this machine</caption>
+        <thead>
+          <tr><th scope="col">Client</th><th scope="col">Found</th><th scope="col">Uses Switchboard</th><th scope="col">File</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+        </thead>
+        <tbody>
+          {(clients.value?.aiClients ?? []).map((client) => (
+            <tr key={client.id}>
+              <th scope="row">{client.name}</th>
+              <td>{client.detected ? 'Yes' : 'Not found'}</td>
+              <td>{client.configured ? 'Yes' : 'No'}</td>
+              <td><code>{client.path}</code></td>
+              <td>
+                <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Set up ${client.name}`}>{client.configured ? 'Update' : 'Set up'}</button>
+                {client.configured && <button type="button" onClick={() => void undo(client.id)} aria-label={`Undo ${client.name}`}>Undo</button>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {preview && (
+        <div className="card" role="dialog" aria-label="Preview of the change">
+          <h3>Change to {preview.path}</h3>
+          <p>Only the "switchboard" entry is added or replaced; the rest of the file stays as it is, and the old file is kept as a backup.</p>
+          <div className="diff">
+            <div>
+              <h4>Now</h4>
+              <pre>{preview.before ?? '(the file does not exist yet)'}</pre>
+            </div>
+            <div>
+              <h4>After</h4>
+              <pre>{preview.after}</pre>
+            </div>
+          </div>
+          <button type="button" onClick={() => void apply()}>Apply</button>
+          <button type="button" onClick={() => setPreview(undefined)}>Cancel</button>
+        </div>
+      )}
+      <h3>Registered clients</h3>
+      {clients.value && clients.value.registered.length === 0 ? (
+        <p>No client has a credential yet. Setting up a client above creates one for it.</p>
+      ) : (
+        <ul>
+          {(clients.value?.registered ?? []).map((client) => (
+            <RegisteredClient key={client.id} client={client} onSaved={() => void clients.reload()} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function RegisteredClient({ client, onSaved }: { client: ContractResponse<'clients:list'>['registered'][number]; onSaved: () => void }) {
+  const [servers, setServers] = useState((client.servers ?? []).join(', '));
+  const [tools, setTools] = useState((client.tools ?? []).join(', '));
+  const [note, setNote] = useState<string>();
+  const split = (text: string) => (text.trim() ? text.split(',').map((item) => item.trim()).filter(Boolean) : null);
+  return (
+    <li>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void invoke('clients:setView', { id: client.id, servers: split(servers), tools: split(tools) }).then((result) => {
+            setNote(result.ok ? 'Saved' : result.error.message);
+            onSaved();
+          });
+        }}
+      >
+        <strong>{client.id}</strong> (since {new Date(client.createdAt).toLocaleDateString()})
+        <label>
+          Servers it may see <input value={servers} onChange={(event) => setServers(event.target.value)} placeholder="all" />
+        </label>
+        <label>
+          Tools it may see <input value={tools} onChange={(event) => setTools(event.target.value)} placeholder="all" />
+        </label>
+        <button type="submit">Save</button> {note && <span role="status">{note}</span>}
+      </form>
+    </li>
+  );
+}

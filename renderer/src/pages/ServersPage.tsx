@@ -1,0 +1,120 @@
+// Servers: every server from the configuration, the company catalog and discovery — search, filter, details, on and off.
+import { useMemo, useState } from 'react';
+import type { ServerEntry } from '../../../shared/contract/schemas.ts';
+import { invoke } from '../bridge.ts';
+import { useContract } from '../use-contract.ts';
+
+const AUTH_LABEL: Record<ServerEntry['auth'], string> = { none: 'No sign-in', oauth: 'Own sign-in (OAuth)', 'id-jag': 'Company sign-in (ID-JAG)', 'client-credentials': 'Machine credentials', unknown: 'Sign-in unknown until connected' };
+
+export function ServersPage() {
+  const list = useContract('servers:list');
+  const [query, setQuery] = useState('');
+  const [filter, setFilter] = useState<'all' | 'enabled' | 'available'>('all');
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [selected, setSelected] = useState<string>();
+
+  const servers = useMemo(() => {
+    const text = query.trim().toLowerCase();
+    return (list.value?.servers ?? []).filter(
+      (server) =>
+        (filter === 'all' || (filter === 'enabled' ? server.enabled : !server.enabled)) &&
+        (!text || [server.id, server.title, server.description ?? '', server.url, server.publisher ?? ''].some((field) => field.toLowerCase().includes(text))),
+    );
+  }, [list.value, query, filter]);
+
+  const toggle = async (server: ServerEntry) => {
+    setBusy(server.id);
+    setError(undefined);
+    const result = await invoke('servers:setEnabled', { id: server.id, enabled: !server.enabled });
+    setBusy(undefined);
+    if (!result.ok) setError(result.error.message);
+    await list.reload();
+  };
+
+  return (
+    <section aria-labelledby="servers-heading">
+      <h2 id="servers-heading">Servers</h2>
+      <div className="toolbar">
+        <label>
+          Search <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} placeholder="name, publisher, URL" />
+        </label>
+        <label>
+          Show{' '}
+          <select value={filter} onChange={(event) => setFilter(event.target.value as typeof filter)}>
+            <option value="all">All</option>
+            <option value="enabled">Enabled</option>
+            <option value="available">Available, not enabled</option>
+          </select>
+        </label>
+      </div>
+      {error && <p role="alert">{error}</p>}
+      {list.error && <p role="alert">{list.error.message}</p>}
+      {list.loading && !list.value && <p aria-live="polite">Loading servers…</p>}
+      {list.value && servers.length === 0 && (
+        <p>{list.value.servers.length === 0 ? 'No servers yet. Run `switchboard discover <domain>` or ask your administrator for the company catalog.' : 'No server matches this search.'}</p>
+      )}
+      <ul className="cards">
+        {servers.map((server) => (
+          <li key={server.id} className="card" aria-label={server.title}>
+            <div className="card-head">
+              {server.iconUrl ? <img src={server.iconUrl} alt="" width={24} height={24} /> : <span className="icon" aria-hidden="true">{server.title.slice(0, 1)}</span>}
+              <h3>{server.title}</h3>
+              <span className={`badge ${server.status?.state === 'ready' ? 'ok' : server.status?.state === 'unavailable' ? 'warn' : ''}`}>{server.enabled ? (server.status?.state ?? 'starting') : 'off'}</span>
+            </div>
+            {server.description && <p>{server.description}</p>}
+            <dl>
+              <dt>Publisher</dt>
+              <dd>{server.publisher ?? '—'}</dd>
+              <dt>Sign-in</dt>
+              <dd>{AUTH_LABEL[server.auth]}</dd>
+              <dt>Source</dt>
+              <dd>
+                {server.source}
+                {server.fetchedAt ? ` (fetched ${new Date(server.fetchedAt).toLocaleString()})` : ''}
+              </dd>
+              <dt>Tools</dt>
+              <dd>{server.status?.toolCount ?? '—'}</dd>
+            </dl>
+            {server.status?.lastError && <p className="error">{server.status.lastError.message}</p>}
+            {server.deniedBy && <p className="managed">Managed by your company: {server.deniedBy}</p>}
+            <div className="actions">
+              <button type="button" disabled={busy === server.id || (Boolean(server.deniedBy) && !server.enabled)} onClick={() => void toggle(server)} aria-label={`${server.enabled ? 'Disable' : 'Enable'} ${server.title}`}>
+                {busy === server.id ? 'Applying…' : server.enabled ? 'Disable' : 'Enable'}
+              </button>
+              {server.enabled && (
+                <button type="button" onClick={() => setSelected(selected === server.id ? undefined : server.id)} aria-expanded={selected === server.id}>
+                  Details
+                </button>
+              )}
+            </div>
+            {selected === server.id && <ServerDetail id={server.id} />}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ServerDetail({ id }: { id: string }) {
+  const detail = useContract('servers:detail', { id });
+  if (detail.loading && !detail.value) return <p aria-live="polite">Asking the server what it offers…</p>;
+  if (detail.error) return <p role="alert">{detail.error.message}</p>;
+  const value = detail.value!;
+  return (
+    <div className="detail" aria-label={`What ${id} offers`}>
+      <h4>Tools ({value.tools.length})</h4>
+      <ul>
+        {value.tools.map((tool) => (
+          <li key={tool.name}>
+            <code>{tool.name}</code> {tool.description}
+          </li>
+        ))}
+      </ul>
+      <h4>Prompts ({value.prompts.length})</h4>
+      <ul>{value.prompts.map((prompt) => <li key={prompt.name}><code>{prompt.name}</code> {prompt.description}</li>)}</ul>
+      <h4>Resources ({value.resources.length})</h4>
+      <ul>{value.resources.map((resource) => <li key={resource.uri}><code>{resource.uri}</code> {resource.name}</li>)}</ul>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+// The UI in real Chromium against the real core (`serve --ui`): servers, details, enabling a company server, client setup with preview and undo, activity, settings.
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMcpServer } from '../sandbox/mcp-servers.ts';
+import { launchChromium } from '../support/headless-chromium.ts';
+import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+
+type Sandbox = Awaited<ReturnType<typeof startMcpServer>>;
+
+const CURSOR_FILE_BEFORE = `{
+  // my own servers
+  "mcpServers": {
+    "local-notes": { "command": "notes-mcp", "args": [] }
+  }
+}
+`;
+
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end('');
+  });
+}
+
+describe('the UI in Chromium against serve --ui', () => {
+  let wiki: Sandbox;
+  let tickets: Sandbox;
+  let reports: Sandbox;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let home: string;
+  let configPath: string;
+  const responses: string[] = [];
+
+  beforeAll(async () => {
+    wiki = await startMcpServer({ name: 'wiki', era: 'modern' });
+    tickets = await startMcpServer({ name: 'tickets', era: 'legacy' });
+    reports = await startMcpServer({ name: 'reports', era: 'modern' });
+    const work = await mkdtemp(join(tmpdir(), 'switchboard-ui-'));
+    home = join(work, 'home');
+    await mkdir(join(home, '.cursor'), { recursive: true });
+    await writeFile(join(home, '.cursor', 'mcp.json'), CURSOR_FILE_BEFORE);
+    configPath = join(work, 'config.json');
+    await writeFile(join(work, 'policy.json'), JSON.stringify({ servers: [{ id: 'reports', url: reports.url, title: 'Finance reports', description: 'Offered by the company.' }], locked: ['auth.idp'] }));
+    await writeFile(configPath, JSON.stringify({ servers: [{ id: 'wiki', url: wiki.url, title: 'Company wiki' }, { id: 'tickets', url: tickets.url }], discovery: { policyFile: 'policy.json' }, auth: { profile: `test-${process.pid}` } }));
+    const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+    serve = await startServe(['--config', configPath, '--data-dir', join(work, 'data'), '--ui'], { env });
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('response', (response) => {
+      if (response.url().includes('/api/')) void response.text().then((text) => responses.push(text), () => undefined);
+    });
+    await page.goto(serve.ready.uiUrl!);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await Promise.all([wiki?.close(), tickets?.close(), reports?.close()]);
+  });
+
+  it('shows the endpoint and every server — configured ones and the company’s offer — with search', async () => {
+    await expect.poll(() => page.getByLabel('Local endpoint URL').textContent()).toBe(serve.ready.mcpUrl);
+    // The token left the address bar once the page kept it.
+    expect(page.url()).not.toContain('token=');
+    for (const title of ['Company wiki', 'Finance reports']) await page.getByRole('listitem', { name: title }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search' }).fill('finance');
+    await expect.poll(() => page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3 }) }).count()).toBe(1);
+    await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  });
+
+  it('opens a server’s details with its live tools', async () => {
+    const card = page.getByRole('listitem', { name: 'Company wiki' });
+    await card.getByRole('button', { name: 'Details' }).click();
+    await page.getByLabel('What wiki offers').getByText('echo', { exact: true }).waitFor();
+    expect(await page.getByLabel('What wiki offers').textContent()).toContain('add');
+  });
+
+  it('enables the company’s server: the configuration gains it and its tools appear on the same endpoint', async () => {
+    await page.getByRole('button', { name: 'Enable Finance reports' }).click();
+    await page.getByRole('button', { name: 'Disable Finance reports' }).waitFor({ timeout: 15_000 });
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as { servers: { id: string; url: string }[] };
+    expect(config.servers.map((server) => server.id)).toContain('reports');
+    const registered = await runCli(['clients', 'add', 'probe', '--data-dir', serve.ready.dataDir, '--profile', `test-${process.pid}`, '--json']);
+    const client = new Client({ name: 'ui-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${(JSON.parse(registered.stdout) as { credential: string }).credential}` } } }));
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('reports_echo');
+    await client.close();
+  });
+
+  it('sets up Cursor: a preview without the secret, a merge that keeps the person’s entry and comment, a working credential, then undo', async () => {
+    await page.getByRole('button', { name: 'Clients' }).click();
+    await page.getByRole('button', { name: 'Set up Cursor' }).click();
+    const preview = page.getByRole('dialog', { name: 'Preview of the change' });
+    await preview.waitFor();
+    const shown = (await preview.textContent()) ?? '';
+    expect(shown).toContain('local-notes');
+    expect(shown).toContain('«your Switchboard credential');
+    expect(shown).not.toMatch(/sbc_/);
+    await preview.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('status').filter({ hasText: 'Configured' }).waitFor();
+
+    const written = await readFile(join(home, '.cursor', 'mcp.json'), 'utf8');
+    expect(written).toContain('// my own servers');
+    expect(written).toContain('"local-notes"');
+    const entry = (JSON.parse(written.replace(/^\s*\/\/.*$/m, '')) as { mcpServers: Record<string, { url: string; headers: { Authorization: string } }> }).mcpServers.switchboard!;
+    expect(entry.url).toBe(serve.ready.mcpUrl);
+    // The credential Cursor got works on the endpoint, as Cursor would use it.
+    const cursor = new Client({ name: 'cursor-like', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await cursor.connect(new StreamableHTTPClientTransport(new URL(entry.url), { requestInit: { headers: { authorization: entry.headers.Authorization } } }));
+    expect((await cursor.callTool({ name: 'wiki_add', arguments: { a: 2, b: 40 } })).content).toEqual([expect.objectContaining({ text: '42' })]);
+    await cursor.close();
+    expect(responses.join('\n')).not.toContain(entry.headers.Authorization.slice('Bearer '.length));
+
+    await page.getByRole('button', { name: 'Undo Cursor' }).click();
+    await page.getByRole('status').filter({ hasText: 'Removed Switchboard' }).waitFor();
+    const undone = await readFile(join(home, '.cursor', 'mcp.json'), 'utf8');
+    expect(undone).toContain('"local-notes"');
+    expect(undone).not.toContain('switchboard');
+  });
+
+  it('shows the activity (the calls just made), verifies the trail, and marks managed settings', async () => {
+    await page.getByRole('button', { name: 'Activity' }).click();
+    await page.getByRole('cell', { name: 'wiki_add' }).first().waitFor();
+    await page.getByRole('button', { name: 'Verify the trail' }).click();
+    await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.getByText('Identity provider').waitFor();
+    expect(await page.getByRole('main').textContent()).toContain('Identity provider (managed by your company)');
+  });
+
+  it('keeps the API closed: no token is 401, a foreign page’s origin is 403, and no response ever carried a credential', async () => {
+    const base = new URL(serve.ready.uiUrl!).origin;
+    expect((await get(`${base}/api/invoke/app:getStatus`)).status).toBe(401);
+    const token = new URL(serve.ready.uiUrl!).hash.replace('#token=', '');
+    expect((await get(`${base}/api/invoke/app:getStatus`, { authorization: `Bearer ${token}`, origin: 'http://127.0.0.1:1' })).status).toBe(403);
+    expect((await get(`${base}/api/invoke/app:getStatus`, { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect(responses.length).toBeGreaterThan(5);
+    expect(responses.join('\n')).not.toMatch(/sbc_[A-Za-z0-9_-]{20,}/);
+  });
+});
