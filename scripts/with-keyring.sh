@@ -3,6 +3,8 @@
 # Secret Service and never touch (or get locked out by) the person's own keyring. `npm test` runs through it.
 set -euo pipefail
 if [ "${SWITCHBOARD_TEST_KEYRING:-}" = "1" ]; then exec "$@"; fi
+# macOS and Windows have their keychain without a session bus; there is nothing to set up.
+if [ "$(uname -s)" != "Linux" ]; then exec "$@"; fi
 for tool in dbus-run-session gnome-keyring-daemon; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "with-keyring: $tool is missing; the tests need a private Secret Service (Debian/Ubuntu: sudo apt-get install dbus gnome-keyring)" >&2

@@ -60,8 +60,9 @@ async function start(): Promise<void> {
     policy: running.policy(),
     restartCore: running.restart,
     pathEnvironment: { platform: process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux', home: app.getPath('home'), appData: app.getPath('appData') },
-    // Claude Desktop starts the bridge with this app's own binary in Node mode: no separate Node install needed.
-    bridgeCommand: { command: process.execPath, args: [join(app.getAppPath(), 'main', 'cli', 'bin.js'), 'stdio', '--data-dir', dataDir] },
+    // Claude Desktop starts the bridge with this app's own binary in Node mode (ELECTRON_RUN_AS_NODE): no separate
+    // Node install is needed, and the CLI's sources ship inside the app (see build/electron-builder.yml).
+    bridgeCommand: { command: process.execPath, args: [join(app.getAppPath(), 'main', 'cli', 'bin.js'), 'stdio', '--data-dir', dataDir], env: { ELECTRON_RUN_AS_NODE: '1' } },
     logger,
   });
   registerContractHandlers(service, isOwnPage, () => window?.webContents);

@@ -5,6 +5,7 @@ export const INVOKE_CHANNELS = [
   'servers:list',
   'servers:detail',
   'servers:setEnabled',
+  'servers:discover',
   'auth:status',
   'auth:signIn',
   'auth:signOut',

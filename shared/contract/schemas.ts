@@ -130,6 +130,10 @@ export const CONTRACT = {
   'servers:list': { request: empty, response: z.object({ servers: z.array(serverEntrySchema) }) },
   'servers:detail': { request: z.object({ id: serverId }).strict(), response: serverDetailSchema },
   'servers:setEnabled': { request: z.object({ id: serverId, enabled: z.boolean() }).strict(), response: z.object({ servers: z.array(serverEntrySchema) }) },
+  'servers:discover': {
+    request: z.object({ target: z.string().min(1).max(2048) }).strict(),
+    response: z.object({ found: z.number().int(), problems: z.array(z.object({ url: z.string(), code: z.string(), message: z.string() })) }),
+  },
   'auth:status': { request: empty, response: authStatusSchema },
   'auth:signIn': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema },
   'auth:signOut': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema },

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox as AuthSandbox } from '../sandbox/index.ts';
 import { startMcpServer } from '../sandbox/mcp-servers.ts';
 import { launchChromium } from '../support/headless-chromium.ts';
 import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
@@ -32,10 +33,17 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
   });
 }
 
+/** Screenshots of each page, kept as test artifacts for a person to look at (test-artifacts/ui/). */
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/ui');
+async function snapshot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
 describe('the UI in Chromium against serve --ui', () => {
-  let wiki: Sandbox;
-  let tickets: Sandbox;
+  let sandbox: AuthSandbox;
   let reports: Sandbox;
+  let search: Sandbox;
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
@@ -44,18 +52,41 @@ describe('the UI in Chromium against serve --ui', () => {
   const responses: string[] = [];
 
   beforeAll(async () => {
-    wiki = await startMcpServer({ name: 'wiki', era: 'modern' });
-    tickets = await startMcpServer({ name: 'tickets', era: 'legacy' });
+    sandbox = await startSandbox();
+    const url = (name: string) => sandbox.servers.find((entry) => entry.server.name === name)!.server.url;
     reports = await startMcpServer({ name: 'reports', era: 'modern' });
+    search = await startMcpServer({ name: 'search', era: 'modern', title: 'Enterprise search', description: 'Searches every document store.' });
     const work = await mkdtemp(join(tmpdir(), 'switchboard-ui-'));
     home = join(work, 'home');
     await mkdir(join(home, '.cursor'), { recursive: true });
     await writeFile(join(home, '.cursor', 'mcp.json'), CURSOR_FILE_BEFORE);
     configPath = join(work, 'config.json');
     await writeFile(join(work, 'policy.json'), JSON.stringify({ servers: [{ id: 'reports', url: reports.url, title: 'Finance reports', description: 'Offered by the company.' }], locked: ['auth.idp'] }));
-    await writeFile(configPath, JSON.stringify({ servers: [{ id: 'wiki', url: wiki.url, title: 'Company wiki' }, { id: 'tickets', url: tickets.url }], discovery: { policyFile: 'policy.json' }, auth: { profile: `test-${process.pid}` } }));
+    const profile = `test-ui-${process.pid}`;
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        servers: [
+          { id: 'wiki', url: url('wiki'), title: 'Company wiki' },
+          { id: 'tickets', url: url('tickets') },
+          { id: 'finance', url: url('finance'), title: 'Finance', auth: { clientId: sandbox.idJagClient.client_id, tokenEndpointAuthMethod: 'client_secret_basic' } },
+        ],
+        discovery: { policyFile: 'policy.json' },
+        auth: {
+          profile,
+          idp: { issuer: sandbox.idp.issuer, clientId: sandbox.idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } },
+          // The person's browser, scripted: it signs in at the sandbox IdP as its default user.
+          browserCommand: [process.execPath, join(import.meta.dirname, '../sandbox/visit-url.ts')],
+        },
+      }),
+    );
+    const dataDir = join(work, 'data');
+    for (const [owner, secret] of [['idp', sandbox.idp.clientSecret], ['finance', sandbox.idJagClient.client_secret]] as const) {
+      const stored = await runCli(['auth', 'set-secret', owner, '--config', configPath, '--data-dir', dataDir], secret);
+      expect(stored.code, stored.stderr).toBe(0);
+    }
     const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
-    serve = await startServe(['--config', configPath, '--data-dir', join(work, 'data'), '--ui'], { env });
+    serve = await startServe(['--config', configPath, '--data-dir', dataDir, '--ui'], { env });
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('response', (response) => {
@@ -67,7 +98,8 @@ describe('the UI in Chromium against serve --ui', () => {
   afterAll(async () => {
     await browser?.close();
     await serve?.stop();
-    await Promise.all([wiki?.close(), tickets?.close(), reports?.close()]);
+    await runCli(['logout', '--config', configPath, '--data-dir', serve?.ready.dataDir ?? '']).catch(() => undefined);
+    await Promise.all([sandbox?.close(), reports?.close(), search?.close()]);
   });
 
   it('shows the endpoint and every server — configured ones and the company’s offer — with search', async () => {
@@ -75,9 +107,10 @@ describe('the UI in Chromium against serve --ui', () => {
     // The token left the address bar once the page kept it.
     expect(page.url()).not.toContain('token=');
     for (const title of ['Company wiki', 'Finance reports']) await page.getByRole('listitem', { name: title }).waitFor();
-    await page.getByRole('searchbox', { name: 'Search' }).fill('finance');
+    await page.getByRole('searchbox', { name: 'Search' }).fill('reports');
     await expect.poll(() => page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3 }) }).count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
+    await snapshot(page, '1-servers');
   });
 
   it('opens a server’s details with its live tools', async () => {
@@ -85,6 +118,28 @@ describe('the UI in Chromium against serve --ui', () => {
     await card.getByRole('button', { name: 'Details' }).click();
     await page.getByLabel('What wiki offers').getByText('echo', { exact: true }).waitFor();
     expect(await page.getByLabel('What wiki offers').textContent()).toContain('add');
+    await snapshot(page, '2-server-detail');
+  });
+
+  it('discovers a server from its domain’s AI catalog, with progress, and lists it from the catalog', async () => {
+    await page.getByRole('textbox', { name: 'Discover at' }).fill(search.origin);
+    await page.getByRole('button', { name: 'Discover' }).click();
+    await page.getByRole('status').filter({ hasText: 'Found 1 server' }).waitFor({ timeout: 15_000 });
+    const card = page.getByRole('listitem', { name: 'Enterprise search' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('catalog');
+    await snapshot(page, '2b-discovered');
+  });
+
+  it('signs in once (the browser opens at the company IdP), then gets the ID-JAG server’s token without a browser', async () => {
+    await page.getByRole('button', { name: 'Sign-in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText(`Signed in to ${sandbox.idp.issuer}`).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Sign in to finance' }).click();
+    await page.getByRole('row', { name: /finance/ }).getByRole('cell', { name: 'Signed in', exact: true }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('row', { name: /finance/ }).textContent()).toContain('id-jag');
+    await snapshot(page, '3-sign-in');
+    await page.getByRole('button', { name: 'Servers' }).click();
   });
 
   it('enables the company’s server: the configuration gains it and its tools appear on the same endpoint', async () => {
@@ -123,6 +178,7 @@ describe('the UI in Chromium against serve --ui', () => {
     await cursor.close();
     expect(responses.join('\n')).not.toContain(entry.headers.Authorization.slice('Bearer '.length));
 
+    await snapshot(page, '4-clients');
     await page.getByRole('button', { name: 'Undo Cursor' }).click();
     await page.getByRole('status').filter({ hasText: 'Removed Switchboard' }).waitFor();
     const undone = await readFile(join(home, '.cursor', 'mcp.json'), 'utf8');
@@ -135,10 +191,12 @@ describe('the UI in Chromium against serve --ui', () => {
     await page.getByRole('cell', { name: 'wiki_add' }).first().waitFor();
     await page.getByRole('button', { name: 'Verify the trail' }).click();
     await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
+    await snapshot(page, '5-activity');
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByText('Identity provider').waitFor();
     expect(await page.getByRole('main').textContent()).toContain('Identity provider (managed by your company)');
+    await snapshot(page, '6-settings');
   });
 
   it('keeps the API closed: no token is 401, a foreign page’s origin is 403, and no response ever carried a credential', async () => {

@@ -34,7 +34,13 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox();
   const workDir = await mkdtemp(join(tmpdir(), 'switchboard-demo-'));
   const configFile = join(workDir, 'config.json');
-  await writeFile(configFile, `${JSON.stringify(sandbox.switchboardConfig(), null, 2)}\n`);
+  const dataDir = join(workDir, 'data');
+  await writeFile(configFile, `${JSON.stringify(demoConfig(sandbox), null, 2)}\n`);
+  // The demo's client secrets go to the keychain like anyone's (npm run demo uses a throwaway keyring on Linux).
+  for (const [owner, secret] of [['idp', sandbox.idp.clientSecret], ['finance', sandbox.idJagClient.client_secret]] as const) {
+    const stored = await runCli(['auth', 'set-secret', owner, '--config', configFile, '--data-dir', dataDir], secret);
+    if (stored.code !== 0) throw new Error(`could not store the demo's ${owner} secret: ${stored.stderr}`);
+  }
 
   let stopSwitchboard: () => Promise<unknown>;
   const electron = headlessRequested ? undefined : electronBinary();
@@ -51,14 +57,17 @@ async function main(): Promise<void> {
     stopSwitchboard = async () => app.kill('SIGTERM');
     app.on('exit', () => void shutdown());
   } else {
-    const dataDir = join(workDir, 'data');
+    if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) {
+      console.error('Building the UI first (npm run build)…');
+      await run('npm', ['run', 'build']);
+    }
     const registered = await runCli(['clients', 'add', 'demo', '--data-dir', dataDir, '--profile', 'demo', '--json']);
     if (registered.code !== 0) throw new Error(`could not register the demo client: ${registered.stderr}`);
     const { credential } = JSON.parse(registered.stdout) as { credential: string };
-    const serve = await startServe(['--config', configFile, '--data-dir', dataDir]);
+    const serve = await startServe(['--config', configFile, '--data-dir', dataDir, '--ui']);
     stopSwitchboard = () => serve.stop();
     serve.child.on('exit', () => void shutdown());
-    printHeadlessGuide(serve.ready.mcpUrl, credential, sandbox, configFile, Boolean(electron));
+    printHeadlessGuide(serve.ready.mcpUrl, serve.ready.uiUrl!, credential, sandbox, configFile, Boolean(electron));
   }
 
   let shuttingDown = false;
@@ -74,13 +83,31 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown());
 }
 
-function printHeadlessGuide(mcpUrl: string, credential: string, sandbox: Awaited<ReturnType<typeof startSandbox>>, configFile: string, electronPresent: boolean): void {
+/** Every sandbox server, and the sandbox IdP as the company's: `wiki` and `tickets` work at once, `crm` and `finance` after sign-in. */
+function demoConfig(sandbox: Awaited<ReturnType<typeof startSandbox>>): Record<string, unknown> {
+  return {
+    servers: sandbox.servers.map(({ server, title, auth }) => ({
+      id: server.name,
+      url: server.url,
+      title,
+      ...(auth === 'id-jag' ? { auth: { clientId: sandbox.idJagClient.client_id, tokenEndpointAuthMethod: 'client_secret_basic' } } : {}),
+    })),
+    auth: {
+      profile: 'demo',
+      idp: { issuer: sandbox.idp.issuer, clientId: sandbox.idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } },
+    },
+  };
+}
+
+function printHeadlessGuide(mcpUrl: string, uiUrl: string, credential: string, sandbox: Awaited<ReturnType<typeof startSandbox>>, configFile: string, electronPresent: boolean): void {
   const why = electronPresent ? 'no display was found' : "Electron's binary is not installed; `npx install-electron` fetches it where its download site is reachable";
   console.log(
     [
       '',
       `Switchboard is running headless (${why}) in front of the sandbox.`,
       '',
+      `  Switchboard UI:      ${uiUrl}`,
+      '                       (open it in a browser; "Sign-in" signs you in at the sandbox IdP as alice)',
       `  Local MCP endpoint:  ${mcpUrl}`,
       `  Client credential:   ${credential}   (a client named "demo"; send it as "Authorization: Bearer …")`,
       `  Configuration:       ${configFile}`,
@@ -98,7 +125,7 @@ function printHeadlessGuide(mcpUrl: string, credential: string, sandbox: Awaited
     ].join('\n'),
   );
   // One machine-readable line last, for scripts and tests that drive the demo.
-  console.log(JSON.stringify({ event: 'demo-ready', mcpUrl, credential }));
+  console.log(JSON.stringify({ event: 'demo-ready', mcpUrl, uiUrl, credential }));
 }
 
 function run(command: string, args: string[]): Promise<void> {

@@ -7,15 +7,14 @@ import {
   ConfigEditor,
   configSchema,
   defaultPaths,
-  describeLive,
   discoverCards,
+  discoverIntoCatalog,
   EMPTY_POLICY,
   isSwitchboardError,
   KeytarSecretStore,
   loadCompanyPolicy,
   loadConfigFile,
   policyRefusal,
-  reconcile,
   searchRegistry,
   SwitchboardError,
   vaultAccounts,
@@ -37,22 +36,7 @@ export function registerDiscoveryCommands(program: Command): void {
     .option('--live', 'also describe the server from a live connection, even when it has a card')
     .action(async (target: string, options: CommonOptions & { live?: boolean }) =>
       run(options, async ({ policy, cache }) => {
-        const result = await discoverCards(target, { policy: { privateHosts: new Set(policy.privateHosts.map((host) => host.toLowerCase())) }, cache });
-        const now = Date.now();
-        for (const found of result.cards) {
-          const remote = found.card.remotes?.find((candidate) => candidate.type === 'streamable-http');
-          cache.saveEntry({ key: found.card.name, source: found.source, name: found.card.name, ...cardText(found.card), ...(remote ? { mcpUrl: remote.url } : {}), document: JSON.stringify(found.card), runnable: Boolean(remote), discoveredAt: now });
-        }
-        const isEndpoint = /^[a-z]+:\/\/[^/]+\/.+/i.test(target);
-        let description;
-        if (isEndpoint && (options.live || result.cards.length === 0)) {
-          const live = await describeLive(target).catch((error: unknown) => ({ error: (error as Error).message }));
-          if ('error' in live) result.problems.push({ url: target, code: 'DISCOVERY_FETCH_FAILED', message: live.error });
-          else {
-            description = reconcile(target, result.cards[0]?.card, live);
-            if (!result.cards.length) cache.saveEntry({ key: target, source: 'live', mcpUrl: target, ...(description.title ? { title: description.title } : {}), ...(description.version ? { version: description.version } : {}), ...(description.name ? { name: description.name } : {}), runnable: true, discoveredAt: now });
-          }
-        }
+        const { description, ...result } = await discoverIntoCatalog(target, { privateHosts: policy.privateHosts, cache, ...(options.live ? { live: true } : {}) });
         if (options.json) return JSON.stringify({ ...result, ...(description ? { description } : {}) });
         const lines = result.cards.map(({ card, source, from }) => `${(card.title ?? card.name).padEnd(28)} ${card.name}  v${card.version}  ${card.remotes?.[0]?.url ?? '(no remote)'}  [${source}: ${from}]`);
         if (description) lines.push(`live: ${description.title ?? description.name ?? target} v${description.version ?? '?'} — ${description.live?.tools.length ?? 0} tools${description.disagreements.length ? ` (the card disagrees on ${description.disagreements.join(', ')}; the live values win)` : ''}`);
@@ -195,9 +179,6 @@ async function run(
   }
 }
 
-function cardText(card: ServerCard): { title?: string; description?: string; version?: string } {
-  return { ...(card.title ? { title: card.title } : {}), description: card.description, version: card.version };
-}
 
 /** The card's remote matching this URL template: its header defaults and fixed values. */
 function defaultHeaders(card: ServerCard | undefined, url: string): Record<string, string> {

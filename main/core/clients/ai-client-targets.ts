@@ -86,9 +86,9 @@ export function targetPath(target: AiClientTarget, env: PathEnvironment): string
 }
 
 /** What Switchboard writes for a client: the endpoint with the client's own credential, or the stdio bridge. */
-export function entryFor(target: AiClientTarget, endpoint: { mcpUrl: string; credential: string; bridgeCommand: { command: string; args: string[] } }): Record<string, unknown> {
+export function entryFor(target: AiClientTarget, endpoint: { mcpUrl: string; credential: string; bridgeCommand: { command: string; args: string[]; env?: Record<string, string> } }): Record<string, unknown> {
   if (target.transport === 'stdio-bridge') {
-    return { command: endpoint.bridgeCommand.command, args: [...endpoint.bridgeCommand.args], env: { SWITCHBOARD_CLIENT_CREDENTIAL: endpoint.credential } };
+    return { command: endpoint.bridgeCommand.command, args: [...endpoint.bridgeCommand.args], env: { ...endpoint.bridgeCommand.env, SWITCHBOARD_CLIENT_CREDENTIAL: endpoint.credential } };
   }
   return {
     ...(target.typeValue ? { type: target.typeValue } : {}),

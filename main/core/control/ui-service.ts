@@ -10,6 +10,7 @@ import { ClientRegistry, clientRegistryPath } from '../clients/client-registry.t
 import { ConfigEditor } from '../config/config-editor.ts';
 import type { SwitchboardConfig } from '../config/config-schema.ts';
 import { policyRefusal, type CompanyPolicy } from '../discovery/company-policy.ts';
+import { discoverIntoCatalog } from '../discovery/catalog-discovery.ts';
 import { CatalogStore, catalogDatabasePath } from '../discovery/catalog-store.ts';
 import { isSwitchboardError, SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
@@ -28,7 +29,7 @@ export interface UiServiceDeps {
   restartCore: () => Promise<void>;
   pathEnvironment: PathEnvironment;
   /** The full command line that starts the stdio bridge (`switchboard stdio`, resolved to this installation), for Claude Desktop. */
-  bridgeCommand: { command: string; args: string[] };
+  bridgeCommand: { command: string; args: string[]; env?: Record<string, string> };
   logger: Logger;
 }
 
@@ -170,6 +171,9 @@ export function createUiService(deps: UiServiceDeps): UiService {
       const offered = (await serverEntries()).find((entry) => entry.id === id && !entry.configured);
       if (!offered) throw new SwitchboardError('CONFIG_INVALID', `no server "${id}" is configured or offered`);
       if (!enabled) return;
+      if (/\{[^}]+\}/.test(offered.url)) {
+        throw new SwitchboardError('CONFIG_INVALID', `${offered.title} needs values for its URL (${offered.url}); add it with \`switchboard servers add ${offered.url} --var name=value\``);
+      }
       const denied = policyRefusal(deps.policy, offered.url);
       if (denied) throw new SwitchboardError('POLICY_DENIED', denied);
       await editor.addServer({ id, url: offered.url, ...(offered.title !== id ? { title: offered.title } : {}) });
@@ -191,6 +195,15 @@ export function createUiService(deps: UiServiceDeps): UiService {
     'servers:setEnabled': async ({ id, enabled }) => {
       await setEnabled(id, enabled);
       return { servers: await serverEntries() };
+    },
+    'servers:discover': async ({ target }) => {
+      const cache = new CatalogStore(catalogDatabasePath(deps.dataDir));
+      try {
+        const result = await discoverIntoCatalog(target, { privateHosts: deps.policy.privateHosts, cache });
+        return { found: result.cards.length + (result.description && !result.cards.length ? 1 : 0), problems: result.problems };
+      } finally {
+        cache.close();
+      }
     },
     'auth:status': () => authStatus(),
     'auth:signIn': async (request) => {

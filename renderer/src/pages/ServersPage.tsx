@@ -13,6 +13,21 @@ export function ServersPage() {
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
   const [selected, setSelected] = useState<string>();
+  const [target, setTarget] = useState('');
+  const [discovering, setDiscovering] = useState(false);
+  const [discovered, setDiscovered] = useState<string>();
+
+  const discover = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setDiscovering(true);
+    setDiscovered(undefined);
+    const result = await invoke('servers:discover', { target });
+    setDiscovering(false);
+    if (!result.ok) return setError(result.error.message);
+    const problems = result.value.problems.map((problem) => `${problem.code}: ${problem.message}`);
+    setDiscovered(`Found ${result.value.found} server${result.value.found === 1 ? '' : 's'} at ${target}.${problems.length ? ` Refused: ${problems.join('; ')}` : ''}`);
+    await list.reload();
+  };
 
   const servers = useMemo(() => {
     const text = query.trim().toLowerCase();
@@ -48,6 +63,14 @@ export function ServersPage() {
           </select>
         </label>
       </div>
+      <form className="toolbar" onSubmit={(event) => void discover(event)} aria-label="Discover servers">
+        <label>
+          Discover at <input value={target} onChange={(event) => setTarget(event.target.value)} placeholder="example.com or https://…/mcp" required />
+        </label>
+        <button type="submit" disabled={discovering}>{discovering ? 'Discovering…' : 'Discover'}</button>
+        {discovering && <span aria-live="polite">Reading the domain’s catalog and each Server Card; a large catalog takes a moment…</span>}
+      </form>
+      {discovered && <p role="status">{discovered}</p>}
       {error && <p role="alert">{error}</p>}
       {list.error && <p role="alert">{list.error.message}</p>}
       {list.loading && !list.value && <p aria-live="polite">Loading servers…</p>}
