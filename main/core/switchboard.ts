@@ -69,6 +69,8 @@ export interface Switchboard {
   auth: SwitchboardAuth;
   /** The audit store while running (for the UI's queries); undefined when auditing is off or before start(). */
   audit(): AuditStore | undefined;
+  /** Records a security event from the app or the CLI (client set up, configuration changed) in the audit trail. */
+  recordSecurityEvent(event: { method: string; client?: string; server?: string; details?: Record<string, unknown> }): void;
   /** What one server offers right now (from its cached lists), for the UI's detail view. */
   describeServer(serverId: string): Promise<{ tools: { name: string; title?: string; description?: string }[]; prompts: { name: string; description?: string }[]; resources: { uri: string; name?: string }[] }>;
   stop(): Promise<void>;
@@ -246,6 +248,9 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       auditStore = undefined;
     },
     audit: () => auditStore,
+    recordSecurityEvent({ method, client, server, details }) {
+      void trail.record({ kind: 'security', method, outcome: 'ok', ...(client ? { client } : {}), ...(server ? { server } : {}), ...(details ? { details } : {}) });
+    },
     async describeServer(serverId) {
       const upstream = upstreams.find(({ connection }) => connection.id === serverId);
       if (!upstream) throw new SwitchboardError('CONFIG_INVALID', `the server "${serverId}" is not enabled; enable it to see what it offers`);

@@ -189,6 +189,8 @@ describe('the UI in Chromium against serve --ui', () => {
   it('shows the activity (the calls just made), verifies the trail, and marks managed settings', async () => {
     await page.getByRole('button', { name: 'Activity' }).click();
     await page.getByRole('cell', { name: 'wiki_add' }).first().waitFor();
+    // What the person did in the app is in the trail too: the server enabled, Cursor configured and undone.
+    for (const event of ['config.server_enabled', 'client.configured', 'client.unconfigured']) await page.getByRole('cell', { name: event }).first().waitFor();
     await page.getByRole('button', { name: 'Verify the trail' }).click();
     await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
     await snapshot(page, '5-activity');

@@ -69,6 +69,7 @@ export function createUiService(deps: UiServiceDeps): UiService {
     }
     const { credential } = await registry.add(clientId);
     await vault.setSecret(vaultAccounts.localClient(clientId), credential);
+    deps.switchboard().recordSecurityEvent({ method: 'client.added', client: clientId, details: { by: 'app' } });
     return credential;
   }
 
@@ -178,6 +179,7 @@ export function createUiService(deps: UiServiceDeps): UiService {
       if (denied) throw new SwitchboardError('POLICY_DENIED', denied);
       await editor.addServer({ id, url: offered.url, ...(offered.title !== id ? { title: offered.title } : {}) });
     }
+    deps.switchboard().recordSecurityEvent({ method: enabled ? 'config.server_enabled' : 'config.server_disabled', server: id, details: { by: 'app' } });
     await deps.restartCore();
   }
 
@@ -227,11 +229,17 @@ export function createUiService(deps: UiServiceDeps): UiService {
       const target = targetOf(client);
       const result = await applySetup(target, deps.pathEnvironment, await entryForClient(target, true));
       deps.logger.log('info', 'clients.configured', { client, path: result.path });
+      deps.switchboard().recordSecurityEvent({ method: 'client.configured', client, details: { path: result.path, backup: result.backupPath } });
       return result;
     },
-    'clients:undo': async ({ client }) => undoSetup(targetOf(client), deps.pathEnvironment),
+    'clients:undo': async ({ client }) => {
+      const result = await undoSetup(targetOf(client), deps.pathEnvironment);
+      if (result.removed) deps.switchboard().recordSecurityEvent({ method: 'client.unconfigured', client, details: { path: result.path } });
+      return result;
+    },
     'clients:setView': async ({ id, servers, tools }) => {
       const updated = await registry.setView(id, { ...(servers ? { servers } : {}), ...(tools ? { tools } : {}) });
+      deps.switchboard().recordSecurityEvent({ method: 'client.view_changed', client: id, details: { servers: servers ?? 'all', tools: tools ?? 'all' } });
       const { credentialSha256: _hash, ...client } = updated;
       return client;
     },
