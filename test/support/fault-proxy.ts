@@ -1,6 +1,7 @@
 // A proxy in front of a real MCP server that misbehaves on tool calls when told to: garbage, a hang, an endless stream, a 500.
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardRequest } from './forward-request.ts';
 
 export type FaultMode = 'pass' | 'garbage' | 'hang' | 'stream-forever' | 'status-500';
 
@@ -20,25 +21,13 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   let faulted = 0;
   const open = new Set<ServerResponse>();
 
-  const forward = (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer) => {
-    const proxied = request(
-      { host: upstream.hostname, port: upstream.port, path: upstream.pathname, method: incoming.method, headers: { ...incoming.headers, host: upstream.host }, agent },
-      (response) => {
-        outgoing.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(outgoing);
-      },
-    );
-    proxied.on('error', () => outgoing.destroy());
-    proxied.end(body);
-  };
-
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
       const isToolCall = incoming.method === 'POST' && /"method"\s*:\s*"tools\/call"/.test(body.toString());
-      if (!isToolCall || mode === 'pass') return forward(incoming, outgoing, body);
+      if (!isToolCall || mode === 'pass') return forwardRequest(upstream, agent, incoming, outgoing, body);
       faulted++;
       open.add(outgoing);
       outgoing.on('close', () => open.delete(outgoing));
