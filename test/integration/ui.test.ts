@@ -1,6 +1,7 @@
 // The UI in real Chromium against the real core (`serve --ui`): servers, details, enabling a company server, client setup with preview and undo, activity, settings.
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -199,6 +200,37 @@ describe('the UI in Chromium against serve --ui', () => {
     await page.getByText('Identity provider').waitFor();
     expect(await page.getByRole('main').textContent()).toContain('Identity provider (managed by your company)');
     await snapshot(page, '6-settings');
+  });
+
+  it('a malicious page in the same browser cannot use the UI’s API, even holding the token', async () => {
+    const uiOrigin = new URL(serve.ready.uiUrl!).origin;
+    const token = new URL(serve.ready.uiUrl!).hash.replace('#token=', '');
+    const attacker = createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'text/html' }).end(`<script>
+        (async () => {
+          const results = {};
+          for (const [name, init] of [
+            ['cors', { method: 'POST', headers: { authorization: 'Bearer ${token}', 'content-type': 'application/json' }, body: '{}' }],
+            ['simple', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{"id":"wiki","enabled":false}' }],
+          ]) {
+            try { const response = await fetch('${uiOrigin}/api/invoke/servers:setEnabled', init); results[name] = response.type + ' ' + response.status; }
+            catch (error) { results[name] = 'blocked'; }
+          }
+          window.results = results;
+        })();
+      </script>`),
+    );
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    const tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+    await tab.waitForFunction(() => (window as unknown as { results?: object }).results !== undefined);
+    const results = (await tab.evaluate(() => (window as unknown as { results: Record<string, string> }).results)) as Record<string, string>;
+    await tab.close();
+    await new Promise((resolve) => attacker.close(resolve));
+    expect(results.cors).toBe('blocked');
+    expect(results.simple).toBe('opaque 0');
+    // Nothing changed: wiki is still enabled.
+    expect((JSON.parse(await readFile(configPath, 'utf8')) as { servers: { id: string; enabled?: boolean }[] }).servers.find((server) => server.id === 'wiki')?.enabled).not.toBe(false);
   });
 
   it('keeps the API closed: no token is 401, a foreign page’s origin is 403, and no response ever carried a credential', async () => {
