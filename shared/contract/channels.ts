@@ -19,6 +19,7 @@ export const INVOKE_CHANNELS = [
   'audit:verify',
   'audit:export',
   'settings:get',
+  'settings:update',
 ] as const;
 
 /** Pushed from the core to the page; a subscription returns a function that ends it. */

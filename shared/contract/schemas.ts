@@ -118,12 +118,24 @@ export const settingsSchema = z.object({
   idp: z.object({ issuer: z.string(), clientId: z.string() }).nullable(),
   catalogs: z.array(z.string()),
   registryUrl: z.string().nullable(),
-  audit: z.object({ enabled: z.boolean(), captureArguments: z.boolean(), captureResults: z.boolean(), sinks: z.array(z.object({ type: z.string(), target: z.string() })) }),
+  audit: z.object({
+    enabled: z.boolean(),
+    captureArguments: z.boolean(),
+    captureResults: z.boolean(),
+    sinks: z.array(z.object({ type: z.string(), target: z.string() })),
+    redactKeys: z.array(z.string()),
+    redactPatterns: z.array(z.string()),
+    /** The sinks as they are in the configuration (no secrets live there: sink credentials are in the keychain). */
+    sinksJson: z.string(),
+  }),
   /** Settings the company policy manages: shown, not editable. */
   locked: z.array(z.string()),
 });
 
 const empty = z.object({}).strict().optional();
+
+/** The settings the UI may change (each checked by the configuration's own schema before the file is written). */
+export const EDITABLE_SETTINGS = ['gateway.port', 'gateway.allowedOrigins', 'auth.idp', 'audit.capture.arguments', 'audit.capture.results', 'audit.capture.redact.keys', 'audit.capture.redact.patterns', 'audit.sinks'] as const;
 
 export const CONTRACT = {
   'app:getStatus': { request: empty, response: appStatusSchema },
@@ -150,6 +162,10 @@ export const CONTRACT = {
   'audit:verify': { request: empty, response: z.object({ ok: z.boolean(), checked: z.number(), message: z.string() }) },
   'audit:export': { request: auditFilterSchema, response: z.object({ fileName: z.string(), text: z.string() }) },
   'settings:get': { request: empty, response: settingsSchema },
+  'settings:update': {
+    request: z.object({ field: z.enum(EDITABLE_SETTINGS), value: z.unknown() }).strict(),
+    response: settingsSchema,
+  },
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const EVENTS = {

@@ -199,6 +199,20 @@ describe('the UI in Chromium against serve --ui', () => {
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByText('Identity provider').waitFor();
     expect(await page.getByRole('main').textContent()).toContain('Identity provider (managed by your company)');
+    expect(await page.getByRole('button', { name: 'Change Identity provider' }).count()).toBe(0);
+    // An editable setting: recording tool arguments, written to the file and applied at once.
+    await page.getByRole('button', { name: 'Change Record tool arguments' }).click();
+    await page.getByRole('checkbox', { name: 'Record tool arguments' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 15_000 });
+    expect((JSON.parse(await readFile(configPath, 'utf8')) as { audit?: { capture?: { arguments?: boolean } } }).audit?.capture?.arguments).toBe(true);
+    // The core restarted on the same port, and the header follows it.
+    await expect.poll(() => page.getByLabel('Local endpoint URL').textContent(), { timeout: 10_000 }).toBe(serve.ready.mcpUrl);
+    // An invalid value is refused with the field, and the file is left as it was.
+    await page.getByRole('button', { name: 'Change Redacted patterns' }).click();
+    await page.getByRole('textbox', { name: 'Redacted patterns' }).fill('([unclosed');
+    await page.getByRole('textbox', { name: 'Redacted patterns' }).press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'regular expression' }).waitFor();
+    expect(await readFile(configPath, 'utf8')).not.toContain('unclosed');
     await snapshot(page, '6-settings');
   });
 
@@ -239,6 +253,17 @@ describe('the UI in Chromium against serve --ui', () => {
     const token = new URL(serve.ready.uiUrl!).hash.replace('#token=', '');
     expect((await get(`${base}/api/invoke/app:getStatus`, { authorization: `Bearer ${token}`, origin: 'http://127.0.0.1:1' })).status).toBe(403);
     expect((await get(`${base}/api/invoke/app:getStatus`, { authorization: `Bearer ${token}` })).status).toBe(200);
+    // A field the company manages cannot be changed through the API either.
+    const locked = await new Promise<string>((resolve, reject) => {
+      const request = httpRequest(`${base}/api/invoke/settings:update`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(body));
+      });
+      request.on('error', reject);
+      request.end(JSON.stringify({ field: 'auth.idp', value: null }));
+    });
+    expect(JSON.parse(locked)).toMatchObject({ ok: false, error: { code: 'POLICY_DENIED' } });
     expect(responses.length).toBeGreaterThan(5);
     expect(responses.join('\n')).not.toMatch(/sbc_[A-Za-z0-9_-]{20,}/);
   });

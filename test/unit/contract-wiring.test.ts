@@ -27,6 +27,7 @@ const MINIMAL_REQUESTS: Record<string, unknown> = {
   'clients:configure': { client: 'cursor' },
   'clients:undo': { client: 'cursor' },
   'clients:setView': { id: 'nobody', servers: null, tools: null },
+  'settings:update': { field: 'audit.capture.results', value: 'not a boolean' },
   'audit:query': {},
   'audit:summary': {},
   'audit:export': {},

@@ -35,6 +35,12 @@ export class ConfigEditor {
     await this.#write(text, ['servers', this.#indexOf(text, id), field], value);
   }
 
+  /** Sets one field (a path into the file) to a value, or removes it with undefined; the whole file is validated first. */
+  async set(path: (string | number)[], value: unknown): Promise<void> {
+    const { text } = await this.read();
+    await this.#write(text, path, value);
+  }
+
   async removeServer(id: string): Promise<void> {
     const { text } = await this.read();
     await this.#write(text, ['servers', this.#indexOf(text, id)], undefined);

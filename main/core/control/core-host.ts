@@ -23,8 +23,11 @@ export interface CoreHost {
   config(): SwitchboardConfig;
   policy(): CompanyPolicy;
   mcpUrl(): string;
-  /** Reads the configuration again and restarts the core; the endpoint keeps its port, so clients keep their URL. */
-  restart(): Promise<void>;
+  /**
+   * Reads the configuration again and restarts the core. The endpoint keeps its port, so clients keep their URL —
+   * unless the change was the port itself (`keepPort: false`).
+   */
+  restart(options?: { keepPort?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,10 +58,10 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
     config: () => loaded.config,
     policy: () => loaded.policy,
     mcpUrl: () => mcpUrl,
-    restart() {
+    restart(restartOptions = {}) {
       restarting ??= (async () => {
         const next = await load(options, logger);
-        next.config.gateway.port = Number(new URL(mcpUrl).port);
+        if (restartOptions.keepPort !== false) next.config.gateway.port = Number(new URL(mcpUrl).port);
         await current.stop();
         loaded = next;
         current = create(next.config);

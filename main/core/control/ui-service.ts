@@ -25,8 +25,8 @@ export interface UiServiceDeps {
   configPath: string;
   dataDir: string;
   policy: CompanyPolicy;
-  /** Applies a changed configuration file: the host restarts the core on the same port. */
-  restartCore: () => Promise<void>;
+  /** Applies a changed configuration file: the host restarts the core (on the same port unless told otherwise). */
+  restartCore: (options?: { keepPort?: boolean }) => Promise<void>;
   pathEnvironment: PathEnvironment;
   /** The full command line that starts the stdio bridge (`switchboard stdio`, resolved to this installation), for Claude Desktop. */
   bridgeCommand: { command: string; args: string[]; env?: Record<string, string> };
@@ -256,6 +256,14 @@ export function createUiService(deps: UiServiceDeps): UiService {
       const { records } = audit().query({ ...auditFilter(request), limit: request.limit ?? 500 });
       return { fileName: `switchboard-audit-${new Date().toISOString().slice(0, 10)}.jsonl`, text: records.map((record) => JSON.stringify(record)).join('\n') + (records.length ? '\n' : '') };
     },
+    'settings:update': async ({ field, value }) => {
+      const managedBy = deps.policy.locked.find((locked) => field === locked || field.startsWith(`${locked}.`) || locked.startsWith(`${field}.`));
+      if (managedBy) throw new SwitchboardError('POLICY_DENIED', `${field} is managed by your company's policy ("${managedBy}"); ask your administrator to change it`);
+      await new ConfigEditor(deps.configPath).set(field.split('.'), value ?? undefined);
+      deps.switchboard().recordSecurityEvent({ method: 'config.changed', details: { field, by: 'app' } });
+      await deps.restartCore({ keepPort: field !== 'gateway.port' });
+      return handlers['settings:get'](undefined);
+    },
     'settings:get': async () => {
       const config = deps.config();
       const status = deps.switchboard().status();
@@ -271,6 +279,9 @@ export function createUiService(deps: UiServiceDeps): UiService {
           captureArguments: config.audit.capture.arguments,
           captureResults: config.audit.capture.results,
           sinks: config.audit.sinks.map((sink) => ({ type: sink.type, target: sink.type === 'jsonl' ? sink.path : sink.type === 'otlp' ? sink.url : `${sink.host}:${sink.port}` })),
+          redactKeys: config.audit.capture.redact.keys,
+          redactPatterns: config.audit.capture.redact.patterns,
+          sinksJson: JSON.stringify(config.audit.sinks, null, 2),
         },
         locked: deps.policy.locked,
       };
