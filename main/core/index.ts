@@ -33,3 +33,4 @@ export { createUiService, type UiService, type UiServiceDeps } from './control/u
 export { startUiEndpoint, type UiEndpoint } from './control/ui-endpoint.ts';
 export { AI_CLIENT_TARGETS, type PathEnvironment, type AiClientTarget } from './clients/ai-client-targets.ts';
 export { discoverIntoCatalog } from './discovery/catalog-discovery.ts';
+export { addRemoteServer, remoteInputs, type RemoteInput } from './discovery/add-remote-server.ts';

@@ -9,18 +9,18 @@ import {
   defaultPaths,
   discoverCards,
   discoverIntoCatalog,
+  addRemoteServer,
+  remoteInputs,
   EMPTY_POLICY,
   isSwitchboardError,
   KeytarSecretStore,
   loadCompanyPolicy,
   loadConfigFile,
-  policyRefusal,
   searchRegistry,
   SwitchboardError,
   vaultAccounts,
   type CatalogEntryRecord,
   type CompanyPolicy,
-  type ServerCard,
   type SwitchboardConfig,
 } from '../../core/index.ts';
 
@@ -85,37 +85,30 @@ export function registerDiscoveryCommands(program: Command): void {
     .option('--secret-header <name>', 'a header whose value is a secret: read from standard input (one line per header) into the keychain', collect, [])
     .action(async (url: string, options: CommonOptions & { id?: string; title?: string; var: string[]; header: string[]; secretHeader: string[] }) =>
       run(options, async ({ config, policy, configPath }) => {
-        const variables = pairs(options.var, '--var');
+        const values: Record<string, string> = {};
+        for (const [name, value] of Object.entries(pairs(options.var, '--var'))) values[`var:${name}`] = value;
+        for (const [name, value] of Object.entries(pairs(options.header, '--header'))) values[`header:${name}`] = value;
+        // Secret header values come on standard input, one line per --secret-header (or per secret header the card lists).
         const resolved = url.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-          if (variables[name] === undefined) throw new SwitchboardError('CONFIG_INVALID', `the URL template needs --var ${name}=…`);
-          return encodeURIComponent(variables[name]);
+          if (values[`var:${name}`] === undefined) throw new SwitchboardError('CONFIG_INVALID', `the URL template needs --var ${name}=…`);
+          return encodeURIComponent(values[`var:${name}`]!);
         });
-        const refusal = policyRefusal(policy, resolved);
-        if (refusal) throw new SwitchboardError('POLICY_DENIED', refusal);
         const found = await discoverCards(resolved, { policy: { privateHosts: new Set(policy.privateHosts) } }).catch(() => undefined);
-        const card = found?.cards[0]?.card;
-        const headers = { ...defaultHeaders(card, url), ...pairs(options.header, '--header') };
-        const secretNames = [...new Set([...options.secretHeader, ...secretHeaderNames(card, url)])];
-        const id = options.id ?? idFrom(card, resolved);
-        if (config.servers.some((server) => server.id === id)) throw new SwitchboardError('CONFIG_INVALID', `a server with the id "${id}" exists; choose another with --id`);
+        const card = found?.cards[0];
+        const secretNames = [...new Set([...options.secretHeader, ...remoteInputs(card?.card, url).filter((input) => input.kind === 'header' && input.secret && input.required).map((input) => input.name)])];
         if (secretNames.length) {
-          const values = (await readStdin()).split('\n');
-          const store = new KeytarSecretStore(config.auth.profile);
+          const lines = (await readStdin()).split('\n');
           for (const [index, name] of secretNames.entries()) {
-            const value = values[index]?.trim();
+            const value = lines[index]?.trim();
             if (!value) throw new SwitchboardError('CONFIG_INVALID', `the secret header ${name} needs a value on line ${index + 1} of standard input`);
-            await store.set(vaultAccounts.serverHeader(id, name), value);
+            values[options.secretHeader.includes(name) ? `secret-header:${name}` : `header:${name}`] = value;
           }
         }
-        const title = options.title ?? card?.title;
-        await new ConfigEditor(configPath).addServer({
-          id,
-          url: resolved,
-          ...(title ? { title } : {}),
-          ...(Object.keys(headers).length ? { headers } : {}),
-          ...(secretNames.length ? { secretHeaders: secretNames } : {}),
-          ...(found?.cards[0] ? { source: found.cards[0].from } : {}),
-        });
+        const store = new KeytarSecretStore(config.auth.profile);
+        const { id } = await addRemoteServer(
+          { url, values, ...(options.id ? { id: options.id } : {}), ...(options.title ? { title: options.title } : {}) },
+          { configPath, config, policy, setSecret: (account, value) => store.set(account, value), findCard: async () => (card ? { card: card.card, from: card.from } : undefined) },
+        );
         return options.json ? JSON.stringify({ added: id, url: resolved }) : `Added "${id}" (${resolved}). A running Switchboard picks it up when restarted.`;
       }),
     );
@@ -180,27 +173,8 @@ async function run(
 }
 
 
-/** The card's remote matching this URL template: its header defaults and fixed values. */
-function defaultHeaders(card: ServerCard | undefined, url: string): Record<string, string> {
-  const remote = card?.remotes?.find((candidate) => candidate.url === url) ?? card?.remotes?.[0];
-  const headers: Record<string, string> = {};
-  for (const header of remote?.headers ?? []) {
-    if (header.isSecret) continue;
-    const value = header.value ?? header.default;
-    if (value !== undefined) headers[header.name] = value;
-  }
-  return headers;
-}
 
-function secretHeaderNames(card: ServerCard | undefined, url: string): string[] {
-  const remote = card?.remotes?.find((candidate) => candidate.url === url) ?? card?.remotes?.[0];
-  return (remote?.headers ?? []).filter((header) => header.isSecret && header.isRequired).map((header) => header.name);
-}
 
-function idFrom(card: ServerCard | undefined, url: string): string {
-  const base = card?.name.split('/')[1] ?? new URL(url).hostname.split('.')[0] ?? 'server';
-  return base.toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 32) || 'server';
-}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
