@@ -40,6 +40,8 @@ export const serverEntrySchema = z.object({
   status: serverStatusSchema.optional(),
   /** When the card or catalog entry was last fetched (ISO time), for entries from the catalog cache. */
   fetchedAt: z.string().optional(),
+  /** What enabling it asks for (a templated remote's variables, headers); secret ones are typed, sent once, never shown back. */
+  inputs: z.array(z.object({ kind: z.enum(['variable', 'header']), name: z.string(), description: z.string().optional(), required: z.boolean(), secret: z.boolean(), default: z.string().optional() })).optional(),
 });
 
 export const serverDetailSchema = z.object({
@@ -141,7 +143,11 @@ export const CONTRACT = {
   'app:getStatus': { request: empty, response: appStatusSchema },
   'servers:list': { request: empty, response: z.object({ servers: z.array(serverEntrySchema) }) },
   'servers:detail': { request: z.object({ id: serverId }).strict(), response: serverDetailSchema },
-  'servers:setEnabled': { request: z.object({ id: serverId, enabled: z.boolean() }).strict(), response: z.object({ servers: z.array(serverEntrySchema) }) },
+  'servers:setEnabled': {
+    // `values` (keys `var:<name>`, `header:<Name>`) fill a templated remote's inputs when it is first enabled.
+    request: z.object({ id: serverId, enabled: z.boolean(), values: z.record(z.string().max(200), z.string().max(8192)).optional() }).strict(),
+    response: z.object({ servers: z.array(serverEntrySchema) }),
+  },
   'servers:discover': {
     request: z.object({ target: z.string().min(1).max(2048) }).strict(),
     response: z.object({ found: z.number().int(), problems: z.array(z.object({ url: z.string(), code: z.string(), message: z.string() })) }),

@@ -132,6 +132,53 @@ describe('the UI in Chromium against serve --ui', () => {
     await snapshot(page, '2b-discovered');
   });
 
+  it('enables a discovered templated remote: asks for its values, keeps the secret header out of the file, and serves its tools', async () => {
+    const card = {
+      $schema: 'https://static.modelcontextprotocol.io/schemas/v1/server-card.schema.json',
+      name: 'example.teams/team-search',
+      version: '1.0.0',
+      title: 'Team search',
+      description: 'Search, per team.',
+      remotes: [
+        {
+          type: 'streamable-http',
+          url: `${search.origin}/{endpoint}`,
+          variables: { endpoint: { description: 'The endpoint path (mcp)', isRequired: true } },
+          headers: [
+            { name: 'X-Team', description: 'Your team', isRequired: true },
+            { name: 'X-Api-Key', description: 'Your API key', isRequired: true, isSecret: true },
+          ],
+        },
+      ],
+    };
+    const catalog = createServer((request, response) => {
+      if (request.url !== '/.well-known/ai-catalog.json') return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ specVersion: '1.0', entries: [{ identifier: 'urn:team-search', type: 'application/mcp-server-card+json', data: card }] }));
+    });
+    await new Promise<void>((resolve) => catalog.listen(0, '127.0.0.1', resolve));
+    const catalogOrigin = `http://127.0.0.1:${(catalog.address() as AddressInfo).port}`;
+    await page.getByRole('textbox', { name: 'Discover at' }).fill(catalogOrigin);
+    await page.getByRole('button', { name: 'Discover' }).click();
+    await page.getByRole('status').filter({ hasText: `Found 1 server at ${catalogOrigin}` }).waitFor({ timeout: 15_000 });
+    await new Promise((resolve) => catalog.close(resolve));
+
+    await page.getByRole('button', { name: 'Enable Team search' }).click();
+    const form = page.getByRole('form', { name: 'What Team search needs' });
+    await form.getByLabel('endpoint (required)').fill('mcp');
+    await form.getByLabel('Header X-Team (required)').fill('platform');
+    await form.getByLabel('Header X-Api-Key (required)').fill('team-secret-4711');
+    await form.getByRole('button', { name: 'Enable' }).click();
+    await page.getByRole('button', { name: 'Disable Team search' }).waitFor({ timeout: 15_000 });
+
+    const text = await readFile(configPath, 'utf8');
+    expect(text).not.toContain('team-secret-4711');
+    const added = (JSON.parse(text) as { servers: { url: string; headers?: Record<string, string>; secretHeaders?: string[] }[] }).servers.find((server) => server.url === `${search.origin}/mcp`);
+    expect(added).toMatchObject({ headers: { 'X-Team': 'platform' }, secretHeaders: ['X-Api-Key'] });
+    // Once added, the catalog entry it came from is not offered a second time.
+    await expect.poll(() => page.getByRole('listitem', { name: 'Team search' }).count()).toBe(1);
+    await snapshot(page, '2c-templated-enabled');
+  });
+
   it('signs in once (the browser opens at the company IdP), then gets the ID-JAG server’s token without a browser', async () => {
     await page.getByRole('button', { name: 'Sign-in', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -10,7 +10,9 @@ import { ClientRegistry, clientRegistryPath } from '../clients/client-registry.t
 import { ConfigEditor } from '../config/config-editor.ts';
 import type { SwitchboardConfig } from '../config/config-schema.ts';
 import { policyRefusal, type CompanyPolicy } from '../discovery/company-policy.ts';
+import { addRemoteServer, remoteInputs } from '../discovery/add-remote-server.ts';
 import { discoverIntoCatalog } from '../discovery/catalog-discovery.ts';
+import type { ServerCard } from '../discovery/server-card.ts';
 import { CatalogStore, catalogDatabasePath } from '../discovery/catalog-store.ts';
 import { isSwitchboardError, SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
@@ -142,8 +144,12 @@ export function createUiService(deps: UiServiceDeps): UiService {
       entries.push({ id: offered.id, title: offered.title ?? offered.id, ...(offered.description ? { description: offered.description } : {}), url: offered.url, auth: 'unknown', enabled: false, configured: false, source: 'company' });
     }
     for (const entry of cached) {
-      if (!entry.runnable || !entry.mcpUrl || entries.some((known) => known.url === entry.mcpUrl)) continue;
+      // Already configured — by its URL, or (for a template) as the server added from this very entry.
+      if (!entry.runnable || !entry.mcpUrl || entries.some((known) => known.url === entry.mcpUrl) || config.servers.some((server) => server.source === entry.key)) continue;
+      const card = entry.document && entry.source !== 'registry' ? (JSON.parse(entry.document) as ServerCard) : undefined;
+      const inputs = remoteInputs(card, entry.mcpUrl);
       entries.push({
+        ...(inputs.length ? { inputs } : {}),
         id: entry.key.replace(/[^a-z0-9_-]/gi, '-').toLowerCase().slice(0, 32),
         title: entry.title ?? entry.name ?? entry.mcpUrl,
         ...(entry.description ? { description: entry.description } : {}),
@@ -159,7 +165,7 @@ export function createUiService(deps: UiServiceDeps): UiService {
     return entries;
   }
 
-  async function setEnabled(id: string, enabled: boolean): Promise<void> {
+  async function setEnabled(id: string, enabled: boolean, values: Record<string, string> = {}): Promise<void> {
     const editor = new ConfigEditor(deps.configPath);
     const configured = deps.config().servers.find((server) => server.id === id);
     if (configured) {
@@ -172,15 +178,32 @@ export function createUiService(deps: UiServiceDeps): UiService {
       const offered = (await serverEntries()).find((entry) => entry.id === id && !entry.configured);
       if (!offered) throw new SwitchboardError('CONFIG_INVALID', `no server "${id}" is configured or offered`);
       if (!enabled) return;
-      if (/\{[^}]+\}/.test(offered.url)) {
-        throw new SwitchboardError('CONFIG_INVALID', `${offered.title} needs values for its URL (${offered.url}); add it with \`switchboard servers add ${offered.url} --var name=value\``);
+      if (offered.source === 'catalog') {
+        // A discovered server: its card says what it needs (URL variables, headers); secrets go to the keychain.
+        const vault = deps.switchboard().auth.vault;
+        const cached = cachedCard(offered.url);
+        await addRemoteServer(
+          { url: offered.url, values, id, title: offered.title },
+          { configPath: deps.configPath, config: deps.config(), policy: deps.policy, setSecret: (account, value) => vault.setSecret(account, value), findCard: async () => cached },
+        );
+      } else {
+        const denied = policyRefusal(deps.policy, offered.url);
+        if (denied) throw new SwitchboardError('POLICY_DENIED', denied);
+        await editor.addServer({ id, url: offered.url, ...(offered.title !== id ? { title: offered.title } : {}) });
       }
-      const denied = policyRefusal(deps.policy, offered.url);
-      if (denied) throw new SwitchboardError('POLICY_DENIED', denied);
-      await editor.addServer({ id, url: offered.url, ...(offered.title !== id ? { title: offered.title } : {}) });
     }
     deps.switchboard().recordSecurityEvent({ method: enabled ? 'config.server_enabled' : 'config.server_disabled', server: id, details: { by: 'app' } });
     await deps.restartCore();
+  }
+
+  function cachedCard(url: string): { card: ServerCard; from: string } | undefined {
+    const catalog = new CatalogStore(catalogDatabasePath(deps.dataDir));
+    try {
+      const entry = catalog.entries().find((candidate) => candidate.mcpUrl === url && candidate.document && candidate.source !== 'registry');
+      return entry ? { card: JSON.parse(entry.document!) as ServerCard, from: entry.key } : undefined;
+    } finally {
+      catalog.close();
+    }
   }
 
   function auditFilter(request: z.infer<typeof CONTRACT['audit:query']['request']>): AuditQuery {
@@ -194,8 +217,8 @@ export function createUiService(deps: UiServiceDeps): UiService {
       const detail = await deps.switchboard().describeServer(id);
       return { id, ...detail };
     },
-    'servers:setEnabled': async ({ id, enabled }) => {
-      await setEnabled(id, enabled);
+    'servers:setEnabled': async ({ id, enabled, values }) => {
+      await setEnabled(id, enabled, values);
       return { servers: await serverEntries() };
     },
     'servers:discover': async ({ target }) => {

@@ -38,10 +38,15 @@ export function ServersPage() {
     );
   }, [list.value, query, filter]);
 
-  const toggle = async (server: ServerEntry) => {
+  const [asking, setAsking] = useState<string>();
+
+  const toggle = async (server: ServerEntry, values?: Record<string, string>) => {
+    // A server that needs values (a templated URL, headers) asks for them first.
+    if (!server.enabled && !server.configured && server.inputs?.length && !values) return setAsking(server.id);
+    setAsking(undefined);
     setBusy(server.id);
     setError(undefined);
-    const result = await invoke('servers:setEnabled', { id: server.id, enabled: !server.enabled });
+    const result = await invoke('servers:setEnabled', { id: server.id, enabled: !server.enabled, ...(values ? { values } : {}) });
     setBusy(undefined);
     if (!result.ok) setError(result.error.message);
     await list.reload();
@@ -111,11 +116,51 @@ export function ServersPage() {
                 </button>
               )}
             </div>
+            {asking === server.id && <InputsForm server={server} onSubmit={(values) => void toggle(server, values)} onCancel={() => setAsking(undefined)} />}
             {selected === server.id && <ServerDetail id={server.id} />}
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** The values a templated remote needs; secret ones are typed into password fields and never shown again. */
+function InputsForm({ server, onSubmit, onCancel }: { server: ServerEntry; onSubmit: (values: Record<string, string>) => void; onCancel: () => void }) {
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries((server.inputs ?? []).filter((input) => input.default !== undefined).map((input) => [`${input.kind === 'variable' ? 'var' : 'header'}:${input.name}`, input.default!])),
+  );
+  return (
+    <form
+      className="detail"
+      aria-label={`What ${server.title} needs`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit(values);
+      }}
+    >
+      <p>{server.title} needs these values before it can be enabled. Secret ones go to your keychain.</p>
+      {(server.inputs ?? []).map((input) => {
+        const key = `${input.kind === 'variable' ? 'var' : 'header'}:${input.name}`;
+        return (
+          <label key={key} className="input-row">
+            {input.kind === 'variable' ? input.name : `Header ${input.name}`}
+            {input.required ? ' (required)' : ''}
+            <input
+              type={input.secret ? 'password' : 'text'}
+              required={input.required}
+              autoComplete="off"
+              value={values[key] ?? ''}
+              onChange={(event) => setValues({ ...values, [key]: event.target.value })}
+              aria-describedby={input.description ? `${server.id}-${key}-hint` : undefined}
+            />
+            {input.description && <small id={`${server.id}-${key}-hint`}> {input.description}</small>}
+          </label>
+        );
+      })}
+      <button type="submit">Enable</button>
+      <button type="button" onClick={onCancel}>Cancel</button>
+    </form>
   );
 }
 
