@@ -3,24 +3,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.ts';
 import { startServe, type ServeProcess } from '../support/serve-process.ts';
 
 const require = createRequire(import.meta.url);
 const conformanceCli = join(dirname(require.resolve('@modelcontextprotocol/conformance/package.json')), 'dist/index.js');
 const everythingCli = join(dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist/index.js');
-
-/** server-everything only listens on a fixed PORT; ask the OS for a free one first. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** Runs the suite and returns each scenario's summary line, e.g. "tools-list: 1 passed, 0 failed" with its ✓/✗. */
 async function runSuite(url: string): Promise<Map<string, string>> {
@@ -42,6 +33,7 @@ describe('conformance: server suite through Switchboard', () => {
   let serve: ServeProcess;
 
   beforeAll(async () => {
+    // server-everything only listens on a fixed PORT; ask the OS for a free one first.
     const port = await freePort();
     everything = spawn(process.execPath, [everythingCli, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
     await new Promise<void>((resolve, reject) => {

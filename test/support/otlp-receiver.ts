@@ -1,17 +1,9 @@
-// A real OTLP/HTTP logs receiver for tests (decodes the JSON payload), and a free loopback port to bring it up on later.
+// A real OTLP/HTTP logs receiver for tests (decodes the JSON payload); it can be taken down and brought back on the same port.
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 
-export async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
+export { freePort } from './free-port.ts';
 
-export /** An OTLP/HTTP logs receiver that decodes the JSON payload; it can be taken down and brought back on the same port. */
-async function startOtlpReceiver(port: number): Promise<{ received: Record<string, unknown>[]; close(): Promise<void> }> {
+export async function startOtlpReceiver(port: number): Promise<{ received: Record<string, unknown>[]; close(): Promise<void> }> {
   const received: Record<string, unknown>[] = [];
   const server: Server = createServer((request, response) => {
     let body = '';

@@ -1,15 +1,8 @@
 // The sign-in callback listener: loopback only, a fixed port when asked, and only the awaited state ends the wait.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startLoopbackRedirect } from '../../main/core/auth/loopback-redirect.ts';
+import { freePort } from '../support/free-port.ts';
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describe('loopback redirect', () => {
   it('listens on 127.0.0.1 at a fixed port and ignores requests that are not the awaited callback', async () => {
