@@ -88,10 +88,17 @@ export function createUiService(deps: UiServiceDeps): UiService {
     return { version: SWITCHBOARD_VERSION, mcpUrl: status.mcpUrl ?? null, servers: status.servers, signedIn, needsAttention: [...authNeeds, ...failing] };
   }
 
-  async function fullStatus(): Promise<AppStatus> {
-    const auth = await deps.switchboard().auth.status();
-    const needs = auth.servers.filter((server) => server.auth.state === 'needs-sign-in' || server.auth.state === 'failed').map((server) => `${server.id}: sign-in needed`);
-    return appStatus(needs, auth.sso.signedIn);
+  // Sign-in state reads the keychain, so the pushed status refreshes it every few seconds, not on every tick.
+  let authSnapshot: { needs: string[]; signedIn: boolean; at: number } | undefined;
+  const AUTH_REFRESH_MS = 5000;
+
+  async function fullStatus(fresh = true): Promise<AppStatus> {
+    if (fresh || !authSnapshot || Date.now() - authSnapshot.at > AUTH_REFRESH_MS) {
+      const auth = await deps.switchboard().auth.status();
+      const needs = auth.servers.filter((server) => server.auth.state === 'needs-sign-in' || server.auth.state === 'failed').map((server) => `${server.id}: sign-in needed`);
+      authSnapshot = { needs, signedIn: auth.sso.signedIn, at: Date.now() };
+    }
+    return appStatus(authSnapshot.needs, authSnapshot.signedIn);
   }
 
   async function authStatus() {
@@ -315,7 +322,7 @@ export function createUiService(deps: UiServiceDeps): UiService {
   const poller = setInterval(() => {
     if (!listeners.size) return;
     void (async () => {
-      const status = await fullStatus().catch(() => undefined);
+      const status = await fullStatus(false).catch(() => undefined);
       const serialised = JSON.stringify(status);
       if (status && serialised !== lastStatus) {
         lastStatus = serialised;
