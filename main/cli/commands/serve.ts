@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { BUILT_UI, CLI_ENTRY } from '../paths.ts';
 import { createJsonLogger, createUiService, defaultPaths, isSwitchboardError, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment } from '../../core/index.ts';
 
 interface ServeOptions {
@@ -15,8 +16,6 @@ interface ServeOptions {
   ui?: boolean;
 }
 
-const CLI_ENTRY = join(import.meta.dirname, '..', 'bin.js');
-const BUILT_UI = join(import.meta.dirname, '..', '..', '..', 'out', 'renderer');
 
 export function registerServeCommand(program: Command): void {
   program
