@@ -1,5 +1,4 @@
 // Who Switchboard is at an authorization server: pre-registered, a Client ID Metadata Document, or dynamically registered.
-import { importPKCS8 } from 'jose';
 import * as oauth from 'oauth4webapi';
 import type { ServerAuthConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
@@ -115,6 +114,8 @@ export async function clientAuthentication(record: Pick<ClientRecord, 'clientSec
       return oauth.ClientSecretPost(record.clientSecret ?? '');
     case 'private_key_jwt': {
       // The "secret" of a private_key_jwt client is its PKCS#8 private key, kept in the keychain like any secret.
+      // jose is loaded only for the rare private_key_jwt client.
+      const { importPKCS8 } = await import('jose');
       const key = await importPKCS8(record.clientSecret ?? '', signingAlgorithm).catch((error: unknown) => {
         throw new SwitchboardError('AUTH_REGISTRATION_FAILED', `the stored private key is not a PKCS#8 ${signingAlgorithm} key`, { cause: error });
       });

@@ -1,5 +1,4 @@
 // The person's one sign-in at the company identity provider (OIDC, PKCE, nonce), kept fresh and used for ID-JAG exchanges.
-import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import type { AuthConfig, IdpConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
@@ -76,7 +75,7 @@ export class SsoSession {
 
   /** For ID tokens obtained elsewhere (a company agent, a test harness): checked for issuer, audience and expiry, then stored. */
   async importIdToken(idToken: string): Promise<SsoStatus> {
-    const claims = decodeClaims(idToken);
+    const claims = await decodeClaims(idToken);
     if (claims.iss !== this.#deps.idp.issuer) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the ID token was issued by ${String(claims.iss)}, not by the configured identity provider ${this.#deps.idp.issuer}`);
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.includes(this.#deps.idp.clientId)) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the ID token is not for the client ${this.#deps.idp.clientId}`);
@@ -202,7 +201,9 @@ export class SsoSession {
 }
 
 /** Reads a JWT's claims without verifying it: used only on a token the person handed us, then checked against config. */
-function decodeClaims(jwt: string): Record<string, unknown> {
+async function decodeClaims(jwt: string): Promise<Record<string, unknown>> {
+  // jose is loaded when first needed: most runs never import an ID token, and start-up memory matters on a desktop.
+  const { decodeJwt } = await import('jose');
   try {
     return decodeJwt(jwt);
   } catch {

@@ -1,6 +1,6 @@
 // Server Cards: validated against the vendored JSON Schema, then checked for what a schema cannot say (URL schemes, depth).
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020 as Ajv2020Type, ValidateFunction } from 'ajv/dist/2020.js';
 import { SwitchboardError } from '../errors.ts';
 import { isLoopbackHost } from '../platform/loopback.ts';
 import schema from './server-card.schema.json' with { type: 'json' };
@@ -43,11 +43,17 @@ export interface ServerCard {
 const MAX_DEPTH = 16;
 let validateSchema: ValidateFunction | undefined;
 
-/** Compiled on first use: compiling the schema costs tens of milliseconds that start-up should not pay. */
+/**
+ * Loaded and compiled on first use: ajv costs ~10 MB and compiling the schema tens of milliseconds, which start-up
+ * should not pay (most runs never read a card).
+ */
 function cardValidator(): ValidateFunction {
   if (!validateSchema) {
+    const require = createRequire(import.meta.url);
+    const { Ajv2020 } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Type };
+    const addFormats = require('ajv-formats') as { default: (ajv: Ajv2020Type) => void };
     const ajv = new Ajv2020({ strict: false, allErrors: false });
-    (addFormats as unknown as { default: (ajv: Ajv2020) => void }).default(ajv);
+    addFormats.default(ajv);
     // The schema file holds only $defs; a card is its ServerCard definition.
     ajv.addSchema(schema, 'server-card.schema.json');
     validateSchema = ajv.getSchema('server-card.schema.json#/$defs/ServerCard')!;
