@@ -122,6 +122,25 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
     messages: [{ role: 'user', content: { type: 'text', text: `Say hello to ${name} from ${options.name}.` } }],
   }));
 
+  // 2025-era servers (one server per session) keep resource subscriptions; a tool changes the readme and tells them.
+  if (serverOptions.supportedProtocolVersions?.includes('2025-11-25')) {
+    const subscribed = new Set<string>();
+    server.server.registerCapabilities({ resources: { subscribe: true } });
+    server.server.setRequestHandler('resources/subscribe', (request) => {
+      subscribed.add(request.params.uri);
+      return {};
+    });
+    server.server.setRequestHandler('resources/unsubscribe', (request) => {
+      subscribed.delete(request.params.uri);
+      return {};
+    });
+    server.registerTool('touch_readme', { description: 'Changes the readme and notifies this session if it subscribed to it.' }, async () => {
+      const uri = `sandbox://${options.name}/readme`;
+      if (subscribed.has(uri)) await server.server.sendResourceUpdated({ uri });
+      return { content: [{ type: 'text', text: subscribed.has(uri) ? 'notified' : 'nobody subscribed' }] };
+    });
+  }
+
   server.registerResource('readme', `sandbox://${options.name}/readme`, { mimeType: 'text/plain', description: 'What this server is.' }, (uri) => ({
     contents: [{ uri: uri.href, mimeType: 'text/plain', text: `This is the ${options.name} sandbox server.` }],
   }));

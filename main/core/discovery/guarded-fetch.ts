@@ -75,6 +75,12 @@ export function checkUrl(candidate: string, from?: URL): URL {
   return url;
 }
 
+/**
+ * Responses whose request hit its idle timeout. Destroying the request then surfaces on the response as a plain
+ * "aborted" error (or our error, depending on timing), so the reader asks here to report a timeout either way.
+ */
+const timedOut = new WeakSet<IncomingMessage>();
+
 function getOnce(url: URL, options: GuardedFetchOptions, policy: AddressPolicy, resolver: Resolver): Promise<IncomingMessage> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise<IncomingMessage>((resolve, reject) => {
@@ -100,8 +106,15 @@ function getOnce(url: URL, options: GuardedFetchOptions, policy: AddressPolicy, 
       lookup,
       timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     };
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, requestOptions, resolve);
-    request.on('timeout', () => request.destroy(new SwitchboardError('DISCOVERY_TIMEOUT', `${url.href} did not answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)));
+    let response: IncomingMessage | undefined;
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, requestOptions, (received) => {
+      response = received;
+      resolve(received);
+    });
+    request.on('timeout', () => {
+      if (response) timedOut.add(response);
+      request.destroy(new SwitchboardError('DISCOVERY_TIMEOUT', `${url.href} did not answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`));
+    });
     request.on('error', fail);
     request.end();
   });
@@ -135,7 +148,8 @@ function readDocument(url: URL, response: IncomingMessage, options: GuardedFetch
     });
     response.on('error', (error) => {
       clearTimeout(deadline);
-      // The request's own idle timeout destroys the response with a DISCOVERY_TIMEOUT: keep that code.
+      // The request's own idle timeout destroys the response: report that as the timeout it is, whatever error it surfaced as.
+      if (timedOut.has(response)) return reject(new SwitchboardError('DISCOVERY_TIMEOUT', `${url.href} stopped sending its response for ${timeoutMs} ms`));
       reject(error instanceof SwitchboardError ? error : new SwitchboardError('DISCOVERY_FETCH_FAILED', `${url.href}: ${error.message}`, { cause: error }));
     });
     response.on('end', () => {

@@ -86,16 +86,19 @@ export function createDownstreamServerFactory(router: CatalogRouter, audit?: Gat
     server.setRequestHandler(
       'resources/subscribe',
       record('resources/subscribe', (request) => request.params.uri, async (request) => {
-        await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
-        subscriptions.add(request.params.uri);
+        // Once per session and URI: the router counts sessions, so a repeated subscribe must not count twice.
+        if (!subscriptions.has(request.params.uri)) {
+          await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
+          subscriptions.add(request.params.uri);
+        }
         return {};
       }),
     );
     server.setRequestHandler(
       'resources/unsubscribe',
       record('resources/unsubscribe', (request) => request.params.uri, async (request) => {
-        subscriptions.delete(request.params.uri);
-        await withWireErrors(() => router.subscribeResource('resources/unsubscribe', request.params.uri, view));
+        // Only what this session holds: another client's subscription to the same URI is not this session's to end.
+        if (subscriptions.delete(request.params.uri)) await withWireErrors(() => router.subscribeResource('resources/unsubscribe', request.params.uri, view));
         return {};
       }),
     );
@@ -121,6 +124,13 @@ export function createDownstreamServerFactory(router: CatalogRouter, audit?: Gat
         return (await withWireErrors(() => forward(relay, context, (options) => router.complete(request.params, view, options)))) as CompleteResult;
       }),
     );
+    // A session that ends (DELETE, lost, Switchboard stopping) lets go of its subscriptions, so none outlives its clients.
+    const previousOnClose = server.onclose;
+    server.onclose = () => {
+      previousOnClose?.();
+      for (const uri of subscriptions) void router.subscribeResource('resources/unsubscribe', uri, view).catch(() => undefined);
+      subscriptions.clear();
+    };
     return server;
   };
 }

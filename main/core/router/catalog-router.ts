@@ -110,7 +110,30 @@ export class CatalogRouter {
   }
 
   /** A resource can exist without being listed, so an unknown URI is subscribed at every visible server that supports it. */
+  /**
+   * Every client shares one connection per server, so a subscription upstream is shared too: it is made when the first
+   * session subscribes to a URI and ended only when the last one lets go — never by another client's unsubscribe.
+   * (Callers pass each session's subscribe and unsubscribe once; the sessions keep their own sets.)
+   */
   async subscribeResource(method: 'resources/subscribe' | 'resources/unsubscribe', uri: string, view: ClientView): Promise<void> {
+    const holders = this.#subscribers.get(uri) ?? 0;
+    if (method === 'resources/subscribe') {
+      if (holders === 0) await this.#forwardSubscription(method, uri, view);
+      this.#subscribers.set(uri, holders + 1);
+      return;
+    }
+    if (holders === 0) return;
+    if (holders > 1) {
+      this.#subscribers.set(uri, holders - 1);
+      return;
+    }
+    this.#subscribers.delete(uri);
+    await this.#forwardSubscription(method, uri, view);
+  }
+
+  readonly #subscribers = new Map<string, number>();
+
+  async #forwardSubscription(method: 'resources/subscribe' | 'resources/unsubscribe', uri: string, view: ClientView): Promise<void> {
     const known = await this.#resolveResource(uri, view).catch(() => undefined);
     if (known) {
       await known.upstream.connection.request(method, { uri: known.upstreamUri });
