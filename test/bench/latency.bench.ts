@@ -7,7 +7,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { runCli, CLI_ENTRY } from '../support/serve-process.ts';
 import { elapsedMs, now, percentile, result, type BenchResult } from './bench-kit.ts';
-import { spawnAnnounced, treeRssMiB, type Announced } from './processes.ts';
+import { spawnAnnounced, treeRssMiB, type Announced } from '../support/announced-process.ts';
 
 const require = createRequire(import.meta.url);
 const binOf = (name: string) => join(dirname(require.resolve(`${name}/package.json`)), (require(`${name}/package.json`) as { bin: Record<string, string> }).bin[name]!);
@@ -40,7 +40,7 @@ async function forEra(era: 'modern' | 'legacy', concurrency: number[]): Promise<
   const running: Announced<unknown>[] = [];
   const results: BenchResult[] = [];
   try {
-    const upstream = await spawnAnnounced<{ url: string }>([join(FIXTURES, 'upstream-server.ts'), era]);
+    const upstream = await spawnAnnounced<{ url: string }>([join(import.meta.dirname, '../sandbox/server-process.ts'), era]);
     running.push(upstream);
     const forwarder = await spawnAnnounced<{ url: string }>([join(FIXTURES, 'bare-forwarder.ts'), upstream.info.url]);
     running.push(forwarder);

@@ -6,7 +6,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { readControlStatus, type SwitchboardStatus } from '../../main/core/index.ts';
 import { CLI_ENTRY, runCli } from '../support/serve-process.ts';
 import { elapsedMs, now, percentile, result, type BenchResult } from './bench-kit.ts';
-import { spawnAnnounced, treeRssMiB } from './processes.ts';
+import { spawnAnnounced, treeRssMiB } from '../support/announced-process.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 

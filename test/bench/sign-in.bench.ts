@@ -8,7 +8,7 @@ import { configSchema, createJsonLogger, createSwitchboard, vaultAccounts } from
 import { KeytarSecretStore } from '../../main/core/vault/keytar-secret-store.ts';
 import { visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
 import { elapsedMs, now, result, type BenchResult } from './bench-kit.ts';
-import { spawnAnnounced } from './processes.ts';
+import { spawnAnnounced } from '../support/announced-process.ts';
 
 interface Fleet {
   idp: { issuer: string; clientId: string; clientSecret: string };

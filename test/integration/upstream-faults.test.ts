@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore, auditDatabasePath } from '../../main/core/index.ts';
-import { spawnAnnounced, type Announced } from '../bench/processes.ts';
+import { spawnAnnounced, type Announced } from '../support/announced-process.ts';
 import { startMcpServer } from '../sandbox/mcp-servers.ts';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../support/fault-proxy.ts';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
 
-const UPSTREAM_PROCESS = join(import.meta.dirname, '../bench/fixtures/upstream-server.ts');
+const UPSTREAM_PROCESS = join(import.meta.dirname, '../sandbox/server-process.ts');
 const TIMEOUT_MS = 1500;
 
 type Sandbox = Awaited<ReturnType<typeof startMcpServer>>;

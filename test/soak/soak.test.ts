@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore, auditDatabasePath } from '../../main/core/index.ts';
-import { spawnAnnounced, type Announced } from '../bench/processes.ts';
+import { spawnAnnounced, type Announced } from '../support/announced-process.ts';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
 
 /** SOAK_SECONDS=1800 for a long run on demand; CI runs a couple of minutes. */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const RESTART_EVERY_MS = 15_000;
 const SAMPLE_EVERY_MS = 2_000;
-const UPSTREAM_PROCESS = join(import.meta.dirname, '../bench/fixtures/upstream-server.ts');
+const UPSTREAM_PROCESS = join(import.meta.dirname, '../sandbox/server-process.ts');
 
 interface Upstream {
   id: string;

@@ -2,7 +2,8 @@
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { auditDatabasePath, AuditStore, defaultPaths, exportedAuditRecord, isSwitchboardError, type AuditQuery, type AuditRecord } from '../../core/index.ts';
+import { auditDatabasePath, AuditStore, defaultPaths, exportedAuditRecord, type AuditQuery, type AuditRecord } from '../../core/index.ts';
+import { reportLocalError } from '../report-error.ts';
 
 interface CommonOptions {
   dataDir?: string;
@@ -134,9 +135,7 @@ async function withStore(options: CommonOptions, operation: (store: AuditStore) 
     store = AuditStore.open(auditDatabasePath(dataDir));
     await operation(store);
   } catch (error) {
-    if (!isSwitchboardError(error)) throw error;
-    process.stderr.write(`switchboard: ${error.code}: ${error.message}\n`);
-    process.exitCode = 2;
+    reportLocalError(error);
   } finally {
     store?.close();
   }

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createJsonLogger, createSwitchboard, defaultPaths, isSwitchboardError, loadConfigFile, vaultAccounts, type Switchboard } from '../../core/index.ts';
+import { createJsonLogger, createSwitchboard, defaultPaths, loadConfigFile, vaultAccounts, type Switchboard } from '../../core/index.ts';
+import { reportLocalError } from '../report-error.ts';
 
 interface CommonOptions {
   config: string;
@@ -62,9 +63,7 @@ async function run(options: CommonOptions, operation: (switchboard: Switchboard)
     const result = await operation(createSwitchboard({ config, logger, paths }));
     process.stdout.write(`${options.json ? JSON.stringify(result) : render(result)}\n`);
   } catch (error) {
-    if (!isSwitchboardError(error)) throw error;
-    process.stderr.write(`switchboard: ${error.code}: ${error.message}\n`);
-    process.exitCode = 2;
+    reportLocalError(error);
   }
 }
 

@@ -1,7 +1,8 @@
 // `switchboard clients add|list|remove`: the local AI clients allowed to use the endpoint, each with its own credential.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { auditDatabasePath, AuditStore, ClientRegistry, clientRegistryPath, defaultPaths, isSwitchboardError, KeytarSecretStore, vaultAccounts } from '../../core/index.ts';
+import { auditDatabasePath, AuditStore, ClientRegistry, clientRegistryPath, defaultPaths, KeytarSecretStore, vaultAccounts } from '../../core/index.ts';
+import { reportLocalError } from '../report-error.ts';
 
 interface CommonOptions {
   dataDir?: string;
@@ -120,8 +121,6 @@ async function report(options: CommonOptions, run: () => Promise<string>): Promi
   try {
     process.stdout.write(`${await run()}\n`);
   } catch (error) {
-    if (!isSwitchboardError(error)) throw error;
-    process.stderr.write(`switchboard: ${error.code}: ${error.message}\n`);
-    process.exitCode = 2;
+    reportLocalError(error);
   }
 }

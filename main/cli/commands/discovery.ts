@@ -23,6 +23,7 @@ import {
   type CompanyPolicy,
   type SwitchboardConfig,
 } from '../../core/index.ts';
+import { reportLocalError } from '../report-error.ts';
 
 interface CommonOptions {
   config?: string;
@@ -164,9 +165,7 @@ async function run(
     cache = new CatalogStore(catalogDatabasePath(dataDir));
     process.stdout.write(`${await operation({ config, configPath, policy, cache })}\n`);
   } catch (error) {
-    if (!isSwitchboardError(error)) throw error;
-    process.stderr.write(`switchboard: ${error.code}: ${error.message}\n`);
-    process.exitCode = 2;
+    reportLocalError(error);
   } finally {
     cache?.close();
   }

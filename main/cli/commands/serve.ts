@@ -5,7 +5,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BUILT_UI, CLI_ENTRY } from '../paths.ts';
-import { createJsonLogger, createUiService, defaultPaths, isSwitchboardError, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment } from '../../core/index.ts';
+import { createJsonLogger, createUiService, defaultPaths, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment } from '../../core/index.ts';
+import { reportLocalError } from '../report-error.ts';
 
 interface ServeOptions {
   config: string;
@@ -82,11 +83,8 @@ async function serve(options: ServeOptions): Promise<number> {
     await host.stop();
     return 0;
   } catch (error) {
-    if (isSwitchboardError(error)) {
-      process.stderr.write(`switchboard: ${error.code}: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    reportLocalError(error);
+    return 2;
   }
 }
 

@@ -1,7 +1,8 @@
 // `switchboard status`: what the running Switchboard is doing — endpoint, clients, and each server's era, health and tools.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { defaultPaths, isSwitchboardError, readControlStatus, type SwitchboardStatus } from '../../core/index.ts';
+import { defaultPaths, readControlStatus, type SwitchboardStatus } from '../../core/index.ts';
+import { reportLocalError } from '../report-error.ts';
 
 export function registerStatusCommand(program: Command): void {
   program
@@ -15,9 +16,7 @@ export function registerStatusCommand(program: Command): void {
         const status = await readControlStatus<SwitchboardStatus>(dataDir);
         process.stdout.write(`${options.json ? JSON.stringify(status) : render(status)}\n`);
       } catch (error) {
-        if (!isSwitchboardError(error)) throw error;
-        process.stderr.write(`switchboard: ${error.code}: ${error.message}\n`);
-        process.exitCode = 3;
+        reportLocalError(error, 3);
       }
     });
 }

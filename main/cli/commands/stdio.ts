@@ -1,7 +1,8 @@
 // `switchboard stdio`: for stdio-only AI clients; relays to the already running Switchboard, never starts a second one.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createJsonLogger, defaultPaths, isSwitchboardError, readControlStatus, runStdioBridge, type SwitchboardStatus } from '../../core/index.ts';
+import { createJsonLogger, defaultPaths, readControlStatus, runStdioBridge, type SwitchboardStatus } from '../../core/index.ts';
+import { reportLocalError } from '../report-error.ts';
 
 export const CREDENTIAL_ENV = 'SWITCHBOARD_CLIENT_CREDENTIAL';
 
@@ -24,9 +25,7 @@ export function registerStdioCommand(program: Command): void {
         const credential = process.env[CREDENTIAL_ENV];
         await runStdioBridge({ mcpUrl: status.mcpUrl, ...(credential ? { credential } : {}), input: process.stdin, output: process.stdout, logger });
       } catch (error) {
-        if (!isSwitchboardError(error)) throw error;
-        process.stderr.write(`switchboard: ${error.code}: ${error.message}\n`);
-        process.exitCode = 3;
+        reportLocalError(error, 3);
       }
     });
 }

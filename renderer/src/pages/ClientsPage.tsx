@@ -4,7 +4,8 @@ import type { ContractResponse } from '../../../shared/contract/schemas.ts';
 import { invoke } from '../bridge.ts';
 import { useContract } from '../use-contract.ts';
 
-type Preview = ContractResponse<'clients:preview'> & { client: string };
+type AiClientId = ContractResponse<'clients:list'>['aiClients'][number]['id'];
+type Preview = ContractResponse<'clients:preview'> & { client: AiClientId };
 
 export function ClientsPage() {
   const clients = useContract('clients:list');
@@ -12,7 +13,7 @@ export function ClientsPage() {
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
 
-  const showPreview = async (client: ContractResponse<'clients:list'>['aiClients'][number]['id']) => {
+  const showPreview = async (client: AiClientId) => {
     setError(undefined);
     setMessage(undefined);
     const result = await invoke('clients:preview', { client });
@@ -22,14 +23,14 @@ export function ClientsPage() {
 
   const apply = async () => {
     if (!preview) return;
-    const result = await invoke('clients:configure', { client: preview.client as Preview['client'] & ContractResponse<'clients:list'>['aiClients'][number]['id'] });
+    const result = await invoke('clients:configure', { client: preview.client });
     setPreview(undefined);
     if (result.ok) setMessage(`Configured: ${result.value.path}${result.value.backupPath ? ` (the previous file is kept as ${result.value.backupPath})` : ''}. Restart the client to use Switchboard.`);
     else setError(result.error.message);
     await clients.reload();
   };
 
-  const undo = async (client: ContractResponse<'clients:list'>['aiClients'][number]['id']) => {
+  const undo = async (client: AiClientId) => {
     const result = await invoke('clients:undo', { client });
     if (result.ok) setMessage(result.value.removed ? `Removed Switchboard from ${result.value.path}; everything else in it is as it was.` : 'Switchboard was not in that file.');
     else setError(result.error.message);

@@ -1,11 +1,12 @@
 // Settings: where things are and how they are set; each editable setting saves on its own, managed ones are shown as managed.
 import { useState } from 'react';
-import type { ContractResponse } from '../../../shared/contract/schemas.ts';
+import type { ContractResponse, EDITABLE_SETTINGS } from '../../../shared/contract/schemas.ts';
+import { isManagedSetting } from '../../../shared/managed-settings.ts';
 import { invoke } from '../bridge.ts';
 import { useContract } from '../use-contract.ts';
 
 type Settings = ContractResponse<'settings:get'>;
-type Field = 'gateway.port' | 'gateway.allowedOrigins' | 'auth.idp' | 'audit.capture.arguments' | 'audit.capture.results' | 'audit.capture.redact.keys' | 'audit.capture.redact.patterns' | 'audit.sinks';
+type Field = (typeof EDITABLE_SETTINGS)[number];
 
 const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
 
@@ -15,7 +16,7 @@ export function SettingsPage() {
   if (settings.error) return <p role="alert">{settings.error.message}</p>;
   if (!settings.value) return <p aria-live="polite">Loading settings…</p>;
   const value = settings.value;
-  const isManaged = (field: string) => value.locked.some((locked) => field === locked || field.startsWith(`${locked}.`) || locked.startsWith(`${field}.`));
+  const isManaged = (field: string) => isManagedSetting(value.locked, field);
 
   const save = async (field: Field, next: unknown) => {
     const result = await invoke('settings:update', { field, value: next });

@@ -1,4 +1,5 @@
 // settings:* — the configuration as the Settings page shows it, and the fields a person may change (unless the company manages them).
+import { isManagedSetting } from '../../../../shared/managed-settings.ts';
 import { ConfigEditor } from '../../config/config-editor.ts';
 import { SwitchboardError } from '../../errors.ts';
 import type { ChannelHandlers, UiServiceDeps } from './ui-deps.ts';
@@ -6,8 +7,7 @@ import type { ChannelHandlers, UiServiceDeps } from './ui-deps.ts';
 export function settingsChannels(deps: UiServiceDeps): ChannelHandlers<'settings:get' | 'settings:update'> {
   const handlers: ChannelHandlers<'settings:get' | 'settings:update'> = {
     'settings:update': async ({ field, value }) => {
-      const managedBy = deps.policy.locked.find((locked) => field === locked || field.startsWith(`${locked}.`) || locked.startsWith(`${field}.`));
-      if (managedBy) throw new SwitchboardError('POLICY_DENIED', `${field} is managed by your company's policy ("${managedBy}"); ask your administrator to change it`);
+      if (isManagedSetting(deps.policy.locked, field)) throw new SwitchboardError('POLICY_DENIED', `${field} is managed by your company's policy; ask your administrator to change it`);
       await new ConfigEditor(deps.configPath).set(field.split('.'), value ?? undefined);
       deps.switchboard().recordSecurityEvent({ method: 'config.changed', details: { field, by: 'app' } });
       await deps.restartCore({ keepPort: field !== 'gateway.port' });

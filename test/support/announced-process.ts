@@ -1,4 +1,4 @@
-// Benchmark helpers: child processes that announce themselves with a JSON line, and their resident memory.
+// Child processes that announce themselves with one JSON line on stdout (fixtures, benchmarks), and their resident memory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
