@@ -14,6 +14,7 @@ import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type Authenticate
 import type { SwitchboardConfig } from './config/config-schema.ts';
 import { startControlSocket } from './control/control-socket.ts';
 import { createDownstreamServerFactory, type DownstreamContext } from './gateway/downstream-protocol.ts';
+import { bindStableEndpoint, type AddressChange } from './gateway/endpoint-address.ts';
 import { startLocalEndpoint, type LocalEndpoint } from './gateway/local-endpoint.ts';
 import { createGatewayMcpHandler } from './gateway/mcp-handler.ts';
 import { createBrowserOpener } from './platform/system-browser.ts';
@@ -60,6 +61,8 @@ export interface SwitchboardStatus {
   legacySessions: number;
   servers: UpstreamStatus[];
   collisions: readonly NameCollision[];
+  /** Set when the remembered port was taken at start and the endpoint moved to another one. */
+  addressChanged?: AddressChange;
 }
 
 export interface Switchboard {
@@ -139,6 +142,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   notifyListChanged = (kind) => handler.notifyListChanged(kind);
   notifyResourceUpdated = (uri) => handler.notifyResourceUpdated(uri);
   let endpoint: LocalEndpoint | undefined;
+  let addressChanged: AddressChange | undefined;
   let control: { close(): Promise<void> } | undefined;
 
   const authenticate = (credential: string | undefined): AuthenticatedClient | undefined =>
@@ -214,10 +218,16 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       // The folder holds the control socket and the client registry: private to this user.
       await mkdir(deps.paths.dataDir, { recursive: true, mode: 0o700 });
       control = await startControlSocket(deps.paths.dataDir, { status: () => this.status() });
-      endpoint = await startLocalEndpoint({ port: config.gateway.port, maxBodyBytes: config.gateway.maxBodyBytes, allowedOrigins: config.gateway.allowedOrigins, handler, authenticate, logger }).catch(async (error: unknown) => {
+      const bound = await bindStableEndpoint({
+        configuredPort: config.gateway.port,
+        dataDir: deps.paths.dataDir,
+        logger,
+        bind: (port) => startLocalEndpoint({ port, maxBodyBytes: config.gateway.maxBodyBytes, allowedOrigins: config.gateway.allowedOrigins, handler, authenticate, logger }),
+      }).catch(async (error: unknown) => {
         await control?.close();
         throw error;
       });
+      ({ endpoint, addressChanged } = bound);
       if (config.audit.enabled) openAudit();
       // Connecting is not on the ready path: a slow or dead server must not delay every other one.
       for (const { connection } of upstreams) void connection.connect().catch(() => undefined);
@@ -232,6 +242,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
         legacySessions: handler.sessionCount(),
         servers: upstreams.map(({ connection }) => connection.status()),
         collisions: router.collisions(),
+        ...(addressChanged ? { addressChanged } : {}),
       };
     },
     async stop() {
