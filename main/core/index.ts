@@ -32,5 +32,7 @@ export { startCoreHost, type CoreHost, type CoreHostOptions } from './control/co
 export { createUiService, type UiService, type UiServiceDeps } from './control/ui-service.ts';
 export { startUiEndpoint, type UiEndpoint } from './control/ui-endpoint.ts';
 export { AI_CLIENT_TARGETS, type PathEnvironment, type AiClientTarget } from './clients/ai-client-targets.ts';
+export { syncConfiguredClients, type ClientSyncOutcome } from './clients/client-sync.ts';
+export type { AddressChange } from './gateway/endpoint-address.ts';
 export { discoverIntoCatalog } from './discovery/catalog-discovery.ts';
 export { addRemoteServer, remoteInputs, type RemoteInput } from './discovery/add-remote-server.ts';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
-import { createJsonLogger, createUiService, startCoreHost, type CoreHost } from '../core/index.ts';
+import { createJsonLogger, createUiService, startCoreHost, type CoreHost, type PathEnvironment } from '../core/index.ts';
 import { registerContractHandlers } from './ipc.ts';
 import { createMainWindow } from './main-window.ts';
 import { applySecurityPolicy } from './security.ts';
@@ -45,7 +45,7 @@ async function start(): Promise<void> {
   const configPath = process.env.SWITCHBOARD_CONFIG ?? join(dataDir, 'config.json');
   try {
     await ensureConfigFile(configPath);
-    host = await startCoreHost({ configPath, dataDir, logger });
+    host = await startCoreHost({ configPath, dataDir, logger, aiClients: { pathEnvironment: aiClientPaths() } });
   } catch (error) {
     dialog.showErrorBox('Switchboard could not start', (error as Error).message);
     app.exit(1);
@@ -59,7 +59,7 @@ async function start(): Promise<void> {
     dataDir,
     policy: running.policy(),
     restartCore: running.restart,
-    pathEnvironment: { platform: process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux', home: app.getPath('home'), appData: app.getPath('appData') },
+    pathEnvironment: aiClientPaths(),
     // Claude Desktop starts the bridge with this app's own binary in Node mode (ELECTRON_RUN_AS_NODE): no separate
     // Node install is needed, and the CLI's sources ship inside the app (see build/electron-builder.yml).
     bridgeCommand: { command: process.execPath, args: [join(app.getAppPath(), 'main', 'cli', 'bin.js'), 'stdio', '--data-dir', dataDir], env: { ELECTRON_RUN_AS_NODE: '1' } },
@@ -122,4 +122,9 @@ async function ensureConfigFile(path: string): Promise<void> {
   if (existsSync(path)) return;
   await mkdir(join(path, '..'), { recursive: true });
   await writeFile(path, `${JSON.stringify({ servers: [] }, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Where AI clients keep their files on this machine. */
+function aiClientPaths(): PathEnvironment {
+  return { platform: process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux', home: app.getPath('home'), appData: app.getPath('appData') };
 }

@@ -61,7 +61,11 @@ export const aiClientSchema = z.object({
   name: z.string(),
   path: z.string(),
   detected: z.boolean(),
+  /** The entry is there and works: today's address and an accepted credential. */
   configured: z.boolean(),
+  /** The entry is there but needs repair (set up again): an old address, or a credential no longer accepted. */
+  stale: z.enum(['address', 'credential']).optional(),
+  staleReason: z.string().optional(),
   transport: z.enum(['stdio-bridge', 'http']),
 });
 

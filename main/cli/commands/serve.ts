@@ -23,7 +23,7 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('Run Switchboard without a window: the local MCP endpoint on 127.0.0.1 and every enabled server behind it.')
     .requiredOption('-c, --config <file>', 'JSON configuration file (see docs/configuration.md)')
-    .option('-p, --port <n>', 'port for the local endpoint on 127.0.0.1; 0 picks a free one (overrides the file)', parsePort)
+    .option('-p, --port <n>', 'port for the local endpoint on 127.0.0.1 (overrides the file); 0 reuses the port chosen at the first start, else picks a free one', parsePort)
     .option('-d, --data-dir <dir>', 'where Switchboard keeps its state (default: the per-user data folder of this OS)')
     .option('--ui', 'also serve the Switchboard UI on 127.0.0.1 (the ready line gives its address, with an access token)')
     .option('--allow-anonymous', 'DEVELOPMENT AND CONFORMANCE RUNS ONLY: accept requests without a client credential')
@@ -55,7 +55,7 @@ async function serve(options: ServeOptions): Promise<number> {
       process.once('SIGINT', resolveSignal);
       process.once('SIGTERM', resolveSignal);
     });
-    const host = await startCoreHost({ configPath, dataDir: paths.dataDir, logger, ...(options.port !== undefined ? { port: options.port } : {}), allowAnonymous: Boolean(options.allowAnonymous) });
+    const host = await startCoreHost({ configPath, dataDir: paths.dataDir, logger, ...(options.port !== undefined ? { port: options.port } : {}), allowAnonymous: Boolean(options.allowAnonymous), aiClients: { pathEnvironment: pathEnvironment() } });
     let ui: Awaited<ReturnType<typeof startUiEndpoint>> | undefined;
     let service: ReturnType<typeof createUiService> | undefined;
     if (options.ui) {

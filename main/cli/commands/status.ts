@@ -22,7 +22,15 @@ export function registerStatusCommand(program: Command): void {
 }
 
 function render(status: SwitchboardStatus): string {
-  const lines = [`Endpoint  ${status.mcpUrl ?? 'not running'}${status.anonymousAllowed ? '  (ANONYMOUS ACCESS ON)' : ''}`, ''];
+  const lines = [`Endpoint  ${status.mcpUrl ?? 'not running'}${status.anonymousAllowed ? '  (ANONYMOUS ACCESS ON)' : ''}`];
+  if (status.addressChanged) {
+    const { previousPort, port } = status.addressChanged;
+    lines.push(
+      `          ! The address changed: port ${previousPort} was taken by another program, so Switchboard now listens on port ${port} and keeps it from now on.`,
+      `            AI clients set up by Switchboard were updated; restart them. Point any client you set up by hand at ${status.mcpUrl ?? `port ${port}`}.`,
+    );
+  }
+  lines.push('');
   lines.push(`Clients   ${status.clients.length === 0 ? 'none registered (switchboard clients add <name>)' : status.clients.map((client) => client.id).join(', ')}`);
   lines.push(`Sessions  ${status.legacySessions} open 2025-era session(s)`, '', 'Servers');
   for (const server of status.servers) {

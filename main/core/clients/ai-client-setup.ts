@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/prom
 import { dirname } from 'node:path';
 import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
 import { SwitchboardError } from '../errors.ts';
-import { ENTRY_NAME, targetPath, type AiClientTarget, type PathEnvironment } from './ai-client-targets.ts';
+import { ENTRY_NAME, entryCredential, entryUrl, targetPath, type AiClientTarget, type PathEnvironment } from './ai-client-targets.ts';
 
 const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2 } };
 
@@ -11,8 +11,18 @@ export interface AiClientState {
   path: string;
   /** The file or its folder exists: the client is most likely installed. */
   detected: boolean;
-  /** Switchboard's entry is in the file. */
+  /** Switchboard's entry is in the file, points at today's endpoint and carries a credential Switchboard accepts. */
   configured: boolean;
+  /** The entry is there but no longer works: it points at an old address, or its credential is not (or no longer) accepted. */
+  stale?: 'address' | 'credential';
+  /** What is wrong with a stale entry, for a person. */
+  staleReason?: string;
+}
+
+/** What a working entry must match: today's endpoint URL (unknown while it is not running) and the client registry. */
+export interface EntryExpectation {
+  mcpUrl: string | undefined;
+  accepts: (credential: string) => boolean;
 }
 
 export interface SetupPreview {
@@ -45,13 +55,33 @@ function entryIn(value: Record<string, unknown>, target: AiClientTarget): unknow
   return node;
 }
 
-export async function inspectClient(target: AiClientTarget, env: PathEnvironment): Promise<AiClientState> {
+/** Switchboard's entry in a client's file, or undefined when the file or the entry is missing. */
+export async function readEntry(target: AiClientTarget, env: PathEnvironment): Promise<{ path: string; entry: unknown }> {
+  const path = targetPath(target, env);
+  return { path, entry: entryIn((await readClientFile(path)).value, target) };
+}
+
+/** Whether an existing entry still works; a credential problem is reported first, as fixing the address alone would not help. */
+export function assessEntry(target: AiClientTarget, entry: unknown, expected: EntryExpectation): Pick<AiClientState, 'configured' | 'stale' | 'staleReason'> {
+  const credential = entryCredential(target, entry);
+  if (!credential || !expected.accepts(credential)) {
+    return { configured: false, stale: 'credential', staleReason: `its Switchboard credential is ${credential ? 'not accepted any more (the client was removed or issued a new one)' : 'missing'}; repair it to write a working one` };
+  }
+  const url = entryUrl(target, entry);
+  if (target.transport === 'http' && expected.mcpUrl && url !== expected.mcpUrl) {
+    return { configured: false, stale: 'address', staleReason: `it points at ${url ?? 'no URL'}, but Switchboard now listens at ${expected.mcpUrl}; repair it to point at today's address` };
+  }
+  return { configured: true };
+}
+
+export async function inspectClient(target: AiClientTarget, env: PathEnvironment, expected: EntryExpectation): Promise<AiClientState> {
   const path = targetPath(target, env);
   const exists = async (candidate: string) => stat(candidate).then(() => true, () => false);
   const fileExists = await exists(path);
-  let configured = false;
-  if (fileExists) configured = await readClientFile(path).then(({ value }) => entryIn(value, target) !== undefined, () => false);
-  return { path, detected: fileExists || (await exists(dirname(path))), configured };
+  const detected = fileExists || (await exists(dirname(path)));
+  const entry = fileExists ? await readEntry(target, env).then(({ entry: found }) => found, () => undefined) : undefined;
+  if (entry === undefined) return { path, detected, configured: false };
+  return { path, detected, ...assessEntry(target, entry, expected) };
 }
 
 export async function previewSetup(target: AiClientTarget, env: PathEnvironment, entry: Record<string, unknown>): Promise<SetupPreview> {

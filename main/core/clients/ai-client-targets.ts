@@ -96,3 +96,26 @@ export function entryFor(target: AiClientTarget, endpoint: { mcpUrl: string; cre
     headers: { Authorization: `Bearer ${endpoint.credential}` },
   };
 }
+
+/** The URL in an entry Switchboard wrote (the inverse of entryFor); undefined for the stdio bridge, which asks the running Switchboard. */
+export function entryUrl(target: AiClientTarget, entry: unknown): string | undefined {
+  if (target.transport === 'stdio-bridge' || !isRecord(entry)) return undefined;
+  const value = entry[target.urlField ?? 'url'];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The client credential in an entry Switchboard wrote: the bearer header, or the bridge's environment variable. */
+export function entryCredential(target: AiClientTarget, entry: unknown): string | undefined {
+  if (!isRecord(entry)) return undefined;
+  if (target.transport === 'stdio-bridge') {
+    const value = isRecord(entry.env) ? entry.env.SWITCHBOARD_CLIENT_CREDENTIAL : undefined;
+    return typeof value === 'string' ? value : undefined;
+  }
+  if (!isRecord(entry.headers)) return undefined;
+  const header = Object.entries(entry.headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  return typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

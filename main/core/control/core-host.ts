@@ -1,5 +1,8 @@
-// Runs the core from a configuration file for serve and the app: loads config and policy, starts, and restarts on the same port after an edit.
+// Runs the core from a configuration file for serve and the app: loads config and policy, starts, restarts on the same port after an edit, and keeps AI clients on today's address.
 import { dirname, resolve } from 'node:path';
+import type { PathEnvironment } from '../clients/ai-client-targets.ts';
+import { ClientRegistry, clientRegistryPath } from '../clients/client-registry.ts';
+import { syncConfiguredClients } from '../clients/client-sync.ts';
 import { applyCompanyPolicy } from '../config/apply-policy.ts';
 import type { SwitchboardConfig } from '../config/config-schema.ts';
 import { loadConfigFile } from '../config/load-config.ts';
@@ -16,6 +19,8 @@ export interface CoreHostOptions {
   allowAnonymous?: boolean;
   secretStore?: SecretStore;
   browser?: BrowserOpener;
+  /** Where AI clients keep their files: after every start their Switchboard entries are pointed at today's address. */
+  aiClients?: { pathEnvironment: PathEnvironment };
 }
 
 export interface CoreHost {
@@ -49,8 +54,16 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   let loaded = await load(options, logger);
   const create = (config: SwitchboardConfig) =>
     createSwitchboard({ config, logger, paths: { dataDir: options.dataDir }, allowAnonymous: Boolean(options.allowAnonymous), ...(options.secretStore ? { secretStore: options.secretStore } : {}), ...(options.browser ? { browser: options.browser } : {}) });
+  const registry = new ClientRegistry(clientRegistryPath(options.dataDir));
+  // Before the ready line, so a client started right after it finds the address it was given.
+  const syncClients = async (switchboard: Switchboard, url: string) => {
+    if (!options.aiClients) return;
+    const outcomes = await syncConfiguredClients({ mcpUrl: url, pathEnvironment: options.aiClients.pathEnvironment, accepts: (credential) => registry.authenticate(credential) !== undefined, logger });
+    for (const { client, path } of outcomes.filter(({ outcome }) => outcome === 'updated')) switchboard.recordSecurityEvent({ method: 'client.address_updated', client, details: { path, mcpUrl: url } });
+  };
   let current = create(loaded.config);
   let mcpUrl = (await current.start()).mcpUrl;
+  await syncClients(current, mcpUrl);
   let restarting: Promise<void> | undefined;
 
   return {
@@ -61,11 +74,13 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
     restart(restartOptions = {}) {
       restarting ??= (async () => {
         const next = await load(options, logger);
-        if (restartOptions.keepPort !== false) next.config.gateway.port = Number(new URL(mcpUrl).port);
+        // A chosen port is pinned to today's; with port 0 the remembered port (today's) is asked for, and a taken one may move.
+        if (restartOptions.keepPort !== false && next.config.gateway.port !== 0) next.config.gateway.port = Number(new URL(mcpUrl).port);
         await current.stop();
         loaded = next;
         current = create(next.config);
         mcpUrl = (await current.start()).mcpUrl;
+        await syncClients(current, mcpUrl);
         logger.log('info', 'switchboard.restarted', { mcpUrl, servers: next.config.servers.filter((server) => server.enabled).length });
       })().finally(() => {
         restarting = undefined;

@@ -30,6 +30,16 @@ export function ClientsPage() {
     await clients.reload();
   };
 
+  // A stale entry is Switchboard's own: repairing it re-runs set-up directly (the file keeps a backup as ever).
+  const repair = async (client: AiClientId) => {
+    setError(undefined);
+    setMessage(undefined);
+    const result = await invoke('clients:configure', { client });
+    if (result.ok) setMessage(`Repaired: ${result.value.path}${result.value.backupPath ? ` (the previous file is kept as ${result.value.backupPath})` : ''}. Restart the client to use Switchboard.`);
+    else setError(result.error.message);
+    await clients.reload();
+  };
+
   const undo = async (client: AiClientId) => {
     const result = await invoke('clients:undo', { client });
     if (result.ok) setMessage(result.value.removed ? `Removed Switchboard from ${result.value.path}; everything else in it is as it was.` : 'Switchboard was not in that file.');
@@ -53,11 +63,15 @@ export function ClientsPage() {
             <tr key={client.id}>
               <th scope="row">{client.name}</th>
               <td>{client.detected ? 'Yes' : 'Not found'}</td>
-              <td>{client.configured ? 'Yes' : 'No'}</td>
+              <td>{client.configured ? 'Yes' : client.stale ? `Needs repair: ${client.staleReason ?? 'the entry no longer works'}` : 'No'}</td>
               <td><code>{client.path}</code></td>
               <td>
-                <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Set up ${client.name}`}>{client.configured ? 'Update' : 'Set up'}</button>
-                {client.configured && <button type="button" onClick={() => void undo(client.id)} aria-label={`Undo ${client.name}`}>Undo</button>}
+                {client.stale ? (
+                  <button type="button" onClick={() => void repair(client.id)} aria-label={`Repair ${client.name}`}>Repair</button>
+                ) : (
+                  <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Set up ${client.name}`}>{client.configured ? 'Update' : 'Set up'}</button>
+                )}
+                {(client.configured || client.stale) && <button type="button" onClick={() => void undo(client.id)} aria-label={`Undo ${client.name}`}>Undo</button>}
               </td>
             </tr>
           ))}

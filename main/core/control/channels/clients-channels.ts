@@ -19,7 +19,8 @@ export function clientsChannels(deps: UiServiceDeps): ChannelHandlers<'clients:l
     const existing = registry.list().find((client) => client.id === clientId);
     if (existing) {
       const kept = await vault.getSecret(vaultAccounts.localClient(clientId));
-      if (kept) return kept;
+      // Only a credential the registry still accepts is worth writing: otherwise the entry would be stale from the start.
+      if (kept && registry.authenticate(kept)) return kept;
       await registry.remove(clientId);
     }
     const { credential } = await registry.add(clientId);
@@ -36,10 +37,13 @@ export function clientsChannels(deps: UiServiceDeps): ChannelHandlers<'clients:l
   }
 
   return {
-    'clients:list': async () => ({
-      aiClients: await Promise.all(AI_CLIENT_TARGETS.map(async (target) => ({ id: target.id, name: target.name, transport: target.transport, ...(await inspectClient(target, deps.pathEnvironment)) }))),
-      registered: registry.list().map(({ credentialSha256: _hash, ...client }) => client),
-    }),
+    'clients:list': async () => {
+      const expectation = { mcpUrl: deps.switchboard().status().mcpUrl, accepts: (credential: string) => registry.authenticate(credential) !== undefined };
+      return {
+        aiClients: await Promise.all(AI_CLIENT_TARGETS.map(async (target) => ({ id: target.id, name: target.name, transport: target.transport, ...(await inspectClient(target, deps.pathEnvironment, expectation)) }))),
+        registered: registry.list().map(({ credentialSha256: _hash, ...client }) => client),
+      };
+    },
     'clients:preview': async ({ client }) => {
       const target = targetOf(client);
       return previewSetup(target, deps.pathEnvironment, await entryForClient(target, false));
