@@ -10,18 +10,21 @@ import { createAuditSink } from './audit/sinks/create-sink.ts';
 import { SinkExporter } from './audit/sinks/sink-exporter.ts';
 import { SsoSession, type SsoStatus } from './auth/enterprise-sso.ts';
 import { ServerAuthorizer, type SecurityEvent, type ServerAuthStatus } from './auth/server-authorizer.ts';
+import { SignInDesk, type PendingSignIn } from './auth/sign-in-desk.ts';
 import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
 import { startControlSocket } from './control/control-socket.ts';
 import { createDownstreamServerFactory, type DownstreamContext } from './gateway/downstream-protocol.ts';
 import { bindStableEndpoint, type AddressChange } from './gateway/endpoint-address.ts';
 import { startLocalEndpoint, type LocalEndpoint } from './gateway/local-endpoint.ts';
+import { SignInLinks } from './gateway/sign-in-links.ts';
 import { createGatewayMcpHandler } from './gateway/mcp-handler.ts';
 import { createBrowserOpener } from './platform/system-browser.ts';
 import { systemClock, type BrowserOpener, type Clock, type Logger, type Paths, type SecretStore } from './ports.ts';
 import { SwitchboardError } from './errors.ts';
 import { CatalogRouter, type ClientView, type NameCollision } from './router/catalog-router.ts';
 import { NameLedger } from './router/name-ledger.ts';
+import { SurfaceMemory } from './router/surface-memory.ts';
 import { UpstreamConnection, type UpstreamStatus } from './upstream/upstream-connection.ts';
 import { KeytarSecretStore } from './vault/keytar-secret-store.ts';
 import { Vault, vaultAccounts } from './vault/vault.ts';
@@ -41,18 +44,39 @@ export interface SwitchboardDeps {
   clock?: Clock;
 }
 
+/** A sign-in a person asked for: done already (silently), or waiting for them at authorizationUrl until expiresAt. */
+export interface SignInStart {
+  /** A server id, or `sso` for the company identity provider. */
+  target: string;
+  state: 'signed-in' | 'not-required' | 'waiting';
+  authorizationUrl?: string;
+  expiresAt?: string;
+}
+
 /** Sign-in for the CLI and the UI: the SSO session and each server's token. */
 export interface SwitchboardAuth {
-  status(): Promise<{ sso: SsoStatus; servers: { id: string; auth: ServerAuthStatus }[] }>;
-  /** Signs in to the company IdP (SSO). */
+  status(): Promise<{ sso: SsoStatus; servers: { id: string; auth: ServerAuthStatus }[]; signingIn: { target: string; expiresAt: string }[] }>;
+  /**
+   * Starts the sign-in a person asked for (no server: the company SSO), or joins the one in progress. Resolves as soon
+   * as it is done silently or waits for the person in a browser — never later; whoever asked opens the URL.
+   */
+  beginSignIn(serverId?: string): Promise<SignInStart>;
+  /** Waits (until the signal aborts) for the sign-in in progress for the target to end; rejects with why it failed. */
+  awaitSignIn(serverId?: string, signal?: AbortSignal): Promise<void>;
+  /** Ends the sign-in in progress for the target; false when there was none. */
+  cancelSignIn(serverId?: string): boolean;
+  /** Signs in to the company IdP (SSO) in the system browser and waits for it (the in-process CLI). */
   signIn(): Promise<SsoStatus>;
-  /** Signs in to one server now, in the browser or silently (ID-JAG, client credentials). */
+  /** Signs in to one server now, silently (ID-JAG, client credentials) or in the system browser, and waits for it. */
   signInToServer(serverId: string): Promise<ServerAuthStatus>;
   importIdToken(idToken: string): Promise<SsoStatus>;
-  /** Forgets the SSO session and every server token (or one server's). */
+  /** Forgets the SSO session and every server token (or one server's), revoking them where the issuer allows. */
   signOut(serverId?: string): Promise<void>;
   vault: Vault;
 }
+
+/** The target name the company sign-in goes by in the sign-in desk, links and control routes. */
+const SSO_TARGET = 'sso';
 
 export interface SwitchboardStatus {
   mcpUrl: string | undefined;
@@ -98,18 +122,22 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const vault = new Vault(deps.secretStore ?? new KeytarSecretStore(config.auth.profile));
   const browser = deps.browser ?? createBrowserOpener(config.auth.browserCommand);
   const clock = deps.clock ?? systemClock;
-  const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, browser, logger, clock, onSecurityEvent: securityEvent }) : undefined;
+  const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, logger, clock, onSecurityEvent: securityEvent }) : undefined;
+  const desk = new SignInDesk({ timeoutMs: config.auth.signInTimeoutMs, now: () => clock.now() });
   const refreshUser = () => void sso?.subject().then((subject) => (currentUser = subject), () => undefined);
   const upstreams = enabled.map((server) => {
     // Every server gets an authorizer: whether it needs a token is learned from its first 401, not configured.
     const authorizer: ServerAuthorizer = new ServerAuthorizer(server, {
       auth: config.auth,
       vault,
-      browser,
       sso,
       logger,
       clock,
-      onTokenObtained: () => connection.refreshSurface(),
+      // A new token may show more of the server: clients hear list_changed, and the connection comes up now.
+      onTokenObtained: () => {
+        connection.refreshSurface();
+        void connection.connect().catch(() => undefined);
+      },
       onSecurityEvent: securityEvent,
     });
     const connection: UpstreamConnection = new UpstreamConnection(server, {
@@ -132,9 +160,16 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const noSso = (): SsoSession => {
     throw new SwitchboardError('CONFIG_INVALID', 'no identity provider is configured (auth.idp in the configuration file)');
   };
-  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(deps.paths.dataDir, 'names.json'), logger));
+  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(deps.paths.dataDir, 'names.json'), logger), {
+    memory: new SurfaceMemory(join(deps.paths.dataDir, 'surfaces.json'), logger),
+  });
+  const describeTarget = (target: string) => (target === SSO_TARGET ? `your company account (${config.auth.idp?.issuer ?? 'single sign-on'})` : `"${target}"`);
+  const signInLinks = new SignInLinks({ begin: (target) => beginSignIn(target === SSO_TARGET ? undefined : target), describe: describeTarget, logger });
   const handler = createGatewayMcpHandler({
-    buildServer: createDownstreamServerFactory(router, config.audit.enabled ? { trail, capture: config.audit.capture } : undefined),
+    buildServer: createDownstreamServerFactory(router, {
+      ...(config.audit.enabled ? { audit: { trail, capture: config.audit.capture } } : {}),
+      signInLinks: { issue: (target) => signInLinks.issue(target), describe: describeTarget },
+    }),
     contextOf: downstreamContext,
     maxBodyBytes: config.gateway.maxBodyBytes,
     logger,
@@ -148,18 +183,79 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const authenticate = (credential: string | undefined): AuthenticatedClient | undefined =>
     registry.authenticate(credential) ?? (deps.allowAnonymous && credential === undefined ? ANONYMOUS_CLIENT : undefined);
 
+  /**
+   * The sign-in a person started for a target. A server whose token comes from the company SSO (ID-JAG) and finds
+   * nobody signed in there turns into the SSO sign-in first, then gets its token silently.
+   */
+  function startSignIn(serverId: string | undefined): PendingSignIn {
+    if (!serverId) {
+      const session = sso ?? noSso();
+      return desk.begin(SSO_TARGET, async (person) => {
+        await session.signIn(person);
+        refreshUser();
+        // Every server waiting for the company sign-in can now get its token without anyone.
+        for (const { connection, authorizer } of upstreams) {
+          if (authorizer.status().code === 'AUTH_SSO_REQUIRED' || connection.status().lastError?.code === 'AUTH_SSO_REQUIRED') {
+            connection.refreshSurface();
+            void connection.connect().catch(() => undefined);
+          }
+        }
+      });
+    }
+    const authorizer = authorizerOf(serverId);
+    return desk.begin(serverId, async (person) => {
+      try {
+        await authorizer.signInPerson(person);
+      } catch (error) {
+        if (!(sso && error instanceof SwitchboardError && error.code === 'AUTH_SSO_REQUIRED')) throw error;
+        await sso.signIn(person);
+        refreshUser();
+        await authorizer.signInPerson(person);
+      }
+    });
+  }
+
+  async function beginSignIn(serverId: string | undefined): Promise<SignInStart> {
+    const target = serverId ?? SSO_TARGET;
+    const pending = startSignIn(serverId);
+    const outcome = await Promise.race([pending.authorizationUrl.then((url) => ({ url })), pending.done.then(() => ({ url: undefined }))]);
+    if (outcome.url) return { target, state: 'waiting', authorizationUrl: outcome.url, expiresAt: new Date(pending.expiresAt).toISOString() };
+    const notRequired = serverId !== undefined && authorizerOf(serverId).status().state === 'not-required';
+    return { target, state: notRequired ? 'not-required' : 'signed-in' };
+  }
+
+  /** Sign-ins run from this process (the CLI without a running Switchboard): the system browser, and wait. */
+  async function signInHere(serverId: string | undefined): Promise<void> {
+    const started = await beginSignIn(serverId);
+    if (started.state !== 'waiting') return;
+    await browser.open(started.authorizationUrl!);
+    await desk.get(started.target)?.done;
+  }
+
   const auth: SwitchboardAuth = {
     vault,
     async status() {
       return {
         sso: sso ? await sso.status() : { configured: false, signedIn: false },
-        servers: upstreams.map(({ connection, authorizer }) => ({ id: connection.id, auth: authorizer.status() })),
+        servers: await Promise.all(upstreams.map(async ({ connection, authorizer }) => ({ id: connection.id, auth: await authorizer.currentStatus() }))),
+        signingIn: desk.list().map(({ target, expiresAt }) => ({ target, expiresAt: new Date(expiresAt).toISOString() })),
       };
     },
+    beginSignIn: (serverId) => beginSignIn(serverId),
+    async awaitSignIn(serverId, signal) {
+      const pending = desk.get(serverId ?? SSO_TARGET);
+      if (!pending) return;
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(signal!.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        pending.done.then(resolve, reject).finally(() => signal?.removeEventListener('abort', onAbort));
+      });
+    },
+    cancelSignIn: (serverId) => desk.cancel(serverId ?? SSO_TARGET),
     async signIn() {
-      const status = await (sso ?? noSso()).signIn();
-      refreshUser();
-      return status;
+      await signInHere(undefined);
+      return (sso ?? noSso()).status();
     },
     async importIdToken(idToken) {
       const status = await (sso ?? noSso()).importIdToken(idToken);
@@ -167,13 +263,19 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       return status;
     },
     async signInToServer(serverId) {
-      const authorizer = authorizerOf(serverId);
-      await authorizer.signIn();
-      return authorizer.status();
+      await signInHere(serverId);
+      return authorizerOf(serverId).status();
     },
     async signOut(serverId) {
-      if (serverId) return authorizerOf(serverId).signOut();
-      await Promise.all([sso?.signOut(), ...upstreams.map(({ authorizer }) => authorizer.signOut())]);
+      if (serverId) {
+        desk.cancel(serverId);
+        await authorizerOf(serverId).signOut();
+      } else {
+        desk.cancelAll();
+        await Promise.all([sso?.signOut(), ...upstreams.map(({ authorizer }) => authorizer.signOut())]);
+      }
+      // The servers' surfaces may shrink (and their next requests must sign in): clients hear it now.
+      for (const { connection } of upstreams) if (!serverId || connection.id === serverId) connection.refreshSurface();
     },
   };
 
@@ -217,7 +319,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       }
       // The folder holds the control socket and the client registry: private to this user.
       await mkdir(deps.paths.dataDir, { recursive: true, mode: 0o700 });
-      control = await startControlSocket(deps.paths.dataDir, { status: () => this.status() });
+      control = await startControlSocket(deps.paths.dataDir, { status: () => this.status(), auth });
       const bound = await bindStableEndpoint({
         configuredPort: config.gateway.port,
         dataDir: deps.paths.dataDir,
@@ -228,6 +330,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
         throw error;
       });
       ({ endpoint, addressChanged } = bound);
+      signInLinks.setOrigin(new URL(endpoint.mcpUrl).origin);
       if (config.audit.enabled) openAudit();
       // Connecting is not on the ready path: a slow or dead server must not delay every other one.
       for (const { connection } of upstreams) void connection.connect().catch(() => undefined);
@@ -248,6 +351,8 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     async stop() {
       const running = endpoint;
       endpoint = undefined;
+      // A sign-in waiting in a browser ends with Switchboard: its deadline must not keep the process alive.
+      desk.cancelAll();
       await Promise.allSettled([control?.close(), running?.close(), handler.close(), ...upstreams.map(({ connection }) => connection.close())]);
       void trail.record({ kind: 'security', method: 'switchboard.stopped', outcome: 'ok' });
       closeAudit();

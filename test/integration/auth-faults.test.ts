@@ -79,6 +79,8 @@ describe('identity provider faults', () => {
   let idp: IdentityProvider;
   let sso: SsoSession;
   let now = Date.now();
+  // The person, scripted: the authorization URL is followed by the sandbox's browser stand-in.
+  const scriptedPerson = { handoff: { open: async (url: string) => void (await visitAuthorizationUrl(url)) }, signal: new AbortController().signal };
   const store = new KeytarSecretStore(`test-${randomBytes(6).toString('hex')}`);
 
   beforeAll(async () => {
@@ -91,11 +93,10 @@ describe('identity provider faults', () => {
       idp: config.auth.idp!,
       auth: config.auth,
       vault: new Vault(store),
-      browser: { open: async (url) => void (await visitAuthorizationUrl(url)) },
       logger: silentLogger,
       clock: { now: () => now },
     });
-    await sso.signIn();
+    await sso.signIn(scriptedPerson);
   });
 
   afterAll(async () => {
@@ -112,7 +113,7 @@ describe('identity provider faults', () => {
 
   it('a dead identity provider is a prompt, clear failure', async () => {
     now = Date.now();
-    await sso.signIn();
+    await sso.signIn(scriptedPerson);
     await idp.close();
     now += 2 * 3600 * 1000;
     const started = Date.now();

@@ -2,7 +2,7 @@
 import * as oauth from 'oauth4webapi';
 import type { AuthConfig, IdpConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
-import type { BrowserOpener, Clock, Logger } from '../ports.ts';
+import type { Clock, Logger } from '../ports.ts';
 import { vaultAccounts, type SsoRecord, type Vault } from '../vault/vault.ts';
 import { grantError, oauthRequestOptions } from './auth-http.ts';
 import { runAuthorizationCodeFlow } from './authorization-code-flow.ts';
@@ -10,7 +10,9 @@ import { clientAuthentication, type ClientIdentity } from './client-identity.ts'
 import { discoverAuthorizationServer } from './discovery.ts';
 import { startLoopbackRedirect } from './loopback-redirect.ts';
 import type { SecurityEvent } from './server-authorizer.ts';
+import type { PersonPresent } from './sign-in-desk.ts';
 import { exchangeForIdJag } from './token-grants.ts';
+import { revokeTokens } from './token-revocation.ts';
 
 /** Renew a little before expiry, so a token never expires between being read and being used. */
 export const EXPIRY_MARGIN_MS = 60_000;
@@ -28,7 +30,6 @@ export interface SsoSessionDeps {
   idp: IdpConfig;
   auth: AuthConfig;
   vault: Vault;
-  browser: BrowserOpener;
   logger: Logger;
   clock: Clock;
   onSecurityEvent?: (event: SecurityEvent) => void;
@@ -47,9 +48,9 @@ export class SsoSession {
     return this.#deps.idp.issuer;
   }
 
-  /** Interactive: opens the browser at the IdP and stores the ID token (and refresh token) in the keychain. */
-  async signIn(signal?: AbortSignal): Promise<SsoStatus> {
-    const { idp, auth, vault, browser } = this.#deps;
+  /** A person's sign-in at the IdP: the URL goes where they asked from; the ID token (and refresh token) go to the keychain. */
+  async signIn(person: PersonPresent): Promise<SsoStatus> {
+    const { idp, auth, vault } = this.#deps;
     const as = await this.#discover();
     const redirect = await startLoopbackRedirect(auth.redirectPort);
     try {
@@ -57,12 +58,12 @@ export class SsoSession {
         as,
         identity: await this.#identity(),
         redirect,
-        browser,
+        browser: person.handoff,
         scope: idp.scopes.join(' '),
         extraParams: idp.extraAuthorizationParams,
         openid: true,
         timeoutMs: auth.signInTimeoutMs,
-        ...(signal ? { signal } : {}),
+        signal: person.signal,
       });
       await vault.write(vaultAccounts.sso(), this.#record(result.tokens, result.idTokenClaims!));
     } finally {
@@ -90,8 +91,20 @@ export class SsoSession {
     return this.status();
   }
 
-  async signOut(): Promise<void> {
-    if (await this.#deps.vault.remove(vaultAccounts.sso())) this.#deps.onSecurityEvent?.({ method: 'auth.sso_signed_out', outcome: 'ok', details: { issuer: this.#deps.idp.issuer } });
+  /** Forgets the session and asks the IdP to revoke its refresh token (RFC 7009), so no copy of it works elsewhere. */
+  async signOut(): Promise<{ revoked: string[] }> {
+    const record = await this.#deps.vault.read<SsoRecord>(vaultAccounts.sso()).catch(() => undefined);
+    if (!(await this.#deps.vault.remove(vaultAccounts.sso()))) return { revoked: [] };
+    let revoked: string[] = [];
+    if (record?.refreshToken && record.issuer === this.#deps.idp.issuer) {
+      try {
+        revoked = (await revokeTokens(await this.#discover(), await this.#identity(), { refreshToken: record.refreshToken }, this.#deps.logger)).revoked;
+      } catch (error) {
+        this.#deps.logger.log('warn', 'auth.revocation_failed', { issuer: this.#deps.idp.issuer, message: (error as Error).message });
+      }
+    }
+    this.#deps.onSecurityEvent?.({ method: 'auth.sso_signed_out', outcome: 'ok', details: { issuer: this.#deps.idp.issuer, revoked } });
+    return { revoked };
   }
 
   async status(): Promise<SsoStatus> {

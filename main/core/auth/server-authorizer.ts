@@ -1,17 +1,20 @@
-// One server's token: kept, renewed before expiry, obtained silently (ID-JAG, client credentials) or through the browser, stepped up.
+// One server's token: kept for the server it was issued for, renewed before expiry, obtained silently (ID-JAG, client credentials) or in a sign-in a person started.
 import { extractWWWAuthenticateParams } from '@modelcontextprotocol/client';
-import type * as oauth from 'oauth4webapi';
+import * as oauth from 'oauth4webapi';
 import type { AuthConfig, ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
-import type { BrowserOpener, Clock, Logger } from '../ports.ts';
+import type { Clock, Logger } from '../ports.ts';
 import { vaultAccounts, type TokenRecord, type Vault } from '../vault/vault.ts';
 import { runAuthorizationCodeFlow } from './authorization-code-flow.ts';
 import { resolveClientIdentity, type ClientIdentity } from './client-identity.ts';
 import { discoverAuthorizationServer, discoverProtectedResource, type ProtectedResource } from './discovery.ts';
-import { EXPIRY_MARGIN_MS, type SsoSession } from './enterprise-sso.ts';
+import type { SsoSession } from './enterprise-sso.ts';
 import { startLoopbackRedirect } from './loopback-redirect.ts';
-import { signInPolicy } from './sign-in-policy.ts';
+import type { PersonPresent } from './sign-in-desk.ts';
+import { SignInRequiredError } from './sign-in-required.ts';
+import { tokenFreshness } from './renewal-time.ts';
 import { clientCredentialsGrant, ID_JAG_GRANT_PROFILE, JWT_BEARER_GRANT, jwtBearerGrant, refreshGrant, toTokenRecord } from './token-grants.ts';
+import { revokeTokens } from './token-revocation.ts';
 
 /** What a person sees per server. */
 export interface ServerAuthStatus {
@@ -32,7 +35,6 @@ export interface AuthChallenge {
 export interface ServerAuthorizerDeps {
   auth: AuthConfig;
   vault: Vault;
-  browser: BrowserOpener;
   sso: SsoSession | undefined;
   logger: Logger;
   clock: Clock;
@@ -79,17 +81,22 @@ async function probeChallenge(serverUrl: string): Promise<AuthChallenge | undefi
 /** Repeated 403s asking for scopes a sign-in did not grant end here instead of looping (the spec asks for a limit). */
 const MAX_FAILED_STEP_UPS = 2;
 
+/** How a person's sign-in went: they may have found the server needs none, or been signed in silently. */
+export type SignInOutcome = 'not-required' | 'signed-in';
+
+
 export class ServerAuthorizer {
   readonly #server: ServerConfig;
   readonly #deps: ServerAuthorizerDeps;
   #record: TokenRecord | undefined;
   #loaded = false;
   #status: ServerAuthStatus = { state: 'not-required' };
+  /** The silent grant or renewal in flight: bounded by HTTP deadlines, so requests may join it. A person's sign-in is never here. */
   #pending: Promise<void> | undefined;
   #context: { prm: ProtectedResource; as: oauth.AuthorizationServer } | undefined;
   #failedStepUps = 0;
-  /** Resolved when the flow in flight turns to the browser, so a `start` caller can stop waiting. */
-  #wentInteractive: (() => void) | undefined;
+  /** Scopes a server asked for in a 403 that only a person's sign-in can grant: the next one asks for them. */
+  #wantedScope: string | undefined;
 
   constructor(server: ServerConfig, deps: ServerAuthorizerDeps) {
     this.#server = server;
@@ -104,30 +111,35 @@ export class ServerAuthorizer {
     return { ...this.#status };
   }
 
-  /** The token to send now, renewed first when it is about to expire; undefined while the server has not asked for one. */
+  /** The status after reading the keychain, so a server that holds a token says so before its first request. */
+  async currentStatus(): Promise<ServerAuthStatus> {
+    await this.#load();
+    return this.status();
+  }
+
+  /**
+   * The token to send now. Past three quarters of its lifetime it is renewed in the background while it still
+   * works; only an expired token makes the request wait, for a renewal bounded by HTTP deadlines.
+   */
   async accessToken(): Promise<string | undefined> {
-    if (this.#pending) await this.#pending.catch(() => undefined);
     const record = await this.#load();
     if (!record) return undefined;
-    if (record.expiresAt === undefined || record.expiresAt - EXPIRY_MARGIN_MS > this.#deps.clock.now()) return record.accessToken;
-    await this.#singleFlight(() => this.#renew(record)).catch(() => undefined);
+    const freshness = tokenFreshness(record, this.#deps.clock.now());
+    if (freshness === 'fresh') return record.accessToken;
+    const renewal = this.#singleFlight(() => this.#renew(record));
+    renewal.catch(() => undefined);
+    if (freshness === 'renew-soon') return record.accessToken;
+    await renewal.catch(() => undefined);
     return this.#record?.accessToken;
   }
 
   /**
-   * The server answered 401: get a token by whatever means this server allows, once for all waiting requests. Whether
-   * the browser may be used, and whether to wait for it, follows the request's sign-in policy (see sign-in-policy.ts).
+   * The server answered 401: get a token silently (another process's, ID-JAG, client credentials), once for all
+   * waiting requests. Never opens a browser and never waits for a person: when only a person can sign in, this
+   * fails at once with AUTH_SIGN_IN_REQUIRED (or AUTH_SSO_REQUIRED) and the caller tells its client how to sign in.
    */
-  async authorize(challenge: AuthChallenge, options: { interactive?: boolean } = {}): Promise<void> {
-    const policy = options.interactive ? 'wait' : (signInPolicy.getStore() ?? 'never');
-    const interactive = options.interactive ?? (this.#deps.auth.interactive === 'on-demand' && policy !== 'never');
-    const wentInteractive = new Promise<'interactive'>((resolve) => (this.#wentInteractive = () => resolve('interactive')));
-    const flight = this.#singleFlight(() => this.#obtain(challenge, undefined, interactive));
-    if (policy !== 'start') return flight;
-    flight.catch(() => undefined);
-    if ((await Promise.race([flight.then(() => 'done' as const), wentInteractive])) === 'interactive') {
-      throw new SwitchboardError('AUTH_SIGN_IN_REQUIRED', `server "${this.#server.id}" needs you to sign in: finish the sign-in in the browser window that opened; its tools appear once you are signed in`);
-    }
+  async authorize(challenge: AuthChallenge): Promise<void> {
+    await this.#singleFlight(() => this.#obtain(challenge, undefined));
   }
 
   /** The server answered 403 insufficient_scope: authorize again with the union of what we had and what it asks. */
@@ -137,7 +149,8 @@ export class ServerAuthorizer {
     }
     this.#failedStepUps++;
     const scopes = new Set([...(this.#record?.scope?.split(' ') ?? []), ...(challenge.scope?.split(' ') ?? [])].filter(Boolean));
-    await this.#singleFlight(() => this.#obtain(challenge, [...scopes].join(' '), this.#deps.auth.interactive === 'on-demand'));
+    this.#wantedScope = [...scopes].join(' ');
+    await this.#singleFlight(() => this.#obtain(challenge, { scope: this.#wantedScope }));
   }
 
   /** A request went through with the current token: the step-up budget starts over. */
@@ -146,33 +159,76 @@ export class ServerAuthorizer {
   }
 
   /**
-   * `switchboard login <server>`: asks the server first, as a client request would, so the flow starts from its own
-   * 401 challenge (its resource_metadata and scope); a server that answers without one needs no sign-in.
+   * A person asked to sign in to this server (a click, `switchboard login <server>`, a sign-in link). The server is
+   * asked first, as a client request would, so the flow starts from its own 401 challenge; one that answers without
+   * a challenge needs no sign-in. Silent grants are tried before the browser.
    */
-  async signIn(): Promise<void> {
+  async signInPerson(person: PersonPresent): Promise<SignInOutcome> {
     const challenge = await probeChallenge(this.#server.url);
     if (!challenge) {
       this.#status = { state: 'not-required' };
-      return;
+      return 'not-required';
     }
-    await this.#singleFlight(() => this.#obtain(challenge, undefined, true, true));
+    await this.#obtain(challenge, { ...(this.#wantedScope ? { scope: this.#wantedScope } : {}), person });
+    return 'signed-in';
   }
 
-  async signOut(): Promise<void> {
+  /** Forgets the token here and in the keychain, and asks the authorization server to revoke it (RFC 7009) where it can. */
+  async signOut(): Promise<{ revoked: string[] }> {
+    const record = (await this.#load()) ?? (await this.#deps.vault.read<TokenRecord>(vaultAccounts.token(this.#server.id)).catch(() => undefined));
     this.#record = undefined;
     this.#loaded = true;
-    if (await this.#deps.vault.remove(vaultAccounts.token(this.#server.id))) this.#deps.onSecurityEvent?.({ method: 'auth.signed_out', server: this.#server.id, outcome: 'ok' });
+    const removed = await this.#deps.vault.remove(vaultAccounts.token(this.#server.id));
     if (this.#status.state !== 'not-required') this.#status = { state: 'needs-sign-in', reason: 'signed out' };
+    let revoked: string[] = [];
+    if (record) {
+      revoked = (await this.#revoke(record)).revoked;
+      this.#deps.onSecurityEvent?.({ method: 'auth.signed_out', server: this.#server.id, outcome: 'ok', details: { revoked } });
+    } else if (removed) {
+      this.#deps.onSecurityEvent?.({ method: 'auth.signed_out', server: this.#server.id, outcome: 'ok' });
+    }
+    return { revoked };
+  }
+
+  /** The server was removed from the configuration: its token and client secret leave the keychain too. */
+  async forget(): Promise<void> {
+    await this.signOut().catch(() => undefined);
+    await this.#deps.vault.remove(vaultAccounts.serverClientSecret(this.#server.id)).catch(() => false);
+  }
+
+  async #revoke(record: TokenRecord): Promise<{ revoked: string[] }> {
+    try {
+      const { as } = await this.#discovered({});
+      if (as.issuer !== record.issuer) return { revoked: [] };
+      return await revokeTokens(as, await this.#identity(as, undefined), { ...(record.refreshToken ? { refreshToken: record.refreshToken } : {}), accessToken: record.accessToken }, this.#deps.logger);
+    } catch (error) {
+      this.#deps.logger.log('warn', 'auth.revocation_failed', { server: this.#server.id, message: (error as Error).message });
+      return { revoked: [] };
+    }
   }
 
   async #load(): Promise<TokenRecord | undefined> {
     if (!this.#loaded) {
       // A server that never asks for a token must keep working without a keychain; one that does gets VAULT_UNAVAILABLE then.
-      this.#record = await this.#deps.vault.read<TokenRecord>(vaultAccounts.token(this.#server.id)).catch(() => undefined);
+      const stored = await this.#deps.vault.read<TokenRecord>(vaultAccounts.token(this.#server.id)).catch(() => undefined);
       this.#loaded = true;
+      this.#record = stored && (await this.#keepIfBound(stored));
       if (this.#record) this.#status = this.#signedIn(this.#record);
     }
     return this.#record;
+  }
+
+  /**
+   * A token is only ever sent to the server it was issued for: a server id reused for another URL (or a record from
+   * before the URL was kept, whose RFC 8707 resource names another server) is discarded, not sent.
+   */
+  async #keepIfBound(record: TokenRecord): Promise<TokenRecord | undefined> {
+    const boundTo = record.serverUrl ?? record.resource;
+    if (boundTo !== undefined && sameResource(boundTo, this.#server.url)) return record;
+    await this.#deps.vault.remove(vaultAccounts.token(this.#server.id)).catch(() => false);
+    this.#deps.logger.log('warn', 'auth.token_discarded', { server: this.#server.id, reason: 'issued for another server URL' });
+    this.#deps.onSecurityEvent?.({ method: 'auth.token_discarded', server: this.#server.id, outcome: 'ok', details: { reason: 'issued for another server URL' } });
+    return undefined;
   }
 
   #singleFlight(operation: () => Promise<void>): Promise<void> {
@@ -182,20 +238,32 @@ export class ServerAuthorizer {
     return this.#pending;
   }
 
-  /** Refresh where a refresh token exists; silent grants are simply run again; failing that, the next 401 decides. */
+  /**
+   * Refresh where a refresh token exists; silent grants are simply run again; failing that, the next 401 decides.
+   * A token that still works is kept when the renewal fails for a passing reason (the authorization server is down).
+   */
   async #renew(record: TokenRecord): Promise<void> {
     this.#status = { ...this.#status, state: 'refreshing' };
     try {
       const { as } = await this.#discovered({});
       if (record.refreshToken) {
         const identity = await this.#identity(as, undefined);
-        await this.#store(toTokenRecord(await refreshGrant(as, identity, record), { issuer: as.issuer, clientId: record.clientId, ...(record.resource ? { resource: record.resource } : {}), grant: record.grant, previous: record }, this.#deps.clock.now()));
+        const context = { issuer: as.issuer, clientId: record.clientId, serverUrl: this.#server.url, ...(record.resource ? { resource: record.resource } : {}), grant: record.grant, previous: record };
+        await this.#store(toTokenRecord(await refreshGrant(as, identity, record), context, this.#deps.clock.now()), 'auth.token_refreshed');
       } else if (record.grant !== 'authorization_code') {
-        await this.#obtain({}, record.scope, false);
+        await this.#obtain({}, { ...(record.scope ? { scope: record.scope } : {}), renewal: true });
       } else {
-        throw new SwitchboardError('AUTH_SIGN_IN_REQUIRED', `the token for "${this.#server.id}" expired and cannot be refreshed`);
+        throw new SwitchboardError('AUTH_SIGN_IN_REQUIRED', `the token for "${this.#server.id}" expired and cannot be refreshed; sign in again`);
       }
     } catch (error) {
+      const stillValid = tokenFreshness(record, this.#deps.clock.now()) !== 'expired';
+      // The authorization server said no (invalid_grant, a revoked grant) or only a person can help: the record is dead.
+      const refused = (error as { cause?: unknown }).cause instanceof oauth.ResponseBodyError || (error instanceof SwitchboardError && (error.code === 'AUTH_SIGN_IN_REQUIRED' || error.code === 'AUTH_SSO_REQUIRED'));
+      if (stillValid && !refused) {
+        this.#status = this.#signedIn(record);
+        this.#deps.logger.log('warn', 'auth.renewal_deferred', { server: this.#server.id, message: (error as Error).message });
+        throw error;
+      }
       // The refresh token may be revoked or rotated away: forget the record so the next 401 starts a clean sign-in.
       this.#record = undefined;
       await this.#deps.vault.remove(vaultAccounts.token(this.#server.id)).catch(() => false);
@@ -204,25 +272,32 @@ export class ServerAuthorizer {
     }
   }
 
-  async #obtain(challenge: AuthChallenge, stepUpScope: string | undefined, interactive: boolean, fresh = false): Promise<void> {
+  /**
+   * Gets a token by whatever means this server allows. Without a person present only silent means are tried; with
+   * one, the authorization-code flow runs as the last resort, its URL handed to wherever the person asked from.
+   */
+  async #obtain(challenge: AuthChallenge, options: { scope?: string; person?: PersonPresent; renewal?: boolean } | undefined): Promise<void> {
+    const { scope: stepUpScope, person } = options ?? {};
+    const event = options?.renewal ? 'auth.token_refreshed' : 'auth.token_obtained';
     try {
       // Another Switchboard process (e.g. `switchboard login`) may have stored a newer token meanwhile: use it first.
-      const stored = stepUpScope || fresh ? undefined : await this.#deps.vault.read<TokenRecord>(vaultAccounts.token(this.#server.id));
-      if (stored && stored.accessToken !== this.#record?.accessToken) {
-        this.#record = stored;
-        this.#status = this.#signedIn(stored);
+      const stored = stepUpScope || person ? undefined : await this.#deps.vault.read<TokenRecord>(vaultAccounts.token(this.#server.id));
+      const usable = stored && stored.accessToken !== this.#record?.accessToken ? await this.#keepIfBound(stored) : undefined;
+      if (usable && tokenFreshness(usable, this.#deps.clock.now()) !== 'expired') {
+        this.#record = usable;
+        this.#status = this.#signedIn(usable);
         return;
       }
       const { prm, as } = await this.#discovered(challenge);
       const scope = stepUpScope ?? this.#initialScope(challenge, prm, as);
       const resource = this.#server.auth?.sendResource === false ? undefined : prm.resource;
-      const context = { issuer: as.issuer, ...(resource ? { resource } : {}), ...(scope ? { requestedScope: scope } : {}) };
+      const context = { issuer: as.issuer, serverUrl: this.#server.url, ...(resource ? { resource } : {}), ...(scope ? { requestedScope: scope } : {}) };
       const now = () => this.#deps.clock.now();
 
       if (this.#server.auth?.grant === 'client_credentials') {
         const identity = await this.#identity(as, undefined);
         const tokens = await clientCredentialsGrant(as, identity, { ...(scope ? { scope } : {}), ...(resource ? { resource } : {}) });
-        return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'client_credentials' }, now()));
+        return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'client_credentials' }, now()), event);
       }
       const sso = this.#deps.sso;
       if (sso && offersIdJag(as)) {
@@ -230,13 +305,13 @@ export class ServerAuthorizer {
         const idJag = await sso.idJagFor(as.issuer, resource, scope);
         const identity = await this.#identity(as, undefined);
         const tokens = await jwtBearerGrant(as, identity, idJag, scope);
-        return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'id-jag' }, now()));
+        return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'id-jag' }, now()), event);
       }
-      if (!interactive) {
-        throw new SwitchboardError('AUTH_SIGN_IN_REQUIRED', `server "${this.#server.id}" needs you to sign in; run \`switchboard login ${this.#server.id}\` or sign in from the Switchboard window`);
+      if (!person) {
+        const more = stepUpScope ? ` with more permissions (${stepUpScope})` : '';
+        throw new SwitchboardError('AUTH_SIGN_IN_REQUIRED', `server "${this.#server.id}" needs you to sign in${more}: open the sign-in link, click Sign in next to it in Switchboard, or run \`switchboard login ${this.#server.id}\``);
       }
-      this.#status = { state: 'needs-sign-in', reason: 'waiting for the browser sign-in' };
-      this.#wentInteractive?.();
+      this.#status = { state: 'needs-sign-in', reason: 'waiting for you to finish signing in in the browser' };
       const redirect = await startLoopbackRedirect(this.#deps.auth.redirectPort);
       try {
         const identity = await this.#identity(as, redirect.redirectUri);
@@ -244,19 +319,25 @@ export class ServerAuthorizer {
           as,
           identity,
           redirect,
-          browser: this.#deps.browser,
+          browser: person.handoff,
           ...(scope ? { scope } : {}),
           ...(resource ? { resource } : {}),
           extraParams: this.#server.auth?.extraAuthorizationParams ?? {},
           timeoutMs: this.#deps.auth.signInTimeoutMs,
+          signal: person.signal,
         });
+        this.#wantedScope = undefined;
         await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'authorization_code' }, now()));
       } finally {
         await redirect.close();
       }
     } catch (error) {
       const code = error instanceof SwitchboardError ? error.code : 'AUTH_GRANT_FAILED';
-      this.#fail(error, code === 'AUTH_SIGN_IN_REQUIRED' || code === 'AUTH_SSO_REQUIRED' ? 'needs-sign-in' : 'failed');
+      this.#fail(error, code === 'AUTH_SIGN_IN_REQUIRED' || code === 'AUTH_SSO_REQUIRED' || code === 'AUTH_CALLBACK_FAILED' ? 'needs-sign-in' : 'failed');
+      // Say which sign-in would help, so the gateway can hand the client a link to it.
+      if (!person && error instanceof SwitchboardError && (code === 'AUTH_SIGN_IN_REQUIRED' || code === 'AUTH_SSO_REQUIRED') && !(error instanceof SignInRequiredError)) {
+        throw new SignInRequiredError(error.code, error.message, { serverId: this.#server.id, target: code === 'AUTH_SSO_REQUIRED' ? 'sso' : this.#server.id, cause: error });
+      }
       throw error;
     }
   }
@@ -275,6 +356,12 @@ export class ServerAuthorizer {
     const prm = await discoverProtectedResource(new URL(this.#server.url), challenge.resourceMetadataUrl);
     const as = await discoverAuthorizationServer(prm.authorizationServers[0]!, prm.legacyFallback === true);
     this.#context = { prm, as };
+    // The server now names another authorization server: a token from the old one is not sent to it.
+    if (this.#record && this.#record.issuer !== as.issuer) {
+      this.#deps.logger.log('warn', 'auth.token_discarded', { server: this.#server.id, reason: 'the server changed authorization server' });
+      this.#record = undefined;
+      await this.#deps.vault.remove(vaultAccounts.token(this.#server.id)).catch(() => false);
+    }
     return this.#context;
   }
 
@@ -289,14 +376,15 @@ export class ServerAuthorizer {
     });
   }
 
-  async #store(record: TokenRecord): Promise<void> {
+  async #store(record: TokenRecord, event: 'auth.token_obtained' | 'auth.token_refreshed' = 'auth.token_obtained'): Promise<void> {
     await this.#deps.vault.write(vaultAccounts.token(this.#server.id), record);
     this.#record = record;
     this.#loaded = true;
     this.#status = this.#signedIn(record);
-    this.#deps.logger.log('info', 'auth.token_obtained', { server: this.#server.id, via: record.grant, scope: record.scope });
-    this.#deps.onSecurityEvent?.({ method: 'auth.token_obtained', server: this.#server.id, outcome: 'ok', details: { via: record.grant, ...(record.scope ? { scope: record.scope } : {}) } });
-    this.#deps.onTokenObtained?.();
+    this.#deps.logger.log('info', event, { server: this.#server.id, via: record.grant, scope: record.scope });
+    this.#deps.onSecurityEvent?.({ method: event, server: this.#server.id, outcome: 'ok', details: { via: record.grant, ...(record.scope ? { scope: record.scope } : {}) } });
+    // A renewal changes nothing a client sees; a new token may show more of the server.
+    if (event === 'auth.token_obtained') this.#deps.onTokenObtained?.();
   }
 
   #signedIn(record: TokenRecord): ServerAuthStatus {
@@ -306,8 +394,20 @@ export class ServerAuthorizer {
   #fail(error: unknown, state: 'needs-sign-in' | 'failed'): void {
     const code = error instanceof SwitchboardError ? error.code : 'AUTH_GRANT_FAILED';
     const reason = (error as Error).message;
+    const repeated = this.#status.state === state && this.#status.code === code;
     this.#status = { state, code, reason };
+    // A server that needs a person is asked on every request until they sign in: say so once, not per call.
+    if (repeated && state === 'needs-sign-in') return;
     this.#deps.logger.log('warn', 'auth.failed', { server: this.#server.id, code, reason });
     this.#deps.onSecurityEvent?.({ method: 'auth.failed', server: this.#server.id, outcome: 'failure', errorType: code, details: { reason } });
   }
+}
+
+/** Two URLs name the same resource when they match after normalisation (case of scheme and host, a trailing slash). */
+function sameResource(a: string, b: string): boolean {
+  const normal = (value: string) => {
+    const url = URL.parse(value);
+    return url ? `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}` : value;
+  };
+  return normal(a) === normal(b);
 }

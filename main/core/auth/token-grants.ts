@@ -16,7 +16,7 @@ const ACCEPT_N_A = { recognizedTokenTypes: { n_a: () => undefined } };
 
 export function toTokenRecord(
   tokens: oauth.TokenEndpointResponse,
-  context: { issuer: string; clientId: string; resource?: string; grant: TokenRecord['grant']; requestedScope?: string; previous?: TokenRecord },
+  context: { issuer: string; clientId: string; resource?: string; serverUrl: string; grant: TokenRecord['grant']; requestedScope?: string; previous?: TokenRecord },
   now: number,
 ): TokenRecord {
   const refreshToken = tokens.refresh_token ?? context.previous?.refreshToken;
@@ -25,6 +25,8 @@ export function toTokenRecord(
     accessToken: tokens.access_token,
     ...(refreshToken ? { refreshToken } : {}),
     ...(typeof tokens.expires_in === 'number' ? { expiresAt: now + tokens.expires_in * 1000 } : {}),
+    issuedAt: now,
+    serverUrl: context.serverUrl,
     ...(scope ? { scope } : {}),
     issuer: context.issuer,
     ...(context.resource ? { resource: context.resource } : {}),

@@ -2,7 +2,7 @@
 import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, Server } from '@modelcontextprotocol/server';
 import type { CallToolResult, CompleteResult, GetPromptResult, ReadResourceResult, Result, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { signInPolicy } from '../auth/sign-in-policy.ts';
+import { signInRequiredIn } from '../auth/sign-in-required.ts';
 import { audited, type GatewayAudit } from './audited.ts';
 import { isSwitchboardError } from '../errors.ts';
 import type { CatalogRouter, ClientView } from '../router/catalog-router.ts';
@@ -11,6 +11,7 @@ import { requestOrigin, type RequestOrigin } from '../upstream/request-origin.ts
 import { TASKS_EXTENSION } from '../upstream/task-relay-client.ts';
 import type { TaskMethod, UpstreamCallOptions } from '../upstream/upstream-connection.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
+import { answerSignInRequired, SIGN_IN_INPUT_KEY, type SignInLinkIssuer } from './sign-in-answer.ts';
 
 /** JSON-RPC codes for local failures: the spec's invalid-params for unknown targets, internal error otherwise. */
 const INVALID_PARAMS = -32602;
@@ -29,7 +30,13 @@ export interface DownstreamContext {
 
 export type DownstreamServerFactory = (context: DownstreamContext) => Server;
 
-export function createDownstreamServerFactory(router: CatalogRouter, audit?: GatewayAudit): DownstreamServerFactory {
+export interface DownstreamOptions {
+  audit?: GatewayAudit;
+  /** Where a client is sent when a server needs the person to sign in. */
+  signInLinks?: SignInLinkIssuer;
+}
+
+export function createDownstreamServerFactory(router: CatalogRouter, { audit, signInLinks }: DownstreamOptions = {}): DownstreamServerFactory {
   return ({ clientId, view, subscriptions }) => {
     const server = new Server(SWITCHBOARD_IMPLEMENTATION, {
       capabilities: {
@@ -47,8 +54,14 @@ export function createDownstreamServerFactory(router: CatalogRouter, audit?: Gat
     const record = <Q extends { params?: object }, R>(method: string, target: (request: Q) => string | undefined, handler: (request: Q, context: ServerContext) => Promise<R>) =>
       audited(audit, server, clientId, method, (request: Q) => ({ params: request.params as never, target: target(request) }), handler);
     const none = () => undefined;
+    /** A request a server refused for want of the person's sign-in is answered at once with the way to sign in. */
+    const signInOrWireError = (error: unknown, asToolResult: boolean, context: ServerContext): Promise<CallToolResult> => {
+      const needed = signInLinks ? signInRequiredIn(error) : undefined;
+      if (needed) return Promise.resolve().then(() => answerSignInRequired(needed, signInLinks!, server, context, asToolResult));
+      return withWireErrors(() => Promise.reject(error));
+    };
 
-    server.setRequestHandler('tools/list', record('tools/list', none, async () => ({ tools: await withWireErrors(() => listing(() => router.listTools(view))) })));
+    server.setRequestHandler('tools/list', record('tools/list', none, async () => ({ tools: await withWireErrors(() => router.listTools(view)) })));
     server.setRequestHandler(
       'tools/call',
       record('tools/call', (request) => request.params.name, async (request, context) => {
@@ -59,28 +72,28 @@ export function createDownstreamServerFactory(router: CatalogRouter, audit?: Gat
         } catch (error) {
           // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
           if (isUnknownTarget(error)) return { content: [{ type: 'text', text: (error as Error).message }], isError: true };
-          return withWireErrors(() => Promise.reject(error));
+          return signInOrWireError(error, true, context);
         }
       }),
     );
-    server.setRequestHandler('prompts/list', record('prompts/list', none, async () => ({ prompts: await withWireErrors(() => listing(() => router.listPrompts(view))) })));
+    server.setRequestHandler('prompts/list', record('prompts/list', none, async () => ({ prompts: await withWireErrors(() => router.listPrompts(view)) })));
     server.setRequestHandler(
       'prompts/get',
       record('prompts/get', (request) => request.params.name, async (request, context) => {
         const relay = relayOptions(clientId, request.params, context);
-        return (await withWireErrors(() => forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)))) as GetPromptResult;
+        return (await forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)).catch((error: unknown) => signInOrWireError(error, false, context))) as GetPromptResult;
       }),
     );
-    server.setRequestHandler('resources/list', record('resources/list', none, async () => ({ resources: await withWireErrors(() => listing(() => router.listResources(view))) })));
+    server.setRequestHandler('resources/list', record('resources/list', none, async () => ({ resources: await withWireErrors(() => router.listResources(view)) })));
     server.setRequestHandler(
       'resources/templates/list',
-      record('resources/templates/list', none, async () => ({ resourceTemplates: await withWireErrors(() => listing(() => router.listResourceTemplates(view))) })),
+      record('resources/templates/list', none, async () => ({ resourceTemplates: await withWireErrors(() => router.listResourceTemplates(view)) })),
     );
     server.setRequestHandler(
       'resources/read',
       record('resources/read', (request) => request.params.uri, async (request, context) => {
         const relay = relayOptions(clientId, request.params, context);
-        return (await withWireErrors(() => forward(relay, context, (options) => router.readResource(request.params.uri, view, options)))) as ReadResourceResult;
+        return (await forward(relay, context, (options) => router.readResource(request.params.uri, view, options)).catch((error: unknown) => signInOrWireError(error, false, context))) as ReadResourceResult;
       }),
     );
     server.setRequestHandler(
@@ -121,7 +134,7 @@ export function createDownstreamServerFactory(router: CatalogRouter, audit?: Gat
       'completion/complete',
       record('completion/complete', (request) => (request.params.ref.type === 'ref/prompt' ? request.params.ref.name : request.params.ref.uri), async (request, context) => {
         const relay = relayOptions(clientId, request.params, context);
-        return (await withWireErrors(() => forward(relay, context, (options) => router.complete(request.params, view, options)))) as CompleteResult;
+        return (await forward(relay, context, (options) => router.complete(request.params, view, options)).catch((error: unknown) => signInOrWireError(error, false, context))) as CompleteResult;
       }),
     );
     // A session that ends (DELETE, lost, Switchboard stopping) lets go of its subscriptions, so none outlives its clients.
@@ -160,7 +173,7 @@ function relayOptions(clientId: string, params: { _meta?: { progressToken?: stri
   const progressToken = params._meta?.progressToken;
   const relayed: Promise<void>[] = [];
   const requestState = context.mcpReq.requestState<string>();
-  const inputResponses = context.mcpReq.inputResponses;
+  const inputResponses = withoutOwnAnswers(context.mcpReq.inputResponses);
   return {
     origin: {
       clientId,
@@ -188,6 +201,13 @@ function relayOptions(clientId: string, params: { _meta?: { progressToken?: stri
   };
 }
 
+/** The answer to Switchboard's own sign-in elicitation is Switchboard's: the server never asked, so it never sees it. */
+function withoutOwnAnswers(inputResponses: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!inputResponses || !(SIGN_IN_INPUT_KEY in inputResponses)) return inputResponses;
+  const { [SIGN_IN_INPUT_KEY]: _ours, ...theirs } = inputResponses;
+  return Object.keys(theirs).length ? theirs : undefined;
+}
+
 /**
  * Runs a forwarded request as this client's (so a server's own requests come back to it) and waits for its relayed
  * notifications before the result goes out.
@@ -198,19 +218,13 @@ async function forward<T extends Record<string, unknown>>(
   operation: (options: UpstreamCallOptions) => Promise<T>,
 ): Promise<T> {
   try {
-    // A call may wait for the person to sign in to the server it goes to (see sign-in-policy.ts).
-    return await signInPolicy.run('wait', () => requestOrigin.run(options.origin, () => fulfilInputRequired(options, context, operation)));
+    return await requestOrigin.run(options.origin, () => fulfilInputRequired(options, context, operation));
   } finally {
     // The upstream SDK client may dispatch a notification that arrived with the result just after resolving the
     // call; one turn of the event loop lets it reach us before the result goes out.
     await new Promise((resolve) => setImmediate(resolve));
     await options.flushed();
   }
-}
-
-/** Lists may start a sign-in a server needs but never wait for it: the server's items appear with a list_changed. */
-function listing<T>(operation: () => Promise<T>): Promise<T> {
-  return signInPolicy.run('start', operation);
 }
 
 const MAX_INPUT_ROUNDS = 10;

@@ -7,6 +7,7 @@ import type { AuthenticatedClient } from '../clients/client-registry.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
 import { checkHost, checkOrigin } from './request-guards.ts';
+import { SIGN_IN_PATH } from './sign-in-links.ts';
 
 export const MCP_PATH = '/mcp';
 
@@ -16,6 +17,8 @@ export interface LocalEndpointOptions {
   /** Browser origins besides the endpoint's own that may call it. */
   allowedOrigins?: readonly string[];
   handler: { fetch: (request: Request, options?: { authInfo?: AuthInfo }) => Promise<Response> };
+  /** Serves GET /sign-in/<value>: the one-time links clients are given when a server needs the person to sign in. */
+  signInLinks?: { handle(request: IncomingMessage, response: ServerResponse): Promise<void> };
   /** Resolves a bearer credential to a registered client, or undefined. */
   authenticate: (credential: string | undefined) => AuthenticatedClient | undefined;
   logger: Logger;
@@ -52,6 +55,12 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     if (verdict && !verdict.ok) {
       options.logger.log('warn', 'gateway.request_refused', { status: verdict.status, reason: verdict.reason });
       sendPlain(response, verdict.status, verdict.reason);
+      return;
+    }
+    // A person's browser carries no client credential: the link's one-time value is what lets it in.
+    if (path?.startsWith(SIGN_IN_PATH) && options.signInLinks) {
+      request.resume();
+      await options.signInLinks.handle(request, response);
       return;
     }
     if (path !== MCP_PATH) {

@@ -1,11 +1,13 @@
 // The aggregated namespace: every enabled server's tools, prompts, resources and templates as one, and routing back.
 import { UriTemplate } from '@modelcontextprotocol/server';
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/server';
+import { signInRequiredIn } from '../auth/sign-in-required.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
-import type { ForwardedMethod, TaskMethod, UpstreamCallOptions, UpstreamConnection } from '../upstream/upstream-connection.ts';
+import type { ForwardedMethod, TaskMethod, UpstreamCallOptions, UpstreamConnection, UpstreamLists } from '../upstream/upstream-connection.ts';
 import { exposedName } from './exposed-names.ts';
 import type { NameLedger } from './name-ledger.ts';
+import type { RememberedKind, SurfaceMemory } from './surface-memory.ts';
 import { TaskHandles } from './task-handles.ts';
 
 export interface RoutedUpstream {
@@ -38,14 +40,16 @@ export class CatalogRouter {
   readonly #logger: Logger;
   readonly #ledger: NameLedger;
   readonly #tasks: TaskHandles;
+  readonly #memory: SurfaceMemory | undefined;
   #collisions: NameCollision[] = [];
   readonly #routeCache = new Map<string, { sources: unknown[][]; routes: Map<string, unknown> }>();
 
-  constructor(upstreams: readonly RoutedUpstream[], logger: Logger, ledger: NameLedger, tasks: TaskHandles = new TaskHandles()) {
+  constructor(upstreams: readonly RoutedUpstream[], logger: Logger, ledger: NameLedger, options: { tasks?: TaskHandles; memory?: SurfaceMemory } = {}) {
     this.#upstreams = upstreams;
     this.#logger = logger;
     this.#ledger = ledger;
-    this.#tasks = tasks;
+    this.#tasks = options.tasks ?? new TaskHandles();
+    this.#memory = options.memory;
   }
 
   collisions(): readonly NameCollision[] {
@@ -78,12 +82,31 @@ export class CatalogRouter {
    * task, whose id the client gets bound to itself (see TaskHandles).
    */
   async callTool(name: string, args: Record<string, unknown> | undefined, view: ClientView, options: UpstreamCallOptions, taskOwner?: string): Promise<Record<string, unknown>> {
-    const route = (await this.#namedRoutes('tools', view)).get(name);
+    const route = (await this.#namedRoutes('tools', view)).get(name) ?? (await this.#routeAfterReaching(name, view));
     if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_TOOL', `no enabled server offers a tool named "${name}"; list the tools again to see what is available`);
     const params = { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) };
     const result = await this.#forward(route.route, 'tools/call', params, { ...options, acceptTask: taskOwner !== undefined });
     if (result.resultType !== 'task' || taskOwner === undefined) return result;
     return { ...result, taskId: this.#tasks.expose(taskOwner, { serverId: route.route.upstream.connection.id, upstreamTaskId: String(result.taskId) }) };
+  }
+
+  /**
+   * A name nobody lists may belong to a server that is not reachable yet, most often one waiting for the person to
+   * sign in whose tools were never seen. Trying that server once more says so (the sign-in error travels up to the
+   * client with its link) or, when it answers now, finds the route.
+   */
+  async #routeAfterReaching(name: string, view: ClientView): Promise<{ name: string; item: Tool; route: NamedRoute } | undefined> {
+    const owners = this.#visible(view).filter((upstream) => name.startsWith(upstream.prefix ? `${upstream.prefix}_` : '') && upstream.connection.status().state !== 'ready');
+    for (const upstream of owners) {
+      try {
+        await upstream.connection.connect();
+      } catch (error) {
+        if (signInRequiredIn(error)) throw error;
+        continue;
+      }
+      return (await this.#namedRoutes<Tool>('tools', view)).get(name);
+    }
+    return undefined;
   }
 
   /** tasks/get, tasks/update, tasks/cancel: to the server that created the task, for the client it was created for. */
@@ -184,11 +207,29 @@ export class CatalogRouter {
     return route.upstream.connection.request(method, params, options);
   }
 
-  /** Lists one kind from every visible server in parallel; a server that is down is left out (status reports it). */
+  /**
+   * Lists one kind from every visible server in parallel. A server that is down is left out (status reports it); one
+   * that waits for the person to sign in shows what it offered when last seen, so a call reaches it and is answered
+   * with the way to sign in.
+   */
   async #gather<K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(kind: K, view: ClientView) {
     const visible = this.#visible(view);
-    const settled = await Promise.allSettled(visible.map(async (upstream) => ({ upstream, items: await upstream.connection.list(kind) })));
+    const settled = await Promise.allSettled(visible.map(async (upstream) => ({ upstream, items: await this.#listOrRecall(upstream, kind) })));
     return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  }
+
+  async #listOrRecall<K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(upstream: RoutedUpstream, kind: K): Promise<UpstreamLists[K]> {
+    const { id, url } = upstream.connection;
+    const remembered: RememberedKind | undefined = kind === 'tools' ? 'tools' : kind === 'prompts' ? 'prompts' : undefined;
+    try {
+      const items = await upstream.connection.list(kind);
+      if (remembered) this.#memory?.remember(id, url, remembered, items);
+      return items;
+    } catch (error) {
+      const known = remembered && signInRequiredIn(error) ? this.#memory?.recall(id, url, remembered) : undefined;
+      if (known) return known as UpstreamLists[K];
+      throw error;
+    }
   }
 
   async #namedRoutes<T extends Tool | Prompt>(kind: 'tools' | 'prompts', view: ClientView): Promise<Map<string, { name: string; item: T; route: NamedRoute }>> {

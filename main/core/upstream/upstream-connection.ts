@@ -260,8 +260,10 @@ export class UpstreamConnection {
     const serverName = client.getServerVersion()?.name;
     const reconnected = this.#everConnected;
     this.#everConnected = true;
+    // Whatever went wrong before (a sign-in that was missing, a server that was down) is resolved now: say so.
+    const { lastError: _resolved, ...previous } = this.#status;
     this.#status = {
-      ...this.#status,
+      ...previous,
       state: 'ready',
       ...(era ? { era } : {}),
       ...(protocolVersion ? { protocolVersion } : {}),

@@ -7,6 +7,10 @@ export interface TokenRecord {
   refreshToken?: string;
   /** Epoch milliseconds; absent when the server did not say. */
   expiresAt?: number;
+  /** Epoch milliseconds when it was issued: renewal is timed as a share of the lifetime (absent in older records). */
+  issuedAt?: number;
+  /** The MCP server URL the token was obtained for: a server id reused for another URL never receives it. */
+  serverUrl?: string;
   scope?: string;
   /** The authorization server that issued the token and the resource it is for (RFC 8707). */
   issuer: string;
