@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import { applySetup, inspectClient, previewSetup, undoSetup } from '../../main/core/clients/ai-client-setup.ts';
+import { applySetup, inspectClient, previewSetup, undoSetup, type EntryExpectation } from '../../main/core/clients/ai-client-setup.ts';
 import { AI_CLIENT_TARGETS, entryFor, targetPath, type AiClientId, type PathEnvironment } from '../../main/core/clients/ai-client-targets.ts';
 import { SwitchboardError } from '../../main/core/errors.ts';
 
 const target = (id: AiClientId) => AI_CLIENT_TARGETS.find((candidate) => candidate.id === id)!;
 const endpoint = { mcpUrl: 'http://127.0.0.1:4100/mcp', credential: 'sbc_test-credential', bridgeCommand: { command: '/usr/bin/node', args: ['/opt/switchboard/main/cli/bin.js', 'stdio'] } };
+/** Today's endpoint, and a registry that knows only the test credential. */
+const expected: EntryExpectation = { mcpUrl: endpoint.mcpUrl, accepts: (credential) => credential === endpoint.credential };
 
 async function home(): Promise<PathEnvironment> {
   return { platform: 'linux', home: await mkdtemp(join(tmpdir(), 'switchboard-home-')) };
@@ -38,11 +40,29 @@ describe('AI client setup', () => {
   it('creates a missing file and its folders, and reads it back', async () => {
     const env = await home();
     const vscode = target('vscode');
-    expect(await inspectClient(vscode, env)).toMatchObject({ detected: false, configured: false });
+    expect(await inspectClient(vscode, env, expected)).toMatchObject({ detected: false, configured: false });
     const { path, backupPath } = await applySetup(vscode, env, entryFor(vscode, endpoint));
     expect(backupPath).toBeNull();
     expect((parse(await readFile(path, 'utf8')) as { servers: Record<string, unknown> }).servers.switchboard).toMatchObject({ type: 'http', url: endpoint.mcpUrl });
-    expect(await inspectClient(vscode, env)).toMatchObject({ detected: true, configured: true });
+    expect(await inspectClient(vscode, env, expected)).toMatchObject({ detected: true, configured: true });
+  });
+
+  it('calls an entry configured only when it points at today\'s address with an accepted credential', async () => {
+    const env = await home();
+    const cursor = target('cursor');
+    await applySetup(cursor, env, entryFor(cursor, { ...endpoint, mcpUrl: 'http://127.0.0.1:4099/mcp' }));
+    expect(await inspectClient(cursor, env, expected)).toMatchObject({ configured: false, stale: 'address', staleReason: expect.stringContaining('http://127.0.0.1:4099/mcp') });
+    await applySetup(cursor, env, entryFor(cursor, { ...endpoint, credential: 'sbc_revoked' }));
+    expect(await inspectClient(cursor, env, expected)).toMatchObject({ configured: false, stale: 'credential' });
+    await applySetup(cursor, env, entryFor(cursor, endpoint));
+    const working = await inspectClient(cursor, env, expected);
+    expect(working).toMatchObject({ configured: true });
+    expect(working.stale).toBeUndefined();
+    // The stdio bridge asks the running Switchboard for its address: only its credential can go stale.
+    const desktop = target('claude-desktop');
+    await applySetup(desktop, env, entryFor(desktop, endpoint));
+    expect(await inspectClient(desktop, env, { ...expected, mcpUrl: 'http://127.0.0.1:5000/mcp' })).toMatchObject({ configured: true });
+    expect(await inspectClient(desktop, env, { ...expected, accepts: () => false })).toMatchObject({ configured: false, stale: 'credential' });
   });
 
   it('merges into an existing file without touching other entries or comments, keeps a backup, and undo removes only its entry', async () => {

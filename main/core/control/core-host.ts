@@ -58,6 +58,7 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   // Before the ready line, so a client started right after it finds the address it was given.
   const syncClients = async (switchboard: Switchboard, url: string) => {
     if (!options.aiClients) return;
+    registry.list(); // re-read now: only credentials registered at this moment count as this Switchboard's
     const outcomes = await syncConfiguredClients({ mcpUrl: url, pathEnvironment: options.aiClients.pathEnvironment, accepts: (credential) => registry.authenticate(credential) !== undefined, logger });
     for (const { client, path } of outcomes.filter(({ outcome }) => outcome === 'updated')) switchboard.recordSecurityEvent({ method: 'client.address_updated', client, details: { path, mcpUrl: url } });
   };

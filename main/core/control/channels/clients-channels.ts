@@ -38,10 +38,12 @@ export function clientsChannels(deps: UiServiceDeps): ChannelHandlers<'clients:l
 
   return {
     'clients:list': async () => {
+      // list() re-reads the registry now: a client removed a moment ago must show as stale, not as working.
+      const registered = registry.list();
       const expectation = { mcpUrl: deps.switchboard().status().mcpUrl, accepts: (credential: string) => registry.authenticate(credential) !== undefined };
       return {
         aiClients: await Promise.all(AI_CLIENT_TARGETS.map(async (target) => ({ id: target.id, name: target.name, transport: target.transport, ...(await inspectClient(target, deps.pathEnvironment, expectation)) }))),
-        registered: registry.list().map(({ credentialSha256: _hash, ...client }) => client),
+        registered: registered.map(({ credentialSha256: _hash, ...client }) => client),
       };
     },
     'clients:preview': async ({ client }) => {
