@@ -1,9 +1,10 @@
-// `npm run demo`: starts the sandbox and Switchboard configured with it — the tray app where it can run, else headless.
+// `npm run demo`: starts the sandbox and Switchboard configured with it — the tray app where it can run, else headless — and stops it all on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startSandbox } from './index.ts';
 import { runCli, startServe } from '../support/serve-process.ts';
@@ -29,20 +30,87 @@ function hasDisplay(): boolean {
   return process.platform === 'darwin' || process.platform === 'win32' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 }
 
+/** How long a graceful stop may take (Switchboard itself promises 2 s) before the children are killed anyway. */
+const STOP_DEADLINE_MS = 4_000;
+/** npm forwards a terminal's Ctrl-C that the terminal also delivers: two signals this close together are one press. */
+const SAME_PRESS_MS = 200;
+
+// What has to go when the demo stops, filled in as it starts, so a Ctrl-C during start-up cleans up too.
+const children = new Set<ChildProcess>();
+let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
+let workDir: string | undefined;
+let stopping: { at: number } | undefined;
+
+function adopt(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  // Started after the stop began (start-up was still under way): it has no business running.
+  if (stopping) child.kill('SIGKILL');
+}
+
+function onStopSignal(signal: NodeJS.Signals): void {
+  if (!stopping) {
+    stopping = { at: Date.now() };
+    console.error('Stopping… press Ctrl-C again to force.');
+    void shutdown(0);
+    return;
+  }
+  if (Date.now() - stopping.at < SAME_PRESS_MS) return;
+  console.error('Forced to stop.');
+  forceExit(128 + constants.signals[signal]);
+}
+
+/** The second Ctrl-C, or a stop past its deadline: SIGKILL to every child, the temporary folder still removed. */
+function forceExit(code: number): never {
+  for (const child of children) child.kill('SIGKILL');
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  process.exit(code);
+}
+
+let shuttingDown: Promise<void> | undefined;
+function shutdown(code: number): Promise<void> {
+  stopping ??= { at: Date.now() };
+  shuttingDown ??= stopAll(code);
+  return shuttingDown;
+}
+
+async function stopAll(code: number): Promise<void> {
+  const deadline = setTimeout(() => {
+    console.error(`The demo did not stop within ${STOP_DEADLINE_MS / 1000} s; killing what is left.`);
+    forceExit(code);
+  }, STOP_DEADLINE_MS);
+  deadline.unref();
+  // Switchboard first (it may still be talking to the sandbox), then the sandbox, then the files.
+  await Promise.all([...children].map((child) => stopChild(child)));
+  await sandbox?.close();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+  process.exit(code);
+}
+
+/** SIGINT, as a person's Ctrl-C would be; the child's own deadline (2 s for serve) makes it exit. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGINT');
+  await exited;
+}
+
 async function main(): Promise<void> {
+  process.on('SIGINT', onStopSignal);
+  process.on('SIGTERM', onStopSignal);
   const headlessRequested = process.argv.includes('--headless');
-  const sandbox = await startSandbox();
-  const workDir = await mkdtemp(join(tmpdir(), 'switchboard-demo-'));
+  sandbox = await startSandbox();
+  workDir = await mkdtemp(join(tmpdir(), 'switchboard-demo-'));
   const configFile = join(workDir, 'config.json');
   const dataDir = join(workDir, 'data');
   await writeFile(configFile, `${JSON.stringify(demoConfig(sandbox), null, 2)}\n`);
+  const spawnOptions = { onSpawn: adopt, detached: true };
   // The demo's client secrets go to the keychain like anyone's (npm run demo uses a throwaway keyring on Linux).
   for (const [owner, secret] of [['idp', sandbox.idp.clientSecret], ['finance', sandbox.idJagClient.client_secret]] as const) {
-    const stored = await runCli(['auth', 'set-secret', owner, '--config', configFile, '--data-dir', dataDir], secret);
+    const stored = await runCli(['auth', 'set-secret', owner, '--config', configFile, '--data-dir', dataDir], secret, spawnOptions);
     if (stored.code !== 0) throw new Error(`could not store the demo's ${owner} secret: ${stored.stderr}`);
   }
 
-  let stopSwitchboard: () => Promise<unknown>;
   const electron = headlessRequested ? undefined : electronBinary();
   if (electron && hasDisplay()) {
     if (!existsSync(join(repoRoot, 'out/main/index.js'))) {
@@ -51,36 +119,25 @@ async function main(): Promise<void> {
     }
     const app: ChildProcess = spawn(electron, [repoRoot], {
       stdio: 'inherit',
+      detached: true,
       env: { ...process.env, SWITCHBOARD_CONFIG: configFile },
     });
+    adopt(app);
     console.log('Switchboard is running in the tray (sandbox configuration). Close it from the tray menu or press Ctrl-C here.');
-    stopSwitchboard = async () => app.kill('SIGTERM');
-    app.on('exit', () => void shutdown());
+    app.on('exit', () => void shutdown(0));
   } else {
     if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) {
       console.error('Building the UI first (npm run build)…');
       await run('npm', ['run', 'build']);
     }
-    const registered = await runCli(['clients', 'add', 'demo', '--data-dir', dataDir, '--profile', 'demo', '--json']);
+    const registered = await runCli(['clients', 'add', 'demo', '--data-dir', dataDir, '--profile', 'demo', '--json'], undefined, spawnOptions);
     if (registered.code !== 0) throw new Error(`could not register the demo client: ${registered.stderr}`);
     const { credential } = JSON.parse(registered.stdout) as { credential: string };
-    const serve = await startServe(['--config', configFile, '--data-dir', dataDir, '--ui']);
-    stopSwitchboard = () => serve.stop();
-    serve.child.on('exit', () => void shutdown());
-    printHeadlessGuide(serve.ready.mcpUrl, serve.ready.uiUrl!, credential, sandbox, configFile, Boolean(electron));
+    const serve = await startServe(['--config', configFile, '--data-dir', dataDir, '--ui'], spawnOptions);
+    // Switchboard ending by itself (not asked to) is a failure worth an exit code.
+    serve.child.on('exit', () => void shutdown(stopping ? 0 : 1));
+    printHeadlessGuide(serve.ready.mcpUrl, serve.ready.uiUrl!, credential, sandbox, configFile, workDir, Boolean(electron));
   }
-
-  let shuttingDown = false;
-  async function shutdown(): Promise<void> {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    await stopSwitchboard();
-    await sandbox.close();
-    await rm(workDir, { recursive: true, force: true });
-    process.exit(0);
-  }
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
 }
 
 /** Every sandbox server, and the sandbox IdP as the company's: `wiki` and `tickets` work at once, `crm` and `finance` after sign-in. */
@@ -99,7 +156,7 @@ function demoConfig(sandbox: Awaited<ReturnType<typeof startSandbox>>): Record<s
   };
 }
 
-function printHeadlessGuide(mcpUrl: string, uiUrl: string, credential: string, sandbox: Awaited<ReturnType<typeof startSandbox>>, configFile: string, electronPresent: boolean): void {
+function printHeadlessGuide(mcpUrl: string, uiUrl: string, credential: string, sandbox: Awaited<ReturnType<typeof startSandbox>>, configFile: string, workDir: string, electronPresent: boolean): void {
   const why = electronPresent ? 'no display was found' : "Electron's binary is not installed; `npx install-electron` fetches it where its download site is reachable";
   console.log(
     [
@@ -125,14 +182,23 @@ function printHeadlessGuide(mcpUrl: string, uiUrl: string, credential: string, s
     ].join('\n'),
   );
   // One machine-readable line last, for scripts and tests that drive the demo.
-  console.log(JSON.stringify({ event: 'demo-ready', mcpUrl, uiUrl, credential }));
+  console.log(JSON.stringify({ event: 'demo-ready', mcpUrl, uiUrl, credential, workDir }));
 }
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit' });
+    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', detached: true });
+    adopt(child);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${String(code)}`))));
   });
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // A stop under way explains a start-up that broke off (its children were stopped); anything else is a real failure.
+  if (!stopping) {
+    console.error(`The demo could not start: ${(error as Error).message}`);
+    await shutdown(1);
+  }
+}

@@ -24,8 +24,19 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServe(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
+export interface SpawnOptions {
+  /** Called with the child the moment it exists, so a supervisor (the demo) can stop it even while it starts up. */
+  onSpawn?: (child: ChildProcess) => void;
+  /**
+   * Its own process group: a Ctrl-C at the terminal then reaches only the supervisor, which passes it on once.
+   * Without it the child would get the terminal's SIGINT and the forwarded one, and take the second as "force".
+   */
+  detached?: boolean;
+}
+
+export async function startServe(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } & SpawnOptions = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: Boolean(options.detached), ...(options.env ? { env: options.env } : {}) });
+  options.onSpawn?.(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const stdoutLines: string[] = [];
@@ -66,8 +77,9 @@ export async function startServe(args: string[], options: { timeoutMs?: number; 
 }
 
 /** Runs the CLI to completion (for commands that exit by themselves) and returns what it printed. */
-export async function runCli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+export async function runCli(args: string[], input?: string, options: SpawnOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: Boolean(options.detached) });
+  options.onSpawn?.(child);
   if (input !== undefined) child.stdin!.end(input);
   let stdout = '';
   let stderr = '';

@@ -25,7 +25,7 @@ describe('audit export formats', () => {
   it('rotates JSONL files by size and keeps at most maxFiles old ones', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-jsonl-'));
     const sink = createJsonlSink({ path: join(dir, 'audit.jsonl'), maxBytes: 1024, maxFiles: 2 });
-    for (let seq = 1; seq <= 40; seq++) await sink.send([record(seq, { target: 'x'.repeat(100) })]);
+    for (let seq = 1; seq <= 40; seq++) await sink.send([record(seq, { target: 'x'.repeat(100) })], AbortSignal.timeout(5_000));
     expect((await readdir(dir)).sort()).toEqual(['audit.jsonl', 'audit.jsonl.1', 'audit.jsonl.2']);
     const newest = (await readFile(join(dir, 'audit.jsonl'), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { seq: number }).seq);
     expect(newest.at(-1)).toBe(40);

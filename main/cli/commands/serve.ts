@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { BUILT_UI, CLI_ENTRY } from '../paths.ts';
 import { createJsonLogger, createUiService, defaultPaths, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment } from '../../core/index.ts';
 import { reportLocalError } from '../report-error.ts';
+import { listenForStopSignals, stopWithin } from '../stop-signals.ts';
 
 interface ServeOptions {
   config: string;
@@ -50,11 +51,7 @@ async function serve(options: ServeOptions): Promise<number> {
     const configPath = resolve(options.config);
     const paths = options.dataDir ? { dataDir: resolve(options.dataDir) } : defaultPaths();
     await mkdir(paths.dataDir, { recursive: true, mode: 0o700 });
-    // Listen for signals before announcing readiness: a supervisor may signal the moment it reads the ready line.
-    const stopSignal = new Promise<NodeJS.Signals>((resolveSignal) => {
-      process.once('SIGINT', resolveSignal);
-      process.once('SIGTERM', resolveSignal);
-    });
+    const stopSignals = listenForStopSignals(logger);
     const host = await startCoreHost({ configPath, dataDir: paths.dataDir, logger, ...(options.port !== undefined ? { port: options.port } : {}), allowAnonymous: Boolean(options.allowAnonymous), aiClients: { pathEnvironment: pathEnvironment() } });
     let ui: Awaited<ReturnType<typeof startUiEndpoint>> | undefined;
     let service: ReturnType<typeof createUiService> | undefined;
@@ -76,11 +73,15 @@ async function serve(options: ServeOptions): Promise<number> {
     process.stdout.write(
       `${JSON.stringify({ event: 'ready', mcpUrl: host.mcpUrl(), pid: process.pid, dataDir: paths.dataDir, servers: config.servers.filter((s) => s.enabled).map((s) => s.id), ...(ui ? { uiUrl: ui.url } : {}), ...(options.allowAnonymous ? { anonymous: true } : {}) })}\n`,
     );
-    const signal = await stopSignal;
-    logger.log('info', 'switchboard.stopping', { signal });
-    service?.close();
-    await ui?.close();
-    await host.stop();
+    await stopSignals.requested;
+    await stopWithin(
+      async () => {
+        service?.close();
+        await ui?.close();
+        await host.stop();
+      },
+      { logger, exitCode: () => 0 },
+    );
     return 0;
   } catch (error) {
     reportLocalError(error);

@@ -32,13 +32,13 @@ export function createOtlpSink(options: { url: string; headers?: Record<string, 
   const resource = { attributes: [attribute('service.name', 'switchboard'), attribute('service.version', SWITCHBOARD_VERSION), attribute('host.name', hostname())] };
   return {
     name: `otlp:${options.url}`,
-    async send(records) {
+    async send(records, stopping) {
       const body = { resourceLogs: [{ resource, scopeLogs: [{ scope: { name: 'switchboard.audit', version: SWITCHBOARD_VERSION }, logRecords: records.map(logRecord) }] }] };
       const response = await fetch(options.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...options.headers },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 10_000), stopping]),
       });
       await response.body?.cancel();
       if (!response.ok) throw new SwitchboardError('AUDIT_SINK_FAILED', `the OTLP receiver at ${options.url} answered HTTP ${response.status}`);

@@ -1,4 +1,5 @@
 // Delivers the audit trail to one external sink: in order, at least once, resuming from its cursor after any outage.
+import { SwitchboardError } from '../../errors.ts';
 import type { Logger } from '../../ports.ts';
 import type { AuditRecord } from '../audit-record.ts';
 import type { AuditStore } from '../audit-store.ts';
@@ -6,7 +7,8 @@ import type { AuditStore } from '../audit-store.ts';
 /** One destination. `send` resolves once the batch is accepted; records carry ids so duplicates are detectable. */
 export interface AuditSink {
   name: string;
-  send(records: readonly AuditRecord[]): Promise<void>;
+  /** `signal` aborts when the exporter closes: a receiver that never answers must not hold the process open. */
+  send(records: readonly AuditRecord[], signal: AbortSignal): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export class SinkExporter {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   #failing = false;
+  /** Aborted by close(): whatever is in flight is cut off, the cursor has not moved, so the next start re-sends it. */
+  readonly #stopping = new AbortController();
 
   constructor(sink: AuditSink, store: AuditStore, logger: Logger) {
     this.#sink = sink;
@@ -60,7 +64,8 @@ export class SinkExporter {
   async drain(): Promise<void> {
     await this.#running;
     for (let batch = this.#store.after(this.#store.cursor(this.#sink.name), BATCH); batch.length; batch = this.#store.after(this.#store.cursor(this.#sink.name), BATCH)) {
-      await this.#sink.send(batch);
+      this.#stopping.signal.throwIfAborted();
+      await this.#sink.send(batch, this.#stopping.signal);
       this.#store.setCursor(this.#sink.name, batch.at(-1)!.seq);
     }
   }
@@ -72,6 +77,7 @@ export class SinkExporter {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#stopping.abort(new SwitchboardError('AUDIT_SINK_FAILED', `delivery to ${this.#sink.name} was stopped; the rest goes after the next start`));
     await this.#running?.catch(() => undefined);
     await this.#sink.close?.();
   }
@@ -83,6 +89,8 @@ export class SinkExporter {
       this.#failing = false;
       this.#backoff = 0;
     } catch (error) {
+      // Cut off by close(): not an outage, and no retry; the cursor resumes after the next start.
+      if (this.#closed) return;
       this.#backoff = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, this.#backoff * 2));
       if (!this.#failing) this.#logger.log('warn', 'audit.sink_failed', { sink: this.#sink.name, message: (error as Error).message, backlog: this.backlog() });
       this.#failing = true;

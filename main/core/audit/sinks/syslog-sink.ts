@@ -26,20 +26,24 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
   const host = hostname().replace(/[^\x21-\x7e]/g, '') || '-';
   const app = options.appName ?? 'switchboard';
 
-  async function open(): Promise<Socket> {
+  async function open(signal: AbortSignal): Promise<Socket> {
     if (socket && !socket.destroyed) return socket;
     const opened = options.tls
       ? connectTls({ host: options.host, port: options.port, ...(options.tls.ca ? { ca: options.tls.ca } : {}), servername: options.tls.servername ?? options.host })
       : connectTcp({ host: options.host, port: options.port });
     opened.setNoDelay(true);
     opened.on('error', () => undefined);
+    // A collector that never answers the handshake must not hold a stopping Switchboard open.
+    const cutOff = () => opened.destroy();
+    signal.addEventListener('abort', cutOff, { once: true });
     await Promise.race([
-      once(opened, options.tls ? 'secureConnect' : 'connect'),
+      once(opened, options.tls ? 'secureConnect' : 'connect', { signal }),
       once(opened, 'error').then(([error]) => {
         throw new SwitchboardError('AUDIT_SINK_FAILED', `cannot reach syslog at ${options.host}:${options.port}: ${(error as Error).message}`);
       }),
     ]);
     opened.once('close', () => {
+      signal.removeEventListener('abort', cutOff);
       if (socket === opened) socket = undefined;
     });
     socket = opened;
@@ -48,8 +52,8 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
 
   return {
     name: `syslog:${options.host}:${options.port}`,
-    async send(records) {
-      const connection = await open();
+    async send(records, signal) {
+      const connection = await open(signal);
       const frames = records.map((record) => {
         const message = Buffer.from(formatRfc5424(record, { facility: options.facility ?? 16, host, app }));
         return Buffer.concat([Buffer.from(`${message.length} `), message]);
@@ -64,8 +68,11 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
       });
     },
     async close() {
-      socket?.end();
+      const closing = socket;
       socket = undefined;
+      closing?.end();
+      // end() waits for the collector to close its side; one that never does would keep the process alive.
+      if (closing) setTimeout(() => closing.destroy(), 500).unref();
     },
   };
 }
