@@ -89,7 +89,7 @@ export const authConfigSchema = z
 
 export const gatewayConfigSchema = z
   .object({
-    /** 0 picks any free port; the chosen one is reported in the ready line and by `switchboard status`. */
+    /** 0: the port remembered in <data dir>/endpoint.json, else any free one (then remembered); anything else is used exactly. */
     port: z.number().int().min(0).max(65535).default(0),
     /** Upper bound for one request body, in bytes. */
     maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
