@@ -2,6 +2,7 @@
 export { createSwitchboard, type Switchboard, type SwitchboardAuth, type SwitchboardDeps, type SwitchboardStatus } from './switchboard.ts';
 export { vaultAccounts } from './vault/vault.ts';
 export { KeytarSecretStore } from './vault/keytar-secret-store.ts';
+export { forgetServerSecrets } from './vault/server-secrets.ts';
 export type { ServerAuthStatus } from './auth/server-authorizer.ts';
 export type { SsoStatus } from './auth/enterprise-sso.ts';
 export { loadConfigFile, parseConfigText } from './config/load-config.ts';
@@ -13,8 +14,9 @@ export type { Logger, LogLevel, Paths, SecretStore, BrowserOpener, Clock } from 
 export type { UpstreamStatus } from './upstream/upstream-connection.ts';
 export { SWITCHBOARD_VERSION } from './version.ts';
 export { assertBrowserUrl } from './platform/browser-url-policy.ts';
+export { createBrowserOpener } from './platform/system-browser.ts';
 export { ClientRegistry, clientRegistryPath, type RegisteredClient } from './clients/client-registry.ts';
-export { readControlStatus, controlSocketPath } from './control/control-socket.ts';
+export { readControlStatus, controlSocketPath, controlRequest, type ControlSignInStart, type ControlSignInOutcome } from './control/control-socket.ts';
 export { runStdioBridge } from './bridge/stdio-bridge.ts';
 export { AuditStore, type AuditQuery, type AuditSummary, type VerifyReport } from './audit/audit-store.ts';
 export type { AuditRecord, AuditEntry } from './audit/audit-record.ts';

@@ -105,9 +105,14 @@ export function registerClientsCommand(program: Command): void {
     .option('--profile <name>', 'keychain profile (as auth.profile in the configuration)', 'default')
     .action(async (id: string, options: CommonOptions) => {
       await report(options, async () => {
+        // Leaving the registry is what revokes the credential (a running endpoint re-reads it within a second); the
+        // keychain copy goes too, so nothing can set a client up with it again.
         const removed = await registryFor(options).remove(id);
-        await keychainFor(options).delete(vaultAccounts.localClient(id)).catch(() => false);
         if (removed) recordClientEvent(options, 'client.removed', id);
+        const left = await keychainFor(options)
+          .delete(vaultAccounts.localClient(id))
+          .then(() => undefined, (error: { code?: string; message: string }) => `${error.code ?? 'VAULT_UNAVAILABLE'}: ${error.message}`);
+        if (left) process.stderr.write(`switchboard: the old credential of "${id}" could not be deleted from the keychain (${left}); it no longer works, but delete the entry ${vaultAccounts.localClient(id)} yourself\n`);
         if (!removed) {
           process.exitCode = 1;
           return options.json ? JSON.stringify({ id, removed }) : `No client named "${id}".`;

@@ -12,6 +12,7 @@ import {
   addRemoteServer,
   remoteInputs,
   EMPTY_POLICY,
+  forgetServerSecrets,
   isSwitchboardError,
   KeytarSecretStore,
   loadCompanyPolicy,
@@ -117,16 +118,22 @@ export function registerDiscoveryCommands(program: Command): void {
   for (const [verb, description] of [
     ['enable', 'Turn a configured server on.'],
     ['disable', 'Turn a configured server off (it is kept in the file).'],
-    ['remove', 'Remove a configured server from the file.'],
+    ['remove', 'Remove a configured server from the file, and its token, client secret and secret headers from the keychain.'],
   ] as const) {
     common(servers.command(`${verb} <id>`))
       .description(description)
       .action(async (id: string, options: CommonOptions) =>
-        run(options, async ({ configPath }) => {
+        run(options, async ({ config, configPath }) => {
           const editor = new ConfigEditor(configPath);
-          if (verb === 'remove') await editor.removeServer(id);
-          else await editor.setServerField(id, 'enabled', verb === 'enable');
-          return options.json ? JSON.stringify({ [verb === 'remove' ? 'removed' : verb === 'enable' ? 'enabled' : 'disabled']: id }) : `${id}: ${verb}d.`;
+          if (verb !== 'remove') {
+            await editor.setServerField(id, 'enabled', verb === 'enable');
+            return options.json ? JSON.stringify({ [verb === 'enable' ? 'enabled' : 'disabled']: id }) : `${id}: ${verb}d.`;
+          }
+          // Its secrets go first: if the keychain is locked the server stays in the file and the command can be run again.
+          const entry = config.servers.find((server) => server.id === id);
+          const forgotten = entry ? await forgetServerSecrets(new KeytarSecretStore(config.auth.profile), entry) : [];
+          await editor.removeServer(id);
+          return options.json ? JSON.stringify({ removed: id, keychainEntriesDeleted: forgotten }) : `${id}: removed${forgotten.length ? `, with its ${forgotten.length} keychain entr${forgotten.length === 1 ? 'y' : 'ies'} (${forgotten.join(', ')})` : ''}.`;
         }),
       );
   }

@@ -1,9 +1,12 @@
-// The local control channel for the CLI (`status`, the stdio bridge): HTTP over a Unix socket or named pipe only its owner can open.
+// The local control channel for the CLI (`status`, sign-in and sign-out, the stdio bridge): HTTP over a Unix socket or named pipe only its owner can open.
 import { createHash } from 'node:crypto';
 import { chmod, rm } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { SwitchboardError } from '../errors.ts';
+import { z } from 'zod';
+import { isErrorCode } from '../../../shared/error-codes.ts';
+import { SERVER_ID_PATTERN } from '../config/config-schema.ts';
+import { SwitchboardError, toSwitchboardError } from '../errors.ts';
 
 /**
  * A socket in the 0700 data folder needs no token: the file system decides who may connect. On Windows a named pipe
@@ -14,9 +17,41 @@ export function controlSocketPath(dataDir: string, platform: NodeJS.Platform = p
   return join(dataDir, 'control.sock');
 }
 
+/** What `POST /auth/sign-in` answers: the sign-in started (or joined) in the running Switchboard, never waiting for the person. */
+export interface ControlSignInStart {
+  state: 'signed-in' | 'not-required' | 'waiting';
+  authorizationUrl?: string;
+  expiresAt?: string;
+}
+
+/** What `POST /auth/sign-in/wait` answers once the sign-in ends (or the caller's deadline passes). */
+export type ControlSignInOutcome = { ok: true; status: unknown } | { ok: false; error: { code: string; message: string } };
+
+/** The sign-in operations the socket serves; `SwitchboardAuth` has this shape. Without a server id each means the SSO session. */
+export interface ControlAuth {
+  status(): Promise<{ sso: unknown; servers: { id: string; auth: unknown }[] }>;
+  beginSignIn(serverId?: string): Promise<ControlSignInStart>;
+  awaitSignIn(serverId?: string, signal?: AbortSignal): Promise<void>;
+  cancelSignIn(serverId?: string): boolean;
+  signOut(serverId?: string): Promise<void>;
+}
+
 export interface ControlRoutes {
   status: () => unknown;
+  auth: ControlAuth;
 }
+
+/** Bodies are a server id and a number at most: anything bigger is not from our CLI. */
+const MAX_BODY_BYTES = 4096;
+/** The longest a caller may keep a wait open; a sign-in has its own, shorter deadline anyway. */
+const MAX_WAIT_MS = 3_600_000;
+const DEFAULT_WAIT_MS = 600_000;
+
+const targetSchema = z.object({ server: z.string().regex(SERVER_ID_PATTERN, 'must be a server id').optional() }).strict();
+const waitSchema = targetSchema.extend({ waitMs: z.number().int().min(1).max(MAX_WAIT_MS).optional() }).strict();
+
+const POST_ROUTES = new Set(['/auth/sign-in', '/auth/sign-in/wait', '/auth/sign-in/cancel', '/auth/sign-out']);
+const GET_ROUTES = new Set(['/status', '/auth/status']);
 
 export async function startControlSocket(dataDir: string, routes: ControlRoutes): Promise<{ close(): Promise<void> }> {
   const path = controlSocketPath(dataDir);
@@ -27,11 +62,11 @@ export async function startControlSocket(dataDir: string, routes: ControlRoutes)
     await rm(path, { force: true }); // a stale socket from a process that died
   }
   const server: Server = createServer((request, response) => {
-    if (request.method === 'GET' && request.url === '/status') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(routes.status()));
-      return;
-    }
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    void handle(request, response, routes).catch((error: unknown) => {
+      const failure = toSwitchboardError(error, 'INTERNAL', 'the control request failed');
+      if (response.headersSent) return void response.destroy();
+      sendJson(response, failure.code === 'CONFIG_INVALID' ? 400 : 500, failure.toJSON());
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -48,26 +83,151 @@ export async function startControlSocket(dataDir: string, routes: ControlRoutes)
   };
 }
 
+async function handle(request: IncomingMessage, response: ServerResponse, routes: ControlRoutes): Promise<void> {
+  const path = request.url ?? '/';
+  const expected = GET_ROUTES.has(path) ? 'GET' : POST_ROUTES.has(path) ? 'POST' : undefined;
+  if (!expected) return sendJson(response, 404, { code: 'CONFIG_INVALID', message: `the control socket has no ${path}; is the CLI newer than the running Switchboard? Restart it` });
+  if (request.method !== expected) return sendJson(response, 405, { code: 'CONFIG_INVALID', message: `${path} takes ${expected}` });
+  if (path === '/status') return sendJson(response, 200, routes.status());
+  if (path === '/auth/status') return sendJson(response, 200, await routes.auth.status());
+
+  const body = await readJsonBody(request);
+  if (!body.ok) return sendJson(response, body.status, { code: 'CONFIG_INVALID', message: `${path}: ${body.message}` });
+  const parsed = (path === '/auth/sign-in/wait' ? waitSchema : targetSchema).safeParse(body.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return sendJson(response, 400, { code: 'CONFIG_INVALID', message: `${path}: the request is invalid${issue.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue.message}` });
+  }
+  const { server } = parsed.data;
+  const { auth } = routes;
+  switch (path) {
+    case '/auth/sign-in': {
+      const { state, authorizationUrl, expiresAt } = await auth.beginSignIn(server);
+      return sendJson(response, 200, { state, ...(authorizationUrl ? { authorizationUrl } : {}), ...(expiresAt ? { expiresAt } : {}) });
+    }
+    case '/auth/sign-in/wait':
+      return sendJson(response, 200, await waitForSignIn(auth, server, (parsed.data as z.infer<typeof waitSchema>).waitMs ?? DEFAULT_WAIT_MS, response));
+    case '/auth/sign-in/cancel':
+      return sendJson(response, 200, { cancelled: auth.cancelSignIn(server) });
+    default:
+      await auth.signOut(server);
+      return sendJson(response, 200, { signedOut: server ?? 'all' });
+  }
+}
+
+/** The long poll: answers when the sign-in ends or the caller's deadline passes; a caller that goes away stops only its own wait. */
+async function waitForSignIn(auth: ControlAuth, server: string | undefined, waitMs: number, response: ServerResponse): Promise<ControlSignInOutcome> {
+  const controller = new AbortController();
+  const target = server ? `"${server}"` : 'the company identity provider';
+  const deadline = setTimeout(
+    () => controller.abort(new SwitchboardError('AUTH_CALLBACK_FAILED', `the sign-in to ${target} had not finished after ${Math.round(waitMs / 1000)} s; start it again`)),
+    waitMs,
+  );
+  deadline.unref();
+  // The CLI was stopped (Ctrl-C, killed): the sign-in itself goes on until it is cancelled or reaches its own deadline.
+  response.once('close', () => controller.abort(new SwitchboardError('AUTH_CALLBACK_FAILED', 'the caller stopped waiting')));
+  try {
+    await auth.awaitSignIn(server, controller.signal);
+    const all = await auth.status();
+    const status = (server ? all.servers.find((entry) => entry.id === server)?.auth : all.sso) as { signedIn?: boolean; state?: string; code?: string; reason?: string } | undefined;
+    // A sign-in that ended before this wait began leaves no outcome to wait for: the state says how it went.
+    if (status?.signedIn === false || status?.state === 'needs-sign-in' || status?.state === 'failed') {
+      return { ok: false, error: { code: isErrorCode(status.code) ? status.code : 'AUTH_SIGN_IN_REQUIRED', message: `the sign-in to ${target} ended without signing in${status.reason ? ` (${status.reason})` : ''}; start it again` } };
+    }
+    return { ok: true, status };
+  } catch (error) {
+    const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
+    return { ok: false, error: toSwitchboardError(reason, 'AUTH_CALLBACK_FAILED', `signing in to ${target} failed`).toJSON() };
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+/**
+ * Reads at most MAX_BODY_BYTES and discards the rest (unread, the socket would be torn down before the refusal is
+ * sent), so a caller always gets an answer it can show.
+ */
+function readJsonBody(request: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('error', reject);
+    request.on('end', () => {
+      if (size > MAX_BODY_BYTES) return resolve({ ok: false, status: 413, message: `the request body is larger than ${MAX_BODY_BYTES} bytes` });
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (!text.trim()) return resolve({ ok: true, value: {} });
+      try {
+        resolve({ ok: true, value: JSON.parse(text) as unknown });
+      } catch {
+        resolve({ ok: false, status: 400, message: 'the request body is not JSON' });
+      }
+    });
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+}
+
+/**
+ * One request to the running Switchboard. GATEWAY_NOT_RUNNING only when nobody listens on the socket (callers may then
+ * do the work in their own process); a Switchboard that listens but does not answer in time is reported, never bypassed.
+ */
+export function controlRequest<T>(dataDir: string, method: 'GET' | 'POST', path: string, options: { body?: object; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 3000;
+  return new Promise((resolve, reject) => {
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const request = httpRequest(
+      {
+        socketPath: controlSocketPath(dataDir),
+        path,
+        method,
+        timeout: timeoutMs,
+        // A fresh connection each time: a kept-alive socket would hold the CLI open after its answer.
+        agent: false,
+        ...(options.signal ? { signal: options.signal } : {}),
+        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => {
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch (error) {
+            return reject(new SwitchboardError('INTERNAL', `the running Switchboard sent an unreadable answer to ${path}`, { cause: error }));
+          }
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve(value as T);
+          const { code, message } = (value ?? {}) as { code?: unknown; message?: unknown };
+          reject(isErrorCode(code) && typeof message === 'string' ? new SwitchboardError(code, message) : new SwitchboardError('INTERNAL', `the running Switchboard answered ${status} to ${path}`));
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () =>
+      request.destroy(new SwitchboardError('INTERNAL', `the Switchboard running with the data folder ${dataDir} did not answer within ${Math.round(timeoutMs / 1000)} s; it may be stuck: stop it and start it again`)),
+    );
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (options.signal?.aborted) return reject(options.signal.reason);
+      if (error instanceof SwitchboardError) return reject(error);
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'ENOTSOCK') {
+        return reject(new SwitchboardError('GATEWAY_NOT_RUNNING', `no Switchboard is running with the data folder ${dataDir}; start it with \`switchboard serve\` or the app`, { cause: error }));
+      }
+      reject(new SwitchboardError('INTERNAL', `the control socket of the Switchboard running with the data folder ${dataDir} failed: ${error.message}`, { cause: error }));
+    });
+    request.end(payload);
+  });
+}
+
 /** Asks the running Switchboard (if any) for its status; NOT_RUNNING when nobody answers on the socket. */
 export function readControlStatus<T>(dataDir: string, timeoutMs = 3000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ socketPath: controlSocketPath(dataDir), path: '/status', method: 'GET', timeout: timeoutMs }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        try {
-          resolve(JSON.parse(body) as T);
-        } catch (error) {
-          reject(new SwitchboardError('INTERNAL', 'the running Switchboard sent an unreadable status', { cause: error }));
-        }
-      });
-    });
-    request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', (error) =>
-      reject(new SwitchboardError('GATEWAY_NOT_RUNNING', `no Switchboard is running with the data folder ${dataDir}; start it with \`switchboard serve\` or the app`, { cause: error })),
-    );
-    request.end();
-  });
+  return controlRequest<T>(dataDir, 'GET', '/status', { timeoutMs });
 }
 
 async function isAnswering(path: string): Promise<boolean> {

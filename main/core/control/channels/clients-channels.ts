@@ -29,6 +29,16 @@ export function clientsChannels(deps: UiServiceDeps): ChannelHandlers<'clients:l
     return credential;
   }
 
+  /**
+   * Undoing a setup revokes the credential made for it: kept, a backup or copy of the old file would still work. The
+   * running endpoint re-reads the registry within a second; the keychain copy goes too, so it is never written again.
+   */
+  async function revokeCredential(clientId: string): Promise<void> {
+    const removed = await registry.remove(clientId);
+    if (removed) deps.switchboard().recordSecurityEvent({ method: 'client.removed', client: clientId, details: { by: 'app' } });
+    await deps.switchboard().auth.vault.remove(vaultAccounts.localClient(clientId));
+  }
+
   async function entryForClient(target: AiClientTarget, withSecret: boolean): Promise<Record<string, unknown>> {
     const mcpUrl = deps.switchboard().status().mcpUrl;
     if (!mcpUrl) throw new SwitchboardError('GATEWAY_NOT_RUNNING', 'the local endpoint is not running yet');
@@ -60,6 +70,7 @@ export function clientsChannels(deps: UiServiceDeps): ChannelHandlers<'clients:l
     'clients:undo': async ({ client }) => {
       const result = await undoSetup(targetOf(client), deps.pathEnvironment);
       if (result.removed) deps.switchboard().recordSecurityEvent({ method: 'client.unconfigured', client, details: { path: result.path } });
+      await revokeCredential(client);
       return result;
     },
     'clients:setView': async ({ id, servers, tools }) => {
