@@ -23,7 +23,10 @@ export function statusChannels(deps: UiServiceDeps): StatusSource {
     }
     const current = deps.switchboard().status();
     const failing = current.servers.filter((server) => server.state === 'unavailable').map((server) => `${server.id}: ${server.lastError?.message ?? 'unavailable'}`);
-    return { version: SWITCHBOARD_VERSION, mcpUrl: current.mcpUrl ?? null, servers: current.servers, signedIn: authSnapshot.signedIn, needsAttention: [...authSnapshot.needs, ...failing] };
+    const moved = current.addressChanged
+      ? [`Address changed: port ${current.addressChanged.previousPort} was taken by another program, so Switchboard now listens on port ${current.addressChanged.port}. AI clients it set up were updated (restart them); point any other client at ${current.mcpUrl ?? 'the new address'}.`]
+      : [];
+    return { version: SWITCHBOARD_VERSION, mcpUrl: current.mcpUrl ?? null, servers: current.servers, signedIn: authSnapshot.signedIn, needsAttention: [...moved, ...authSnapshot.needs, ...failing] };
   }
 
   return { status, handlers: { 'app:getStatus': () => status() } };
