@@ -324,7 +324,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
         configuredPort: config.gateway.port,
         dataDir: deps.paths.dataDir,
         logger,
-        bind: (port) => startLocalEndpoint({ port, maxBodyBytes: config.gateway.maxBodyBytes, allowedOrigins: config.gateway.allowedOrigins, handler, authenticate, logger }),
+        bind: (port) => startLocalEndpoint({ port, maxBodyBytes: config.gateway.maxBodyBytes, allowedOrigins: config.gateway.allowedOrigins, handler, signInLinks, authenticate, logger }),
       }).catch(async (error: unknown) => {
         await control?.close();
         throw error;

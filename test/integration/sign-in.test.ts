@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configSchema, createJsonLogger, createSwitchboard, vaultAccounts, type Switchboard } from '../../main/core/index.ts';
 import { KeytarSecretStore } from '../../main/core/vault/keytar-secret-store.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
-import { visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
+import { followSignInLink, signInLinkIn, visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
 
 describe('sign in once (sandbox IdP and authorization servers, real keychain)', () => {
   let sandbox: Sandbox;
@@ -87,22 +87,31 @@ describe('sign in once (sandbox IdP and authorization servers, real keychain)', 
     expect(JSON.parse(text(await client.callTool({ name: 'finance_whoami', arguments: {} })))).toMatchObject({ server: 'finance', sub: sso.subject });
   });
 
-  it('a server with its own OAuth: a listing opens the browser (DCR, PKCE, resource) and its tools appear when done', async () => {
-    await client.listTools();
-    await vi.waitFor(async () => expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('crm_whoami'), { timeout: 15_000 });
-    const crmVisit = new URL(opened.find((url) => url.includes('resource='))!);
+  it('a server with its own OAuth: listing opens no browser; a call answers at once with a sign-in link; the link signs in and the tools appear', async () => {
+    const openedBefore = opened.length;
+    expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('crm_whoami');
+    const started = Date.now();
+    const refused = await client.callTool({ name: 'crm_whoami', arguments: {} });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toMatch(/"crm" needs you to sign in/);
+    const { authorizationUrl } = await followSignInLink(signInLinkIn(text(refused)));
+    const crmVisit = new URL(authorizationUrl);
     expect(crmVisit.searchParams.get('code_challenge_method')).toBe('S256');
     expect(crmVisit.searchParams.get('resource')).toBe(sandbox.servers.find((entry) => entry.server.name === 'crm')!.server.url);
+    await vi.waitFor(async () => expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('crm_whoami'), { timeout: 15_000 });
     expect(JSON.parse(text(await client.callTool({ name: 'crm_whoami', arguments: {} })))).toMatchObject({ server: 'crm' });
     expect((await switchboard.auth.status()).servers.find((server) => server.id === 'crm')?.auth).toMatchObject({ state: 'signed-in', via: 'authorization_code' });
+    // Nothing but the person opened a browser: Switchboard never did.
+    expect(opened.length).toBe(openedBefore);
   });
 
-  it('steps up on 403 insufficient_scope with the union of scopes, then the call succeeds', async () => {
-    const before = opened.length;
-    const report = await client.callTool({ name: 'crm_admin_report', arguments: {} });
-    expect(text(report)).toBe('confidential report from crm');
-    expect(opened.length).toBe(before + 1);
-    expect(new URL(opened.at(-1)!).searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['read', 'admin']));
+  it('steps up on 403 insufficient_scope: the call answers with a link, the sign-in asks for the union of scopes, then the call succeeds', async () => {
+    const refused = await client.callTool({ name: 'crm_admin_report', arguments: {} });
+    expect(text(refused)).toMatch(/more permissions/);
+    const { authorizationUrl } = await followSignInLink(signInLinkIn(text(refused)));
+    expect(new URL(authorizationUrl).searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['read', 'admin']));
+    await vi.waitFor(async () => expect(text(await client.callTool({ name: 'crm_admin_report', arguments: {} }))).toBe('confidential report from crm'), { timeout: 10_000 });
   });
 
   it('refreshes a token before it expires (rotating refresh token), without a browser', async () => {
@@ -116,7 +125,7 @@ describe('sign in once (sandbox IdP and authorization servers, real keychain)', 
   });
 
   it('many calls at once after expiry cause one refresh (single-flight), so a rotating refresh token is never reused', async () => {
-    const crmTokens = () => logLines.filter((line) => line.includes('"event":"auth.token_obtained"') && line.includes('"server":"crm"')).length;
+    const crmTokens = () => logLines.filter((line) => line.includes('"event":"auth.token_refreshed"') && line.includes('"server":"crm"')).length;
     const before = crmTokens();
     now += 2 * 3600 * 1000;
     const results = await Promise.all(Array.from({ length: 12 }, () => client.callTool({ name: 'crm_whoami', arguments: {} })));

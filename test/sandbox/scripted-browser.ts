@@ -57,3 +57,23 @@ async function deliver(callbackUrl: URL): Promise<{ status: number; body: string
   const response = await fetch(callbackUrl, { redirect: 'manual' });
   return { status: response.status, body: await response.text() };
 }
+
+/**
+ * Opens a Switchboard sign-in link as a person would (typed or clicked in their own browser: no Sec-Fetch-Site from
+ * another site), then follows the authorization URL it redirects to through the scripted login.
+ */
+export async function followSignInLink(link: string, options: { finish?: boolean } = {}): Promise<{ authorizationUrl: string; visit?: BrowserVisit }> {
+  const response = await fetch(link, { redirect: 'manual', headers: { 'sec-fetch-site': 'none' } });
+  await response.body?.cancel();
+  const location = response.headers.get('location');
+  if (response.status !== 303 || !location) throw new Error(`the sign-in link answered ${response.status} instead of sending the browser to sign in`);
+  if (options.finish === false) return { authorizationUrl: location };
+  return { authorizationUrl: location, visit: await visitAuthorizationUrl(location) };
+}
+
+/** The first Switchboard sign-in link in a text (a tool error, an error message). */
+export function signInLinkIn(text: string): string {
+  const link = /http:\/\/127\.0\.0\.1:\d+\/sign-in\/[A-Za-z0-9_-]+/.exec(text)?.[0];
+  if (!link) throw new Error(`no sign-in link in: ${text}`);
+  return link;
+}

@@ -278,6 +278,7 @@ export class ServerAuthorizer {
    */
   async #obtain(challenge: AuthChallenge, options: { scope?: string; person?: PersonPresent; renewal?: boolean } | undefined): Promise<void> {
     const { scope: stepUpScope, person } = options ?? {};
+    const tokenBefore = this.#record?.accessToken;
     const event = options?.renewal ? 'auth.token_refreshed' : 'auth.token_obtained';
     try {
       // Another Switchboard process (e.g. `switchboard login`) may have stored a newer token meanwhile: use it first.
@@ -333,10 +334,17 @@ export class ServerAuthorizer {
       }
     } catch (error) {
       const code = error instanceof SwitchboardError ? error.code : 'AUTH_GRANT_FAILED';
+      // The person finished a sign-in while this silent attempt ran: their token stands, and the caller retries with it.
+      if (!person && this.#record && this.#record.accessToken !== tokenBefore) return;
       this.#fail(error, code === 'AUTH_SIGN_IN_REQUIRED' || code === 'AUTH_SSO_REQUIRED' || code === 'AUTH_CALLBACK_FAILED' ? 'needs-sign-in' : 'failed');
       // Say which sign-in would help, so the gateway can hand the client a link to it.
       if (!person && error instanceof SwitchboardError && (code === 'AUTH_SIGN_IN_REQUIRED' || code === 'AUTH_SSO_REQUIRED') && !(error instanceof SignInRequiredError)) {
-        throw new SignInRequiredError(error.code, error.message, { serverId: this.#server.id, target: code === 'AUTH_SSO_REQUIRED' ? 'sso' : this.#server.id, cause: error });
+        throw new SignInRequiredError(error.code, error.message, {
+          serverId: this.#server.id,
+          target: code === 'AUTH_SSO_REQUIRED' ? 'sso' : this.#server.id,
+          ...(stepUpScope && code === 'AUTH_SIGN_IN_REQUIRED' ? { moreScope: stepUpScope } : {}),
+          cause: error,
+        });
       }
       throw error;
     }

@@ -7,11 +7,14 @@ export class SignInRequiredError extends SwitchboardError {
   readonly serverId: string;
   /** What to sign in to: that server, or `sso` when the company sign-in is what is missing (ID-JAG servers). */
   readonly target: string;
+  /** Set when the server asked for more than the person granted (a step-up): the scopes the new sign-in asks for. */
+  readonly moreScope: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { serverId: string; target: string; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options: { serverId: string; target: string; moreScope?: string; cause?: unknown }) {
     super(code, message, { cause: options.cause });
     this.serverId = options.serverId;
     this.target = options.target;
+    this.moreScope = options.moreScope;
   }
 }
 

@@ -24,7 +24,8 @@ export interface SignInLinkIssuer {
 export function answerSignInRequired(needed: SignInRequiredError, links: SignInLinkIssuer, server: Server, context: ServerContext, asToolResult: boolean): CallToolResult {
   const url = links.issue(needed.target);
   const what = links.describe(needed.target);
-  const message = `The MCP server "${needed.serverId}" needs you to sign in to ${what} before it can answer. ${url ? `Open ${url} to sign in, then try again.` : 'Sign in from the Switchboard window, then try again.'}`;
+  const why = needed.moreScope ? `again, with more permissions (${needed.moreScope}),` : '';
+  const message = `The MCP server "${needed.serverId}" needs you to sign in to ${what} ${why} before it can answer. ${url ? `Open ${url} to sign in, then try again.` : 'Sign in from the Switchboard window, then try again.'}`.replace('  ', ' ');
   if (url && acceptsUrlElicitation(server, context)) {
     if (isModernRequest(context)) {
       return inputRequired({ inputRequests: { [SIGN_IN_INPUT_KEY]: inputRequired.elicitUrl({ message, url }) } }) as unknown as CallToolResult;
