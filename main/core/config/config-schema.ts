@@ -1,5 +1,6 @@
 // The JSON configuration file's shape, validated with zod; docs/configuration.md describes every field.
 import { z } from 'zod';
+import { loopbackRedirectUriProblem } from '../auth/loopback-redirect.ts';
 import { isLoopbackHost } from '../platform/loopback.ts';
 
 /** Server ids become tool-name prefixes, so they stay inside the characters every client accepts. */
@@ -66,6 +67,17 @@ export const idpConfigSchema = z
     tokenEndpointAuthMethod: z.enum(['none', 'client_secret_basic', 'client_secret_post']).default('none'),
     scopes: z.array(z.string().min(1)).default(['openid', 'email', 'profile', 'offline_access']),
     extraAuthorizationParams: z.record(z.string(), z.string()).default({}),
+    /**
+     * The loopback redirect URI exactly as registered for this client at the IdP (path included), e.g.
+     * http://127.0.0.1:53682/oauth/callback. Without it: http://127.0.0.1:<auth.redirectPort>/callback.
+     */
+    redirectUri: z
+      .string()
+      .superRefine((value, context) => {
+        const problem = loopbackRedirectUriProblem(value);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
   })
   .strict();
 
@@ -76,7 +88,7 @@ export const authConfigSchema = z
     idp: idpConfigSchema.optional(),
     /** 'on-demand': a request that needs a person's sign-in opens the browser; 'manual': only `switchboard login` does. */
     interactive: z.enum(['on-demand', 'manual']).default('on-demand'),
-    /** A fixed loopback callback port, for authorization servers with pre-registered redirect URIs; 0 picks any. */
+    /** A fixed loopback callback port for server sign-ins (and the IdP's without idp.redirectUri), for pre-registered redirect URIs; 0 picks any. */
     redirectPort: z.number().int().min(0).max(65535).default(0),
     /** The https URL of Switchboard's Client ID Metadata Document, used where an authorization server supports CIMD. */
     clientMetadataUrl: z.string().url().startsWith('https://', 'must be an https URL').optional(),
