@@ -31,6 +31,11 @@ export async function revokeTokens(as: oauth.AuthorizationServer, identity: Clie
       await oauth.processRevocationResponse(response);
       revoked.push(hint);
     } catch (error) {
+      // RFC 7009 §2.2.1: a server may not revoke access tokens (self-contained JWTs); that is its answer, not a fault.
+      if (error instanceof oauth.ResponseBodyError && error.error === 'unsupported_token_type') {
+        logger.log('debug', 'auth.revocation_unsupported', { issuer: as.issuer, tokenType: hint });
+        continue;
+      }
       logger.log('warn', 'auth.revocation_failed', { issuer: as.issuer, tokenType: hint, message: (error as Error).message });
     }
   }
