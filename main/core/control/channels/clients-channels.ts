@@ -36,7 +36,11 @@ export function clientsChannels(deps: UiServiceDeps): ChannelHandlers<'clients:l
   async function revokeCredential(clientId: string): Promise<void> {
     const removed = await registry.remove(clientId);
     if (removed) deps.switchboard().recordSecurityEvent({ method: 'client.removed', client: clientId, details: { by: 'app' } });
-    await deps.switchboard().auth.vault.remove(vaultAccounts.localClient(clientId));
+    // The registry already refused it; a locked keychain only leaves a dead copy behind, which must not fail the undo.
+    await deps
+      .switchboard()
+      .auth.vault.remove(vaultAccounts.localClient(clientId))
+      .catch((error: unknown) => deps.logger.log('warn', 'clients.keychain_delete_failed', { client: clientId, message: (error as Error).message }));
   }
 
   async function entryForClient(target: AiClientTarget, withSecret: boolean): Promise<Record<string, unknown>> {
