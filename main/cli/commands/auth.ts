@@ -216,6 +216,7 @@ function render(result: unknown): string {
     server?: string;
     auth?: { state: string; via?: string; expiresAt?: string; reason?: string };
     signedOut?: string;
+    signingIn?: { target: string; expiresAt: string }[];
   };
   const lines: string[] = [];
   if (value.signedOut) lines.push(value.signedOut === 'all' ? 'Signed out of the SSO session and every server.' : `Signed out of "${value.signedOut}".`);
@@ -228,6 +229,7 @@ function render(result: unknown): string {
     const detail = [server.auth.via, server.auth.expiresAt ? `until ${server.auth.expiresAt}` : undefined, server.auth.reason].filter(Boolean).join(', ');
     lines.push(`  ${server.id.padEnd(16)} ${server.auth.state.padEnd(14)} ${detail}`);
   }
+  for (const pending of value.signingIn ?? []) lines.push(`Signing in to ${pending.target === 'sso' ? 'the company identity provider' : `"${pending.target}"`} (waiting for the browser until ${pending.expiresAt})`);
   return lines.length ? lines.join('\n') : JSON.stringify(result);
 }
 
