@@ -3,10 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
+import type { ContractResponse } from '../../shared/contract/schemas.ts';
+import { summarizeStatus } from '../../shared/status-summary.ts';
 import { createJsonLogger, createUiService, startCoreHost, type CoreHost, type PathEnvironment } from '../core/index.ts';
 import { registerContractHandlers } from './ipc.ts';
 import { createMainWindow } from './main-window.ts';
-import { applySecurityPolicy } from './security.ts';
+import { applySecurityPolicy, openExternalSafely } from './security.ts';
 import { createTray } from './tray.ts';
 
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
@@ -73,19 +75,29 @@ async function start(): Promise<void> {
       const status = await service.invoke('app:getStatus', undefined);
       const servers = await service.invoke('servers:list', undefined);
       const auth = await service.invoke('auth:status', undefined);
-      const value = status.ok ? (status.value as { mcpUrl: string | null; signedIn: boolean; needsAttention: string[] }) : undefined;
+      const value = status.ok ? (status.value as ContractResponse<'app:getStatus'>) : undefined;
       return {
         ...(value?.mcpUrl ? { endpointUrl: value.mcpUrl } : {}),
         signedIn: value?.signedIn ?? false,
-        ssoConfigured: auth.ok ? (auth.value as { sso: { configured: boolean } }).sso.configured : false,
-        needsAttention: value?.needsAttention ?? [],
+        ssoConfigured: auth.ok ? (auth.value as ContractResponse<'auth:status'>).sso.configured : false,
+        // One reading for the badge and the tray; a core that does not answer reads as not running.
+        summary: summarizeStatus(value ?? { mcpUrl: null, servers: [] }),
+        ssoSigningIn: value?.auth.signingIn.some((pending) => pending.target === 'sso') ?? false,
         paused,
         launchAtLogin: app.getLoginItemSettings().openAtLogin,
         servers: servers.ok ? (servers.value as { servers: { id: string; title: string; enabled: boolean; configured: boolean }[] }).servers.filter((server) => server.configured) : [],
       };
     },
     open: showWindow,
-    signIn: () => void service.invoke('auth:signIn', undefined).then(() => refresh()),
+    // The core hands the sign-in over as a URL; the system browser opens it (after the URL policy), the tray never waits.
+    signIn: () =>
+      void service.invoke('auth:signIn', undefined).then(async (result) => {
+        const started = result.ok ? (result.value as ContractResponse<'auth:signIn'>).started : undefined;
+        if (started?.state === 'waiting' && started.authorizationUrl) await openExternalSafely(started.authorizationUrl);
+        else if (!result.ok) logger.log('warn', 'tray.sign_in_failed', { code: result.error.code, message: result.error.message });
+        await refresh();
+      }),
+    cancelSignIn: () => void service.invoke('auth:cancelSignIn', undefined).then(() => refresh()),
     signOut: () => void service.invoke('auth:signOut', undefined).then(() => refresh()),
     setServerEnabled: (id, enabled) => void service.invoke('servers:setEnabled', { id, enabled }).then(() => refresh()),
     // Pausing stops the core (AI clients get connection refused, clearly) until it is resumed.

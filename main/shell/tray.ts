@@ -1,11 +1,15 @@
-// The tray icon and its menu: state at a glance, open, sign in/out, servers on/off, copy the endpoint URL, pause, launch at login, quit.
+// The tray icon and its menu: state at a glance, open, sign in/out (or cancel a waiting sign-in), servers on/off, copy the endpoint URL, pause, launch at login, quit.
 import { clipboard, Menu, nativeImage, Tray } from 'electron';
+import type { StatusSummary } from '../../shared/status-summary.ts';
 
 export interface TrayState {
   endpointUrl?: string;
   signedIn: boolean;
   ssoConfigured: boolean;
-  needsAttention: string[];
+  /** The same reading of the status as the window's badge (shared/status-summary.ts). */
+  summary: StatusSummary;
+  /** The company sign-in waits for the person in the browser: the menu offers to cancel it. */
+  ssoSigningIn: boolean;
   paused: boolean;
   launchAtLogin: boolean;
   servers: { id: string; title: string; enabled: boolean }[];
@@ -16,6 +20,7 @@ export interface TrayActions {
   state: () => Promise<TrayState>;
   open: () => void;
   signIn: () => void;
+  cancelSignIn: () => void;
   signOut: () => void;
   setServerEnabled: (id: string, enabled: boolean) => void;
   setPaused: (paused: boolean) => void;
@@ -23,13 +28,11 @@ export interface TrayActions {
   quit: () => void;
 }
 
-/** One line that says how things are: running, needs sign-in, or what is wrong. */
+/** One line that says how things are: the badge's words, and the first thing to look at. */
 export function trayTooltip(state: TrayState): string {
   if (state.paused) return 'Switchboard — paused';
-  if (!state.endpointUrl) return 'Switchboard — not running';
-  if (state.ssoConfigured && !state.signedIn) return 'Switchboard — sign-in needed';
-  if (state.needsAttention.length) return `Switchboard — ${state.needsAttention.length} problem(s): ${state.needsAttention[0]}`;
-  return 'Switchboard — running';
+  const first = state.summary.level === 'attention' || state.summary.level === 'problem' ? state.summary.attention[0] : undefined;
+  return `Switchboard — ${state.summary.label}${first ? ` (${first})` : ''}`;
 }
 
 export function createTray(actions: TrayActions): { tray: Tray; refresh: () => Promise<void> } {
@@ -41,7 +44,13 @@ export function createTray(actions: TrayActions): { tray: Tray; refresh: () => P
       Menu.buildFromTemplate([
         { label: trayTooltip(state), enabled: false },
         { label: 'Open Switchboard', click: actions.open },
-        state.ssoConfigured ? (state.signedIn ? { label: 'Sign out', click: actions.signOut } : { label: 'Sign in…', click: actions.signIn }) : { label: 'No company sign-in configured', enabled: false },
+        !state.ssoConfigured
+          ? { label: 'No company sign-in configured', enabled: false }
+          : state.ssoSigningIn
+            ? { label: 'Cancel sign-in', click: actions.cancelSignIn }
+            : state.signedIn
+              ? { label: 'Sign out', click: actions.signOut }
+              : { label: 'Sign in…', click: actions.signIn },
         {
           label: 'Servers',
           submenu: state.servers.length

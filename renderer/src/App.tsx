@@ -1,6 +1,8 @@
 // The window: the endpoint and overall state at the top, then one page per area (servers, sign-in, clients, activity, settings).
 import { useEffect, useState } from 'react';
 import type { AppStatus } from '../../shared/contract/schemas.ts';
+import { summarizeStatus } from '../../shared/status-summary.ts';
+import { AppStatusContext } from './app-status.ts';
 import { subscribe } from './bridge.ts';
 import { ActivityPage } from './pages/ActivityPage.tsx';
 import { ClientsPage } from './pages/ClientsPage.tsx';
@@ -26,6 +28,7 @@ export function App() {
   useEffect(() => subscribe('events:status', setPushed), []);
   // What the core pushed last, or what the first request answered.
   const status = pushed ?? initial.value;
+  const summary = status ? summarizeStatus(status) : undefined;
 
   const current = PAGES.find((candidate) => candidate.id === page)!;
   return (
@@ -47,8 +50,8 @@ export function App() {
                 {copied ? 'Copied' : 'Copy'}
               </button>
             )}
-            <span className={`badge ${status.needsAttention.length ? 'warn' : 'ok'}`} role="status">
-              {status.needsAttention.length ? `${status.needsAttention.length} need attention` : 'All good'}
+            <span className={`badge ${summary!.level}`} role="status" aria-label="Overall state" title={summary!.attention.join('\n')}>
+              {summary!.label}
             </span>
           </div>
         )}
@@ -61,7 +64,9 @@ export function App() {
         </nav>
       </header>
       <main aria-label={current.label}>
-        <current.Page />
+        <AppStatusContext.Provider value={status}>
+          <current.Page />
+        </AppStatusContext.Provider>
       </main>
     </div>
   );

@@ -42,29 +42,52 @@ export async function invoke<C extends InvokeChannel>(channel: C, request?: Cont
   }
 }
 
-/** Listens to one event channel; the returned function stops it. Over HTTP, one event stream serves every listener. */
+/** How long the page waits before it opens the event stream again after it ended (Switchboard restarting, a dropped connection). */
+const RECONNECT_MS = [500, 1000, 2000, 5000] as const;
+
+/**
+ * Listens to one event channel; the returned function stops it. Over HTTP, each listener has its own event stream,
+ * opened again whenever it ends: the core pushes the current status on every new stream, so the page catches up.
+ */
 export function subscribe<C extends EventChannel>(channel: C, listener: (payload: ContractEvent<C>) => void): () => void {
   if (window.switchboard) return window.switchboard.subscribe(channel, listener as (payload: unknown) => void);
   const token = httpToken();
   if (!token) return () => undefined;
   const controller = new AbortController();
   void (async () => {
-    const response = await fetch('/api/events', { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.+)$/m.exec(block)?.[1];
-        const data = /^data: (.+)$/m.exec(block)?.[1];
-        if (event === channel && data) listener(JSON.parse(data) as ContractEvent<C>);
+    for (let attempt = 0; !controller.signal.aborted; attempt++) {
+      const delivered = await readStream(token, controller.signal, (event, data) => {
+        if (event === channel) listener(JSON.parse(data) as ContractEvent<C>);
+      }).catch(() => false);
+      if (delivered) attempt = 0;
+      if (controller.signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)]));
+    }
+  })();
+  return () => controller.abort();
+}
+
+/** Reads one event stream until it ends; true when it delivered anything (so the next reconnect starts quickly again). */
+async function readStream(token: string, signal: AbortSignal, onEvent: (event: string, data: string) => void): Promise<boolean> {
+  const response = await fetch('/api/events', { headers: { authorization: `Bearer ${token}` }, signal });
+  if (!response.ok || !response.body) return false;
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let delivered = false;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return delivered;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.+)$/m.exec(block)?.[1];
+      const data = /^data: (.+)$/m.exec(block)?.[1];
+      if (event && data) {
+        delivered = true;
+        onEvent(event, data);
       }
     }
-  })().catch(() => undefined);
-  return () => controller.abort();
+  }
 }

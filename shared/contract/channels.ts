@@ -8,6 +8,7 @@ export const INVOKE_CHANNELS = [
   'servers:discover',
   'auth:status',
   'auth:signIn',
+  'auth:cancelSignIn',
   'auth:signOut',
   'clients:list',
   'clients:preview',

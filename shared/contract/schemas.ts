@@ -16,12 +16,24 @@ export const serverStatusSchema = z.object({
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
 });
 
+/** A sign-in waiting for the person in a browser: a server id, or `sso` for the company sign-in. */
+const signingInSchema = z.object({ target: z.string(), expiresAt: z.string() });
+
 export const appStatusSchema = z.object({
   version: z.string(),
   mcpUrl: z.string().nullable(),
   servers: z.array(serverStatusSchema),
   signedIn: z.boolean(),
+  /** Every line once: each server that is not ready (see shared/status-summary.ts), and each notice. */
   needsAttention: z.array(z.string()),
+  /** The sign-in state the badge and tray read with the servers' states (summarizeStatus). */
+  auth: z.object({
+    sso: z.object({ configured: z.boolean(), signedIn: z.boolean() }),
+    servers: z.array(z.object({ id: z.string(), state: z.string(), code: z.string().optional() })),
+    signingIn: z.array(signingInSchema),
+  }),
+  /** Things to know that are not about one server (the address moved, …). */
+  notices: z.array(z.string()),
 });
 
 export const serverEntrySchema = z.object({
@@ -54,6 +66,17 @@ export const serverDetailSchema = z.object({
 export const authStatusSchema = z.object({
   sso: z.object({ configured: z.boolean(), signedIn: z.boolean(), issuer: z.string().optional(), subject: z.string().optional(), idTokenExpiresAt: z.string().optional() }),
   servers: z.array(z.object({ id: z.string(), state: z.string(), via: z.string().optional(), code: z.string().optional(), message: z.string().optional() })),
+  signingIn: z.array(signingInSchema),
+  /** How the sign-ins started from the app ended lately (one per target, newest), so the page can say it in words. */
+  outcomes: z.array(z.object({ target: z.string(), outcome: z.enum(['signed-in', 'failed', 'cancelled']), message: z.string().optional(), at: z.string() })),
+});
+
+/** What a sign-in the person asked for did: done already, or waiting at authorizationUrl (PKCE challenge and state only, no secret). */
+export const signInStartSchema = z.object({
+  target: z.string(),
+  state: z.enum(['signed-in', 'not-required', 'waiting']),
+  authorizationUrl: z.string().optional(),
+  expiresAt: z.string().optional(),
 });
 
 export const aiClientSchema = z.object({
@@ -157,7 +180,8 @@ export const CONTRACT = {
     response: z.object({ found: z.number().int(), problems: z.array(z.object({ url: z.string(), code: z.string(), message: z.string() })) }),
   },
   'auth:status': { request: empty, response: authStatusSchema },
-  'auth:signIn': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema },
+  'auth:signIn': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema.extend({ started: signInStartSchema }) },
+  'auth:cancelSignIn': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema.extend({ cancelled: z.boolean() }) },
   'auth:signOut': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema },
   'clients:list': { request: empty, response: z.object({ aiClients: z.array(aiClientSchema), registered: z.array(registeredClientSchema) }) },
   'clients:preview': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), before: z.string().nullable(), after: z.string() }) },
@@ -185,6 +209,8 @@ export const EVENTS = {
 
 export type AppStatus = z.infer<typeof appStatusSchema>;
 export type ServerEntry = z.infer<typeof serverEntrySchema>;
+export type AuthStatusView = z.infer<typeof authStatusSchema>;
+export type SignInStartView = z.infer<typeof signInStartSchema>;
 export type AuditRecordView = z.infer<typeof auditRecordSchema>;
 export type ContractRequest<C extends InvokeChannel> = z.input<(typeof CONTRACT)[C]['request']>;
 export type ContractResponse<C extends InvokeChannel> = z.infer<(typeof CONTRACT)[C]['response']>;

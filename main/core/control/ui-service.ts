@@ -26,12 +26,15 @@ export interface UiService {
 const EVENT_POLL_MS = 500;
 
 export function createUiService(deps: UiServiceDeps): UiService {
-  const status = statusChannels(deps);
+  // Sign-in and status know of each other: a sign-in that starts or ends shows in the next push, and sign-ins the
+  // status sees (from the tray, the CLI) are followed so their outcome can be told.
+  const auth = authChannels(deps, () => status.invalidate());
+  const status = statusChannels(deps, (signingIn) => auth.watch(signingIn));
   // One module per domain; the type makes a channel without a handler a compile error.
   const handlers: ChannelHandlers<InvokeChannel> = {
     ...status.handlers,
     ...serversChannels(deps),
-    ...authChannels(deps),
+    ...auth.handlers,
     ...clientsChannels(deps),
     ...auditChannels(deps),
     ...settingsChannels(deps),

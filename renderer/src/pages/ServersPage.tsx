@@ -1,13 +1,27 @@
 // Servers: every server from the configuration, the company catalog and discovery — search, filter, details, on and off.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ServerEntry } from '../../../shared/contract/schemas.ts';
+import { classifyServer, type ServerCondition } from '../../../shared/status-summary.ts';
+import { useAppStatus } from '../app-status.ts';
 import { invoke } from '../bridge.ts';
 import { useContract } from '../use-contract.ts';
+
+/** A server's state in words, from the same reading as the badge (shared/status-summary.ts). */
+const CONDITION_LABEL: Record<ServerCondition, string> = { ready: 'ready', starting: 'connecting', 'signing-in': 'signing in', 'needs-sign-in': 'needs sign-in', unavailable: 'unavailable' };
+const CONDITION_CLASS: Record<ServerCondition, string> = { ready: 'ok', starting: 'busy', 'signing-in': 'busy', 'needs-sign-in': 'attention', unavailable: 'problem' };
 
 const AUTH_LABEL: Record<ServerEntry['auth'], string> = { none: 'No sign-in', oauth: 'Own sign-in (OAuth)', 'id-jag': 'Company sign-in (ID-JAG)', 'client-credentials': 'Machine credentials', unknown: 'Sign-in unknown until connected' };
 
 export function ServersPage() {
   const list = useContract('servers:list');
+  const app = useAppStatus();
+  // The list is read again when the set of servers or their sign-in changes (after a restart, a sign-in); the live
+  // state of each server comes from the pushed status, so it never sits at "connecting" after a restart.
+  const shape = JSON.stringify([app?.servers.map((server) => server.id), app?.auth.servers.map((server) => `${server.id}:${server.state}`), app?.mcpUrl]);
+  const { reload } = list;
+  useEffect(() => {
+    void reload();
+  }, [shape, reload]);
   const [query, setQuery] = useState('');
   const [filter, setFilter] = useState<'all' | 'enabled' | 'available'>('all');
   const [busy, setBusy] = useState<string>();
@@ -31,12 +45,16 @@ export function ServersPage() {
 
   const servers = useMemo(() => {
     const text = query.trim().toLowerCase();
-    return (list.value?.servers ?? []).filter(
+    const live = (server: ServerEntry): ServerEntry => {
+      const status = app?.servers.find((candidate) => candidate.id === server.id);
+      return server.enabled && status ? { ...server, status } : server;
+    };
+    return (list.value?.servers ?? []).map(live).filter(
       (server) =>
         (filter === 'all' || (filter === 'enabled' ? server.enabled : !server.enabled)) &&
         (!text || [server.id, server.title, server.description ?? '', server.url, server.publisher ?? ''].some((field) => field.toLowerCase().includes(text))),
     );
-  }, [list.value, query, filter]);
+  }, [list.value, query, filter, app]);
 
   const [asking, setAsking] = useState<string>();
 
@@ -88,7 +106,12 @@ export function ServersPage() {
             <div className="card-head">
               {server.iconUrl ? <img src={server.iconUrl} alt="" width={24} height={24} /> : <span className="icon" aria-hidden="true">{server.title.slice(0, 1)}</span>}
               <h3>{server.title}</h3>
-              <span className={`badge ${server.status?.state === 'ready' ? 'ok' : server.status?.state === 'unavailable' ? 'warn' : ''}`}>{server.enabled ? (server.status?.state ?? 'starting') : 'off'}</span>
+              {(() => {
+                if (!server.enabled) return <span className="badge">off</span>;
+                if (!server.status) return <span className="badge busy">starting</span>;
+                const { condition } = classifyServer(server.status, app?.auth);
+                return <span className={`badge ${CONDITION_CLASS[condition]}`}>{CONDITION_LABEL[condition]}</span>;
+              })()}
             </div>
             {server.description && <p>{server.description}</p>}
             <dl>
@@ -102,9 +125,9 @@ export function ServersPage() {
                 {server.fetchedAt ? ` (fetched ${new Date(server.fetchedAt).toLocaleString()})` : ''}
               </dd>
               <dt>Tools</dt>
-              <dd>{server.status?.toolCount ?? '—'}</dd>
+              <dd>{server.status?.toolCount ?? (server.status?.state === 'ready' ? 'counting…' : '—')}</dd>
             </dl>
-            {server.status?.lastError && <p className="error">{server.status.lastError.message}</p>}
+            {server.enabled && server.status?.lastError && server.status.state !== 'ready' && <p className="error">{server.status.lastError.message}</p>}
             {server.deniedBy && <p className="managed">Managed by your company: {server.deniedBy}</p>}
             <div className="actions">
               <button type="button" disabled={busy === server.id || (Boolean(server.deniedBy) && !server.enabled)} onClick={() => void toggle(server)} aria-label={`${server.enabled ? 'Disable' : 'Enable'} ${server.title}`}>

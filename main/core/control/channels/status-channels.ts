@@ -1,33 +1,78 @@
-// app:getStatus — the endpoint and every server's state, plus what needs the person's attention.
+// app:getStatus — the endpoint, every server's state with its tool count, the sign-in state, and what needs the person's attention.
 import type { AppStatus } from '../../../../shared/contract/schemas.ts';
+import { summarizeStatus } from '../../../../shared/status-summary.ts';
+import type { Switchboard } from '../../switchboard.ts';
 import { SWITCHBOARD_VERSION } from '../../version.ts';
 import type { ChannelHandlers, UiServiceDeps } from './ui-deps.ts';
 
 /** Sign-in state reads the keychain, so pushed status refreshes it every few seconds, not on every tick. */
 const AUTH_REFRESH_MS = 5000;
+/** A tool listing that failed is asked again after this long, not on every tick. */
+const COUNT_RETRY_MS = 30_000;
 
 export interface StatusSource {
   /** `fresh` re-reads the sign-in state now; otherwise a snapshot up to a few seconds old is used. */
   status(fresh?: boolean): Promise<AppStatus>;
+  /** Something about sign-in changed (started, ended, signed out): the next status reads it anew. */
+  invalidate(): void;
   handlers: ChannelHandlers<'app:getStatus'>;
 }
 
-export function statusChannels(deps: UiServiceDeps): StatusSource {
-  let authSnapshot: { needs: string[]; signedIn: boolean; at: number } | undefined;
+export function statusChannels(deps: UiServiceDeps, onSigningIn: (signingIn: AppStatus['auth']['signingIn']) => void = () => undefined): StatusSource {
+  let authSnapshot: { auth: AppStatus['auth']; at: number } | undefined;
+  // Per running core: a restart starts over, since its connections (and their tools) are new.
+  const toolCounts = new WeakMap<Switchboard, Map<string, { count?: number; failedAt?: number; pending?: boolean }>>();
 
-  async function status(fresh = true): Promise<AppStatus> {
-    if (fresh || !authSnapshot || Date.now() - authSnapshot.at > AUTH_REFRESH_MS) {
-      const auth = await deps.switchboard().auth.status();
-      const needs = auth.servers.filter((server) => server.auth.state === 'needs-sign-in' || server.auth.state === 'failed').map((server) => `${server.id}: sign-in needed`);
-      authSnapshot = { needs, signedIn: auth.sso.signedIn, at: Date.now() };
-    }
-    const current = deps.switchboard().status();
-    const failing = current.servers.filter((server) => server.state === 'unavailable').map((server) => `${server.id}: ${server.lastError?.message ?? 'unavailable'}`);
-    const moved = current.addressChanged
-      ? [`Address changed: port ${current.addressChanged.previousPort} was taken by another program, so Switchboard now listens on port ${current.addressChanged.port}. AI clients it set up were updated (restart them); point any other client at ${current.mcpUrl ?? 'the new address'}.`]
-      : [];
-    return { version: SWITCHBOARD_VERSION, mcpUrl: current.mcpUrl ?? null, servers: current.servers, signedIn: authSnapshot.signedIn, needsAttention: [...moved, ...authSnapshot.needs, ...failing] };
+  /**
+   * A ready server's tool count before any client listed its tools: asked once per core and server, in the
+   * background (the answer shows in the next status), never on the status path itself.
+   */
+  function toolCountOf(core: Switchboard, id: string): number | undefined {
+    const counts = toolCounts.get(core) ?? new Map<string, { count?: number; failedAt?: number; pending?: boolean }>();
+    toolCounts.set(core, counts);
+    const known = counts.get(id);
+    if (known?.count !== undefined || known?.pending || (known?.failedAt && Date.now() - known.failedAt < COUNT_RETRY_MS)) return known?.count;
+    counts.set(id, { pending: true });
+    core.describeServer(id).then(
+      (offer) => counts.set(id, { count: offer.tools.length }),
+      () => counts.set(id, { failedAt: Date.now() }),
+    );
+    return undefined;
   }
 
-  return { status, handlers: { 'app:getStatus': () => status() } };
+  async function status(fresh = true): Promise<AppStatus> {
+    const core = deps.switchboard();
+    if (fresh || !authSnapshot || Date.now() - authSnapshot.at > AUTH_REFRESH_MS) {
+      const auth = await core.auth.status();
+      onSigningIn(auth.signingIn);
+      authSnapshot = {
+        auth: {
+          sso: { configured: auth.sso.configured, signedIn: auth.sso.signedIn },
+          servers: auth.servers.map(({ id, auth: server }) => ({ id, state: server.state, ...(server.code ? { code: server.code } : {}) })),
+          signingIn: auth.signingIn,
+        },
+        at: Date.now(),
+      };
+    }
+    const current = core.status();
+    const servers = current.servers.map((server) => {
+      if (server.state !== 'ready' || server.toolCount !== undefined) return server;
+      const count = toolCountOf(core, server.id);
+      return count === undefined ? server : { ...server, toolCount: count };
+    });
+    const notices = current.addressChanged
+      ? [`Address changed: port ${current.addressChanged.previousPort} was taken by another program, so Switchboard now listens on port ${current.addressChanged.port}. AI clients it set up were updated (restart them); point any other client at ${current.mcpUrl ?? 'the new address'}.`]
+      : [];
+    const mcpUrl = current.mcpUrl ?? null;
+    const summary = summarizeStatus({ mcpUrl, servers, auth: authSnapshot.auth, notices });
+    return { version: SWITCHBOARD_VERSION, mcpUrl, servers, signedIn: authSnapshot.auth.sso.signedIn, needsAttention: summary.attention, auth: authSnapshot.auth, notices };
+  }
+
+  return {
+    status,
+    invalidate: () => {
+      authSnapshot = undefined;
+    },
+    handlers: { 'app:getStatus': () => status() },
+  };
 }
