@@ -5,7 +5,8 @@
 // The server URL arrives as the last argument, the scenario in MCP_CONFORMANCE_SCENARIO and its credentials in
 // MCP_CONFORMANCE_CONTEXT. The adapter configures Switchboard the way a person or an admin would (pre-registered
 // client ids, secrets into the keychain, the IdP for enterprise-managed authorization), signs in to the server as
-// `switchboard login <server>` does, then lists tools and calls one through the local endpoint with an SDK client.
+// `switchboard login <server>` does, then lists tools and calls one through the local endpoint with an SDK client; when
+// the call answers with a sign-in link (a step-up), it opens the link as a person would and calls again.
 // The "browser" follows the authorization server's redirects back to Switchboard's loopback listener, which is what
 // the suite's authorization servers expect of a person who approves at once. Needs a Secret Service (the tests run
 // inside scripts/with-keyring.sh); keychain entries live under a throwaway profile and are removed at the end.
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { configSchema, createJsonLogger, createSwitchboard, vaultAccounts } from '../../main/core/index.ts';
 import { KeytarSecretStore } from '../../main/core/vault/keytar-secret-store.ts';
-import { visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
+import { followSignInLink, signInLinkIn, visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
 
 /** The CIMD URL the suite's authorization servers accept as a client id. */
 const CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';
@@ -75,7 +76,14 @@ async function main(): Promise<void> {
     const { tools } = await client.listTools();
     const tool = tools[0];
     if (tool) {
-      const result = await client.callTool({ name: tool.name, arguments: {} });
+      let result = await client.callTool({ name: tool.name, arguments: {} });
+      const said = JSON.stringify(result.content);
+      // A server that asks for more (a step-up) answers with a sign-in link: the person opens it, then tries again.
+      if (result.isError && said.includes('/sign-in/')) {
+        await followSignInLink(signInLinkIn(said));
+        await switchboard.auth.awaitSignIn(SERVER_ID);
+        result = await client.callTool({ name: tool.name, arguments: {} });
+      }
       if (result.isError) throw new Error(`the tool call failed: ${JSON.stringify(result.content)}`);
     }
   } finally {

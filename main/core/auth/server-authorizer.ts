@@ -169,7 +169,16 @@ export class ServerAuthorizer {
       this.#status = { state: 'not-required' };
       return 'not-required';
     }
-    await this.#obtain(challenge, { ...(this.#wantedScope ? { scope: this.#wantedScope } : {}), person });
+    const scope = this.#wantedScope ? { scope: this.#wantedScope } : {};
+    // Silent means first, joined with any request already trying them (a grant made twice at once may be refused);
+    // only what truly needs the person goes on to the browser.
+    try {
+      await this.#singleFlight(() => this.#obtain(challenge, scope));
+      return 'signed-in';
+    } catch (error) {
+      if (!(error instanceof SwitchboardError && error.code === 'AUTH_SIGN_IN_REQUIRED')) throw error;
+    }
+    await this.#obtain(challenge, { ...scope, person });
     return 'signed-in';
   }
 
