@@ -8,7 +8,7 @@ import { grantError, oauthRequestOptions } from './auth-http.ts';
 import { runAuthorizationCodeFlow } from './authorization-code-flow.ts';
 import { clientAuthentication, type ClientIdentity } from './client-identity.ts';
 import { discoverAuthorizationServer } from './discovery.ts';
-import { startLoopbackRedirect } from './loopback-redirect.ts';
+import { loopbackRedirectOptions, startLoopbackRedirect } from './loopback-redirect.ts';
 import type { SecurityEvent } from './server-authorizer.ts';
 import type { PersonPresent } from './sign-in-desk.ts';
 import { exchangeForIdJag } from './token-grants.ts';
@@ -52,7 +52,8 @@ export class SsoSession {
   async signIn(person: PersonPresent): Promise<SsoStatus> {
     const { idp, auth, vault } = this.#deps;
     const as = await this.#discover();
-    const redirect = await startLoopbackRedirect(auth.redirectPort);
+    // The redirect URI exactly as the IdP registered it, when the company set one; any loopback port otherwise.
+    const redirect = await startLoopbackRedirect(idp.redirectUri ? loopbackRedirectOptions(idp.redirectUri) : auth.redirectPort);
     try {
       const result = await runAuthorizationCodeFlow({
         as,

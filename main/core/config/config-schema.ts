@@ -86,7 +86,10 @@ export const authConfigSchema = z
     /** Keychain namespace: entries live under the service `dev.switchboard.<profile>`. */
     profile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, "_", "." or "-"').default('default'),
     idp: idpConfigSchema.optional(),
-    /** 'on-demand': a request that needs a person's sign-in opens the browser; 'manual': only `switchboard login` does. */
+    /**
+     * No longer changes anything, kept so older files still load: a request never opens a browser or waits for a
+     * person; clients get a sign-in link instead, and only a person's act (the link, the app, `login`) starts a sign-in.
+     */
     interactive: z.enum(['on-demand', 'manual']).default('on-demand'),
     /** A fixed loopback callback port for server sign-ins (and the IdP's without idp.redirectUri), for pre-registered redirect URIs; 0 picks any. */
     redirectPort: z.number().int().min(0).max(65535).default(0),
