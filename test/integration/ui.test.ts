@@ -51,6 +51,7 @@ describe('the UI in Chromium against serve --ui', () => {
   let home: string;
   let configPath: string;
   const responses: string[] = [];
+  const badge = () => page.getByRole('status', { name: 'Overall state' });
 
   beforeAll(async () => {
     sandbox = await startSandbox();
@@ -75,9 +76,8 @@ describe('the UI in Chromium against serve --ui', () => {
         discovery: { policyFile: 'policy.json' },
         auth: {
           profile,
+          // No browser command: the page itself opens the sign-in, in this Chromium, where the sandbox IdP signs its default user in.
           idp: { issuer: sandbox.idp.issuer, clientId: sandbox.idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } },
-          // The person's browser, scripted: it signs in at the sandbox IdP as its default user.
-          browserCommand: [process.execPath, join(import.meta.dirname, '../sandbox/visit-url.ts')],
         },
       }),
     );
@@ -104,13 +104,18 @@ describe('the UI in Chromium against serve --ui', () => {
   });
 
   it('shows the endpoint and every server — configured ones and the company’s offer — with search', async () => {
-    await expect.poll(() => page.getByLabel('Local endpoint URL').textContent()).toBe(serve.ready.mcpUrl);
+    await expect.poll(() => page.getByLabel('Local endpoint URL').textContent(), { timeout: 10_000 }).toBe(serve.ready.mcpUrl);
     // The token left the address bar once the page kept it.
     expect(page.url()).not.toContain('token=');
     for (const title of ['Company wiki', 'Finance reports']) await page.getByRole('listitem', { name: title }).waitFor();
     await page.getByRole('searchbox', { name: 'Search' }).fill('reports');
     await expect.poll(() => page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3 }) }).count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
+    // Ready servers show their tool count, not a dash, without anyone listing their tools first.
+    await expect.poll(() => page.getByRole('listitem', { name: 'Company wiki' }).locator('dd').last().textContent(), { timeout: 10_000 }).toMatch(/^\d+$/);
+    // The badge counts each server once: finance waits for the company sign-in, the rest work.
+    await expect.poll(() => badge().textContent(), { timeout: 10_000 }).toBe('1 needs sign-in');
+    expect(await page.getByRole('listitem', { name: 'Finance', exact: true }).locator('.badge').textContent()).toBe('needs sign-in');
     await snapshot(page, '1-servers');
   });
 
@@ -176,19 +181,69 @@ describe('the UI in Chromium against serve --ui', () => {
     expect(added).toMatchObject({ headers: { 'X-Team': 'platform' }, secretHeaders: ['X-Api-Key'] });
     // Once added, the catalog entry it came from is not offered a second time.
     await expect.poll(() => page.getByRole('listitem', { name: 'Team search' }).count()).toBe(1);
+    // The core restarted to apply it: the open page follows its servers back to ready without a reload.
+    for (const title of ['Company wiki', 'Team search']) {
+      await expect.poll(() => page.getByRole('listitem', { name: title }).locator('.badge').textContent(), { timeout: 15_000 }).toBe('ready');
+    }
     await snapshot(page, '2c-templated-enabled');
   });
 
-  it('signs in once (the browser opens at the company IdP), then gets the ID-JAG server’s token without a browser', async () => {
+  it('signs in from the Sign-in page with no browser command: the page opens the IdP itself, waits with a deadline and Cancel, and tells how it ended', async () => {
+    const context = page.context();
+    const idpOrigin = new URL(sandbox.idp.issuer).origin;
+    // First a sign-in nobody finishes: the authorization page is held by the test, as a person who walks away.
+    // (Routes see the first request of a redirect chain only, so the hold is on the authorization URL itself.)
+    const held = (url: URL) => url.origin === idpOrigin && url.searchParams.has('code_challenge');
+    await context.route(held, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Company sign-in</title><h1>Company sign-in</h1><p>Held by the test: nobody signs in here.</p>' }));
     await page.getByRole('button', { name: 'Sign-in', exact: true }).click();
+    const firstTab = context.waitForEvent('page');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const heldTab = await firstTab;
+    await heldTab.waitForURL((url) => held(url));
+    const waiting = page.getByRole('region', { name: 'Signing in to your company account' });
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toMatch(/Waiting for you to finish signing in to your company account in the browser… \(until \d{1,2}:\d{2}/);
+    const link = waiting.getByRole('link', { name: 'Continue sign-in' });
+    expect(await link.getAttribute('href')).toMatch(new RegExp(`^${idpOrigin}/.*code_challenge=`));
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toContain('noopener');
+    await expect.poll(() => badge().textContent()).toBe('Signing in…');
+    await snapshot(page, '3a-sign-in-waiting');
+    await snapshot(heldTab, '3a-sign-in-idp-tab');
+    await waiting.getByRole('button', { name: 'Cancel the sign-in to your company account' }).click();
+    await page.getByText('The sign-in to your company account was cancelled').waitFor({ timeout: 10_000 });
+    expect(await waiting.count()).toBe(0);
+    await expect.poll(() => badge().textContent()).toBe('1 needs sign-in');
+    await snapshot(page, '3b-sign-in-cancelled');
+    await heldTab.close();
+    await context.unroute(held);
+
+    // Then the sign-in a person finishes, in the tab the page opens; the cancel's message gives way to the outcome.
+    const secondTab = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const idpTab = await secondTab;
     await page.getByText(`Signed in to ${sandbox.idp.issuer}`).waitFor({ timeout: 20_000 });
-    await page.getByRole('button', { name: 'Sign in to finance' }).click();
+    await page.getByText('Signed in to your company account.').waitFor();
+    expect(await page.getByText('was cancelled').count()).toBe(0);
+    await idpTab.waitForLoadState();
+    expect(await idpTab.title()).toContain('Switchboard');
+    await snapshot(idpTab, '3c-sign-in-callback-tab');
+    await idpTab.close();
+
+    // The ID-JAG server gets its token without a browser: on its own once the company sign-in is done (the core
+    // retries the servers that waited for it), or at once when asked, whichever comes first.
+    await page.getByRole('button', { name: 'Sign in to finance' }).click({ timeout: 2000 }).catch(() => undefined);
     await page.getByRole('row', { name: /finance/ }).getByRole('cell', { name: 'Signed in', exact: true }).waitFor({ timeout: 15_000 });
     expect(await page.getByRole('row', { name: /finance/ }).textContent()).toContain('id-jag');
+    expect(context.pages()).toHaveLength(1);
+    // Every server works now, and the badge says so only now.
+    await expect.poll(() => badge().textContent(), { timeout: 20_000 }).toBe('All good');
     await snapshot(page, '3-sign-in');
     await page.getByRole('button', { name: 'Servers' }).click();
-  });
+    await expect.poll(() => page.getByRole('listitem', { name: 'Finance', exact: true }).locator('.badge').textContent(), { timeout: 10_000 }).toBe('ready');
+    expect(await page.getByRole('listitem', { name: 'Finance', exact: true }).locator('.error').count()).toBe(0);
+    await snapshot(page, '3d-servers-signed-in');
+  }, 90_000);
 
   it('enables the company’s server: the configuration gains it and its tools appear on the same endpoint', async () => {
     await page.getByRole('button', { name: 'Enable Finance reports' }).click();

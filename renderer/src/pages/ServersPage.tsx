@@ -127,7 +127,11 @@ export function ServersPage() {
               <dt>Tools</dt>
               <dd>{server.status?.toolCount ?? (server.status?.state === 'ready' ? 'counting…' : '—')}</dd>
             </dl>
-            {server.enabled && server.status?.lastError && server.status.state !== 'ready' && <p className="error">{server.status.lastError.message}</p>}
+            {server.enabled && server.status && classifyServer(server.status, app?.auth).condition === 'needs-sign-in' ? (
+              <p className="error">Sign-in needed: sign in from the Sign-in page.</p>
+            ) : (
+              server.enabled && server.status?.lastError && server.status.state !== 'ready' && <p className="error">{server.status.lastError.message}</p>
+            )}
             {server.deniedBy && <p className="managed">Managed by your company: {server.deniedBy}</p>}
             <div className="actions">
               <button type="button" disabled={busy === server.id || (Boolean(server.deniedBy) && !server.enabled)} onClick={() => void toggle(server)} aria-label={`${server.enabled ? 'Disable' : 'Enable'} ${server.title}`}>

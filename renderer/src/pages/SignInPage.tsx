@@ -179,7 +179,11 @@ export function SignInPage() {
               <th scope="row">{server.id}</th>
               <td>
                 {waiting.has(server.id) ? 'Waiting for you in the browser…' : (STATE_LABEL[server.state] ?? server.state)}
-                {server.message && server.state !== 'signed-in' && server.state !== 'not-required' ? ` — ${server.message}` : ''}
+                {server.code === 'AUTH_SSO_REQUIRED' && !waiting.has(server.id)
+                  ? ' — needs the company sign-in first: sign in from here'
+                  : server.message && server.state !== 'signed-in' && server.state !== 'not-required'
+                    ? ` — ${server.message}`
+                    : ''}
               </td>
               <td>{server.via ?? '—'}</td>
               <td>
