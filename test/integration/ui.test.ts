@@ -316,6 +316,15 @@ describe('the UI in Chromium against serve --ui', () => {
     await page.getByRole('alert').filter({ hasText: 'regular expression' }).waitFor();
     expect(await readFile(configPath, 'utf8')).not.toContain('unclosed');
     await snapshot(page, '6-settings');
+    // After that restart the open page shows the servers as they are again, not "connecting" until a reload.
+    await page.getByRole('button', { name: 'Servers' }).click();
+    for (const title of ['Company wiki', 'Finance', 'Finance reports']) {
+      await expect.poll(() => page.getByRole('listitem', { name: title, exact: true }).locator('.badge').textContent(), { timeout: 15_000 }).toBe('ready');
+    }
+    await expect.poll(() => badge().textContent(), { timeout: 10_000 }).toBe('All good');
+    // The restarted core's connections are new; their tool counts follow within a push or two.
+    await expect.poll(() => page.getByRole('listitem', { name: 'Finance reports' }).locator('dd').last().textContent(), { timeout: 10_000 }).toMatch(/^\d+$/);
+    await snapshot(page, '6b-servers-after-restart');
   });
 
   it('a malicious page in the same browser cannot use the UI’s API, even holding the token', async () => {
