@@ -4,7 +4,7 @@ import { SwitchboardError } from '../errors.ts';
 import type { BrowserOpener } from '../ports.ts';
 import { grantError, oauthRequestOptions } from './auth-http.ts';
 import type { ClientIdentity } from './client-identity.ts';
-import type { LoopbackRedirect } from './loopback-redirect.ts';
+import { explainAuthorizationError, type LoopbackRedirect } from './loopback-redirect.ts';
 
 export interface AuthorizationCodeRequest {
   as: oauth.AuthorizationServer;
@@ -65,7 +65,7 @@ export async function runAuthorizationCodeFlow(request: AuthorizationCodeRequest
     callbackParams = oauth.validateAuthResponse(as, identity.client, callback, state);
   } catch (error) {
     if (error instanceof oauth.AuthorizationResponseError) {
-      throw new SwitchboardError('AUTH_CALLBACK_FAILED', `the authorization server refused the sign-in: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`, { cause: error });
+      throw new SwitchboardError('AUTH_CALLBACK_FAILED', `${explainAuthorizationError(error.error)} (${error.error}${error.error_description ? `: ${error.error_description.slice(0, 200)}` : ''})`, { cause: error });
     }
     // A mismatched iss may mean a mix-up attack: say so, and show nothing the response carried.
     throw new SwitchboardError('AUTH_CALLBACK_FAILED', `the sign-in response did not come from ${as.issuer} as expected (${(error as Error).message}); it was discarded`, { cause: error });
