@@ -137,6 +137,13 @@ describe('sign in once, never wait (sandbox, real keychain, SDK clients of both 
     expect((await switchboard.auth.status()).servers.find((server) => server.id === 'crm')?.auth).toMatchObject({ state: 'needs-sign-in', reason: expect.stringContaining('cancelled') });
   });
 
+  it('a server never seen lists one sign_in tool that says what is missing; calling it gives the link', async () => {
+    const plain = await client({ era: 'legacy' });
+    const listed = (await plain.listTools()).tools.find((tool) => tool.name === 'crm_sign_in');
+    expect(listed?.description).toMatch(/"crm" needs you to sign in/);
+    expect(signInLinkIn(text(await plain.callTool({ name: 'crm_sign_in', arguments: {} })))).toContain('/sign-in/');
+  });
+
   it('finishing the sign-in through the link: every client hears tools/list_changed and the retry works', async () => {
     const plain = await client({ era: 'legacy' });
     const listener = await client({ era: 'legacy' });
@@ -148,6 +155,9 @@ describe('sign in once, never wait (sandbox, real keychain, SDK clients of both 
     await vi.waitFor(() => expect(changed).toBeGreaterThan(0), { timeout: 5000 });
     expect(JSON.parse(text(await plain.callTool({ name: 'crm_whoami', arguments: {} })))).toMatchObject({ server: 'crm' });
     expect((await switchboard.auth.status()).servers.find((server) => server.id === 'crm')?.auth).toMatchObject({ state: 'signed-in' });
+    const names = (await plain.listTools()).tools.map((tool) => tool.name);
+    expect(names).toContain('crm_whoami');
+    expect(names).not.toContain('crm_sign_in');
     expect(opened).toEqual([]);
   });
 

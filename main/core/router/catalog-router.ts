@@ -84,6 +84,7 @@ export class CatalogRouter {
   async callTool(name: string, args: Record<string, unknown> | undefined, view: ClientView, options: UpstreamCallOptions, taskOwner?: string): Promise<Record<string, unknown>> {
     const route = (await this.#namedRoutes('tools', view)).get(name) ?? (await this.#routeAfterReaching(name, view));
     if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_TOOL', `no enabled server offers a tool named "${name}"; list the tools again to see what is available`);
+    if (isSignInPlaceholder(route.item)) return this.#signInThroughPlaceholder(route.route.upstream);
     const params = { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) };
     const result = await this.#forward(route.route, 'tools/call', params, { ...options, acceptTask: taskOwner !== undefined });
     if (result.resultType !== 'task' || taskOwner === undefined) return result;
@@ -107,6 +108,12 @@ export class CatalogRouter {
       return (await this.#namedRoutes<Tool>('tools', view)).get(name);
     }
     return undefined;
+  }
+
+  /** The placeholder's call: the server's own answer is the sign-in error (with its link), or, once signed in, news of that. */
+  async #signInThroughPlaceholder(upstream: RoutedUpstream): Promise<Record<string, unknown>> {
+    await upstream.connection.connect();
+    return { content: [{ type: 'text', text: `You are signed in to "${upstream.connection.id}": its tools are listed now; list the tools again to use them.` }] };
   }
 
   /** tasks/get, tasks/update, tasks/cancel: to the server that created the task, for the client it was created for. */
@@ -226,7 +233,9 @@ export class CatalogRouter {
       if (remembered) this.#memory?.remember(id, url, remembered, items);
       return items;
     } catch (error) {
-      const known = remembered && signInRequiredIn(error) ? this.#memory?.recall(id, url, remembered) : undefined;
+      if (!remembered || !signInRequiredIn(error)) throw error;
+      // Never seen: one tool that says what is missing, so a model can tell the person and hand them the link.
+      const known = this.#memory?.recall(id, url, remembered) ?? (remembered === 'tools' ? [signInPlaceholderFor(upstream)] : undefined);
       if (known) return known as UpstreamLists[K];
       throw error;
     }
@@ -305,3 +314,33 @@ export function isUnknownTarget(error: unknown): boolean {
   );
 }
 
+
+/** The placeholders handed out, one per upstream and always the same object, so routes computed from them stay cached. */
+const placeholders = new WeakMap<RoutedUpstream, Tool>();
+
+/**
+ * Stands for the tools of a server that needs the person to sign in and whose tools Switchboard has never seen.
+ * Its name is the server's prefix and `sign_in`; it disappears (list_changed) once the real tools can be listed.
+ */
+function signInPlaceholderFor(upstream: RoutedUpstream): Tool {
+  let tool = placeholders.get(upstream);
+  if (!tool) {
+    const id = upstream.connection.id;
+    tool = {
+      name: 'sign_in',
+      title: `Sign in to ${id}`,
+      description: `The MCP server "${id}" needs you to sign in before its tools can be listed or used. Call this tool to get a sign-in link to open in the browser; once signed in, this server's tools appear in place of this one.`,
+      inputSchema: { type: 'object', properties: {} },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    };
+    placeholders.set(upstream, tool);
+    signInPlaceholders.add(tool);
+  }
+  return tool;
+}
+
+const signInPlaceholders = new WeakSet<object>();
+
+function isSignInPlaceholder(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && signInPlaceholders.has(item);
+}
