@@ -1,7 +1,6 @@
 // Remembers which server's tool or prompt owns each exposed name, on disk, so a collision resolves the same way after restarts.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readStateFile, writeStateFile } from '../platform/state-file.ts';
 import type { Logger } from '../ports.ts';
 
 const ledgerSchema = z.object({ claims: z.record(z.string(), z.string()) });
@@ -39,25 +38,11 @@ export class NameLedger {
   flush(): void {
     if (!this.#dirty || !this.#path) return;
     this.#dirty = false;
-    try {
-      mkdirSync(dirname(this.#path), { recursive: true, mode: 0o700 });
-      const temporary = `${this.#path}.${process.pid}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify({ claims: Object.fromEntries(this.#claims) }, null, 2)}\n`, { mode: 0o600 });
-      renameSync(temporary, this.#path);
-    } catch (error) {
-      this.#logger.log('warn', 'router.name_ledger_unwritable', { path: this.#path, message: (error as Error).message });
-    }
+    writeStateFile(this.#path, { claims: Object.fromEntries(this.#claims) }, this.#logger, 'router.name_ledger_unwritable');
   }
 
   #load(): Record<string, string> {
     if (!this.#path) return {};
-    try {
-      const parsed = ledgerSchema.safeParse(JSON.parse(readFileSync(this.#path, 'utf8')));
-      if (parsed.success) return parsed.data.claims;
-      this.#logger.log('warn', 'router.name_ledger_invalid', { path: this.#path });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#logger.log('warn', 'router.name_ledger_unreadable', { path: this.#path, message: (error as Error).message });
-    }
-    return {};
+    return readStateFile(this.#path, ledgerSchema, this.#logger, 'router.name_ledger_ignored')?.claims ?? {};
   }
 }

@@ -1,7 +1,6 @@
 // What each server offered when last seen (tools, prompts), kept on disk so a server waiting for sign-in still shows clients what it has.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readStateFile, writeStateFile } from '../platform/state-file.ts';
 import type { Logger } from '../ports.ts';
 
 export type RememberedKind = 'tools' | 'prompts';
@@ -47,26 +46,11 @@ export class SurfaceMemory {
   }
 
   #write(): void {
-    if (!this.#path) return;
-    try {
-      mkdirSync(dirname(this.#path), { recursive: true, mode: 0o700 });
-      const temporary = `${this.#path}.${process.pid}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify({ servers: this.#servers })}\n`, { mode: 0o600 });
-      renameSync(temporary, this.#path);
-    } catch (error) {
-      this.#logger.log('warn', 'router.surface_memory_unwritable', { path: this.#path, message: (error as Error).message });
-    }
+    if (this.#path) writeStateFile(this.#path, { servers: this.#servers }, this.#logger, 'router.surface_memory_unwritable');
   }
 
   #load(): MemoryFile['servers'] {
     if (!this.#path) return {};
-    try {
-      const parsed = memorySchema.safeParse(JSON.parse(readFileSync(this.#path, 'utf8')));
-      if (parsed.success) return parsed.data.servers;
-      this.#logger.log('warn', 'router.surface_memory_invalid', { path: this.#path });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#logger.log('warn', 'router.surface_memory_unreadable', { path: this.#path, message: (error as Error).message });
-    }
-    return {};
+    return readStateFile(this.#path, memorySchema, this.#logger, 'router.surface_memory_ignored')?.servers ?? {};
   }
 }
