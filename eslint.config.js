@@ -6,6 +6,11 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'url', 'stream', 'events'];
 
+const CORE_BOUNDARY = [
+  { group: ['electron', 'electron/*'], message: 'main/core runs in plain Node: no Electron (DESIGN.md §2).' },
+  { group: ['**/shell/**', '**/cli/**', '**/preload/**', '**/renderer/**', 'react', 'react-dom'], message: 'main/core may not reach into the shell, CLI, preload or UI.' },
+];
+
 /** One `no-restricted-imports` rule per area; the architecture test enforces the same table by walking the imports. */
 function boundary(files, patterns) {
   return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
@@ -32,9 +37,11 @@ export default tseslint.config(
     { group: ['electron', 'react', 'react-dom'], message: 'shared/ runs anywhere: no Electron, no UI.' },
     { group: ['**/main/**', '**/renderer/**', '**/test/**'], message: 'shared/ imports nothing of ours outside shared/.' },
   ]),
-  boundary(['main/core/**'], [
-    { group: ['electron', 'electron/*'], message: 'main/core runs in plain Node: no Electron (DESIGN.md §2).' },
-    { group: ['**/shell/**', '**/cli/**', '**/preload/**', '**/renderer/**', 'react', 'react-dom'], message: 'main/core may not reach into the shell, CLI, preload or UI.' },
+  boundary(['main/core/**'], CORE_BOUNDARY),
+  // Flat config replaces a rule per file rather than merging it, so the gateway's rule repeats the core's.
+  boundary(['main/core/gateway/**'], [
+    ...CORE_BOUNDARY,
+    { group: ['**/upstream/**', '**/router/catalog-router.ts'], message: 'The gateway reaches servers only through router/gateway-router.ts, never upstream code or the router class.' },
   ]),
   boundary(['main/shell/**'], [
     { group: ['**/renderer/**', '**/cli/**', '**/preload/**'], message: 'main/shell may not import the renderer, CLI or preload.' },

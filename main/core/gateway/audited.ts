@@ -6,7 +6,7 @@ import { redact, type RedactionRules } from '../audit/redaction.ts';
 import { childTraceparent } from '../audit/trace-context.ts';
 import type { AuditConfig } from '../config/config-schema.ts';
 import { isSwitchboardError } from '../errors.ts';
-import { callScope, type CallScope } from '../upstream/call-scope.ts';
+import { serverThatFailed } from '../router/gateway-router.ts';
 
 export interface GatewayAudit {
   trail: AuditTrail;
@@ -14,6 +14,19 @@ export interface GatewayAudit {
 }
 
 type Handler<Q, R> = (request: Q, context: ServerContext) => Promise<R>;
+
+/** What a wrapped handler is told of its call: the trace it continues at the server (absent when auditing is off). */
+export interface AuditedCall {
+  traceparent: string | undefined;
+}
+
+/** A wrapped handler's answer: the result for the client and, for a forwarded request, which server gave it. */
+export interface Answered<R> {
+  result: R;
+  server?: string;
+}
+
+type AnsweringHandler<Q, R> = (request: Q, context: ServerContext, call: AuditedCall) => Promise<Answered<R>>;
 type Params = { _meta?: Record<string, unknown> } & Record<string, unknown>;
 
 /** Errors that mean the server could not be reached or answered nothing usable, as opposed to a JSON-RPC refusal. */
@@ -31,29 +44,29 @@ export function audited<Q, R>(
   method: string,
   /** The request's params (SDK handlers get `{ method, params }`, custom-method handlers the params) and its target. */
   inspect: (request: Q) => { params: Params | undefined; target?: string | undefined },
-  handler: Handler<Q, R>,
+  handler: AnsweringHandler<Q, R>,
 ): Handler<Q, R> {
-  if (!audit) return handler;
+  if (!audit) return async (request, context) => (await handler(request, context, { traceparent: undefined })).result;
   return async (request, context) => {
     const started = performance.now();
     const { params, target } = inspect(request);
-    const scope: CallScope = { traceparent: childTraceparent(params?._meta?.traceparent) };
+    const traceparent = childTraceparent(params?._meta?.traceparent);
     const envelope = context.mcpReq.envelope as Record<string, unknown> | undefined;
     const base = {
       kind: 'request' as const,
       client: clientId,
       method,
       jsonrpcId: String(context.mcpReq.id),
-      traceparent: scope.traceparent,
+      traceparent,
       requestBytes: byteLength(params),
     };
-    const finish = async (outcome: AuditOutcome, extra: { errorCode?: number; errorType?: string; responseBytes?: number; result?: unknown }) => {
+    const finish = async (outcome: AuditOutcome, upstreamServer: string | undefined, extra: { errorCode?: number; errorType?: string; responseBytes?: number; result?: unknown }) => {
       const protocolVersion = (envelope?.[PROTOCOL_VERSION_META_KEY] as string | undefined) ?? server.getNegotiatedProtocolVersion();
       const details = capturedDetails(audit.capture, params, extra.result);
       await audit.trail.record({
         ...base,
         ...(target ? { target } : {}),
-        ...(scope.server ? { server: scope.server } : {}),
+        ...(upstreamServer ? { server: upstreamServer } : {}),
         ...(protocolVersion ? { protocolVersion } : {}),
         outcome,
         latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
@@ -64,19 +77,20 @@ export function audited<Q, R>(
       });
     };
     try {
-      const result = await callScope.run(scope, () => handler(request, context));
+      const { result, server: answeredBy } = await handler(request, context, { traceparent });
       const isError = (result as { isError?: unknown } | undefined)?.isError === true;
       // A listing can be megabytes (thousands of tools); serializing it a second time just to count would cost more
       // than the listing itself, so lists record no response size.
       const responseBytes = method.endsWith('/list') ? undefined : byteLength(result);
-      await finish(isError ? 'tool_error' : 'ok', { ...(responseBytes !== undefined ? { responseBytes } : {}), result, ...(isError ? { errorType: 'tool_error' } : {}) });
+      await finish(isError ? 'tool_error' : 'ok', answeredBy, { ...(responseBytes !== undefined ? { responseBytes } : {}), result, ...(isError ? { errorType: 'tool_error' } : {}) });
       return result;
     } catch (error) {
+      const failedAt = serverThatFailed(error);
       if (error instanceof ProtocolError) {
         const code = (error.data as { switchboardCode?: string } | undefined)?.switchboardCode;
-        await finish(code && TRANSPORT_CODES.has(code) ? 'transport_error' : 'error', { errorCode: error.code, errorType: code ?? `jsonrpc_${error.code}` });
+        await finish(code && TRANSPORT_CODES.has(code) ? 'transport_error' : 'error', failedAt, { errorCode: error.code, errorType: code ?? `jsonrpc_${error.code}` });
       } else {
-        await finish(isSwitchboardError(error) && TRANSPORT_CODES.has(error.code) ? 'transport_error' : 'error', { errorType: isSwitchboardError(error) ? error.code : 'INTERNAL' });
+        await finish(isSwitchboardError(error) && TRANSPORT_CODES.has(error.code) ? 'transport_error' : 'error', failedAt, { errorType: isSwitchboardError(error) ? error.code : 'INTERNAL' });
       }
       throw error;
     }

@@ -3,13 +3,9 @@ import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, Server } from '@modelconte
 import type { CallToolResult, CompleteResult, GetPromptResult, ReadResourceResult, Result, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { signInRequiredIn } from '../auth/sign-in-required.ts';
-import { audited, type GatewayAudit } from './audited.ts';
+import { audited, type Answered, type AuditedCall, type GatewayAudit } from './audited.ts';
 import { isSwitchboardError } from '../errors.ts';
-import type { CatalogRouter, ClientView } from '../router/catalog-router.ts';
-import { isUnknownTarget } from '../router/catalog-router.ts';
-import { requestOrigin, type RequestOrigin } from '../upstream/request-origin.ts';
-import { TASKS_EXTENSION } from '../upstream/task-relay-client.ts';
-import type { TaskMethod, UpstreamCallOptions } from '../upstream/upstream-connection.ts';
+import { isUnknownTarget, TASKS_EXTENSION, type CallOptions as UpstreamCallOptions, type ClientView, type GatewayRouter, type RequestOrigin, type Routed, type TaskMethod } from '../router/gateway-router.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 import { answerSignInRequired, SIGN_IN_INPUT_KEY, type SignInLinkIssuer } from './sign-in-answer.ts';
 
@@ -36,7 +32,7 @@ export interface DownstreamOptions {
   signInLinks?: SignInLinkIssuer;
 }
 
-export function createDownstreamServerFactory(router: CatalogRouter, { audit, signInLinks }: DownstreamOptions = {}): DownstreamServerFactory {
+export function createDownstreamServerFactory(router: GatewayRouter, { audit, signInLinks }: DownstreamOptions = {}): DownstreamServerFactory {
   return ({ clientId, view, subscriptions }) => {
     const server = new Server(SWITCHBOARD_IMPLEMENTATION, {
       capabilities: {
@@ -51,49 +47,52 @@ export function createDownstreamServerFactory(router: CatalogRouter, { audit, si
       instructions: INSTRUCTIONS,
     });
     // Every request leaves one audit record (see audited.ts); `target` names the tool, prompt or resource.
-    const record = <Q extends { params?: object }, R>(method: string, target: (request: Q) => string | undefined, handler: (request: Q, context: ServerContext) => Promise<R>) =>
+    const record = <Q extends { params?: object }, R>(method: string, target: (request: Q) => string | undefined, handler: (request: Q, context: ServerContext, call: AuditedCall) => Promise<Answered<R>>) =>
       audited(audit, server, clientId, method, (request: Q) => ({ params: request.params as never, target: target(request) }), handler);
+    /** Lists and subscriptions answer from Switchboard itself, not from one server. */
+    const ours = async <R>(result: Promise<R>): Promise<Answered<R>> => ({ result: await result });
     const none = () => undefined;
     /** A request a server refused for want of the person's sign-in is answered at once with the way to sign in. */
-    const signInOrWireError = (error: unknown, asToolResult: boolean, context: ServerContext): Promise<CallToolResult> => {
+    const signInOrWireError = async <R>(error: unknown, asToolResult: boolean, context: ServerContext): Promise<Answered<R>> => {
       const needed = signInLinks ? signInRequiredIn(error) : undefined;
-      if (needed) return Promise.resolve().then(() => answerSignInRequired(needed, signInLinks!, server, context, asToolResult));
+      if (needed) return { result: answerSignInRequired(needed, signInLinks!, server, context, asToolResult) as R, server: needed.serverId };
       return withWireErrors(() => Promise.reject(error));
     };
+    const answered = <R>(routed: Routed): Answered<R> => ({ result: routed.result as R, server: routed.server });
 
-    server.setRequestHandler('tools/list', record('tools/list', none, async () => ({ tools: await withWireErrors(() => router.listTools(view)) })));
+    server.setRequestHandler('tools/list', record('tools/list', none, async () => ours(withWireErrors(async () => ({ tools: await router.listTools(view) })))));
     server.setRequestHandler(
       'tools/call',
-      record('tools/call', (request) => request.params.name, async (request, context) => {
-        const relay = relayOptions(clientId, request.params, context);
+      record('tools/call', (request) => request.params.name, async (request, context, call): Promise<Answered<CallToolResult>> => {
+        const relay = relayOptions(clientId, request.params, context, call);
         const taskOwner = declaresTasks(context) ? clientId : undefined;
         try {
-          return (await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options, taskOwner))) as CallToolResult;
+          return answered(await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options, taskOwner)));
         } catch (error) {
           // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
-          if (isUnknownTarget(error)) return { content: [{ type: 'text', text: (error as Error).message }], isError: true };
+          if (isUnknownTarget(error)) return { result: { content: [{ type: 'text', text: (error as Error).message }], isError: true } };
           return signInOrWireError(error, true, context);
         }
       }),
     );
-    server.setRequestHandler('prompts/list', record('prompts/list', none, async () => ({ prompts: await withWireErrors(() => router.listPrompts(view)) })));
+    server.setRequestHandler('prompts/list', record('prompts/list', none, async () => ours(withWireErrors(async () => ({ prompts: await router.listPrompts(view) })))));
     server.setRequestHandler(
       'prompts/get',
-      record('prompts/get', (request) => request.params.name, async (request, context) => {
-        const relay = relayOptions(clientId, request.params, context);
-        return (await forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)).catch((error: unknown) => signInOrWireError(error, false, context))) as GetPromptResult;
+      record('prompts/get', (request) => request.params.name, async (request, context, call) => {
+        const relay = relayOptions(clientId, request.params, context, call);
+        return forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)).then(answered<GetPromptResult>, (error: unknown) => signInOrWireError<GetPromptResult>(error, false, context));
       }),
     );
-    server.setRequestHandler('resources/list', record('resources/list', none, async () => ({ resources: await withWireErrors(() => router.listResources(view)) })));
+    server.setRequestHandler('resources/list', record('resources/list', none, async () => ours(withWireErrors(async () => ({ resources: await router.listResources(view) })))));
     server.setRequestHandler(
       'resources/templates/list',
-      record('resources/templates/list', none, async () => ({ resourceTemplates: await withWireErrors(() => router.listResourceTemplates(view)) })),
+      record('resources/templates/list', none, async () => ours(withWireErrors(async () => ({ resourceTemplates: await router.listResourceTemplates(view) })))),
     );
     server.setRequestHandler(
       'resources/read',
-      record('resources/read', (request) => request.params.uri, async (request, context) => {
-        const relay = relayOptions(clientId, request.params, context);
-        return (await forward(relay, context, (options) => router.readResource(request.params.uri, view, options)).catch((error: unknown) => signInOrWireError(error, false, context))) as ReadResourceResult;
+      record('resources/read', (request) => request.params.uri, async (request, context, call) => {
+        const relay = relayOptions(clientId, request.params, context, call);
+        return forward(relay, context, (options) => router.readResource(request.params.uri, view, options)).then(answered<ReadResourceResult>, (error: unknown) => signInOrWireError<ReadResourceResult>(error, false, context));
       }),
     );
     server.setRequestHandler(
@@ -104,7 +103,7 @@ export function createDownstreamServerFactory(router: CatalogRouter, { audit, si
           await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
           subscriptions.add(request.params.uri);
         }
-        return {};
+        return { result: {} };
       }),
     );
     server.setRequestHandler(
@@ -112,7 +111,7 @@ export function createDownstreamServerFactory(router: CatalogRouter, { audit, si
       record('resources/unsubscribe', (request) => request.params.uri, async (request) => {
         // Only what this session holds: another client's subscription to the same URI is not this session's to end.
         if (subscriptions.delete(request.params.uri)) await withWireErrors(() => router.subscribeResource('resources/unsubscribe', request.params.uri, view));
-        return {};
+        return { result: {} };
       }),
     );
     server.setRequestHandler('logging/setLevel', async (request) => {
@@ -120,11 +119,12 @@ export function createDownstreamServerFactory(router: CatalogRouter, { audit, si
       return {};
     });
     const relayTask = (method: TaskMethod) =>
-      audited(audit, server, clientId, method, (params: { taskId: string }) => ({ params, target: params.taskId }), async (params: { taskId: string }, context: ServerContext) => {
+      audited(audit, server, clientId, method, (params: { taskId: string }) => ({ params, target: params.taskId }), async (params: { taskId: string }, context: ServerContext, call: AuditedCall) => {
         if (!declaresTasks(context)) throw missingTasksCapability();
         const inputResponses = method === 'tasks/update' ? (context.mcpReq.inputResponses ?? {}) : undefined;
         const taskParams = { taskId: params.taskId, ...(inputResponses ? { inputResponses } : {}) };
-        return (await withWireErrors(() => router.taskRequest(method, taskParams, clientId, view, context.mcpReq.signal))) as Result;
+        const options = { signal: context.mcpReq.signal, ...(call.traceparent ? { traceparent: call.traceparent } : {}) };
+        return answered<Result>(await withWireErrors(() => router.taskRequest(method, taskParams, clientId, view, options)));
       });
     // The SDK lifts tasks/update's inputResponses out of params (as for any MRTR retry) into context.mcpReq.
     server.setRequestHandler('tasks/get', { params: TASK_ID_PARAMS }, relayTask('tasks/get'));
@@ -132,9 +132,9 @@ export function createDownstreamServerFactory(router: CatalogRouter, { audit, si
     server.setRequestHandler('tasks/cancel', { params: TASK_ID_PARAMS }, relayTask('tasks/cancel'));
     server.setRequestHandler(
       'completion/complete',
-      record('completion/complete', (request) => (request.params.ref.type === 'ref/prompt' ? request.params.ref.name : request.params.ref.uri), async (request, context) => {
-        const relay = relayOptions(clientId, request.params, context);
-        return (await forward(relay, context, (options) => router.complete(request.params, view, options)).catch((error: unknown) => signInOrWireError(error, false, context))) as CompleteResult;
+      record('completion/complete', (request) => (request.params.ref.type === 'ref/prompt' ? request.params.ref.name : request.params.ref.uri), async (request, context, call) => {
+        const relay = relayOptions(clientId, request.params, context, call);
+        return forward(relay, context, (options) => router.complete(request.params, view, options)).then(answered<CompleteResult>, (error: unknown) => signInOrWireError<CompleteResult>(error, false, context));
       }),
     );
     // A session that ends (DELETE, lost, Switchboard stopping) lets go of its subscriptions, so none outlives its clients.
@@ -169,7 +169,7 @@ function missingTasksCapability(): ProtocolError {
  * Cancellation flows upstream through the signal; upstream progress comes back under the token the client chose.
  * The returned options also remember the relayed notifications, so a result is never sent ahead of its progress.
  */
-function relayOptions(clientId: string, params: { _meta?: { progressToken?: string | number } }, context: ServerContext): UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin } {
+function relayOptions(clientId: string, params: { _meta?: { progressToken?: string | number } }, context: ServerContext, call: AuditedCall): UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin } {
   const progressToken = params._meta?.progressToken;
   const relayed: Promise<void>[] = [];
   const requestState = context.mcpReq.requestState<string>();
@@ -185,6 +185,7 @@ function relayOptions(clientId: string, params: { _meta?: { progressToken?: stri
       },
     },
     signal: context.mcpReq.signal,
+    ...(call.traceparent ? { traceparent: call.traceparent } : {}),
     ...(inputResponses !== undefined || requestState !== undefined
       ? { continuation: { ...(inputResponses !== undefined ? { inputResponses } : {}), ...(typeof requestState === 'string' ? { requestState } : {}) } }
       : {}),
@@ -208,17 +209,10 @@ function withoutOwnAnswers(inputResponses: Record<string, unknown> | undefined):
   return Object.keys(theirs).length ? theirs : undefined;
 }
 
-/**
- * Runs a forwarded request as this client's (so a server's own requests come back to it) and waits for its relayed
- * notifications before the result goes out.
- */
-async function forward<T extends Record<string, unknown>>(
-  options: UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin },
-  context: ServerContext,
-  operation: (options: UpstreamCallOptions) => Promise<T>,
-): Promise<T> {
+/** Runs a forwarded request and waits for its relayed notifications before the result goes out. */
+async function forward(options: UpstreamCallOptions & { flushed(): Promise<void> }, context: ServerContext, operation: (options: UpstreamCallOptions) => Promise<Routed>): Promise<Routed> {
   try {
-    return await requestOrigin.run(options.origin, () => fulfilInputRequired(options, context, operation));
+    return await fulfilInputRequired(options, context, operation);
   } finally {
     // The upstream SDK client may dispatch a notification that arrived with the result just after resolving the
     // call; one turn of the event loop lets it reach us before the result goes out.
@@ -234,24 +228,20 @@ const MAX_INPUT_ROUNDS = 10;
  * 2025 client cannot, so Switchboard asks it each embedded request over its session (elicitation, sampling, roots)
  * and retries the server with the answers and its state, round after round.
  */
-async function fulfilInputRequired<T extends Record<string, unknown>>(
-  options: UpstreamCallOptions,
-  context: ServerContext,
-  operation: (options: UpstreamCallOptions) => Promise<T>,
-): Promise<T> {
-  let result = await operation(options);
+async function fulfilInputRequired(options: UpstreamCallOptions, context: ServerContext, operation: (options: UpstreamCallOptions) => Promise<Routed>): Promise<Routed> {
+  let routed = await operation(options);
   const modernClient = context.mcpReq.envelope !== undefined;
-  for (let round = 0; result.resultType === 'input_required' && !modernClient; round++) {
+  for (let round = 0; routed.result.resultType === 'input_required' && !modernClient; round++) {
     if (round >= MAX_INPUT_ROUNDS) throw new ProtocolError(INTERNAL_ERROR, `the server still wanted input after ${MAX_INPUT_ROUNDS} rounds; giving up`);
-    const requests = (result.inputRequests ?? {}) as Record<string, { method: string; params?: Record<string, unknown> }>;
+    const requests = (routed.result.inputRequests ?? {}) as Record<string, { method: string; params?: Record<string, unknown> }>;
     const inputResponses: Record<string, unknown> = {};
     for (const [key, request] of Object.entries(requests)) {
       inputResponses[key] = await context.mcpReq.send({ method: request.method as 'elicitation/create', params: request.params ?? {} });
     }
-    const requestState = typeof result.requestState === 'string' ? result.requestState : undefined;
-    result = await operation({ ...options, continuation: { inputResponses, ...(requestState === undefined ? {} : { requestState }) } });
+    const requestState = typeof routed.result.requestState === 'string' ? routed.result.requestState : undefined;
+    routed = await operation({ ...options, continuation: { inputResponses, ...(requestState === undefined ? {} : { requestState }) } });
   }
-  return result;
+  return routed;
 }
 
 /** Local errors become JSON-RPC errors that carry the stable code; upstream JSON-RPC errors pass through unchanged. */

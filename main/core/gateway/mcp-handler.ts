@@ -2,7 +2,7 @@
 import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
 import type { AuthInfo, McpHandlerRequestOptions } from '@modelcontextprotocol/server';
 import type { Logger } from '../ports.ts';
-import type { ListKind } from '../upstream/upstream-connection.ts';
+import type { ListKind } from '../router/gateway-router.ts';
 import type { DownstreamContext, DownstreamServerFactory } from './downstream-protocol.ts';
 import { LegacySessions } from './legacy-sessions.ts';
 

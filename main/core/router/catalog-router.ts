@@ -21,6 +21,28 @@ export interface ClientView {
   tools?: readonly string[];
 }
 
+/** What a forwarded request returns: the result, and which server answered it (for the audit record). */
+export interface Routed {
+  server: string;
+  result: Record<string, unknown>;
+}
+
+/** Which server a forwarded request failed at, when it got that far (kept beside the error, not in it). */
+const failedAt = new WeakMap<object, string>();
+
+export function serverThatFailed(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? failedAt.get(error) : undefined;
+}
+
+async function answeredBy(server: string, operation: () => Promise<Record<string, unknown>>): Promise<Routed> {
+  try {
+    return { server, result: await operation() };
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) failedAt.set(error, server);
+    throw error;
+  }
+}
+
 export interface NameCollision {
   kind: 'tool' | 'prompt';
   name: string;
@@ -81,14 +103,15 @@ export class CatalogRouter {
    * `taskOwner` is the client when it declared the Tasks extension on this call: the server may then answer with a
    * task, whose id the client gets bound to itself (see TaskHandles).
    */
-  async callTool(name: string, args: Record<string, unknown> | undefined, view: ClientView, options: UpstreamCallOptions, taskOwner?: string): Promise<Record<string, unknown>> {
+  async callTool(name: string, args: Record<string, unknown> | undefined, view: ClientView, options: UpstreamCallOptions, taskOwner?: string): Promise<Routed> {
     const route = (await this.#namedRoutes('tools', view)).get(name) ?? (await this.#routeAfterReaching(name, view));
     if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_TOOL', `no enabled server offers a tool named "${name}"; list the tools again to see what is available`);
-    if (isSignInPlaceholder(route.item)) return this.#signInThroughPlaceholder(route.route.upstream);
+    const upstream = route.route.upstream;
+    if (isSignInPlaceholder(route.item)) return answeredBy(upstream.connection.id, () => this.#signInThroughPlaceholder(upstream));
     const params = { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) };
-    const result = await this.#forward(route.route, 'tools/call', params, { ...options, acceptTask: taskOwner !== undefined });
-    if (result.resultType !== 'task' || taskOwner === undefined) return result;
-    return { ...result, taskId: this.#tasks.expose(taskOwner, { serverId: route.route.upstream.connection.id, upstreamTaskId: String(result.taskId) }) };
+    const routed = await answeredBy(upstream.connection.id, () => upstream.connection.request('tools/call', params, { ...options, acceptTask: taskOwner !== undefined }));
+    if (routed.result.resultType !== 'task' || taskOwner === undefined) return routed;
+    return { ...routed, result: { ...routed.result, taskId: this.#tasks.expose(taskOwner, { serverId: upstream.connection.id, upstreamTaskId: String(routed.result.taskId) }) } };
   }
 
   /**
@@ -117,26 +140,26 @@ export class CatalogRouter {
   }
 
   /** tasks/get, tasks/update, tasks/cancel: to the server that created the task, for the client it was created for. */
-  async taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, taskOwner: string, view: ClientView, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  async taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, taskOwner: string, view: ClientView, options: Pick<UpstreamCallOptions, 'signal' | 'traceparent'>): Promise<Routed> {
     const location = this.#tasks.resolve(taskOwner, params.taskId);
     const upstream = location && this.#visible(view).find((candidate) => candidate.connection.id === location.serverId);
     if (!location || !upstream) throw new SwitchboardError('ROUTER_UNKNOWN_TASK', `no task "${params.taskId}" is known for this client; task ids are valid only for the client that started the task, until Switchboard restarts`);
-    const result = await upstream.connection.taskRequest(method, { ...params, taskId: location.upstreamTaskId }, signal);
-    return method === 'tasks/get' ? { ...result, taskId: params.taskId } : result;
+    const routed = await answeredBy(upstream.connection.id, () => upstream.connection.taskRequest(method, { ...params, taskId: location.upstreamTaskId }, options));
+    return method === 'tasks/get' ? { ...routed, result: { ...routed.result, taskId: params.taskId } } : routed;
   }
 
-  async getPrompt(name: string, args: Record<string, string> | undefined, view: ClientView, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
+  async getPrompt(name: string, args: Record<string, string> | undefined, view: ClientView, options: UpstreamCallOptions): Promise<Routed> {
     const route = (await this.#namedRoutes('prompts', view)).get(name);
     if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_PROMPT', `no enabled server offers a prompt named "${name}"; list the prompts again to see what is available`);
     return this.#forward(route.route, 'prompts/get', { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) }, options);
   }
 
-  async readResource(uri: string, view: ClientView, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
+  async readResource(uri: string, view: ClientView, options: UpstreamCallOptions): Promise<Routed> {
     const { upstream, upstreamUri } = await this.#resolveResource(uri, view);
-    const result = await upstream.connection.request('resources/read', { uri: upstreamUri }, options);
+    const routed = await answeredBy(upstream.connection.id, () => upstream.connection.request('resources/read', { uri: upstreamUri }, options));
     // Contents carry the upstream URI; show the client the URI it asked for.
-    const contents = Array.isArray(result.contents) ? (result.contents as { uri?: string }[]).map((content) => (content.uri === upstreamUri ? { ...content, uri } : content)) : result.contents;
-    return { ...result, contents };
+    const contents = Array.isArray(routed.result.contents) ? (routed.result.contents as { uri?: string }[]).map((content) => (content.uri === upstreamUri ? { ...content, uri } : content)) : routed.result.contents;
+    return { ...routed, result: { ...routed.result, contents } };
   }
 
   /** A resource can exist without being listed, so an unknown URI is subscribed at every visible server that supports it. */
@@ -187,7 +210,7 @@ export class CatalogRouter {
   }
 
   /** Completion references name a prompt (exposed name) or a resource template URI. */
-  async complete(params: { ref: { type: string; name?: string; uri?: string } } & Record<string, unknown>, view: ClientView, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
+  async complete(params: { ref: { type: string; name?: string; uri?: string } } & Record<string, unknown>, view: ClientView, options: UpstreamCallOptions): Promise<Routed> {
     if (params.ref.type === 'ref/prompt') {
       const route = (await this.#namedRoutes('prompts', view)).get(params.ref.name ?? '');
       if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_PROMPT', `no enabled server offers a prompt named "${params.ref.name ?? ''}"`);
@@ -210,8 +233,8 @@ export class CatalogRouter {
     throw new SwitchboardError('ROUTER_UNKNOWN_RESOURCE', `no enabled server offers the resource "${uri}"; list the resources again to see what is available`);
   }
 
-  async #forward(route: NamedRoute, method: ForwardedMethod, params: Record<string, unknown>, options: UpstreamCallOptions): Promise<Record<string, unknown>> {
-    return route.upstream.connection.request(method, params, options);
+  #forward(route: NamedRoute, method: ForwardedMethod, params: Record<string, unknown>, options: UpstreamCallOptions): Promise<Routed> {
+    return answeredBy(route.upstream.connection.id, () => route.upstream.connection.request(method, params, options));
   }
 
   /**

@@ -1,5 +1,6 @@
-// Which downstream request an upstream call serves, carried through async context so a server's own requests
-// (sampling, elicitation, roots) go back to the client whose call caused them and to no one else.
+// Which downstream request an upstream call serves. It is passed down as a parameter (UpstreamCallOptions.origin) and
+// rides async context only across the SDK client's dispatch of a server's own requests (sampling, elicitation, roots),
+// which offers no parameter: so they go back to the client whose call caused them and to no one else.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface RequestOrigin {

@@ -9,7 +9,6 @@ import type { ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
-import { callScope } from './call-scope.ts';
 import { requestOrigin, type RequestOrigin } from './request-origin.ts';
 import { createdTaskOf, TaskRelayClient, TASKS_EXTENSION } from './task-relay-client.ts';
 
@@ -46,6 +45,10 @@ export interface UpstreamCallOptions {
    * handle (`resultType: "task"`) instead of a result. Without it the server is told nothing of tasks.
    */
   acceptTask?: boolean;
+  /** W3C traceparent for the upstream request (SEP-414): the client's trace continues at the server. */
+  traceparent?: string;
+  /** The downstream request this call serves: where the server's own requests and log messages about it go. */
+  origin?: RequestOrigin;
 }
 
 /** The Tasks extension's methods, relayed to the server that created the task. */
@@ -147,10 +150,8 @@ export class UpstreamConnection {
 
   /** Forwards one request; a tool call is never replayed blindly after a transport failure, idempotent requests are retried once. */
   request(method: ForwardedMethod, params: Record<string, unknown>, options: UpstreamCallOptions = {}): Promise<Record<string, unknown>> {
-    const origin = requestOrigin.getStore();
+    const { origin, traceparent } = options;
     if (origin) this.#callers.add(origin);
-    const scope = callScope.getStore();
-    if (scope) scope.server = this.id;
     return this.#withReconnect(IDEMPOTENT.has(method), options.signal, async (client) => {
       // Only the caller's own declaration lets the server choose a task: the extension forbids handing a task to a
       // client that did not ask for one.
@@ -158,19 +159,22 @@ export class UpstreamConnection {
       const meta = {
         _meta: {
           ...(params._meta as object | undefined),
-          // SEP-414: the trace continues at the server, which may use it as its span's parent.
-          ...(scope ? { traceparent: scope.traceparent } : {}),
+          ...(traceparent ? { traceparent } : {}),
           ...(offerTasks ? { [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks } : {}),
         },
       };
       try {
-        return (await client.request({ method, params: { ...params, ...meta, ...definedFields(options.continuation) } }, {
-          timeout: this.#options.requestTimeoutMs,
-          // input_required results are handed to the caller, who relays them to (or fulfils them with) its own client.
-          allowInputRequired: true,
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
-        })) as Record<string, unknown>;
+        const send = () =>
+          client.request({ method, params: { ...params, ...meta, ...definedFields(options.continuation) } }, {
+            timeout: this.#options.requestTimeoutMs,
+            // input_required results are handed to the caller, who relays them to (or fulfils them with) its own client.
+            allowInputRequired: true,
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
+          });
+        // The one place async context stays: the SDK client calls our request handlers (sampling, elicitation, roots)
+        // from its stream reader with no way to pass a parameter, so the origin rides along with the request.
+        return (await (origin ? requestOrigin.run(origin, send) : send())) as Record<string, unknown>;
       } catch (error) {
         const task = offerTasks ? createdTaskOf(error) : undefined;
         if (!task) throw error;
@@ -186,11 +190,10 @@ export class UpstreamConnection {
    * Relays a Tasks extension request about a task this server created. Polling and cancelling are safe to repeat over
    * a fresh connection; an update (the person's answers) is never sent twice.
    */
-  taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const scope = callScope.getStore();
-    if (scope) scope.server = this.id;
+  taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, options: Pick<UpstreamCallOptions, 'signal' | 'traceparent'> = {}): Promise<Record<string, unknown>> {
+    const { signal, traceparent } = options;
     return this.#withReconnect(method !== 'tasks/update', signal, async (client) => {
-      const meta = { [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks, ...(scope ? { traceparent: scope.traceparent } : {}) };
+      const meta = { [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks, ...(traceparent ? { traceparent } : {}) };
       const result = (await client.request({ method, params: { ...params, _meta: meta } }, ANY_RESULT, {
         timeout: this.#options.requestTimeoutMs,
         ...(signal ? { signal } : {}),
