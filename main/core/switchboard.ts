@@ -143,6 +143,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     const connection: UpstreamConnection = new UpstreamConnection(server, {
       logger,
       requestTimeoutMs: config.gateway.upstreamTimeoutMs,
+      maxResponseBytes: config.gateway.maxResponseBytes,
       onListChanged: (kind) => notifyListChanged(kind),
       onResourceUpdated: (uri) => notifyResourceUpdated(uri),
       authorizer,

@@ -19,7 +19,15 @@ function errorOf(fn: () => unknown): SwitchboardError {
 describe('configuration file', () => {
   it('fills defaults for a minimal file', () => {
     const config = parseConfigText('{"servers":[{"id":"crm","url":"https://crm.example.com/mcp"}]}', 'c.json');
-    expect(config.gateway).toEqual({ port: 0, maxBodyBytes: 4 * 1024 * 1024, upstreamTimeoutMs: 60_000, allowedOrigins: [] });
+    expect(config.gateway).toEqual({
+      port: 0,
+      maxBodyBytes: 4 * 1024 * 1024,
+      upstreamTimeoutMs: 60_000,
+      maxResponseBytes: 32 * 1024 * 1024,
+      sessionIdleMs: 30 * 60_000,
+      maxSessionsPerClient: 64,
+      allowedOrigins: [],
+    });
     expect(config.servers[0]).toMatchObject({ id: 'crm', enabled: true });
     expect(config.servers[0]?.prefix).toBeUndefined();
   });

@@ -110,6 +110,12 @@ export const gatewayConfigSchema = z
     maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
     /** How long one upstream request may take before the client gets UPSTREAM_TIMEOUT. */
     upstreamTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    /** Upper bound for one upstream answer (a JSON body, or one SSE message), in bytes; larger ones fail that call with UPSTREAM_TOO_LARGE. */
+    maxResponseBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+    /** A 2025-era client session with no request for this long is closed (and resumed transparently if the client comes back). */
+    sessionIdleMs: z.number().int().min(1000).max(7 * 24 * 3_600_000).default(30 * 60_000),
+    /** Open 2025-era sessions per client; opening one more closes that client's least recently used session. */
+    maxSessionsPerClient: z.number().int().min(1).max(10_000).default(64),
     /** Browser origins besides the endpoint's own that may call it (e.g. "http://localhost:6274" for the MCP Inspector). */
     allowedOrigins: z
       .array(z.string().url().refine((value) => URL.parse(value)?.origin === value, { message: 'must be an origin: scheme://host[:port], no path' }))

@@ -9,6 +9,7 @@ import type { ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
+import { createBoundedFetch, tooLargeError, type ResponseBound } from './bounded-response.ts';
 import { requestOrigin, type RequestOrigin } from './request-origin.ts';
 import { createdTaskOf, TaskRelayClient, TASKS_EXTENSION } from './task-relay-client.ts';
 
@@ -76,6 +77,8 @@ export interface UpstreamConnectionOptions {
   secretHeader?: (name: string) => Promise<string | undefined>;
   /** Extensions Switchboard supports beyond tasks, e.g. enterprise-managed authorization when an IdP is configured. */
   extensions?: NonNullable<ClientCapabilities['extensions']>;
+  /** Upper bound for one answer from this server (gateway.maxResponseBytes); unbounded when absent. */
+  maxResponseBytes?: number;
 }
 
 export class UpstreamConnection {
@@ -88,6 +91,8 @@ export class UpstreamConnection {
   #status: UpstreamStatus;
   #closed = false;
   #everConnected = false;
+  /** Replies from this server the SDK could not use (see #protocolFault). */
+  #protocolFaults = 0;
   /** How the last successful handshake went: reconnects start there instead of probing again. */
   #eraVerdict: VersionNegotiationMode | undefined;
   /** Lists cached per kind until the server announces a change or the connection is replaced. */
@@ -292,12 +297,17 @@ export class UpstreamConnection {
         resources: { autoRefresh: false, onChanged: invalidate('resources') },
       },
     });
+    // A reply the SDK cannot match (an unknown JSON-RPC id, a malformed message) is dropped by it and reported here; the
+    // call it was meant for ends by its own timeout. Logged, never fatal: one bad reply must not take the server down.
+    client.onerror = (error) => this.#protocolFault(error);
     try {
       const authorizer = this.#options.authorizer;
       // Authorization happens below the SDK, in the transport's fetch: this server's own token only, never a client's.
+      const authorized = authorizer ? createAuthorizedFetch(authorizer) : undefined;
+      const bound = this.#responseBound();
       const headers = await this.#extraHeaders();
       const transport = new StreamableHTTPClientTransport(new URL(this.url), {
-        ...(authorizer ? { fetch: createAuthorizedFetch(authorizer) } : {}),
+        ...(bound ? { fetch: createBoundedFetch(authorized ?? ((url, init) => fetch(url, init)), bound) } : authorized ? { fetch: authorized } : {}),
         ...(Object.keys(headers).length ? { requestInit: { headers } } : {}),
       });
       await client.connect(transport, { timeout: this.#options.requestTimeoutMs });
@@ -356,8 +366,13 @@ export class UpstreamConnection {
     try {
       return await this.#tracked(client, operation);
     } catch (error) {
-      // The server answered, or our own caller gave up: either way the connection is fine.
-      if (error instanceof ProtocolError || signal?.aborted) throw error;
+      // Our own caller gave up (the SDK reports that as a timeout too): the connection is fine.
+      if (signal?.aborted) throw error;
+      // A call that ran out of time or was answered with too much is that call's failure, not the connection's.
+      const callFault = this.#callFault(error);
+      if (callFault) throw callFault;
+      // The server answered: the connection is fine.
+      if (error instanceof ProtocolError) throw error;
       if (isLocalSdkError(error)) throw new SwitchboardError('UPSTREAM_REJECTED', `server "${this.id}": ${(error as Error).message}`, { cause: error });
       // Sign-in problems are not fixed by reconnecting (and an interactive sign-in must not be started twice).
       if (causeChain(error).some(isAuthorizationFailure)) throw this.#markUnavailable(error);
@@ -369,10 +384,41 @@ export class UpstreamConnection {
       try {
         return await this.#tracked(await this.connect(), operation);
       } catch (retryError) {
-        if (retryError instanceof ProtocolError || signal?.aborted) throw retryError;
+        if (signal?.aborted) throw retryError;
+        const callFault = this.#callFault(retryError);
+        if (callFault) throw callFault;
+        if (retryError instanceof ProtocolError) throw retryError;
         throw this.#markUnavailable(retryError);
       }
     }
+  }
+
+  /**
+   * The error for a failure that belongs to one call only: its own timeout ran out (the server may be slow on this
+   * one request, or its answer went astray), or its answer was over the size limit. The server's state stays as it is.
+   */
+  #callFault(error: unknown): SwitchboardError | undefined {
+    const bound = this.#responseBound();
+    const fault = (bound ? tooLargeError(error, bound) : undefined) ?? (isTimeout(error) ? this.#timedOut(error) : undefined);
+    if (fault) this.#options.logger.log('warn', 'upstream.call_failed', { server: this.id, code: fault.code, message: fault.message });
+    return fault;
+  }
+
+  #timedOut(error: unknown): SwitchboardError {
+    return new SwitchboardError('UPSTREAM_TIMEOUT', `server "${this.id}" did not answer within ${this.#options.requestTimeoutMs} ms`, { cause: error });
+  }
+
+  #responseBound(): ResponseBound | undefined {
+    const maxBytes = this.#options.maxResponseBytes;
+    return maxBytes === undefined ? undefined : { maxBytes, serverId: this.id };
+  }
+
+  /** The first protocol fault from this server is a warning; repeats are debug, so a misbehaving server cannot flood the log. */
+  #protocolFault(error: Error): void {
+    this.#protocolFaults++;
+    // The SDK's message may quote the whole stray reply: keep its start only (it may be large, and it is the server's data).
+    const message = error.message.slice(0, 200);
+    this.#options.logger.log(this.#protocolFaults === 1 ? 'warn' : 'debug', 'upstream.protocol_fault', { server: this.id, message, count: this.#protocolFaults });
   }
 
   async #tracked<T>(client: Client, operation: (client: Client) => Promise<T>): Promise<T> {
@@ -412,7 +458,7 @@ export class UpstreamConnection {
       error instanceof SwitchboardError
         ? error
         : isTimeout(error)
-          ? new SwitchboardError('UPSTREAM_TIMEOUT', `server "${this.id}" did not answer within ${this.#options.requestTimeoutMs} ms`, { cause: error })
+          ? this.#timedOut(error)
           : toSwitchboardError(error, 'UPSTREAM_UNAVAILABLE', `server "${this.id}" (${this.url}) is unavailable`);
     if (!this.#closed) this.#status.state = 'unavailable';
     this.#status.lastError = { code: wrapped.code, message: wrapped.message, at: new Date().toISOString() };
@@ -504,7 +550,8 @@ function isNotProcessed(error: unknown): boolean {
   return error instanceof SdkHttpError && error.status === 404;
 }
 
+/** The SDK's own timeout (a request's, or the handshake's), wherever it sits in the cause chain. */
 function isTimeout(error: unknown): boolean {
-  return error instanceof Error && /timed? ?out/i.test(error.message);
+  return causeChain(error).some((cause) => cause instanceof SdkError && cause.code === SdkErrorCode.RequestTimeout);
 }
 
