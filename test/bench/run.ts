@@ -6,6 +6,7 @@ import { discoveryBenchmarks } from './discovery.bench.ts';
 import { latencyBenchmarks } from './latency.bench.ts';
 import { scaleBenchmarks } from './scale.bench.ts';
 import { signInBenchmarks } from './sign-in.bench.ts';
+import { startupBenchmarks } from './startup.bench.ts';
 import type { BenchResult } from './bench-kit.ts';
 
 const { values } = parseArgs({
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     servers: { type: 'string', default: '100' },
     tools: { type: 'string', default: '50' },
     'id-jag-servers': { type: 'string', default: '50' },
+    'startup-runs': { type: 'string', default: '7' },
+    'idle-seconds': { type: 'string', default: '60' },
   },
 });
 
@@ -27,6 +30,7 @@ const SCENARIOS: Record<string, () => Promise<BenchResult[]>> = {
   discovery: () => discoveryBenchmarks(),
   scale: () => scaleBenchmarks({ servers: Number(values.servers), tools: Number(values.tools) }),
   'sign-in': () => signInBenchmarks({ servers: Number(values['id-jag-servers']) }),
+  startup: () => startupBenchmarks({ runs: Number(values['startup-runs']), idleSeconds: Number(values['idle-seconds']) }),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);
