@@ -12,17 +12,18 @@ type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
  */
 export function createAuthorizedFetch(authorizer: ServerAuthorizer, baseFetch: Fetch = fetch): Fetch {
   return async (url, init) => {
+    let sentToken: string | undefined;
     const send = async () => {
-      const token = await authorizer.accessToken();
+      sentToken = await authorizer.accessToken();
       const headers = new Headers(init?.headers);
-      if (token) headers.set('authorization', `Bearer ${token}`);
+      if (sentToken) headers.set('authorization', `Bearer ${sentToken}`);
       return baseFetch(url, { ...init, headers });
     };
     const response = await send();
     if (response.status === 401) {
       const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
       await response.body?.cancel();
-      await authorizer.authorize({ ...(resourceMetadataUrl ? { resourceMetadataUrl: resourceMetadataUrl.href } : {}), ...(scope ? { scope } : {}) });
+      await authorizer.authorize({ ...(resourceMetadataUrl ? { resourceMetadataUrl: resourceMetadataUrl.href } : {}), ...(scope ? { scope } : {}) }, sentToken);
       return settle(await send());
     }
     if (response.status === 403) {

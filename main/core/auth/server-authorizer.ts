@@ -137,8 +137,11 @@ export class ServerAuthorizer {
    * The server answered 401: get a token silently (another process's, ID-JAG, client credentials), once for all
    * waiting requests. Never opens a browser and never waits for a person: when only a person can sign in, this
    * fails at once with AUTH_SIGN_IN_REQUIRED (or AUTH_SSO_REQUIRED) and the caller tells its client how to sign in.
+   * `refusedToken` is the token the refused request carried, if any.
    */
-  async authorize(challenge: AuthChallenge): Promise<void> {
+  async authorize(challenge: AuthChallenge, refusedToken?: string): Promise<void> {
+    // A newer token arrived while the refused request was on its way (a person just signed in): retry with it.
+    if (this.#record && this.#record.accessToken !== refusedToken && tokenFreshness(this.#record, this.#deps.clock.now()) !== 'expired') return;
     await this.#singleFlight(() => this.#obtain(challenge, undefined));
   }
 
