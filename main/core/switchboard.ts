@@ -173,6 +173,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     }),
     contextOf: downstreamContext,
     maxBodyBytes: config.gateway.maxBodyBytes,
+    sessions: { idleMs: config.gateway.sessionIdleMs, maxPerClient: config.gateway.maxSessionsPerClient },
     logger,
   });
   notifyListChanged = (kind) => handler.notifyListChanged(kind);

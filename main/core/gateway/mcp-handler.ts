@@ -4,7 +4,7 @@ import type { AuthInfo, McpHandlerRequestOptions } from '@modelcontextprotocol/s
 import type { Logger } from '../ports.ts';
 import type { ListKind } from '../router/gateway-router.ts';
 import type { DownstreamContext, DownstreamServerFactory } from './downstream-protocol.ts';
-import { LegacySessions } from './legacy-sessions.ts';
+import { LegacySessions, type LegacySessionLimits } from './legacy-sessions.ts';
 
 export interface GatewayMcpHandler {
   fetch(request: Request, options?: McpHandlerRequestOptions): Promise<Response>;
@@ -20,6 +20,8 @@ export function createGatewayMcpHandler(options: {
   buildServer: DownstreamServerFactory;
   contextOf: (authInfo: AuthInfo | undefined) => DownstreamContext;
   maxBodyBytes: number;
+  /** Bounds on 2025-era sessions (idle time, per-client cap); the defaults when absent. */
+  sessions?: LegacySessionLimits;
   logger: Logger;
 }): GatewayMcpHandler {
   const modern = createMcpHandler(({ authInfo }) => options.buildServer(options.contextOf(authInfo)), {
@@ -27,7 +29,7 @@ export function createGatewayMcpHandler(options: {
     maxRequestBodySize: options.maxBodyBytes,
     onerror: (error) => options.logger.log('debug', 'gateway.protocol_error', { message: error.message }),
   });
-  const legacy = new LegacySessions(options.buildServer, options.contextOf);
+  const legacy = new LegacySessions(options.buildServer, options.contextOf, options.sessions, options.logger);
 
   return {
     async fetch(request, requestOptions) {
