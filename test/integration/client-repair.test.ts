@@ -1,11 +1,11 @@
 // "Configured" means working: the UI contract reports a client entry with an old address or a dead credential as stale, and configure repairs it.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRegistry, clientRegistryPath } from '../../main/core/clients/client-registry.ts';
-import { configSchema, createJsonLogger, createSwitchboard, createUiService, EMPTY_POLICY, type Switchboard, type UiService } from '../../main/core/index.ts';
+import type { Switchboard, UiService } from '../../main/core/index.ts';
+import { startUiServiceFixture, type UiServiceFixture } from '../support/ui-service-fixture.ts';
 
 type CursorFile = { mcpServers: { switchboard: { url: string; headers: { Authorization: string } } } };
 type Listed = { aiClients: { id: string; configured: boolean; stale?: string; staleReason?: string }[] };
@@ -23,30 +23,18 @@ describe('stale AI client entries and Repair', () => {
   };
   const cursorEntry = async () => (parse(await readFile(cursorPath, 'utf8')) as CursorFile).mcpServers.switchboard;
 
+  let fixture: UiServiceFixture;
+
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'switchboard-repair-'));
-    const home = join(dataDir, 'home');
-    cursorPath = join(home, '.cursor', 'mcp.json');
-    const logger = createJsonLogger({ write: () => {}, minLevel: 'error' });
-    switchboard = createSwitchboard({ config: configSchema.parse({ auth: { profile: `test-repair-${process.pid}` } }), paths: { dataDir }, logger });
-    await switchboard.start();
-    service = createUiService({
-      switchboard: () => switchboard,
-      config: () => configSchema.parse({}),
-      configPath: join(dataDir, 'config.json'),
-      dataDir,
-      policy: EMPTY_POLICY,
-      restartCore: async () => undefined,
-      pathEnvironment: { platform: 'linux', home },
-      bridgeCommand: { command: 'node', args: ['bin.js', 'stdio'] },
-      logger,
-    });
+    fixture = await startUiServiceFixture({ name: 'repair' });
+    ({ switchboard, service, dataDir } = fixture);
+    cursorPath = join(fixture.home, '.cursor', 'mcp.json');
   });
 
   afterAll(async () => {
-    service?.close();
-    await switchboard?.stop();
+    await fixture?.close();
   });
+
 
   it('an entry pointing at an old address is stale, and Repair points it at today’s with the same credential', async () => {
     expect((await service.invoke('clients:configure', { client: 'cursor' })).ok).toBe(true);

@@ -1,11 +1,9 @@
 // The UI contract is wired end to end: every channel has a schema, a core handler, a shell handler and a preload entry.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EVENT_CHANNELS, INVOKE_CHANNELS } from '../../shared/contract/channels.ts';
 import { CONTRACT, EVENTS } from '../../shared/contract/schemas.ts';
-import { configSchema, createJsonLogger, createSwitchboard, createUiService, EMPTY_POLICY, type Switchboard, type UiService } from '../../main/core/index.ts';
+import type { UiService } from '../../main/core/index.ts';
+import { startUiServiceFixture, type UiServiceFixture } from '../support/ui-service-fixture.ts';
 
 const handled = new Map<string, (event: unknown, request?: unknown) => Promise<unknown>>();
 let exposed: { invoke(channel: unknown, request?: unknown): Promise<unknown>; subscribe(channel: unknown, listener: (payload: unknown) => void): () => void } | undefined;
@@ -34,30 +32,19 @@ const MINIMAL_REQUESTS: Record<string, unknown> = {
 };
 
 describe('the UI contract', () => {
-  let switchboard: Switchboard;
   let service: UiService;
 
+  let fixture: UiServiceFixture;
+
   beforeAll(async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-contract-'));
-    switchboard = createSwitchboard({ config: configSchema.parse({ auth: { profile: `test-contract-${process.pid}` } }), paths: { dataDir }, logger: createJsonLogger({ write: () => {}, minLevel: 'error' }), allowAnonymous: true });
-    await switchboard.start();
-    service = createUiService({
-      switchboard: () => switchboard,
-      config: () => configSchema.parse({}),
-      configPath: join(dataDir, 'config.json'),
-      dataDir,
-      policy: EMPTY_POLICY,
-      restartCore: async () => undefined,
-      pathEnvironment: { platform: 'linux', home: join(dataDir, 'home') },
-      bridgeCommand: { command: 'node', args: ['bin.js', 'stdio'] },
-      logger: createJsonLogger({ write: () => {}, minLevel: 'error' }),
-    });
+    fixture = await startUiServiceFixture({ name: 'contract', allowAnonymous: true });
+    ({ service } = fixture);
   });
 
   afterAll(async () => {
-    service?.close();
-    await switchboard?.stop();
+    await fixture?.close();
   });
+
 
   it('gives every channel a request and response schema, and every event a payload schema', () => {
     expect(Object.keys(CONTRACT).sort()).toEqual([...INVOKE_CHANNELS].sort());

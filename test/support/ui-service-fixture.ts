@@ -1,0 +1,43 @@
+// A core with an empty configuration and the UI service over it, in-process, for tests of the UI contract.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configSchema, createJsonLogger, createSwitchboard, createUiService, EMPTY_POLICY, type Switchboard, type UiService } from '../../main/core/index.ts';
+
+export interface UiServiceFixture {
+  switchboard: Switchboard;
+  service: UiService;
+  dataDir: string;
+  /** The home folder AI clients' files are looked for in (inside dataDir). */
+  home: string;
+  close(): Promise<void>;
+}
+
+export async function startUiServiceFixture(options: { name: string; allowAnonymous?: boolean }): Promise<UiServiceFixture> {
+  const dataDir = await mkdtemp(join(tmpdir(), `switchboard-${options.name}-`));
+  const home = join(dataDir, 'home');
+  const logger = createJsonLogger({ write: () => {}, minLevel: 'error' });
+  const switchboard = createSwitchboard({ config: configSchema.parse({ auth: { profile: `test-${options.name}-${process.pid}` } }), paths: { dataDir }, logger, allowAnonymous: Boolean(options.allowAnonymous) });
+  await switchboard.start();
+  const service = createUiService({
+    switchboard: () => switchboard,
+    config: () => configSchema.parse({}),
+    configPath: join(dataDir, 'config.json'),
+    dataDir,
+    policy: EMPTY_POLICY,
+    restartCore: async () => undefined,
+    pathEnvironment: { platform: 'linux', home },
+    bridgeCommand: { command: 'node', args: ['bin.js', 'stdio'] },
+    logger,
+  });
+  return {
+    switchboard,
+    service,
+    dataDir,
+    home,
+    async close() {
+      service.close();
+      await switchboard.stop();
+    },
+  };
+}
