@@ -1,18 +1,27 @@
-// Tool-call latency and throughput: direct, through a bare forwarder, through Switchboard (audit on and off, HTTP and its stdio bridge), and through the peers mcp-remote and supergateway.
+// Tool-call latency and throughput: direct, through a bare forwarder, through Switchboard (audit on and off, HTTP and its stdio bridge), and through the peers mcp-remote, supergateway and Civic's passthrough server.
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { runCli, CLI_ENTRY } from '../support/serve-process.ts';
 import { elapsedMs, now, percentile, result, type BenchResult } from './bench-kit.ts';
 import { spawnAnnounced, treeRssMiB, type Announced } from '../support/announced-process.ts';
 
-const require = createRequire(import.meta.url);
-const binOf = (name: string) => join(dirname(require.resolve(`${name}/package.json`)), (require(`${name}/package.json`) as { bin: Record<string, string> }).bin[name]!);
+/** A peer's folder: the project's own node_modules (some peers export neither a main nor their package.json). */
+function packageDir(name: string): string {
+  const dir = join(import.meta.dirname, '../../node_modules', name);
+  if (!existsSync(join(dir, 'package.json'))) throw new Error(`${name} is not installed (npm ci installs the benchmark peers)`);
+  return dir;
+}
+const binOf = (name: string, bin = name) => {
+  const dir = packageDir(name);
+  return join(dir, (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin[bin]!);
+};
 const mcpRemoteCli = binOf('mcp-remote');
 const supergatewayCli = binOf('supergateway');
+const civicPassthroughCli = binOf('@civic/passthrough-mcp-server', 'passthrough-mcp-server');
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
 interface Target {
@@ -88,6 +97,8 @@ async function forEra(era: 'modern' | 'legacy', concurrency: number[]): Promise<
       // mcp-remote speaks the 2025 protocol only: against a 2026-07-28-only server it cannot connect at all.
       ...(era === 'legacy' ? [stdio('mcp-remote (peer, stdio)', [mcpRemoteCli, upstream.info.url, '--transport', 'http-only', '--allow-http'], { HOME: withAudit.dataDir }, 'add')] : []),
       stdio('supergateway (peer, stdio)', [supergatewayCli, '--streamableHttp', upstream.info.url, '--logLevel', 'none'], { HOME: withAudit.dataDir }, 'add'),
+      // One MCP-aware hop (an SDK server towards the client, an SDK client towards the server), as Switchboard is today.
+      stdio('Civic passthrough (peer, stdio)', [civicPassthroughCli, '--stdio'], { HOME: withAudit.dataDir, TARGET_SERVER_URL: new URL(upstream.info.url).origin, TARGET_SERVER_MCP_PATH: new URL(upstream.info.url).pathname }, 'add'),
     ];
     const peers = targets.filter((candidate) => candidate.label.includes('(peer'));
 
