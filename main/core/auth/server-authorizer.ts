@@ -202,12 +202,6 @@ export class ServerAuthorizer {
     return { revoked };
   }
 
-  /** The server was removed from the configuration: its token and client secret leave the keychain too. */
-  async forget(): Promise<void> {
-    await this.signOut().catch(() => undefined);
-    await this.#deps.vault.remove(vaultAccounts.serverClientSecret(this.#server.id)).catch(() => false);
-  }
-
   async #revoke(record: TokenRecord): Promise<{ revoked: string[] }> {
     try {
       const { as } = await this.#discovered({});

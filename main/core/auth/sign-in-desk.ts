@@ -26,6 +26,13 @@ export interface PersonPresent {
  */
 export type SignInRun = (person: PersonPresent) => Promise<void>;
 
+/** A sign-in that ended because someone cancelled it (not a failure to report as one); its code stays the callback's. */
+export class SignInCancelledError extends SwitchboardError {
+  constructor(target: string) {
+    super('AUTH_CALLBACK_FAILED', `the sign-in to ${describe(target)} was cancelled`);
+  }
+}
+
 interface Entry extends PendingSignIn {
   readonly controller: AbortController;
 }
@@ -91,7 +98,7 @@ export class SignInDesk {
   cancel(target: string): boolean {
     const entry = this.#pending.get(target);
     if (!entry) return false;
-    entry.controller.abort(new SwitchboardError('AUTH_CALLBACK_FAILED', `the sign-in to ${describe(target)} was cancelled`));
+    entry.controller.abort(new SignInCancelledError(target));
     return true;
   }
 

@@ -24,8 +24,9 @@ export interface SignInLinkIssuer {
 export function answerSignInRequired(needed: SignInRequiredError, links: SignInLinkIssuer, server: Server, context: ServerContext, asToolResult: boolean): CallToolResult {
   const url = links.issue(needed.target);
   const what = links.describe(needed.target);
-  const why = needed.moreScope ? `again, with more permissions (${needed.moreScope}),` : '';
-  const message = `The MCP server "${needed.serverId}" needs you to sign in to ${what} ${why} before it can answer. ${url ? `Open ${url} to sign in, then try again.` : 'Sign in from the Switchboard window, then try again.'}`.replace('  ', ' ');
+  const again = needed.moreScope ? ` again, with more permissions (${needed.moreScope}),` : '';
+  const how = url ? `Open ${url} to sign in, then try again.` : 'Sign in from the Switchboard window, then try again.';
+  const message = `The MCP server "${needed.serverId}" needs you to sign in to ${what}${again} before it can answer. ${how}`;
   if (url && acceptsUrlElicitation(server, context)) {
     if (isModernRequest(context)) {
       return inputRequired({ inputRequests: { [SIGN_IN_INPUT_KEY]: inputRequired.elicitUrl({ message, url }) } }) as unknown as CallToolResult;

@@ -1,6 +1,6 @@
 // Sign-in: the company SSO session and each server's token state; a sign-in opens the authorization page from here, waits, and says how it ended.
 import { useEffect, useState } from 'react';
-import type { AuthStatusView } from '../../../shared/contract/schemas.ts';
+import type { AuthStatusView, ContractRequest } from '../../../shared/contract/schemas.ts';
 import { useAppStatus } from '../app-status.ts';
 import { invoke } from '../bridge.ts';
 import { useContract } from '../use-contract.ts';
@@ -56,17 +56,24 @@ export function SignInPage() {
   const say = (target: string, text: string, kind: Note['kind']) => setNotes((previous) => ({ ...previous, [target]: { text, kind, at: Date.now() } }));
   const forget = (target: string) => setNotes((previous) => Object.fromEntries(Object.entries(previous).filter(([key]) => key !== target)));
 
+  /** One action on a target: busy while the core answers; a refusal is said in words. Undefined when it was refused. */
+  const act = async <C extends 'auth:signIn' | 'auth:cancelSignIn' | 'auth:signOut'>(channel: C, server: string | undefined, refused: string) => {
+    const target = server ?? SSO;
+    setBusy(target);
+    // The three channels take the same request: an optional server (none means the company sign-in).
+    const result = await invoke(channel, (server ? { server } : undefined) as ContractRequest<C>);
+    setBusy(undefined);
+    if (result.ok) return result.value;
+    say(target, `${refused}: ${result.error.message}`, 'problem');
+    return undefined;
+  };
+
   const signIn = async (server?: string) => {
     const target = server ?? SSO;
     forget(target);
-    setBusy(target);
-    const result = await invoke('auth:signIn', server ? { server } : undefined);
-    setBusy(undefined);
-    if (!result.ok) {
-      say(target, `Could not sign in to ${nameOf(target)}: ${result.error.message}`, 'problem');
-      return;
-    }
-    const { started } = result.value;
+    const answer = await act('auth:signIn', server, `Could not sign in to ${nameOf(target)}`);
+    if (!answer) return;
+    const { started } = answer;
     if (started.state === 'waiting' && started.authorizationUrl) {
       const url = started.authorizationUrl;
       setLinks((previous) => ({ ...previous, [target]: { url, expiresAt: started.expiresAt } }));
@@ -85,22 +92,14 @@ export function SignInPage() {
   };
 
   const cancel = async (server?: string) => {
-    const target = server ?? SSO;
-    setBusy(target);
-    const result = await invoke('auth:cancelSignIn', server ? { server } : undefined);
-    setBusy(undefined);
-    if (!result.ok) say(target, `Could not cancel the sign-in to ${nameOf(target)}: ${result.error.message}`, 'problem');
+    await act('auth:cancelSignIn', server, `Could not cancel the sign-in to ${nameOf(server ?? SSO)}`);
     await reload();
   };
 
   const signOut = async (server?: string) => {
     const target = server ?? SSO;
     forget(target);
-    setBusy(target);
-    const result = await invoke('auth:signOut', server ? { server } : undefined);
-    setBusy(undefined);
-    if (!result.ok) say(target, `Could not sign out of ${nameOf(target)}: ${result.error.message}`, 'problem');
-    else say(target, server ? `Signed out of ${server}.` : 'Signed out everywhere.', 'note');
+    if (await act('auth:signOut', server, `Could not sign out of ${nameOf(target)}`)) say(target, server ? `Signed out of ${server}.` : 'Signed out everywhere.', 'note');
     await reload();
   };
 

@@ -1,5 +1,6 @@
 // auth:* — the SSO session and each server's token state, sign in (handed to the page as a URL), cancel and sign out; tokens never leave the core.
 import type { AuthStatusView } from '../../../../shared/contract/schemas.ts';
+import { SignInCancelledError } from '../../auth/sign-in-desk.ts';
 import { isSwitchboardError } from '../../errors.ts';
 import type { Switchboard } from '../../switchboard.ts';
 import type { ChannelHandlers, UiServiceDeps } from './ui-deps.ts';
@@ -51,7 +52,7 @@ export function authChannels(deps: UiServiceDeps, onChange: () => void = () => u
           (error: unknown) => {
             const message = isSwitchboardError(error) ? error.message : 'the sign-in stopped; see the Switchboard log';
             // A cancel from here, or one the core reports as such (Ctrl-C in `login`, a restart), is not a failure.
-            const wasCancelled = cancelled.delete(target) || (isSwitchboardError(error) && error.code === 'AUTH_CALLBACK_FAILED' && /cancelled/.test(error.message));
+            const wasCancelled = cancelled.delete(target) || error instanceof SignInCancelledError;
             record(target, wasCancelled ? 'cancelled' : 'failed', message);
           },
         )
