@@ -14,6 +14,7 @@ import { SignInDesk, type PendingSignIn } from './auth/sign-in-desk.ts';
 import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
 import { startControlSocket } from './control/control-socket.ts';
+import { createCallRelay } from './gateway/call-relay.ts';
 import { createDownstreamServerFactory, type DownstreamContext } from './gateway/downstream-protocol.ts';
 import { bindStableEndpoint, type AddressChange } from './gateway/endpoint-address.ts';
 import { startLocalEndpoint, type LocalEndpoint } from './gateway/local-endpoint.ts';
@@ -176,6 +177,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     sessions: { idleMs: config.gateway.sessionIdleMs, maxPerClient: config.gateway.maxSessionsPerClient },
     logger,
   });
+  const callRelay = config.gateway.callRelay ? createCallRelay(router, { ...(config.audit.enabled ? { audit: { trail, capture: config.audit.capture } } : {}), logger }) : undefined;
   notifyListChanged = (kind) => handler.notifyListChanged(kind);
   notifyResourceUpdated = (uri) => handler.notifyResourceUpdated(uri);
   let endpoint: LocalEndpoint | undefined;
@@ -326,7 +328,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
         configuredPort: config.gateway.port,
         dataDir: deps.paths.dataDir,
         logger,
-        bind: (port) => startLocalEndpoint({ port, maxBodyBytes: config.gateway.maxBodyBytes, allowedOrigins: config.gateway.allowedOrigins, handler, signInLinks, authenticate, logger }),
+        bind: (port) => startLocalEndpoint({ port, maxBodyBytes: config.gateway.maxBodyBytes, allowedOrigins: config.gateway.allowedOrigins, handler, ...(callRelay ? { callRelay } : {}), signInLinks, authenticate, logger }),
       }).catch(async (error: unknown) => {
         await control?.close();
         throw error;

@@ -71,24 +71,42 @@ describe('upstream protocol faults', () => {
     await Promise.allSettled([legacyProxy?.close(), legacyReal?.close()]);
   });
 
-  it('a reply with a stray JSON-RPC id: that call fails within its own timeout, other calls to the same server go on, the server stays ready', async () => {
-    legacyProxy.setMode('wrong-id');
-    const stray = outcome(client, 'stray_echo', { text: 'lost' });
-    await sleep(100);
-    // Calls that are not tool calls pass the proxy untouched: the same server keeps answering them meanwhile.
-    const started = performance.now();
-    const prompt = await client.getPrompt({ name: 'stray_greeting', arguments: { name: 'Ada' } });
-    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
-    expect(JSON.stringify(prompt.messages)).toContain('Ada');
-    const failed = await stray;
-    expect(failed).toMatchObject({ ok: false, code: 'UPSTREAM_TIMEOUT' });
-    expect(failed.text).toMatch(/server "stray" did not answer within 1500 ms/);
-    expect(failed.ms).toBeLessThan(TIMEOUT_MS + 1000);
-    expect(await serverState(gateway, 'stray')).toBe('ready');
+  it('a reply with a stray JSON-RPC id, to a 2025 client (full path): that call fails within its own timeout, other calls to the same server go on, the server stays ready', async () => {
+    const legacyClient = await gateway.connect('legacy');
+    try {
+      legacyProxy.setMode('wrong-id');
+      const stray = outcome(legacyClient, 'stray_echo', { text: 'lost' });
+      await sleep(100);
+      // Calls that are not tool calls pass the proxy untouched: the same server keeps answering them meanwhile.
+      const started = performance.now();
+      const prompt = await legacyClient.getPrompt({ name: 'stray_greeting', arguments: { name: 'Ada' } });
+      expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
+      expect(JSON.stringify(prompt.messages)).toContain('Ada');
+      const failed = await stray;
+      expect(failed).toMatchObject({ ok: false, code: 'UPSTREAM_TIMEOUT' });
+      expect(failed.text).toMatch(/server "stray" did not answer within 1500 ms/);
+      expect(failed.ms).toBeLessThan(TIMEOUT_MS + 1000);
+      expect(await serverState(gateway, 'stray')).toBe('ready');
 
+      legacyProxy.setMode('pass');
+      expect(await outcome(legacyClient, 'stray_echo', { text: 'found' })).toMatchObject({ ok: true, text: 'found' });
+      expect(gateway.serve.stderr()).toMatch(/upstream\.protocol_fault/);
+    } finally {
+      legacyProxy.setMode('pass');
+      await legacyClient.close();
+    }
+  });
+
+  it('a reply with a stray JSON-RPC id, to a 2026-07-28 client (byte relay): that call fails at once (its answer can only come on its own stream), the reply is dropped and logged, the server stays ready', async () => {
+    legacyProxy.setMode('wrong-id');
+    const failed = await outcome(client, 'stray_echo', { text: 'lost' });
+    expect(failed).toMatchObject({ ok: false, code: 'UPSTREAM_REJECTED' });
+    expect(failed.text).toMatch(/server "stray" answered with a reply to another request/);
+    expect(failed.text).not.toContain('not yours');
+    expect(failed.ms).toBeLessThan(TIMEOUT_MS);
+    expect(await serverState(gateway, 'stray')).toBe('ready');
     legacyProxy.setMode('pass');
     expect(await outcome(client, 'stray_echo', { text: 'found' })).toMatchObject({ ok: true, text: 'found' });
-    expect(gateway.serve.stderr()).toMatch(/upstream\.protocol_fault/);
   });
 
   it('a tool call that times out is that call\'s UPSTREAM_TIMEOUT; the server stays ready and the next call works', async () => {

@@ -112,6 +112,11 @@ export const gatewayConfigSchema = z
     upstreamTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
     /** Upper bound for one upstream answer (a JSON body, or one SSE message), in bytes; larger ones fail that call with UPSTREAM_TOO_LARGE. */
     maxResponseBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+    /**
+     * 2026-07-28 tool calls, prompt gets and resource reads travel to their server as bytes (only the envelope is
+     * rewritten); false sends them through the full MCP stack like every other request.
+     */
+    callRelay: z.boolean().default(true),
     /** A 2025-era client session with no request for this long is closed (and resumed transparently if the client comes back). */
     sessionIdleMs: z.number().int().min(1000).max(7 * 24 * 3_600_000).default(30 * 60_000),
     /** Open 2025-era sessions per client; opening one more closes that client's least recently used session. */

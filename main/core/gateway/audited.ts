@@ -48,52 +48,86 @@ export function audited<Q, R>(
 ): Handler<Q, R> {
   if (!audit) return async (request, context) => (await handler(request, context, { traceparent: undefined })).result;
   return async (request, context) => {
-    const started = performance.now();
     const { params, target } = inspect(request);
-    const traceparent = childTraceparent(params?._meta?.traceparent);
     const envelope = context.mcpReq.envelope as Record<string, unknown> | undefined;
-    const base = {
-      kind: 'request' as const,
-      client: clientId,
+    const record = openCallRecord(audit, {
+      clientId,
       method,
-      jsonrpcId: String(context.mcpReq.id),
-      traceparent,
-      requestBytes: byteLength(params),
-    };
-    const finish = async (outcome: AuditOutcome, upstreamServer: string | undefined, extra: { errorCode?: number; errorType?: string; responseBytes?: number; result?: unknown }) => {
-      const protocolVersion = (envelope?.[PROTOCOL_VERSION_META_KEY] as string | undefined) ?? server.getNegotiatedProtocolVersion();
-      const details = capturedDetails(audit.capture, params, extra.result);
-      await audit.trail.record({
-        ...base,
-        ...(target ? { target } : {}),
-        ...(upstreamServer ? { server: upstreamServer } : {}),
-        ...(protocolVersion ? { protocolVersion } : {}),
-        outcome,
-        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
-        ...(extra.errorCode !== undefined ? { errorCode: extra.errorCode } : {}),
-        ...(extra.errorType ? { errorType: extra.errorType } : {}),
-        ...(extra.responseBytes !== undefined ? { responseBytes: extra.responseBytes } : {}),
-        ...(details ? { details } : {}),
-      });
-    };
+      jsonrpcId: context.mcpReq.id,
+      params,
+      target,
+      protocolVersion: () => (envelope?.[PROTOCOL_VERSION_META_KEY] as string | undefined) ?? server.getNegotiatedProtocolVersion(),
+    });
     try {
-      const { result, server: answeredBy } = await handler(request, context, { traceparent });
+      const { result, server: answeredBy } = await handler(request, context, { traceparent: record.traceparent });
       const isError = (result as { isError?: unknown } | undefined)?.isError === true;
       // A listing can be megabytes (thousands of tools); serializing it a second time just to count would cost more
       // than the listing itself, so lists record no response size.
       const responseBytes = method.endsWith('/list') ? undefined : byteLength(result);
-      await finish(isError ? 'tool_error' : 'ok', answeredBy, { ...(responseBytes !== undefined ? { responseBytes } : {}), result, ...(isError ? { errorType: 'tool_error' } : {}) });
+      await record.finish(isError ? 'tool_error' : 'ok', answeredBy, { ...(responseBytes !== undefined ? { responseBytes } : {}), result, ...(isError ? { errorType: 'tool_error' } : {}) });
       return result;
     } catch (error) {
-      const failedAt = serverThatFailed(error);
+      await record.failed(error, serverThatFailed(error));
+      throw error;
+    }
+  };
+}
+
+/** One request's audit record, opened when the request arrives and finished with its outcome. */
+export interface CallRecord {
+  /** The trace context the request continues at the server. */
+  readonly traceparent: string | undefined;
+  finish(outcome: AuditOutcome, server: string | undefined, extra: { errorCode?: number; errorType?: string; responseBytes?: number; result?: unknown }): Promise<void>;
+  /** Finishes the record for a request that failed with `error` (a wire error, a local one, or anything else). */
+  failed(error: unknown, server: string | undefined): Promise<void>;
+}
+
+/**
+ * The one place a request's record is assembled, whichever path served the request (an SDK handler, or the byte
+ * relay for calls). The protocol version is read when the record is finished, once the request has been handled.
+ */
+export function openCallRecord(
+  audit: GatewayAudit,
+  call: { clientId: string; method: string; jsonrpcId: string | number; params: Params | undefined; target?: string | undefined; protocolVersion: () => string | undefined },
+): CallRecord {
+  const started = performance.now();
+  const { params, target } = call;
+  const traceparent = childTraceparent(params?._meta?.traceparent);
+  const base = {
+    kind: 'request' as const,
+    client: call.clientId,
+    method: call.method,
+    jsonrpcId: String(call.jsonrpcId),
+    traceparent,
+    requestBytes: byteLength(params),
+  };
+  const finish: CallRecord['finish'] = async (outcome, upstreamServer, extra) => {
+    const protocolVersion = call.protocolVersion();
+    const details = capturedDetails(audit.capture, params, extra.result);
+    await audit.trail.record({
+      ...base,
+      ...(target ? { target } : {}),
+      ...(upstreamServer ? { server: upstreamServer } : {}),
+      ...(protocolVersion ? { protocolVersion } : {}),
+      outcome,
+      latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+      ...(extra.errorCode !== undefined ? { errorCode: extra.errorCode } : {}),
+      ...(extra.errorType ? { errorType: extra.errorType } : {}),
+      ...(extra.responseBytes !== undefined ? { responseBytes: extra.responseBytes } : {}),
+      ...(details ? { details } : {}),
+    });
+  };
+  return {
+    traceparent,
+    finish,
+    async failed(error, failedAt) {
       if (error instanceof ProtocolError) {
         const code = (error.data as { switchboardCode?: string } | undefined)?.switchboardCode;
         await finish(code && TRANSPORT_CODES.has(code) ? 'transport_error' : 'error', failedAt, { errorCode: error.code, errorType: code ?? `jsonrpc_${error.code}` });
       } else {
         await finish(isSwitchboardError(error) && TRANSPORT_CODES.has(error.code) ? 'transport_error' : 'error', failedAt, { errorType: isSwitchboardError(error) ? error.code : 'INTERNAL' });
       }
-      throw error;
-    }
+    },
   };
 }
 

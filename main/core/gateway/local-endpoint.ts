@@ -6,6 +6,8 @@ import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { AuthenticatedClient } from '../clients/client-registry.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
+import type { CallRelay } from './call-relay.ts';
+import { relayableCall } from './call-relay.ts';
 import { checkHost, checkOrigin } from './request-guards.ts';
 import { SIGN_IN_PATH } from './sign-in-links.ts';
 
@@ -17,6 +19,8 @@ export interface LocalEndpointOptions {
   /** Browser origins besides the endpoint's own that may call it. */
   allowedOrigins?: readonly string[];
   handler: { fetch: (request: Request, options?: { authInfo?: AuthInfo }) => Promise<Response> };
+  /** Carries per-call requests as bytes; the rest (and whatever it declines) goes to `handler`. */
+  callRelay?: CallRelay;
   /** Serves GET /sign-in/<value>: the one-time links clients are given when a server needs the person to sign in. */
   signInLinks?: { handle(request: IncomingMessage, response: ServerResponse): Promise<void> };
   /** Resolves a bearer credential to a registered client, or undefined. */
@@ -82,6 +86,25 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       request.resume();
       return;
     }
+    if (request.method === 'POST' && options.callRelay && isJson(request)) {
+      // Read once here: the envelope decides the path, and the SDK is handed the parsed body rather than the stream.
+      const body = await readBody(request, options.maxBodyBytes);
+      if (body === undefined) {
+        sendPlain(response, 413, `request body exceeds ${options.maxBodyBytes} bytes`);
+        return;
+      }
+      let message: unknown;
+      try {
+        message = JSON.parse(body.toString('utf8'));
+      } catch {
+        response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: PARSE_ERROR, message: 'Parse error: the request body is not valid JSON' } }));
+        return;
+      }
+      const call = relayableCall(message, request.headers);
+      if (call && (await options.callRelay.serve(call, response, { clientId: client.id, view: client.view }))) return;
+      await nodeHandler(request, response, message);
+      return;
+    }
     await nodeHandler(request, response);
   }
 
@@ -104,6 +127,27 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       });
     },
   };
+}
+
+const PARSE_ERROR = -32700;
+
+function isJson(request: IncomingMessage): boolean {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/** The whole body, or undefined past `maxBytes` (the rest is drained, never held). */
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      request.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 function bearerCredential(request: IncomingMessage): string | undefined {

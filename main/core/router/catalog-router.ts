@@ -4,6 +4,7 @@ import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool }
 import { signInRequiredIn } from '../auth/sign-in-required.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
+import type { RelayAnswer, RelayCall, RelayedMethod } from '../upstream/raw-relay.ts';
 import type { ForwardedMethod, TaskMethod, UpstreamCallOptions, UpstreamConnection, UpstreamLists } from '../upstream/upstream-connection.ts';
 import { exposedName } from './exposed-names.ts';
 import type { NameLedger } from './name-ledger.ts';
@@ -53,6 +54,13 @@ export interface NameCollision {
 interface NamedRoute {
   upstream: RoutedUpstream;
   upstreamName: string;
+}
+
+/** A per-call request routed for the byte relay: which server takes it, and how to send it there. */
+export interface RelayRoute {
+  server: string;
+  /** `traceparent`: the trace the call continues at the server, put in the params' `_meta`. */
+  relay(call: Pick<RelayCall, 'id' | 'signal' | 'paramHeaders'> & { traceparent?: string | undefined }): Promise<RelayAnswer | undefined>;
 }
 
 const COLLIDED_URI_SCHEME = 'switchboard:';
@@ -112,6 +120,37 @@ export class CatalogRouter {
     const routed = await answeredBy(upstream.connection.id, () => upstream.connection.request('tools/call', params, { ...options, acceptTask: taskOwner !== undefined }));
     if (routed.result.resultType !== 'task' || taskOwner === undefined) return routed;
     return { ...routed, result: { ...routed.result, taskId: this.#tasks.expose(taskOwner, { serverId: upstream.connection.id, upstreamTaskId: String(routed.result.taskId) }) } };
+  }
+
+  /**
+   * Where a per-call request goes when it can travel as bytes: a listed tool or prompt, or a known resource, of a server
+   * that is ready. Anything else (an unknown name, a sign-in placeholder, a server not reached yet) is undefined and
+   * takes the full path, where it is answered the one way it is answered everywhere.
+   */
+  async relayRoute(method: RelayedMethod, params: Record<string, unknown>, view: ClientView): Promise<RelayRoute | undefined> {
+    let upstream: RoutedUpstream;
+    let upstreamParams: Record<string, unknown>;
+    if (method === 'resources/read') {
+      if (typeof params.uri !== 'string') return undefined;
+      const resolved = await this.#resolveResource(params.uri, view).catch(() => undefined);
+      if (!resolved) return undefined;
+      upstream = resolved.upstream;
+      upstreamParams = { ...params, uri: resolved.upstreamUri };
+    } else {
+      if (typeof params.name !== 'string') return undefined;
+      const route = (await this.#namedRoutes<Tool | Prompt>(method === 'tools/call' ? 'tools' : 'prompts', view)).get(params.name);
+      if (!route || (method === 'tools/call' && isSignInPlaceholder(route.item as Tool))) return undefined;
+      upstream = route.route.upstream;
+      upstreamParams = { ...params, name: route.route.upstreamName };
+    }
+    if (upstream.connection.status().state !== 'ready') return undefined;
+    return {
+      server: upstream.connection.id,
+      relay: ({ traceparent, ...call }) => {
+        const meta = { ...(upstreamParams._meta as object | undefined), ...(traceparent ? { traceparent } : {}) };
+        return upstream.connection.relay({ ...call, method, params: { ...upstreamParams, _meta: meta } });
+      },
+    };
   }
 
   /**

@@ -2,10 +2,12 @@
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/server';
 import type { RequestOrigin } from '../upstream/request-origin.ts';
 import type { ListKind, TaskMethod, UpstreamCallOptions } from '../upstream/upstream-connection.ts';
-import type { ClientView, Routed } from './catalog-router.ts';
+import type { RelayedMethod } from '../upstream/raw-relay.ts';
+import type { ClientView, RelayRoute, Routed } from './catalog-router.ts';
 
 export { TASKS_EXTENSION } from '../upstream/task-relay-client.ts';
-export { isUnknownTarget, serverThatFailed, type ClientView, type Routed } from './catalog-router.ts';
+export { isUnknownTarget, serverThatFailed, type ClientView, type RelayRoute, type Routed } from './catalog-router.ts';
+export type { RelayAnswer, RelayedMethod, RelayOutcome } from '../upstream/raw-relay.ts';
 
 /** Everything one forwarded call carries down to the server that serves it, passed as a parameter. */
 export type CallOptions = UpstreamCallOptions;
@@ -13,6 +15,8 @@ export type { ListKind, RequestOrigin, TaskMethod };
 
 export interface GatewayRouter {
   listTools(view: ClientView): Promise<Tool[]>;
+  /** The byte relay's route for a per-call request, or undefined when only the full path can serve it. */
+  relayRoute(method: RelayedMethod, params: Record<string, unknown>, view: ClientView): Promise<RelayRoute | undefined>;
   listPrompts(view: ClientView): Promise<Prompt[]>;
   listResources(view: ClientView): Promise<Resource[]>;
   listResourceTemplates(view: ClientView): Promise<ResourceTemplate[]>;

@@ -11,6 +11,7 @@ import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 import { createBoundedFetch, tooLargeError, type ResponseBound } from './bounded-response.ts';
 import { requestOrigin, type RequestOrigin } from './request-origin.ts';
+import { RawRelay, type RelayAnswer, type RelayCall } from './raw-relay.ts';
 import { createdTaskOf, TaskRelayClient, TASKS_EXTENSION } from './task-relay-client.ts';
 
 export type UpstreamState = 'idle' | 'connecting' | 'ready' | 'unavailable' | 'closed';
@@ -105,6 +106,10 @@ export class UpstreamConnection {
   readonly #capabilities: ClientCapabilities;
   /** The same, plus the Tasks extension: declared only on calls whose client declared it (see request()). */
   readonly #capabilitiesWithTasks: ClientCapabilities;
+  /** Carries calls as bytes beside the SDK client (see relay()). */
+  readonly #relay: RawRelay;
+  /** What each connected client's handshake settled that the relay needs: its transport (session) and headers. */
+  readonly #relayBasis = new WeakMap<Client, { transport: StreamableHTTPClientTransport; headers: Record<string, string> }>();
 
   constructor(config: ServerConfig, options: UpstreamConnectionOptions) {
     this.id = config.id;
@@ -115,6 +120,13 @@ export class UpstreamConnection {
     const extensions = options.extensions ?? {};
     this.#capabilities = { ...UPSTREAM_CAPABILITIES, ...(Object.keys(extensions).length ? { extensions } : {}) };
     this.#capabilitiesWithTasks = { ...UPSTREAM_CAPABILITIES, extensions: { ...extensions, [TASKS_EXTENSION]: {} } };
+    this.#relay = new RawRelay({
+      serverId: config.id,
+      url: config.url,
+      timeoutMs: options.requestTimeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
+      onProtocolFault: (message) => this.#protocolFault(new Error(message)),
+    });
   }
 
   status(): UpstreamStatus {
@@ -192,6 +204,38 @@ export class UpstreamConnection {
   }
 
   /**
+   * Relays a call as bytes over the connection the SDK set up: its era, version, session and headers, and this
+   * server's own token. Undefined when the call must take the SDK path instead (not connected, no silent token, or
+   * the server refused it unprocessed), which then serves it from the start.
+   */
+  async relay(call: RelayCall): Promise<RelayAnswer | undefined> {
+    const client = this.#client;
+    const basis = client ? this.#relayBasis.get(client) : undefined;
+    const era = client?.getProtocolEra();
+    const protocolVersion = client?.getNegotiatedProtocolVersion();
+    if (!client || !basis || this.#status.state !== 'ready' || !era || !protocolVersion) return undefined;
+    // A 2025-era answer is made a 2026-07-28 one in place only for tool calls; prompts and reads need more (a read's
+    // ttlMs and cacheScope), which the SDK path supplies.
+    if (era === 'legacy' && call.method !== 'tools/call') return undefined;
+    let token: string | undefined;
+    try {
+      token = await this.#options.authorizer?.accessToken();
+    } catch {
+      return undefined;
+    }
+    const headers = token ? { ...basis.headers, authorization: `Bearer ${token}` } : basis.headers;
+    try {
+      const answer = await this.#relay.send({ era, protocolVersion, sessionId: basis.transport.sessionId, headers, capabilities: this.#capabilities }, call);
+      if (answer) this.#options.authorizer?.succeeded();
+      return answer;
+    } catch (error) {
+      // A call that failed is that call's failure: the next list or handshake is what tells whether the server is down.
+      this.#options.logger.log('warn', 'upstream.call_failed', { server: this.id, code: (error as SwitchboardError).code, message: (error as Error).message });
+      throw error;
+    }
+  }
+
+  /**
    * Relays a Tasks extension request about a task this server created. Polling and cancelling are safe to repeat over
    * a fresh connection; an update (the person's answers) is never sent twice.
    */
@@ -229,6 +273,7 @@ export class UpstreamConnection {
     const clients = [this.#client, ...this.#retired].filter((client): client is Client => client !== undefined);
     this.#client = undefined;
     this.#retired.clear();
+    this.#relay.close();
     await Promise.allSettled(clients.map((client) => client.close()));
   }
 
@@ -311,6 +356,7 @@ export class UpstreamConnection {
         ...(Object.keys(headers).length ? { requestInit: { headers } } : {}),
       });
       await client.connect(transport, { timeout: this.#options.requestTimeoutMs });
+      this.#relayBasis.set(client, { transport, headers });
       return client;
     } catch (error) {
       await client.close().catch(() => undefined);
