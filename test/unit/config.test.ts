@@ -27,6 +27,7 @@ describe('configuration file', () => {
       sessionIdleMs: 30 * 60_000,
       maxSessionsPerClient: 64,
       allowedOrigins: [],
+      callRelay: true,
     });
     expect(config.servers[0]).toMatchObject({ id: 'crm', enabled: true });
     expect(config.servers[0]?.prefix).toBeUndefined();

@@ -87,7 +87,7 @@ async function relay(route: RelayRoute, call: RelayableCall, response: ServerRes
   const sse = answer.contentType === 'text/event-stream';
   const write = async (chunk: Buffer) => {
     // Headers go out with the first bytes: until then a failure can still be answered as a JSON-RPC error.
-    if (!response.headersSent) response.writeHead(200, { 'content-type': answer.contentType, ...(sse ? { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } : {}) });
+    if (!response.headersSent) response.writeHead(answer.status, { 'content-type': answer.contentType, ...(sse ? { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } : {}) });
     if (!response.write(chunk)) await once(response, 'drain', { signal }).catch(() => undefined);
   };
   // The bytes that carry the answer wait for its audit record (written first, as on the full path): a JSON chunk until
@@ -109,7 +109,7 @@ async function relay(route: RelayRoute, call: RelayableCall, response: ServerRes
     ...(result !== undefined ? { result } : {}),
   });
   if (held) await write(held);
-  if (!response.headersSent) response.writeHead(200, { 'content-type': answer.contentType });
+  if (!response.headersSent) response.writeHead(answer.status, { 'content-type': answer.contentType });
   response.end();
   return true;
 }

@@ -34,6 +34,8 @@ export interface RelayOutcome {
 }
 
 export interface RelayAnswer {
+  /** 200, or the HTTP error status a server sent with a JSON-RPC error answer (kept, so the client sees what it would directly). */
+  status: number;
   contentType: 'application/json' | 'text/event-stream';
   /** The answer's bytes for the client; ends when the server's answer is complete. */
   body: AsyncIterable<Buffer>;
@@ -138,7 +140,11 @@ export class RawRelay {
       return undefined;
     }
     const contentType = mediaType(response.headers['content-type']);
-    if ((response.statusCode ?? 0) >= 300 || (contentType !== 'application/json' && contentType !== 'text/event-stream')) {
+    const status = response.statusCode ?? 0;
+    // A JSON-RPC error can come with an HTTP error status (a missing capability is a 400): it is the call's answer and
+    // is relayed with its status; the reader refuses the body if it is not an answer to this call.
+    const answered = status < 300 || (status >= 400 && contentType === 'application/json');
+    if (!answered || (contentType !== 'application/json' && contentType !== 'text/event-stream')) {
       response.resume();
       call.signal.removeEventListener('abort', onAbort);
       throw new SwitchboardError('UPSTREAM_REJECTED', `server "${this.#options.serverId}" answered HTTP ${response.statusCode} (${contentType || 'no content type'}) to ${call.method}`);
@@ -172,6 +178,7 @@ export class RawRelay {
       call.signal.removeEventListener('abort', onClientGone);
     };
     return {
+      status: status < 300 ? 200 : status,
       contentType,
       finished: () => reader.finished,
       outcome: () => reader.outcome(),
