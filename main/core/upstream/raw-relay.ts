@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
+import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY, SERVER_INFO_META_KEY } from '@modelcontextprotocol/client';
 import type { ClientCapabilities } from '@modelcontextprotocol/client';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { SwitchboardError } from '../errors.ts';
@@ -429,13 +429,16 @@ class AnswerReader {
 
   /**
    * A 2025-era server's answer as a 2026-07-28 client must get it: the client's id instead of Switchboard's, and
-   * `resultType: "complete"` (that era has no other). A small answer is rewritten as an object; a large one in its
-   * text, where the id and the start of the result are found near its ends.
+   * `resultType: "complete"` (that era has no other), Switchboard named as the server. A small answer is rewritten as
+   * an object; a large one in its text, where the id and the start of the result are found near its ends (it goes
+   * without the server's name, which is informational).
    */
   #answered(text: string, parsed = text.length <= PARSE_LIMIT ? parseObject(text) : undefined): string {
     if (parsed) {
       const result = parsed.result as Record<string, unknown> | undefined;
-      const answer = { ...parsed, id: this.#options.clientId, ...(isPlainObject(result) ? { result: { resultType: 'complete', ...result } } : {}) };
+      // Switchboard answers as itself, as the full path does (a 2026-07-28 result names its server in _meta).
+      const meta = { [SERVER_INFO_META_KEY]: SWITCHBOARD_IMPLEMENTATION, ...(isPlainObject(result?._meta) ? result._meta : {}) };
+      const answer = { ...parsed, id: this.#options.clientId, ...(isPlainObject(result) ? { result: { resultType: 'complete', ...result, _meta: meta } } : {}) };
       this.#outcome = judged(answer, this.#bytes);
       return JSON.stringify(answer);
     }
