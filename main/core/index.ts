@@ -30,9 +30,9 @@ export { loadCompanyPolicy, policyRefusal, EMPTY_POLICY, type CompanyPolicy } fr
 export type { ServerCard } from './discovery/server-card.ts';
 export { ConfigEditor } from './config/config-editor.ts';
 export { applyCompanyPolicy, type PolicyOutcome } from './config/apply-policy.ts';
-export { startCoreHost, type CoreHost, type CoreHostOptions } from './control/core-host.ts';
-export { createUiService, type UiService, type UiServiceDeps } from './control/ui-service.ts';
-export { startUiEndpoint, type UiEndpoint } from './control/ui-endpoint.ts';
+export { startCoreHost, type CoreHost, type CoreHostOptions } from './host/core-host.ts';
+export { createUiService, type UiService, type UiServiceDeps } from './ui/ui-service.ts';
+export { startUiEndpoint, type UiEndpoint } from './ui/ui-endpoint.ts';
 export { AI_CLIENT_TARGETS, type PathEnvironment, type AiClientTarget } from './clients/ai-client-targets.ts';
 export { syncConfiguredClients, type ClientSyncOutcome } from './clients/client-sync.ts';
 export type { AddressChange } from './gateway/endpoint-address.ts';
