@@ -1,4 +1,5 @@
 // The audit database's schema, as numbered migrations applied in order; PRAGMA user_version records the last one applied.
+import { GENESIS_HASH } from './audit-record.ts';
 
 export interface Migration {
   version: number;
@@ -49,7 +50,8 @@ export const MIGRATIONS: readonly Migration[] = [
         anchor_seq INTEGER NOT NULL,
         anchor_hash TEXT NOT NULL
       );
-      INSERT INTO chain_state VALUES (1, 0, '${'0'.repeat(64)}', 0, '${'0'.repeat(64)}');
+      -- An empty chain: the first record links to the genesis hash, as does verification from an anchor at 0.
+      INSERT INTO chain_state VALUES (1, 0, '${GENESIS_HASH}', 0, '${GENESIS_HASH}');
       -- Each export sink's outbox is the records table itself: the sink has delivered everything up to last_seq.
       CREATE TABLE sink_cursors (sink TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
     `,
