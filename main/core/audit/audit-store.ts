@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SwitchboardError } from '../errors.ts';
 import { canonicalRecordText, chainHash, type AuditEntry, type AuditOutcome, type AuditRecord } from './audit-record.ts';
+import { CHAIN_COLUMNS, chainLinkOf, fromRow, INSERT_RECORD_SQL, RECORD_COLUMNS, toRow } from './audit-row.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 import canonicalize from 'canonicalize';
 
@@ -43,30 +44,6 @@ export interface VerifyReport {
   problem?: { seq: number; kind: VerifyProblem; detail: string };
 }
 
-interface RecordRow {
-  seq: number;
-  id: string;
-  time: string;
-  kind: string;
-  client: string | null;
-  user: string | null;
-  server: string | null;
-  method: string;
-  target: string | null;
-  jsonrpc_id: string | null;
-  protocol_version: string | null;
-  outcome: string;
-  error_code: number | null;
-  error_type: string | null;
-  latency_ms: number | null;
-  request_bytes: number | null;
-  response_bytes: number | null;
-  traceparent: string | null;
-  details: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
 interface ChainState {
   head_seq: number;
   head_hash: string;
@@ -87,9 +64,7 @@ export class AuditStore {
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.#db = db;
-    this.#insert = db.prepare(`INSERT INTO records (seq, id, time, kind, client, user, server, method, target, jsonrpc_id, protocol_version, outcome, error_code, error_type,
-      latency_ms, request_bytes, response_bytes, traceparent, details, prev_hash, hash) VALUES (@seq, @id, @time, @kind, @client, @user, @server, @method, @target, @jsonrpcId,
-      @protocolVersion, @outcome, @errorCode, @errorType, @latencyMs, @requestBytes, @responseBytes, @traceparent, @details, @prevHash, @hash)`);
+    this.#insert = db.prepare(INSERT_RECORD_SQL);
     this.#state = db.prepare('SELECT head_seq, head_hash, anchor_seq, anchor_hash FROM chain_state WHERE singleton = 1');
     this.#advanceHead = db.prepare('UPDATE chain_state SET head_seq = ?, head_hash = ? WHERE singleton = 1');
     // IMMEDIATE: the head is read and advanced under the write lock, so two processes (serve and a CLI) never fork the chain.
@@ -163,14 +138,14 @@ export class AuditStore {
   query(filter: AuditQuery = {}): { records: AuditRecord[]; nextBeforeSeq?: number } {
     const { where, params } = whereClause(filter);
     const limit = Math.min(Math.max(1, filter.limit ?? 100), MAX_PAGE);
-    const rows = this.#db.prepare(`SELECT * FROM records ${where} ORDER BY seq DESC LIMIT ${limit + 1}`).all(params) as RecordRow[];
+    const rows = this.#db.prepare(`SELECT ${RECORD_COLUMNS} FROM records ${where} ORDER BY seq DESC LIMIT ${limit + 1}`).all(params) as Record<string, unknown>[];
     const page = rows.slice(0, limit).map(fromRow);
     return { records: page, ...(rows.length > limit ? { nextBeforeSeq: page.at(-1)!.seq } : {}) };
   }
 
   /** Records after a sequence number, oldest first: what a sink has not delivered yet, and what `tail` follows. */
   after(seq: number, limit = 500): AuditRecord[] {
-    return (this.#db.prepare('SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as RecordRow[]).map(fromRow);
+    return (this.#db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq > ? ORDER BY seq LIMIT ?`).all(seq, limit) as Record<string, unknown>[]).map(fromRow);
   }
 
   headSeq(): number {
@@ -212,16 +187,13 @@ export class AuditStore {
     let prevSeq = state.anchor_seq;
     let prevHash = state.anchor_hash;
     let checked = 0;
-    // Raw rows in column order: a million records verify without building a million intermediate objects.
-    const rows = this.#db.prepare(`SELECT ${VERIFY_COLUMNS.join(', ')} FROM records ORDER BY seq`).raw(true).iterate() as IterableIterator<unknown[]>;
+    const rows = this.#db.prepare(`SELECT ${CHAIN_COLUMNS} FROM records ORDER BY seq`).raw(true).iterate() as IterableIterator<unknown[]>;
     for (const row of rows) {
-      const seq = row[0] as number;
-      const storedPrev = row[VERIFY_COLUMNS.length - 2] as string;
-      const storedHash = row[VERIFY_COLUMNS.length - 1] as string;
+      const { seq, prevHash: storedPrev, hash: storedHash, canonicalText } = chainLinkOf(row);
       if (seq <= state.anchor_seq) return { ok: false, checked, problem: { seq, kind: 'inserted', detail: 'a record older than the retention anchor reappeared' } };
       if (seq !== prevSeq + 1) return { ok: false, checked, problem: { seq: prevSeq + 1, kind: 'deleted', detail: `records ${prevSeq + 1}–${seq - 1} are missing` } };
       if (storedPrev !== prevHash) return { ok: false, checked, problem: { seq, kind: 'inserted', detail: 'the record does not link to its predecessor' } };
-      if (chainHash(storedPrev, canonicalTextOfRow(row)) !== storedHash) return { ok: false, checked, problem: { seq, kind: 'modified', detail: 'the record’s content does not match its hash' } };
+      if (chainHash(storedPrev, canonicalText) !== storedHash) return { ok: false, checked, problem: { seq, kind: 'modified', detail: 'the record’s content does not match its hash' } };
       prevSeq = seq;
       prevHash = storedHash;
       checked++;
@@ -276,113 +248,6 @@ export class AuditStore {
     this.setCursor(sink, start);
     return start;
   }
-}
-
-/** The hashed columns, in the order canonicalTextOfRow reads them (then prev_hash and hash). */
-const VERIFY_COLUMNS = [
-  'seq',
-  'client',
-  'details',
-  'error_code',
-  'error_type',
-  'id',
-  'jsonrpc_id',
-  'kind',
-  'latency_ms',
-  'method',
-  'outcome',
-  'protocol_version',
-  'request_bytes',
-  'response_bytes',
-  'server',
-  'target',
-  'time',
-  'traceparent',
-  'user',
-  'prev_hash',
-  'hash',
-] as const;
-
-/** The same text canonicalRecordText builds, straight from a raw row (NULL columns are the record's absent fields). */
-function canonicalTextOfRow(row: unknown[]): string {
-  return canonicalRecordText({
-    seq: row[0] as number,
-    client: (row[1] as string | null) ?? undefined,
-    details: row[2] as string | null,
-    errorCode: (row[3] as number | null) ?? undefined,
-    errorType: (row[4] as string | null) ?? undefined,
-    id: row[5] as string,
-    jsonrpcId: (row[6] as string | null) ?? undefined,
-    kind: row[7] as AuditRecord['kind'],
-    latencyMs: (row[8] as number | null) ?? undefined,
-    method: row[9] as string,
-    outcome: row[10] as AuditOutcome,
-    protocolVersion: (row[11] as string | null) ?? undefined,
-    requestBytes: (row[12] as number | null) ?? undefined,
-    responseBytes: (row[13] as number | null) ?? undefined,
-    server: (row[14] as string | null) ?? undefined,
-    target: (row[15] as string | null) ?? undefined,
-    time: row[16] as string,
-    traceparent: (row[17] as string | null) ?? undefined,
-    user: (row[18] as string | null) ?? undefined,
-  });
-}
-
-function toRow(record: AuditRecord): Record<string, unknown> {
-  return {
-    seq: record.seq,
-    id: record.id,
-    time: record.time,
-    kind: record.kind,
-    client: record.client ?? null,
-    user: record.user ?? null,
-    server: record.server ?? null,
-    method: record.method,
-    target: record.target ?? null,
-    jsonrpcId: record.jsonrpcId ?? null,
-    protocolVersion: record.protocolVersion ?? null,
-    outcome: record.outcome,
-    errorCode: record.errorCode ?? null,
-    errorType: record.errorType ?? null,
-    latencyMs: record.latencyMs ?? null,
-    requestBytes: record.requestBytes ?? null,
-    responseBytes: record.responseBytes ?? null,
-    traceparent: record.traceparent ?? null,
-    details: record.details,
-    prevHash: record.prevHash,
-    hash: record.hash,
-  };
-}
-
-function fromRow(row: RecordRow): AuditRecord {
-  const optional = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
-  const record: AuditRecord = {
-    seq: row.seq,
-    id: row.id,
-    time: row.time,
-    kind: row.kind as AuditRecord['kind'],
-    method: row.method,
-    outcome: row.outcome as AuditOutcome,
-    details: row.details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-  const extras = {
-    client: optional(row.client),
-    user: optional(row.user),
-    server: optional(row.server),
-    target: optional(row.target),
-    jsonrpcId: optional(row.jsonrpc_id),
-    protocolVersion: optional(row.protocol_version),
-    errorCode: optional(row.error_code),
-    errorType: optional(row.error_type),
-    latencyMs: optional(row.latency_ms),
-    requestBytes: optional(row.request_bytes),
-    responseBytes: optional(row.response_bytes),
-    traceparent: optional(row.traceparent),
-  };
-  for (const [key, value] of Object.entries(extras)) if (value !== undefined) (record as unknown as Record<string, unknown>)[key] = value;
-  return record;
 }
 
 function isoTime(value: string, field: string): string {
