@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
 import type { ContractResponse } from '../../shared/contract/schemas.ts';
 import { summarizeStatus } from '../../shared/status-summary.ts';
-import { createJsonLogger, createUiService, startCoreHost, type CoreHost, type PathEnvironment } from '../core/index.ts';
+import { createJsonLogger, createUiServiceForHost, startCoreHost, type CoreHost, type PathEnvironment } from '../core/index.ts';
 import { registerContractHandlers } from './ipc.ts';
 import { createMainWindow } from './main-window.ts';
 import { applySecurityPolicy, openExternalSafely } from './security.ts';
@@ -54,18 +54,14 @@ async function start(): Promise<void> {
     return;
   }
   const running = host;
-  const service = createUiService({
-    switchboard: running.switchboard,
-    config: running.config,
-    configPath,
-    dataDir,
-    policy: running.policy(),
-    restartCore: running.restart,
-    pathEnvironment: aiClientPaths(),
-    // Claude Desktop starts the bridge with this app's own binary in Node mode (ELECTRON_RUN_AS_NODE): no separate
-    // Node install is needed, and the CLI's sources ship inside the app (see build/electron-builder.yml).
-    bridgeCommand: { command: process.execPath, args: [join(app.getAppPath(), 'main', 'cli', 'bin.js'), 'stdio', '--data-dir', dataDir], env: { ELECTRON_RUN_AS_NODE: '1' } },
+  const service = createUiServiceForHost(running, {
     logger,
+    machine: {
+      pathEnvironment: aiClientPaths(),
+      // Claude Desktop starts the bridge with this app's own binary in Node mode (ELECTRON_RUN_AS_NODE): no separate
+      // Node install is needed, and the CLI's sources ship inside the app (see build/electron-builder.yml).
+      bridgeCommand: { command: process.execPath, args: [join(app.getAppPath(), 'main', 'cli', 'bin.js'), 'stdio', '--data-dir', dataDir], env: { ELECTRON_RUN_AS_NODE: '1' } },
+    },
   });
   registerContractHandlers(service, isOwnPage, () => window?.webContents);
   let paused = false;

@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSchema, createJsonLogger, createSwitchboard, createUiService, EMPTY_POLICY, type Switchboard, type UiService } from '../../main/core/index.ts';
+import { configSchema, createJsonLogger, createSwitchboard, createUiServiceForHost, type Switchboard, type UiService } from '../../main/core/index.ts';
 
 export interface UiServiceFixture {
   switchboard: Switchboard;
@@ -19,17 +19,11 @@ export async function startUiServiceFixture(options: { name: string; allowAnonym
   const logger = createJsonLogger({ write: () => {}, minLevel: 'error' });
   const switchboard = createSwitchboard({ config: configSchema.parse({ auth: { profile: `test-${options.name}-${process.pid}` } }), paths: { dataDir }, logger, allowAnonymous: Boolean(options.allowAnonymous) });
   await switchboard.start();
-  const service = createUiService({
-    switchboard: () => switchboard,
-    config: () => configSchema.parse({}),
-    configPath: join(dataDir, 'config.json'),
-    dataDir,
-    policy: EMPTY_POLICY,
-    restartCore: async () => undefined,
-    pathEnvironment: { platform: 'linux', home },
-    bridgeCommand: { command: 'node', args: ['bin.js', 'stdio'] },
-    logger,
-  });
+  const config = configSchema.parse({});
+  const service = createUiServiceForHost(
+    { configPath: join(dataDir, 'config.json'), dataDir, switchboard: () => switchboard, config: () => config, restart: async () => undefined },
+    { logger, machine: { pathEnvironment: { platform: 'linux', home }, bridgeCommand: { command: 'node', args: ['bin.js', 'stdio'] } } },
+  );
   return {
     switchboard,
     service,

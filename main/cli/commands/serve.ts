@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BUILT_UI, CLI_ENTRY } from '../paths.ts';
-import { createJsonLogger, createUiService, defaultPaths, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment } from '../../core/index.ts';
+import { createJsonLogger, createUiServiceForHost, defaultPaths, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment, type UiService } from '../../core/index.ts';
 import { reportLocalError } from '../report-error.ts';
 import { listenForStopSignals, stopWithin } from '../stop-signals.ts';
 
@@ -54,18 +54,11 @@ async function serve(options: ServeOptions): Promise<number> {
     const stopSignals = listenForStopSignals(logger);
     const host = await startCoreHost({ configPath, dataDir: paths.dataDir, logger, ...(options.port !== undefined ? { port: options.port } : {}), allowAnonymous: Boolean(options.allowAnonymous), aiClients: { pathEnvironment: pathEnvironment() } });
     let ui: Awaited<ReturnType<typeof startUiEndpoint>> | undefined;
-    let service: ReturnType<typeof createUiService> | undefined;
+    let service: UiService | undefined;
     if (options.ui) {
-      service = createUiService({
-        switchboard: host.switchboard,
-        config: host.config,
-        configPath,
-        dataDir: paths.dataDir,
-        policy: host.policy(),
-        restartCore: host.restart,
-        pathEnvironment: pathEnvironment(),
-        bridgeCommand: { command: process.execPath, args: [CLI_ENTRY, 'stdio', ...(options.dataDir ? ['--data-dir', paths.dataDir] : [])] },
+      service = createUiServiceForHost(host, {
         logger,
+        machine: { pathEnvironment: pathEnvironment(), bridgeCommand: { command: process.execPath, args: [CLI_ENTRY, 'stdio', ...(options.dataDir ? ['--data-dir', paths.dataDir] : [])] } },
       });
       ui = await startUiEndpoint({ service, staticDir: BUILT_UI, logger });
     }

@@ -4,7 +4,7 @@ import { chmod, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isErrorCode } from '../../../shared/error-codes.ts';
+import { describeSignInTarget, waitForSignInOutcome, type SignInState } from '../app/sign-in-outcome.ts';
 import { SERVER_ID_PATTERN } from '../config/config-schema.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors.ts';
 
@@ -29,7 +29,7 @@ export type ControlSignInOutcome = { ok: true; status: unknown } | { ok: false; 
 
 /** The sign-in operations the socket serves; `SwitchboardAuth` has this shape. Without a server id each means the SSO session. */
 export interface ControlAuth {
-  status(): Promise<{ sso: unknown; servers: { id: string; auth: unknown }[] }>;
+  status(): Promise<SignInState>;
   beginSignIn(serverId?: string): Promise<ControlSignInStart>;
   awaitSignIn(serverId?: string, signal?: AbortSignal): Promise<void>;
   cancelSignIn(serverId?: string): boolean;
@@ -118,26 +118,16 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
 /** The long poll: answers when the sign-in ends or the caller's deadline passes; a caller that goes away stops only its own wait. */
 async function waitForSignIn(auth: ControlAuth, server: string | undefined, waitMs: number, response: ServerResponse): Promise<ControlSignInOutcome> {
   const controller = new AbortController();
-  const target = server ? `"${server}"` : 'the company identity provider';
   const deadline = setTimeout(
-    () => controller.abort(new SwitchboardError('AUTH_CALLBACK_FAILED', `the sign-in to ${target} had not finished after ${Math.round(waitMs / 1000)} s; start it again`)),
+    () => controller.abort(new SwitchboardError('AUTH_CALLBACK_FAILED', `the sign-in to ${describeSignInTarget(server)} had not finished after ${Math.round(waitMs / 1000)} s; start it again`)),
     waitMs,
   );
   deadline.unref();
   // The CLI was stopped (Ctrl-C, killed): the sign-in itself goes on until it is cancelled or reaches its own deadline.
   response.once('close', () => controller.abort(new SwitchboardError('AUTH_CALLBACK_FAILED', 'the caller stopped waiting')));
   try {
-    await auth.awaitSignIn(server, controller.signal);
-    const all = await auth.status();
-    const status = (server ? all.servers.find((entry) => entry.id === server)?.auth : all.sso) as { signedIn?: boolean; state?: string; code?: string; reason?: string } | undefined;
-    // A sign-in that ended before this wait began leaves no outcome to wait for: the state says how it went.
-    if (status?.signedIn === false || status?.state === 'needs-sign-in' || status?.state === 'failed') {
-      return { ok: false, error: { code: isErrorCode(status.code) ? status.code : 'AUTH_SIGN_IN_REQUIRED', message: `the sign-in to ${target} ended without signing in${status.reason ? ` (${status.reason})` : ''}; start it again` } };
-    }
-    return { ok: true, status };
-  } catch (error) {
-    const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
-    return { ok: false, error: toSwitchboardError(reason, 'AUTH_CALLBACK_FAILED', `signing in to ${target} failed`).toJSON() };
+    const ended = await waitForSignInOutcome(auth, server, controller.signal);
+    return ended.outcome === 'signed-in' ? { ok: true, status: ended.status } : { ok: false, error: ended.error.toJSON() };
   } finally {
     clearTimeout(deadline);
   }
@@ -171,63 +161,6 @@ function readJsonBody(request: IncomingMessage): Promise<{ ok: true; value: unkn
 
 function sendJson(response: ServerResponse, status: number, value: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-}
-
-/**
- * One request to the running Switchboard. GATEWAY_NOT_RUNNING only when nobody listens on the socket (callers may then
- * do the work in their own process); a Switchboard that listens but does not answer in time is reported, never bypassed.
- */
-export function controlRequest<T>(dataDir: string, method: 'GET' | 'POST', path: string, options: { body?: object; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 3000;
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const request = httpRequest(
-      {
-        socketPath: controlSocketPath(dataDir),
-        path,
-        method,
-        timeout: timeoutMs,
-        // A fresh connection each time: a kept-alive socket would hold the CLI open after its answer.
-        agent: false,
-        ...(options.signal ? { signal: options.signal } : {}),
-        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => {
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch (error) {
-            return reject(new SwitchboardError('INTERNAL', `the running Switchboard sent an unreadable answer to ${path}`, { cause: error }));
-          }
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve(value as T);
-          const { code, message } = (value ?? {}) as { code?: unknown; message?: unknown };
-          reject(isErrorCode(code) && typeof message === 'string' ? new SwitchboardError(code, message) : new SwitchboardError('INTERNAL', `the running Switchboard answered ${status} to ${path}`));
-        });
-        response.on('error', reject);
-      },
-    );
-    request.on('timeout', () =>
-      request.destroy(new SwitchboardError('INTERNAL', `the Switchboard running with the data folder ${dataDir} did not answer within ${Math.round(timeoutMs / 1000)} s; it may be stuck: stop it and start it again`)),
-    );
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      if (options.signal?.aborted) return reject(options.signal.reason);
-      if (error instanceof SwitchboardError) return reject(error);
-      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'ENOTSOCK') {
-        return reject(new SwitchboardError('GATEWAY_NOT_RUNNING', `no Switchboard is running with the data folder ${dataDir}; start it with \`switchboard serve\` or the app`, { cause: error }));
-      }
-      reject(new SwitchboardError('INTERNAL', `the control socket of the Switchboard running with the data folder ${dataDir} failed: ${error.message}`, { cause: error }));
-    });
-    request.end(payload);
-  });
-}
-
-/** Asks the running Switchboard (if any) for its status; NOT_RUNNING when nobody answers on the socket. */
-export function readControlStatus<T>(dataDir: string, timeoutMs = 3000): Promise<T> {
-  return controlRequest<T>(dataDir, 'GET', '/status', { timeoutMs });
 }
 
 async function isAnswering(path: string): Promise<boolean> {

@@ -1,14 +1,14 @@
 // Runs the core from a configuration file for serve and the app: loads config and policy, starts, restarts on the same port after an edit, and keeps AI clients on today's address.
-import { dirname, resolve } from 'node:path';
 import type { PathEnvironment } from '../clients/ai-client-targets.ts';
 import { ClientRegistry, clientRegistryPath } from '../clients/client-registry.ts';
 import { syncConfiguredClients } from '../clients/client-sync.ts';
 import { applyCompanyPolicy } from '../config/apply-policy.ts';
 import type { SwitchboardConfig } from '../config/config-schema.ts';
 import { loadConfigFile } from '../config/load-config.ts';
-import { EMPTY_POLICY, loadCompanyPolicy, type CompanyPolicy } from '../discovery/company-policy.ts';
+import { loadCompanyPolicy } from '../discovery/company-policy.ts';
 import type { BrowserOpener, Logger, SecretStore } from '../ports.ts';
 import { createSwitchboard, type Switchboard } from '../switchboard.ts';
+import { companyPolicyPath } from './company-policy-reader.ts';
 
 export interface CoreHostOptions {
   configPath: string;
@@ -24,9 +24,11 @@ export interface CoreHostOptions {
 }
 
 export interface CoreHost {
+  readonly configPath: string;
+  readonly dataDir: string;
   switchboard(): Switchboard;
+  /** The configuration the running core was started with (the company policy applied). */
   config(): SwitchboardConfig;
-  policy(): CompanyPolicy;
   mcpUrl(): string;
   /**
    * Reads the configuration again and restarts the core. The endpoint keeps its port, so clients keep their URL —
@@ -36,17 +38,17 @@ export interface CoreHost {
   stop(): Promise<void>;
 }
 
-async function load(options: CoreHostOptions, logger: Logger): Promise<{ config: SwitchboardConfig; policy: CompanyPolicy }> {
+/** The policy is applied at every (re)start: a server it denies is not run. The app reads it again whenever it is used. */
+async function load(options: CoreHostOptions, logger: Logger): Promise<{ config: SwitchboardConfig }> {
   let config = await loadConfigFile(options.configPath);
-  let policy = EMPTY_POLICY;
-  if (config.discovery.policyFile) {
-    policy = await loadCompanyPolicy(resolve(dirname(options.configPath), config.discovery.policyFile));
-    const outcome = applyCompanyPolicy(config, policy);
+  const policyPath = companyPolicyPath(options.configPath, config);
+  if (policyPath) {
+    const outcome = applyCompanyPolicy(config, await loadCompanyPolicy(policyPath));
     for (const { id, reason } of outcome.disabled) logger.log('warn', 'policy.server_disabled', { server: id, reason });
     config = outcome.config;
   }
   if (options.port !== undefined) config.gateway.port = options.port;
-  return { config, policy };
+  return { config };
 }
 
 export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost> {
@@ -68,9 +70,10 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   let restarting: Promise<void> | undefined;
 
   return {
+    configPath: options.configPath,
+    dataDir: options.dataDir,
     switchboard: () => current,
     config: () => loaded.config,
-    policy: () => loaded.policy,
     mcpUrl: () => mcpUrl,
     restart(restartOptions = {}) {
       restarting ??= (async () => {

@@ -29,7 +29,7 @@ export function createUiService(deps: UiServiceDeps): UiService {
   // Sign-in and status know of each other: a sign-in that starts or ends shows in the next push, and sign-ins the
   // status sees (from the tray, the CLI) are followed so their outcome can be told.
   const auth = authChannels(deps, () => status.invalidate());
-  const status = statusChannels(deps, (signingIn) => auth.watch(signingIn));
+  const status = statusChannels(deps, (signingIn) => auth.follow(signingIn));
   // One module per domain; the type makes a channel without a handler a compile error.
   const handlers: ChannelHandlers<InvokeChannel> = {
     ...status.handlers,
@@ -52,12 +52,15 @@ export function createUiService(deps: UiServiceDeps): UiService {
         lastStatus = serialised;
         emit('events:status', current);
       }
-      const store = deps.switchboard().audit();
-      if (!store) return;
-      const head = store.headSeq();
+      let head: number;
+      try {
+        head = deps.app.audit.headSeq();
+      } catch {
+        return; // the audit trail is off, or the core is stopped (paused, restarting): nothing to push
+      }
       if (lastAuditSeq === undefined) lastAuditSeq = head;
       if (head > lastAuditSeq) {
-        const records = store.after(lastAuditSeq, 200);
+        const records = deps.app.audit.after(lastAuditSeq, 200);
         lastAuditSeq = records.at(-1)?.seq ?? head;
         emit('events:audit', { records });
       }

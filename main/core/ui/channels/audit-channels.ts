@@ -1,28 +1,21 @@
-// audit:* — queries, summaries, verification and export of the audit trail for the Activity page.
-import type { AuditStore } from '../../audit/audit-store.ts';
-import { SwitchboardError } from '../../errors.ts';
+// audit:* — the Activity page's queries, summaries, verification and export, mapped to the contract (app/audit.ts does the work).
 import type { ChannelHandlers, UiServiceDeps } from './ui-deps.ts';
 
-export function auditChannels(deps: UiServiceDeps): ChannelHandlers<'audit:query' | 'audit:summary' | 'audit:verify' | 'audit:export'> {
-  const audit = (): AuditStore => {
-    const store = deps.switchboard().audit();
-    if (!store) throw new SwitchboardError('AUDIT_UNAVAILABLE', 'the audit trail is off (audit.enabled is false in the configuration)');
-    return store;
-  };
-
+export function auditChannels({ app }: UiServiceDeps): ChannelHandlers<'audit:query' | 'audit:summary' | 'audit:verify' | 'audit:export'> {
   return {
     'audit:query': async (filter) => {
-      const page = audit().query(filter);
+      const page = app.audit.query(filter);
       return { records: page.records, ...(page.nextBeforeSeq ? { nextBeforeSeq: page.nextBeforeSeq } : {}) };
     },
-    'audit:summary': async (filter) => audit().summary(filter),
+    'audit:summary': async (filter) => app.audit.summary(filter),
     'audit:verify': async () => {
-      const report = audit().verify();
+      const report = app.audit.verify();
       return { ok: report.ok, checked: report.checked, message: report.ok ? `all ${report.checked} records verify` : `record ${report.problem!.seq} was ${report.problem!.kind}: ${report.problem!.detail}` };
     },
+    // Every matching record, oldest first, as `switchboard audit export` writes them; a `limit` in the request takes only the newest part.
     'audit:export': async (filter) => {
-      const { records } = audit().query({ ...filter, limit: filter.limit ?? 500 });
-      return { fileName: `switchboard-audit-${new Date().toISOString().slice(0, 10)}.jsonl`, text: records.map((record) => JSON.stringify(record)).join('\n') + (records.length ? '\n' : '') };
+      const records = app.audit.export(filter);
+      return { fileName: `switchboard-audit-${new Date().toISOString().slice(0, 10)}.jsonl`, text: records.map((record) => `${JSON.stringify(record)}\n`).join('') };
     },
   };
 }

@@ -41,7 +41,7 @@ export function statusChannels(deps: UiServiceDeps, onSigningIn: (signingIn: App
   }
 
   async function status(fresh = true): Promise<AppStatus> {
-    const core = deps.switchboard();
+    const core = deps.app.core();
     if (fresh || !authSnapshot || Date.now() - authSnapshot.at > AUTH_REFRESH_MS) {
       const auth = await core.auth.status();
       onSigningIn(auth.signingIn);

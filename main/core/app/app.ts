@@ -1,0 +1,53 @@
+// The application layer assembled: every use case once, over one context — the running core's (serve, the app) or a CLI command's.
+import type { Logger } from '../ports.ts';
+import type { Switchboard } from '../switchboard.ts';
+import type { AppContext } from './app-context.ts';
+import { createAuditService, type AuditService } from './audit.ts';
+import { createClientSetupService, type ClientSetupService, type ThisMachine } from './client-setup.ts';
+import { createClientsService, type ClientsService } from './clients.ts';
+import { commandContext, type CommandContextOptions } from './command-context.ts';
+import { createDiscoveryService, type DiscoveryService } from './discovery.ts';
+import { hostedContext, type RunningCore } from './hosted-context.ts';
+import { createServersService, type ServersService } from './servers.ts';
+import { createSettingsService, type SettingsService } from './settings.ts';
+import { createSignInService, type SignInService } from './sign-in.ts';
+
+export interface App {
+  readonly context: AppContext;
+  servers: ServersService;
+  discovery: DiscoveryService;
+  signIn: SignInService;
+  clients: ClientsService;
+  audit: AuditService;
+  settings: SettingsService;
+}
+
+/** The app over the core running in this process: what the UI service (pages and tray) uses. */
+export interface HostedApp extends App {
+  clientSetup: ClientSetupService;
+  /** The running core; the host replaces it on a restart. */
+  core(): Switchboard;
+}
+
+export function createApp(context: AppContext): App {
+  return {
+    context,
+    servers: createServersService(context),
+    discovery: createDiscoveryService(context),
+    signIn: createSignInService(context),
+    clients: createClientsService(context),
+    audit: createAuditService(context),
+    settings: createSettingsService(context),
+  };
+}
+
+export function createHostedApp(host: RunningCore, options: { logger: Logger; machine: ThisMachine }): HostedApp {
+  const app = createApp(hostedContext(host, options.logger));
+  return { ...app, clientSetup: createClientSetupService(app.context, app.clients, options.machine), core: () => host.switchboard() };
+}
+
+/** The app for one CLI command; close it when the command is done (it may hold the audit database open). */
+export function openCommandApp(options: CommandContextOptions): App & { close(): void } {
+  const context = commandContext(options);
+  return { ...createApp(context), close: () => context.close() };
+}
