@@ -1,12 +1,11 @@
 // The audit trail in SQLite (better-sqlite3, WAL): append with a hash chain, query, summarise, verify, prune, and export cursors.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { SwitchboardError } from '../errors.ts';
+import { openMigrated } from '../platform/sqlite-migrations.ts';
 import { canonicalRecordText, chainHash, type AuditEntry, type AuditOutcome, type AuditRecord } from './audit-record.ts';
 import { CHAIN_COLUMNS, chainLinkOf, fromRow, INSERT_RECORD_SQL, RECORD_COLUMNS, toRow } from './audit-row.ts';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
+import { MIGRATIONS } from './migrations.ts';
 import canonicalize from 'canonicalize';
 
 export interface AuditQuery {
@@ -53,6 +52,19 @@ interface ChainState {
 
 const MAX_PAGE = 1000;
 
+const AUDIT_PRAGMAS = [
+  'journal_mode = WAL',
+  // NORMAL in WAL mode: a committed record survives the process being killed (only an OS crash can lose the last ones).
+  'synchronous = NORMAL',
+  'busy_timeout = 5000',
+  // Commits were dominated by WAL checkpoints and evicted index pages: checkpoint less often, cache more.
+  'wal_autocheckpoint = 10000',
+  // 8 MiB, not 32: appends touch only the right edge of the table and its indexes, and the cache is malloc'd
+  // memory that fills as the trail grows — at 32 MiB a busy `serve` gained ~30 MiB RSS over its first minutes
+  // (soak), for no measurable write speed (14–15k records/s either way, 100 servers × 50 tools).
+  'cache_size = -8192',
+];
+
 export class AuditStore {
   readonly path: string;
   readonly #db: Database.Database;
@@ -95,35 +107,15 @@ export class AuditStore {
    * or make it read-only (a real SQLITE_READONLY) without needing a full disk.
    */
   static open(path: string, options: { configure?: (connection: Database.Database) => void } = {}): AuditStore {
-    let db: Database.Database;
-    try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      db = new Database(path);
-      db.pragma('journal_mode = WAL');
-      // NORMAL in WAL mode: a committed record survives the process being killed (only an OS crash can lose the last ones).
-      db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
-      // Commits were dominated by WAL checkpoints and evicted index pages: checkpoint less often, cache more.
-      db.pragma('wal_autocheckpoint = 10000');
-      // 8 MiB, not 32: appends touch only the right edge of the table and its indexes, and the cache is malloc'd
-      // memory that fills as the trail grows — at 32 MiB a busy `serve` gained ~30 MiB RSS over its first minutes
-      // (soak), for no measurable write speed (14–15k records/s either way, 100 servers × 50 tools).
-      db.pragma('cache_size = -8192');
-      options.configure?.(db);
-    } catch (error) {
-      throw new SwitchboardError('AUDIT_UNAVAILABLE', `cannot open the audit database ${path}: ${(error as Error).message}`, { cause: error });
-    }
-    const version = Number(db.pragma('user_version', { simple: true }));
-    if (version > LATEST_SCHEMA_VERSION) {
-      db.close();
-      throw new SwitchboardError('AUDIT_DATABASE_TOO_NEW', `the audit database ${path} has schema version ${version}, newer than this Switchboard understands (${LATEST_SCHEMA_VERSION}); update Switchboard instead of opening it with an older one`);
-    }
-    for (const migration of MIGRATIONS.filter((candidate) => candidate.version > version)) {
-      db.transaction(() => {
-        db.exec(migration.sql);
-        db.pragma(`user_version = ${migration.version}`);
-      }).immediate();
-    }
+    const db = openMigrated(path, {
+      describedAs: 'the audit database',
+      migrations: MIGRATIONS,
+      pragmas: AUDIT_PRAGMAS,
+      unavailableCode: 'AUDIT_UNAVAILABLE',
+      tooNewCode: 'AUDIT_DATABASE_TOO_NEW',
+      tooNewAdvice: 'update Switchboard instead of opening it with an older one',
+      configure: options.configure,
+    });
     return new AuditStore(path, db);
   }
 

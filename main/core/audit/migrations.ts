@@ -1,13 +1,8 @@
 // The audit database's schema, as numbered migrations applied in order; PRAGMA user_version records the last one applied.
+import type { SchemaMigration } from '../platform/sqlite-migrations.ts';
 import { GENESIS_HASH } from './audit-record.ts';
 
-export interface Migration {
-  version: number;
-  description: string;
-  sql: string;
-}
-
-export const MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 1,
     description: 'records with their hash chain, chain state, per-sink export cursors',
@@ -57,5 +52,3 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
-
-export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
