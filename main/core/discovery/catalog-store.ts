@@ -1,8 +1,7 @@
 // The catalog cache in SQLite: fetched documents (for ETag revalidation and offline starts) and the servers discovered, with their age.
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
-import { SwitchboardError } from '../errors.ts';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openMigrated, type SchemaMigration } from '../platform/sqlite-migrations.ts';
 
 export interface CachedDocument {
   url: string;
@@ -28,10 +27,15 @@ export interface CatalogEntryRecord {
   discoveredAt: number;
 }
 
-const MIGRATIONS = [
-  `CREATE TABLE documents (url TEXT PRIMARY KEY, body TEXT NOT NULL, etag TEXT, fetched_at INTEGER NOT NULL, max_age INTEGER);
+const MIGRATIONS: readonly SchemaMigration[] = [
+  {
+    version: 1,
+    description: 'fetched documents with their validators, discovered servers',
+    // Byte for byte as first shipped (the text of each CREATE is kept in the file's schema).
+    sql: `CREATE TABLE documents (url TEXT PRIMARY KEY, body TEXT NOT NULL, etag TEXT, fetched_at INTEGER NOT NULL, max_age INTEGER);
    CREATE TABLE entries (key TEXT PRIMARY KEY, source TEXT NOT NULL, name TEXT, title TEXT, description TEXT, version TEXT, mcp_url TEXT,
      document TEXT, runnable INTEGER NOT NULL, discovered_at INTEGER NOT NULL);`,
+  },
 ];
 
 export function catalogDatabasePath(dataDir: string): string {
@@ -42,20 +46,14 @@ export class CatalogStore {
   readonly #db: Database.Database;
 
   constructor(path: string) {
-    try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      this.#db = new Database(path);
-      this.#db.pragma('journal_mode = WAL');
-    } catch (error) {
-      throw new SwitchboardError('DISCOVERY_FETCH_FAILED', `cannot open the catalog cache ${path}: ${(error as Error).message}`, { cause: error });
-    }
-    const version = Number(this.#db.pragma('user_version', { simple: true }));
-    if (version > MIGRATIONS.length) throw new SwitchboardError('DISCOVERY_FETCH_FAILED', `the catalog cache ${path} is from a newer Switchboard (schema ${version})`);
-    MIGRATIONS.slice(version).forEach((sql, index) => {
-      this.#db.transaction(() => {
-        this.#db.exec(sql);
-        this.#db.pragma(`user_version = ${version + index + 1}`);
-      })();
+    this.#db = openMigrated(path, {
+      describedAs: 'the catalog cache',
+      migrations: MIGRATIONS,
+      pragmas: ['journal_mode = WAL'],
+      unavailableCode: 'DISCOVERY_FETCH_FAILED',
+      tooNewCode: 'DISCOVERY_CACHE_TOO_NEW',
+      // Safe advice: the cache holds only what can be fetched again, and a missing file is simply created anew.
+      tooNewAdvice: 'update Switchboard, or move the file away and this version starts a new cache (it holds only fetched catalog data)',
     });
   }
 
