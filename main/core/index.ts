@@ -1,43 +1,30 @@
-// The core's one door: everything the shell and the CLI may use is exported here, and nothing else.
-export { createSwitchboard, type Switchboard, type SwitchboardAuth, type SwitchboardDeps, type SwitchboardStatus } from './switchboard.ts';
-export { vaultAccounts } from './vault/vault.ts';
-export { KeytarSecretStore } from './vault/keytar-secret-store.ts';
-export { forgetServerSecrets } from './vault/server-secrets.ts';
-export type { ServerAuthStatus } from './auth/server-authorizer.ts';
-export type { SsoStatus } from './auth/enterprise-sso.ts';
-export { loadConfigFile, parseConfigText } from './config/load-config.ts';
-export { configSchema, type SwitchboardConfig, type ServerConfig } from './config/config-schema.ts';
-export { SwitchboardError, isSwitchboardError } from './errors.ts';
+// The core's one door for the shell and the CLI: the host that runs the core, the use cases, the UI service over them, the ports and the errors.
+
+// Running the core (serve, the app) and reaching the one already running (the CLI).
+export { startCoreHost, type CoreHost, type CoreHostOptions } from './host/core-host.ts';
+export type { SwitchboardStatus } from './switchboard.ts';
+export { runningSwitchboard, type RunningSwitchboard } from './control/control-client.ts';
+export { runStdioBridge } from './bridge/stdio-bridge.ts';
+
+// The use cases, for a CLI command (the UI service uses the same ones over the running core).
+export { openCommandApp, type App } from './app/app.ts';
+export type { SignInSession } from './app/sign-in.ts';
+export { exportedAuditRecord } from './app/audit.ts';
+export type { AuditQuery, AuditSummary } from './audit/audit-store.ts';
+export type { AuditRecord } from './audit/audit-record.ts';
+
+// The UI contract's service, put together over the running core, and its loopback HTTP endpoint for `serve --ui`.
+export { createUiServiceForHost } from './ui/host-ui-service.ts';
+export type { UiService } from './ui/ui-service.ts';
+export { startUiEndpoint, type UiEndpoint } from './ui/ui-endpoint.ts';
+export type { ThisMachine } from './app/client-setup.ts';
+
+// The ports, and the adapters the shell and the CLI choose from.
+export type { Logger, LogLevel, Paths, SecretStore, BrowserOpener, Clock } from './ports.ts';
+export type { PathEnvironment } from './clients/ai-client-targets.ts';
 export { createJsonLogger, silentLogger } from './logging/json-logger.ts';
 export { defaultPaths } from './platform/default-paths.ts';
-export type { Logger, LogLevel, Paths, SecretStore, BrowserOpener, Clock } from './ports.ts';
-export type { UpstreamStatus } from './upstream/upstream-connection.ts';
-export { SWITCHBOARD_VERSION } from './version.ts';
 export { assertBrowserUrl } from './platform/browser-url-policy.ts';
-export { createBrowserOpener } from './platform/system-browser.ts';
-export { ClientRegistry, clientRegistryPath, type RegisteredClient } from './clients/client-registry.ts';
-export { controlSocketPath, type ControlSignInStart, type ControlSignInOutcome } from './control/control-socket.ts';
-export { readControlStatus, controlRequest } from './control/control-client.ts';
-export { runStdioBridge } from './bridge/stdio-bridge.ts';
-export { AuditStore, type AuditQuery, type AuditSummary, type VerifyReport } from './audit/audit-store.ts';
-export type { AuditRecord, AuditEntry } from './audit/audit-record.ts';
-export { exported as exportedAuditRecord } from './audit/sinks/jsonl-sink.ts';
-export { auditDatabasePath } from './audit/audit-paths.ts';
-export { discoverCards, type DiscoveryResult, type DiscoveredCard } from './discovery/card-discovery.ts';
-export { CatalogStore, catalogDatabasePath, type CatalogEntryRecord } from './discovery/catalog-store.ts';
-export { searchRegistry, registryVersions, type RegistryServer } from './discovery/registry-client.ts';
-export { describeLive, reconcile, type ServerDescription } from './discovery/live-description.ts';
-export { loadCompanyPolicy, policyRefusal, EMPTY_POLICY, type CompanyPolicy } from './discovery/company-policy.ts';
-export type { ServerCard } from './discovery/server-card.ts';
-export { ConfigEditor } from './config/config-editor.ts';
-export { applyCompanyPolicy, type PolicyOutcome } from './config/apply-policy.ts';
-export { startCoreHost, type CoreHost, type CoreHostOptions } from './host/core-host.ts';
-export { createUiService, type UiService, type UiServiceDeps } from './ui/ui-service.ts';
-export { createUiServiceForHost } from './ui/host-ui-service.ts';
-export type { ThisMachine } from './app/client-setup.ts';
-export { startUiEndpoint, type UiEndpoint } from './ui/ui-endpoint.ts';
-export { AI_CLIENT_TARGETS, type PathEnvironment, type AiClientTarget } from './clients/ai-client-targets.ts';
-export { syncConfiguredClients, type ClientSyncOutcome } from './clients/client-sync.ts';
-export type { AddressChange } from './gateway/endpoint-address.ts';
-export { discoverIntoCatalog } from './discovery/catalog-discovery.ts';
-export { addRemoteServer, remoteInputs, type RemoteInput } from './discovery/add-remote-server.ts';
+
+export { SwitchboardError, isSwitchboardError } from './errors.ts';
+export { SWITCHBOARD_VERSION } from './version.ts';

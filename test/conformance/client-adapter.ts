@@ -15,7 +15,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { configSchema, createJsonLogger, createSwitchboard, vaultAccounts } from '../../main/core/index.ts';
+import { createJsonLogger } from '../../main/core/index.ts';
+import { configSchema } from '../../main/core/config/config-schema.ts';
+import { createSwitchboard } from '../../main/core/switchboard.ts';
+import { vaultAccounts } from '../../main/core/vault/vault.ts';
 import { KeytarSecretStore } from '../../main/core/vault/keytar-secret-store.ts';
 import { followSignInLink, signInLinkIn, visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRegistry, clientRegistryPath } from '../../main/core/clients/client-registry.ts';
-import type { Switchboard, UiService } from '../../main/core/index.ts';
+import type { UiService } from '../../main/core/index.ts';
+import type { Switchboard } from '../../main/core/switchboard.ts';
 import { startUiServiceFixture, type UiServiceFixture } from '../support/ui-service-fixture.ts';
 
 type CursorFile = { mcpServers: { switchboard: { url: string; headers: { Authorization: string } } } };

@@ -3,7 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditStore, auditDatabasePath } from '../../main/core/index.ts';
+import { AuditStore } from '../../main/core/audit/audit-store.ts';
+import { auditDatabasePath } from '../../main/core/audit/audit-paths.ts';
 import { spawnAnnounced, type Announced } from '../support/announced-process.ts';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
 

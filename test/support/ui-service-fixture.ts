@@ -2,7 +2,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSchema, createJsonLogger, createSwitchboard, createUiServiceForHost, type Switchboard, type UiService } from '../../main/core/index.ts';
+import { createJsonLogger, createUiServiceForHost, type UiService } from '../../main/core/index.ts';
+import { configSchema } from '../../main/core/config/config-schema.ts';
+import { createSwitchboard, type Switchboard } from '../../main/core/switchboard.ts';
 
 export interface UiServiceFixture {
   switchboard: Switchboard;

@@ -2,8 +2,8 @@
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { auditDatabasePath, AuditStore, defaultPaths, exportedAuditRecord, type AuditQuery, type AuditRecord } from '../../core/index.ts';
-import { reportLocalError } from '../report-error.ts';
+import { exportedAuditRecord, type AuditQuery, type AuditRecord, type AuditSummary } from '../../core/index.ts';
+import { runWithApp } from '../command-app.ts';
 
 interface CommonOptions {
   dataDir?: string;
@@ -31,13 +31,13 @@ export function registerAuditCommand(program: Command): void {
     .description('Records matching the filters, newest first, with paging (--before <seq> from the previous page).')
     .option('--summary', 'print summary statistics (counts by outcome and server, latency percentiles, timeline) instead')
     .action(async (options: FilterOptions & { summary?: boolean }) =>
-      run(options, (store) => {
+      runWithApp(options, async ({ audit: trail }) => {
         const filter = toQuery(options);
         if (options.summary) {
-          const summary = store.summary(filter);
+          const summary = trail.summary(filter);
           return options.json ? JSON.stringify(summary) : renderSummary(summary);
         }
-        const page = store.query(filter);
+        const page = trail.query(filter);
         return options.json ? JSON.stringify({ records: page.records.map(exportedAuditRecord), nextBefore: page.nextBeforeSeq ?? null }) : [...page.records.map(renderRecord), page.nextBeforeSeq ? `(more: --before ${page.nextBeforeSeq})` : ''].filter(Boolean).join('\n');
       }),
     );
@@ -45,29 +45,30 @@ export function registerAuditCommand(program: Command): void {
   withCommon(audit.command('tail'))
     .description('Print the newest records and follow new ones as they are written (Ctrl-C to stop).')
     .option('-n, --lines <n>', 'how many existing records to show first', (value) => Number(value), 10)
-    .action(async (options: CommonOptions & { lines: number }) => {
-      await withStore(options, async (store) => {
-        let last = Math.max(0, store.headSeq() - options.lines);
+    .action(async (options: CommonOptions & { lines: number }) =>
+      runWithApp(options, async ({ audit: trail }) => {
+        let last = Math.max(0, trail.headSeq() - options.lines);
         const print = (records: AuditRecord[]) => {
           for (const record of records) process.stdout.write(`${options.json ? JSON.stringify(exportedAuditRecord(record)) : renderRecord(record)}\n`);
           if (records.length) last = records.at(-1)!.seq;
         };
-        print(store.after(last, 10_000));
+        print(trail.after(last, 10_000));
         const stopped = new Promise<void>((done) => {
           process.once('SIGINT', done);
           process.once('SIGTERM', done);
         });
-        const timer = setInterval(() => print(store.after(last, 1000)), 500);
+        const timer = setInterval(() => print(trail.after(last, 1000)), 500);
         await stopped;
         clearInterval(timer);
-      });
-    });
+        return undefined;
+      }),
+    );
 
   withCommon(audit.command('verify'))
     .description('Walk the hash chain and report the first record that was modified, inserted or deleted (exit 4 if any).')
     .action(async (options: CommonOptions) =>
-      run(options, (store) => {
-        const report = store.verify();
+      runWithApp(options, async ({ audit: trail }) => {
+        const report = trail.verify();
         if (!report.ok) process.exitCode = 4;
         if (options.json) return JSON.stringify(report);
         return report.ok ? `OK: ${report.checked} records, chain intact.` : `BROKEN at record ${report.problem!.seq}: ${report.problem!.kind} — ${report.problem!.detail} (${report.checked} records checked before it).`;
@@ -75,22 +76,17 @@ export function registerAuditCommand(program: Command): void {
     );
 
   withFilters(withCommon(audit.command('export')))
-    .description('Write matching records as JSON lines (oldest first) to --out or standard output, for another pipeline.')
+    .description('Write every matching record (with --limit, the newest that many) as JSON lines, oldest first, to --out or standard output, for another pipeline.')
     .option('-o, --out <file>', 'file to write (default: standard output)')
-    .action(async (options: FilterOptions & { out?: string }) => {
-      await withStore(options, async (store) => {
+    .action(async (options: FilterOptions & { out?: string }) =>
+      runWithApp(options, async ({ audit: trail }) => {
+        const records = trail.export(toQuery(options));
         const output = options.out ? createWriteStream(resolve(options.out), { mode: 0o600 }) : process.stdout;
-        const pages: AuditRecord[][] = [];
-        let before: number | undefined = options.before;
-        do {
-          const page = store.query({ ...toQuery(options), limit: 1000, ...(before ? { beforeSeq: before } : {}) });
-          pages.push(page.records);
-          before = page.nextBeforeSeq;
-        } while (before !== undefined && options.limit === undefined);
-        for (const record of pages.flat().reverse()) output.write(`${JSON.stringify(exportedAuditRecord(record))}\n`);
+        for (const record of records) output.write(`${JSON.stringify(record)}\n`);
         if (output !== process.stdout) await new Promise<void>((done) => (output as NodeJS.WritableStream).end(() => done()));
-      });
-    });
+        return undefined;
+      }),
+    );
 }
 
 function withCommon(command: Command): Command {
@@ -128,25 +124,6 @@ function toQuery(options: FilterOptions): AuditQuery {
   return query;
 }
 
-async function withStore(options: CommonOptions, operation: (store: AuditStore) => Promise<void>): Promise<void> {
-  const dataDir = options.dataDir ? resolve(options.dataDir) : defaultPaths().dataDir;
-  let store: AuditStore | undefined;
-  try {
-    store = AuditStore.open(auditDatabasePath(dataDir));
-    await operation(store);
-  } catch (error) {
-    reportLocalError(error);
-  } finally {
-    store?.close();
-  }
-}
-
-function run(options: CommonOptions, operation: (store: AuditStore) => string): Promise<void> {
-  return withStore(options, async (store) => {
-    process.stdout.write(`${operation(store)}\n`);
-  });
-}
-
 function renderRecord(record: AuditRecord): string {
   const who = [record.client, record.user].filter(Boolean).join('/') || '-';
   const code = record.errorCode !== undefined ? ` ${record.errorCode}` : record.errorType ? ` ${record.errorType}` : '';
@@ -154,7 +131,7 @@ function renderRecord(record: AuditRecord): string {
   return `${String(record.seq).padStart(6)} ${record.time} ${who.padEnd(16)} ${(record.server ?? '-').padEnd(10)} ${record.method} ${record.target ?? ''} → ${record.outcome}${code}${latency}`;
 }
 
-function renderSummary(summary: ReturnType<AuditStore['summary']>): string {
+function renderSummary(summary: AuditSummary): string {
   const lines = [`${summary.total} calls: ${Object.entries(summary.byOutcome).map(([outcome, count]) => `${count} ${outcome}`).join(', ') || 'none'}`];
   lines.push(`latency p50 ${summary.latencyMs.p50 ?? '-'} ms, p95 ${summary.latencyMs.p95 ?? '-'} ms, p99 ${summary.latencyMs.p99 ?? '-'} ms`);
   for (const server of summary.byServer) lines.push(`  ${server.server.padEnd(16)} ${server.calls} calls, ${server.errors} not ok`);

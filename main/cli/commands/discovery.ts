@@ -1,34 +1,9 @@
 // `switchboard discover`, `registry search` and `servers list|add|enable|disable|remove|set-header`: finding servers and choosing them.
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  CatalogStore,
-  catalogDatabasePath,
-  ConfigEditor,
-  configSchema,
-  defaultPaths,
-  discoverCards,
-  discoverIntoCatalog,
-  addRemoteServer,
-  remoteInputs,
-  EMPTY_POLICY,
-  forgetServerSecrets,
-  isSwitchboardError,
-  KeytarSecretStore,
-  loadCompanyPolicy,
-  loadConfigFile,
-  searchRegistry,
-  SwitchboardError,
-  vaultAccounts,
-  type CatalogEntryRecord,
-  type CompanyPolicy,
-  type SwitchboardConfig,
-} from '../../core/index.ts';
-import { reportLocalError } from '../report-error.ts';
+import { SwitchboardError, type App } from '../../core/index.ts';
+import { runWithApp, type LocationOptions } from '../command-app.ts';
 
-interface CommonOptions {
-  config?: string;
-  dataDir?: string;
+interface CommonOptions extends LocationOptions {
   json?: boolean;
 }
 
@@ -37,8 +12,8 @@ export function registerDiscoveryCommands(program: Command): void {
     .description('Find MCP servers by domain (its AI catalog) or by MCP URL (its Server Card, older well-known paths, or a live connection).')
     .option('--live', 'also describe the server from a live connection, even when it has a card')
     .action(async (target: string, options: CommonOptions & { live?: boolean }) =>
-      run(options, async ({ policy, cache }) => {
-        const { description, ...result } = await discoverIntoCatalog(target, { privateHosts: policy.privateHosts, cache, ...(options.live ? { live: true } : {}) });
+      run(options, async ({ discovery }) => {
+        const { description, ...result } = await discovery.discover(target, { ...(options.live ? { live: true } : {}) });
         if (options.json) return JSON.stringify({ ...result, ...(description ? { description } : {}) });
         const lines = result.cards.map(({ card, source, from }) => `${(card.title ?? card.name).padEnd(28)} ${card.name}  v${card.version}  ${card.remotes?.[0]?.url ?? '(no remote)'}  [${source}: ${from}]`);
         if (description) lines.push(`live: ${description.title ?? description.name ?? target} v${description.version ?? '?'} — ${description.live?.tools.length ?? 0} tools${description.disagreements.length ? ` (the card disagrees on ${description.disagreements.join(', ')}; the live values win)` : ''}`);
@@ -51,11 +26,8 @@ export function registerDiscoveryCommands(program: Command): void {
     .description('Search the MCP Registry (discovery.registryUrl); remote servers can be added, package-only ones are marked.')
     .option('--cursor <cursor>', 'the next page, as printed by the previous one')
     .action(async (text: string | undefined, options: CommonOptions & { cursor?: string }) =>
-      run(options, async ({ config, policy, cache }) => {
-        const page = await searchRegistry({ baseUrl: config.discovery.registryUrl, policy: { privateHosts: new Set(policy.privateHosts) } }, { ...(text ? { search: text } : {}), ...(options.cursor ? { cursor: options.cursor } : {}) });
-        for (const server of page.servers) {
-          cache.saveEntry({ key: server.name, source: 'registry', name: server.name, version: server.version, ...(server.title ? { title: server.title } : {}), ...(server.description ? { description: server.description } : {}), ...(server.remotes[0] ? { mcpUrl: server.remotes[0].url } : {}), document: JSON.stringify(server), runnable: server.runnable, discoveredAt: Date.now() });
-        }
+      run(options, async ({ discovery }) => {
+        const page = await discovery.searchRegistry({ ...(text ? { text } : {}), ...(options.cursor ? { cursor: options.cursor } : {}) });
         if (options.json) return JSON.stringify(page);
         const lines = page.servers.map((server) => `${server.name.padEnd(40)} v${server.version.padEnd(10)} ${server.runnable ? server.remotes[0]!.url : '(package only: not runnable by Switchboard)'}`);
         if (page.nextCursor) lines.push(`(more: --cursor ${page.nextCursor})`);
@@ -65,15 +37,16 @@ export function registerDiscoveryCommands(program: Command): void {
 
   const servers = program.command('servers').description('The servers Switchboard connects to (the configuration file), and those it has discovered.');
   common(servers.command('list'))
-    .description('Configured servers, then discovered ones not yet added (with how old that knowledge is).')
+    .description('Configured servers, then those offered but not yet added — the company\'s and discovered ones (with how old that knowledge is).')
     .action(async (options: CommonOptions) =>
-      run(options, async ({ config, cache, policy }) => {
-        const configured = config.servers.map((server) => ({ id: server.id, url: server.url, enabled: server.enabled, title: server.title }));
-        const company: (CatalogEntryRecord & { ageSeconds: number })[] = policy.servers.map((server) => ({ key: server.id, source: 'company', mcpUrl: server.url, ...(server.title ? { title: server.title } : {}), runnable: true, discoveredAt: Date.now(), ageSeconds: 0 }));
-        const discovered = [...company, ...cache.entries()].filter((entry) => !config.servers.some((server) => server.url === entry.mcpUrl));
-        if (options.json) return JSON.stringify({ configured, discovered });
+      run(options, async ({ servers }) => {
+        const listed = await servers.list();
+        const configured = listed.filter((server) => server.configured).map(({ id, url, enabled, title }) => ({ id, url, enabled, title }));
+        const offered = listed.filter((server) => !server.configured).map(({ id, title, url, source, fetchedAt }) => ({ id, title, url, source, ...(fetchedAt !== undefined ? { ageSeconds: Math.round((Date.now() - fetchedAt) / 1000) } : {}) }));
+        if (options.json) return JSON.stringify({ configured, discovered: offered });
         const lines = ['Configured', ...configured.map((server) => `  ${server.id.padEnd(16)} ${server.enabled ? 'enabled ' : 'disabled'} ${server.url}`)];
-        lines.push('Discovered', ...discovered.map((entry) => `  ${(entry.title ?? entry.name ?? entry.key).padEnd(28)} ${entry.runnable ? (entry.mcpUrl ?? '') : '(not runnable)'}  [${entry.source}, ${formatAge(entry.ageSeconds)} old]`));
+        // The id is what `servers enable <id>` takes to add an offered server.
+        lines.push('Offered', ...offered.map((entry) => `  ${entry.id.padEnd(16)} ${entry.title.padEnd(28)} ${entry.url}  [${entry.source}${entry.ageSeconds !== undefined ? `, ${formatAge(entry.ageSeconds)} old` : ''}]`));
         return lines.join('\n');
       }),
     );
@@ -86,18 +59,15 @@ export function registerDiscoveryCommands(program: Command): void {
     .option('--header <name=value>', 'a header the server needs (repeatable)', collect, [])
     .option('--secret-header <name>', 'a header whose value is a secret: read from standard input (one line per header) into the keychain', collect, [])
     .action(async (url: string, options: CommonOptions & { id?: string; title?: string; var: string[]; header: string[]; secretHeader: string[] }) =>
-      run(options, async ({ config, policy, configPath }) => {
+      run(options, async ({ servers }) => {
         const values: Record<string, string> = {};
         for (const [name, value] of Object.entries(pairs(options.var, '--var'))) values[`var:${name}`] = value;
         for (const [name, value] of Object.entries(pairs(options.header, '--header'))) values[`header:${name}`] = value;
+        const missing = servers.missingVariables(url, values)[0];
+        if (missing !== undefined) throw new SwitchboardError('CONFIG_INVALID', `the URL template needs --var ${missing}=…`);
+        const remote = await servers.prepareAdd(url, values);
         // Secret header values come on standard input, one line per --secret-header (or per secret header the card lists).
-        const resolved = url.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-          if (values[`var:${name}`] === undefined) throw new SwitchboardError('CONFIG_INVALID', `the URL template needs --var ${name}=…`);
-          return encodeURIComponent(values[`var:${name}`]!);
-        });
-        const found = await discoverCards(resolved, { policy: { privateHosts: new Set(policy.privateHosts) } }).catch(() => undefined);
-        const card = found?.cards[0];
-        const secretNames = [...new Set([...options.secretHeader, ...remoteInputs(card?.card, url).filter((input) => input.kind === 'header' && input.secret && input.required).map((input) => input.name)])];
+        const secretNames = [...new Set([...options.secretHeader, ...remote.secretHeaders])];
         if (secretNames.length) {
           const lines = (await readStdin()).split('\n');
           for (const [index, name] of secretNames.entries()) {
@@ -106,12 +76,8 @@ export function registerDiscoveryCommands(program: Command): void {
             values[options.secretHeader.includes(name) ? `secret-header:${name}` : `header:${name}`] = value;
           }
         }
-        const store = new KeytarSecretStore(config.auth.profile);
-        const { id } = await addRemoteServer(
-          { url, values, ...(options.id ? { id: options.id } : {}), ...(options.title ? { title: options.title } : {}) },
-          { configPath, config, policy, setSecret: (account, value) => store.set(account, value), findCard: async () => (card ? { card: card.card, from: card.from } : undefined) },
-        );
-        return options.json ? JSON.stringify({ added: id, url: resolved }) : `Added "${id}" (${resolved}). A running Switchboard picks it up when restarted.`;
+        const { id } = await servers.add(remote, { values, ...(options.id ? { id: options.id } : {}), ...(options.title ? { title: options.title } : {}) });
+        return options.json ? JSON.stringify({ added: id, url: remote.resolvedUrl }) : `Added "${id}" (${remote.resolvedUrl}). A running Switchboard picks it up when restarted.`;
       }),
     );
 
@@ -123,16 +89,12 @@ export function registerDiscoveryCommands(program: Command): void {
     common(servers.command(`${verb} <id>`))
       .description(description)
       .action(async (id: string, options: CommonOptions) =>
-        run(options, async ({ config, configPath }) => {
-          const editor = new ConfigEditor(configPath);
+        run(options, async ({ servers }) => {
           if (verb !== 'remove') {
-            await editor.setServerField(id, 'enabled', verb === 'enable');
+            await servers.setEnabled(id, verb === 'enable');
             return options.json ? JSON.stringify({ [verb === 'enable' ? 'enabled' : 'disabled']: id }) : `${id}: ${verb}d.`;
           }
-          // Its secrets go first: if the keychain is locked the server stays in the file and the command can be run again.
-          const entry = config.servers.find((server) => server.id === id);
-          const forgotten = entry ? await forgetServerSecrets(new KeytarSecretStore(config.auth.profile), entry) : [];
-          await editor.removeServer(id);
+          const { keychainEntriesDeleted: forgotten } = await servers.remove(id);
           return options.json ? JSON.stringify({ removed: id, keychainEntriesDeleted: forgotten }) : `${id}: removed${forgotten.length ? `, with its ${forgotten.length} keychain entr${forgotten.length === 1 ? 'y' : 'ies'} (${forgotten.join(', ')})` : ''}.`;
         }),
       );
@@ -141,10 +103,10 @@ export function registerDiscoveryCommands(program: Command): void {
   common(servers.command('set-header <id> <name>'))
     .description("Store the value of a server's secret header (read from standard input) in the keychain.")
     .action(async (id: string, name: string, options: CommonOptions) =>
-      run(options, async ({ config }) => {
+      run(options, async ({ servers }) => {
         const value = (await readStdin()).trim();
         if (!value) throw new SwitchboardError('CONFIG_INVALID', 'nothing was given on standard input');
-        await new KeytarSecretStore(config.auth.profile).set(vaultAccounts.serverHeader(id, name), value);
+        await servers.setSecretHeader(id, name, value);
         return options.json ? JSON.stringify({ stored: `${id}:${name}` }) : `Stored ${name} for ${id} in the keychain.`;
       }),
     );
@@ -154,33 +116,10 @@ function common(command: Command): Command {
   return command.option('-c, --config <file>', 'the configuration file (as for serve)').option('-d, --data-dir <dir>', 'the data folder (as for serve)').option('--json', 'print JSON');
 }
 
-async function run(
-  options: CommonOptions,
-  operation: (context: { config: SwitchboardConfig; configPath: string; policy: CompanyPolicy; cache: CatalogStore }) => Promise<string>,
-): Promise<void> {
-  const dataDir = options.dataDir ? resolve(options.dataDir) : defaultPaths().dataDir;
-  let cache: CatalogStore | undefined;
-  try {
-    const configPath = resolve(options.config ?? resolve(dataDir, 'config.json'));
-    const config = await loadConfigFile(configPath).catch(async (error: unknown) => {
-      // `discover` and `servers add` work before any configuration exists (add creates the file).
-      if (isSwitchboardError(error) && error.code === 'CONFIG_NOT_FOUND') return configSchema.parse({});
-      throw error;
-    });
-    // Like every path in the configuration, the policy file is relative to the configuration file.
-    const policy = config.discovery.policyFile ? await loadCompanyPolicy(resolve(configPath, '..', config.discovery.policyFile)) : EMPTY_POLICY;
-    cache = new CatalogStore(catalogDatabasePath(dataDir));
-    process.stdout.write(`${await operation({ config, configPath, policy, cache })}\n`);
-  } catch (error) {
-    reportLocalError(error);
-  } finally {
-    cache?.close();
-  }
+/** `discover` and `servers add` work before any configuration exists (adding creates the file). */
+function run(options: CommonOptions, command: (app: App) => Promise<string>): Promise<void> {
+  return runWithApp(options, command, { configMayBeMissing: true });
 }
-
-
-
-
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -1,7 +1,7 @@
 // `switchboard status`: what the running Switchboard is doing — endpoint, clients, and each server's era, health and tools.
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { defaultPaths, readControlStatus, type SwitchboardStatus } from '../../core/index.ts';
+import { runningSwitchboard, type SwitchboardStatus } from '../../core/index.ts';
+import { dataDirOf } from '../command-app.ts';
 import { reportLocalError } from '../report-error.ts';
 
 export function registerStatusCommand(program: Command): void {
@@ -11,9 +11,8 @@ export function registerStatusCommand(program: Command): void {
     .option('-d, --data-dir <dir>', 'the data folder the running Switchboard uses (as for serve)')
     .option('--json', 'print JSON')
     .action(async (options: { dataDir?: string; json?: boolean }) => {
-      const dataDir = options.dataDir ? resolve(options.dataDir) : defaultPaths().dataDir;
       try {
-        const status = await readControlStatus<SwitchboardStatus>(dataDir);
+        const status = await runningSwitchboard(dataDirOf(options)).status();
         process.stdout.write(`${options.json ? JSON.stringify(status) : render(status)}\n`);
       } catch (error) {
         reportLocalError(error, 3);

@@ -1,7 +1,7 @@
 // `switchboard stdio`: for stdio-only AI clients; relays to the already running Switchboard, never starts a second one.
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createJsonLogger, defaultPaths, readControlStatus, runStdioBridge, type SwitchboardStatus } from '../../core/index.ts';
+import { createJsonLogger, runningSwitchboard, runStdioBridge } from '../../core/index.ts';
+import { dataDirOf } from '../command-app.ts';
 import { reportLocalError } from '../report-error.ts';
 
 export const CREDENTIAL_ENV = 'SWITCHBOARD_CLIENT_CREDENTIAL';
@@ -18,9 +18,8 @@ export function registerStdioCommand(program: Command): void {
     )
     .action(async (options: { dataDir?: string }) => {
       const logger = createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: 'warn' });
-      const dataDir = options.dataDir ? resolve(options.dataDir) : defaultPaths().dataDir;
       try {
-        const status = await readControlStatus<SwitchboardStatus>(dataDir);
+        const status = await runningSwitchboard(dataDirOf(options)).status();
         if (!status.mcpUrl) throw new Error('the running Switchboard has no endpoint');
         const credential = process.env[CREDENTIAL_ENV];
         await runStdioBridge({ mcpUrl: status.mcpUrl, ...(credential ? { credential } : {}), input: process.stdin, output: process.stdout, logger });

@@ -7,6 +7,8 @@ import type { AppContext } from './app-context.ts';
 /** A record as it leaves Switchboard (a file, a download): its details parsed back into JSON, as the JSONL sink writes it. */
 export type ExportedAuditRecord = Record<string, unknown>;
 
+export { exported as exportedAuditRecord };
+
 export interface AuditService {
   /** One page, newest first; `nextBeforeSeq` asks for the next one. */
   query(filter?: AuditQuery): { records: AuditRecord[]; nextBeforeSeq?: number };

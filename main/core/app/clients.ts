@@ -21,9 +21,10 @@ export interface ClientsService {
   setView(id: string, view: ClientView): Promise<ClientListing>;
   /**
    * Leaving the registry is what revokes the credential (a running endpoint re-reads it within a second); the keychain
-   * copy goes too, so nothing can set a client up with it again. `keychainError` says why that copy is still there.
+   * copy goes too, so nothing can set a client up with it again. `keychainError` says why that copy (the entry
+   * `keychainAccount`) is still there.
    */
-  remove(id: string): Promise<{ removed: boolean; keychainError?: string }>;
+  remove(id: string): Promise<{ removed: boolean; keychainError?: string; keychainAccount: string }>;
   /** Whether this Switchboard accepts a credential (an AI client's entry may hold one from another data folder). */
   accepts(credential: string): boolean;
 }
@@ -48,11 +49,12 @@ export function createClientsService(context: AppContext): ClientsService {
     const removed = await registry.remove(id);
     if (removed) context.recordSecurityEvent({ method: 'client.removed', client: id });
     // The registry already refuses it; a locked keychain only leaves a dead copy behind, which must not fail the removal.
-    const keychainError = await (await context.secrets()).delete(vaultAccounts.localClient(id)).then(
+    const keychainAccount = vaultAccounts.localClient(id);
+    const keychainError = await (await context.secrets()).delete(keychainAccount).then(
       () => undefined,
       (error: { code?: string; message: string }) => keychainProblem(error),
     );
-    return { removed, ...(keychainError ? { keychainError } : {}) };
+    return { removed, keychainAccount, ...(keychainError ? { keychainError } : {}) };
   }
 
   return {

@@ -97,6 +97,7 @@ export function createServersService(context: AppContext): ServersService {
         } else {
           refuseIfDenied(policy, offered.url);
           await new ConfigEditor(context.configPath).addServer({ id, url: offered.url, ...(offered.title !== id ? { title: offered.title } : {}) });
+          context.recordSecurityEvent({ method: 'config.server_added', server: id, details: { url: offered.url } });
         }
       }
       context.recordSecurityEvent({ method: enabled ? 'config.server_enabled' : 'config.server_disabled', server: id });
