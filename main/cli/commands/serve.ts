@@ -39,7 +39,7 @@ export function registerServeCommand(program: Command): void {
 }
 
 /** Where AI clients keep their files on this machine. */
-export function pathEnvironment(): PathEnvironment {
+function pathEnvironment(): PathEnvironment {
   const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
   return { platform, home: homedir(), ...(process.env.APPDATA ? { appData: process.env.APPDATA } : {}), ...(process.env.XDG_CONFIG_HOME ? { xdgConfigHome: process.env.XDG_CONFIG_HOME } : {}) };
 }

@@ -10,7 +10,9 @@ import { createDiscoveryService, type DiscoveryService } from './discovery.ts';
 import { hostedContext, type RunningCore } from './hosted-context.ts';
 import { createServersService, type ServersService } from './servers.ts';
 import { createSettingsService, type SettingsService } from './settings.ts';
+import { createSignInHistory, type SignInHistory } from './sign-in-history.ts';
 import { createSignInService, type SignInService } from './sign-in.ts';
+import { createStatusService, type StatusService } from './status.ts';
 
 export interface App {
   readonly context: AppContext;
@@ -25,6 +27,9 @@ export interface App {
 /** The app over the core running in this process: what the UI service (pages and tray) uses. */
 export interface HostedApp extends App {
   clientSetup: ClientSetupService;
+  status: StatusService;
+  /** How the running core's sign-ins ended lately, whoever started them. */
+  signInHistory: SignInHistory;
   /** The running core; the host replaces it on a restart. */
   core(): Switchboard;
 }
@@ -43,7 +48,12 @@ export function createApp(context: AppContext): App {
 
 export function createHostedApp(host: RunningCore, options: { logger: Logger; machine: ThisMachine }): HostedApp {
   const app = createApp(hostedContext(host, options.logger));
-  return { ...app, clientSetup: createClientSetupService(app.context, app.clients, options.machine), core: () => host.switchboard() };
+  const core = () => host.switchboard();
+  // Sign-in and status know of each other: a sign-in that starts or ends shows in the next status, and the sign-ins
+  // the status sees (started from the tray, the CLI) are followed so their outcome can be told.
+  const signInHistory = createSignInHistory(core, () => status.invalidate());
+  const status = createStatusService(core, (signingIn) => signInHistory.follow(signingIn));
+  return { ...app, clientSetup: createClientSetupService(app.context, app.clients, options.machine), status, signInHistory, core };
 }
 
 /** The app for one CLI command; close it when the command is done (it may hold the audit database open). */

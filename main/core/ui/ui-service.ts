@@ -26,15 +26,11 @@ export interface UiService {
 const EVENT_POLL_MS = 500;
 
 export function createUiService(deps: UiServiceDeps): UiService {
-  // Sign-in and status know of each other: a sign-in that starts or ends shows in the next push, and sign-ins the
-  // status sees (from the tray, the CLI) are followed so their outcome can be told.
-  const auth = authChannels(deps, () => status.invalidate());
-  const status = statusChannels(deps, (signingIn) => auth.follow(signingIn));
   // One module per domain; the type makes a channel without a handler a compile error.
   const handlers: ChannelHandlers<InvokeChannel> = {
-    ...status.handlers,
+    ...statusChannels(deps),
     ...serversChannels(deps),
-    ...auth.handlers,
+    ...authChannels(deps),
     ...clientsChannels(deps),
     ...auditChannels(deps),
     ...settingsChannels(deps),
@@ -46,7 +42,7 @@ export function createUiService(deps: UiServiceDeps): UiService {
   const poller = setInterval(() => {
     if (!listeners.size) return;
     void (async () => {
-      const current = await status.status(false).catch(() => undefined);
+      const current = await deps.app.status.status(false).catch(() => undefined);
       const serialised = JSON.stringify(current);
       if (current && serialised !== lastStatus) {
         lastStatus = serialised;
