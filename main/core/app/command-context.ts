@@ -27,13 +27,13 @@ export interface CommandContext extends AppContext {
 
 export function commandContext(options: CommandContextOptions): CommandContext {
   const policies = createCompanyPolicyReader();
-  let loaded: Promise<SwitchboardConfig> | undefined;
   let audit: AuditStore | undefined;
-  const config = () =>
-    (loaded ??= loadConfigFile(options.configPath).catch((error: unknown) => {
+  // Read on every use, never kept: a use case that changed the file (enabling a server) reads what it wrote.
+  const config = (): Promise<SwitchboardConfig> =>
+    loadConfigFile(options.configPath).catch((error: unknown) => {
       if (options.configMayBeMissing && isSwitchboardError(error) && error.code === 'CONFIG_NOT_FOUND') return configSchema.parse({});
       throw error;
-    }));
+    });
   // Reading while serve writes is safe (SQLite in WAL mode); one connection serves the whole command, `audit tail` included.
   const auditStore = () => (audit ??= AuditStore.open(auditDatabasePath(options.dataDir)));
   return {
