@@ -2,14 +2,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { createHash } from 'node:crypto';
-import { AuditRecorder, type AuditTrail } from './audit/audit-recorder.ts';
-import { auditDatabasePath } from './audit/audit-paths.ts';
-import { AuditStore } from './audit/audit-store.ts';
-import { createAuditSink } from './audit/sinks/create-sink.ts';
-import { SinkExporter } from './audit/sinks/sink-exporter.ts';
+import type { AuditStore } from './audit/audit-store.ts';
 import { SsoSession, type SsoStatus } from './auth/enterprise-sso.ts';
-import { ServerAuthorizer, type SecurityEvent, type ServerAuthStatus } from './auth/server-authorizer.ts';
+import { ServerAuthorizer, type ServerAuthStatus } from './auth/server-authorizer.ts';
 import { SignInDesk, type PendingSignIn } from './auth/sign-in-desk.ts';
 import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
@@ -26,6 +21,8 @@ import { SwitchboardError } from './errors.ts';
 import { CatalogRouter, type ClientView, type NameCollision } from './router/catalog-router.ts';
 import { NameLedger } from './router/name-ledger.ts';
 import { SurfaceMemory } from './router/surface-memory.ts';
+import { AuditLifecycle } from './switchboard/audit-lifecycle.ts';
+import { SignedInUser } from './switchboard/signed-in-user.ts';
 import { UpstreamConnection, type UpstreamStatus } from './upstream/upstream-connection.ts';
 import { KeytarSecretStore } from './vault/keytar-secret-store.ts';
 import { Vault, vaultAccounts } from './vault/vault.ts';
@@ -111,21 +108,15 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   // Late-bound: upstreams report list changes to the handler, which is built after them.
   let notifyListChanged: (kind: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => void = () => undefined;
   let notifyResourceUpdated: (uri: string) => void = () => undefined;
-  // The audit trail opens with start() (its folder may not exist before); until then records have nowhere to go.
-  let recorder: AuditRecorder | undefined;
-  let auditStore: AuditStore | undefined;
-  let exporters: SinkExporter[] = [];
-  let pruneTimer: NodeJS.Timeout | undefined;
-  let currentUser: string | undefined;
-  const trail: AuditTrail = { record: async (entry) => recorder?.record(entry) };
-  const securityEvent = ({ method, server, outcome, errorType, details }: SecurityEvent) =>
-    void trail.record({ kind: 'security', method, outcome, ...(server ? { server } : {}), ...(errorType ? { errorType } : {}), ...(details ? { details } : {}) });
+  // First, so the auth code can report security events from the start: they go nowhere until start() opens the trail.
+  const audit = new AuditLifecycle({ config, dataDir: deps.paths.dataDir, logger });
+  const securityEvent = audit.recordSecurityEvent.bind(audit);
   const vault = new Vault(deps.secretStore ?? new KeytarSecretStore(config.auth.profile));
   const browser = deps.browser ?? createBrowserOpener(config.auth.browserCommand);
   const clock = deps.clock ?? systemClock;
   const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, logger, clock, onSecurityEvent: securityEvent }) : undefined;
   const desk = new SignInDesk({ timeoutMs: config.auth.signInTimeoutMs, now: () => clock.now() });
-  const refreshUser = () => void sso?.subject().then((subject) => (currentUser = subject), () => undefined);
+  const user = new SignedInUser(sso);
   const upstreams = enabled.map((server) => {
     // Every server gets an authorizer: whether it needs a token is learned from its first 401, not configured.
     const authorizer: ServerAuthorizer = new ServerAuthorizer(server, {
@@ -169,7 +160,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const signInLinks = new SignInLinks({ begin: (target) => beginSignIn(target === SSO_TARGET ? undefined : target), describe: describeTarget, logger });
   const handler = createGatewayMcpHandler({
     buildServer: createDownstreamServerFactory(router, {
-      ...(config.audit.enabled ? { audit: { trail, capture: config.audit.capture } } : {}),
+      ...(audit.gatewayAudit ? { audit: audit.gatewayAudit } : {}),
       signInLinks: { issue: (target) => signInLinks.issue(target), describe: describeTarget },
     }),
     contextOf: downstreamContext,
@@ -177,7 +168,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     sessions: { idleMs: config.gateway.sessionIdleMs, maxPerClient: config.gateway.maxSessionsPerClient },
     logger,
   });
-  const callRelay = config.gateway.callRelay ? createCallRelay(router, { ...(config.audit.enabled ? { audit: { trail, capture: config.audit.capture } } : {}), logger }) : undefined;
+  const callRelay = config.gateway.callRelay ? createCallRelay(router, { ...(audit.gatewayAudit ? { audit: audit.gatewayAudit } : {}), logger }) : undefined;
   notifyListChanged = (kind) => handler.notifyListChanged(kind);
   notifyResourceUpdated = (uri) => handler.notifyResourceUpdated(uri);
   let endpoint: LocalEndpoint | undefined;
@@ -196,7 +187,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       const session = sso ?? noSso();
       return desk.begin(SSO_TARGET, async (person) => {
         await session.signIn(person);
-        refreshUser();
+        user.refresh();
         // Every server waiting for the company sign-in can now get its token without anyone.
         for (const { connection, authorizer } of upstreams) {
           if (authorizer.status().code === 'AUTH_SSO_REQUIRED' || connection.status().lastError?.code === 'AUTH_SSO_REQUIRED') {
@@ -213,7 +204,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       } catch (error) {
         if (!(sso && error instanceof SwitchboardError && error.code === 'AUTH_SSO_REQUIRED')) throw error;
         await sso.signIn(person);
-        refreshUser();
+        user.refresh();
         await authorizer.signInPerson(person);
       }
     });
@@ -263,7 +254,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     },
     async importIdToken(idToken) {
       const status = await (sso ?? noSso()).importIdToken(idToken);
-      refreshUser();
+      user.refresh();
       return status;
     },
     async signInToServer(serverId) {
@@ -282,35 +273,6 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       for (const { connection } of upstreams) if (!serverId || connection.id === serverId) connection.refreshSurface();
     },
   };
-
-  function openAudit(): void {
-    const store = AuditStore.open(auditDatabasePath(deps.paths.dataDir));
-    auditStore = store;
-    exporters = config.audit.sinks.map((sink) => new SinkExporter(createAuditSink(sink), store, logger));
-    recorder = new AuditRecorder(store, { logger, user: () => currentUser, onWritten: () => exporters.forEach((exporter) => exporter.poke()) });
-    refreshUser();
-    const prune = () => {
-      try {
-        const removed = store.prune(config.audit.retention);
-        if (removed) logger.log('info', 'audit.pruned', { removed });
-      } catch (error) {
-        logger.log('warn', 'audit.prune_failed', { message: (error as Error).message });
-      }
-    };
-    prune();
-    pruneTimer = setInterval(prune, 3_600_000);
-    pruneTimer.unref();
-    const configDigest = createHash('sha256').update(JSON.stringify(config)).digest('hex');
-    void trail.record({ kind: 'security', method: 'switchboard.started', outcome: 'ok', details: { servers: enabled.map((server) => server.id), configDigest } });
-    for (const exporter of exporters) exporter.poke();
-  }
-
-  function closeAudit(): void {
-    if (pruneTimer) clearInterval(pruneTimer);
-    pruneTimer = undefined;
-    recorder?.close();
-    recorder = undefined;
-  }
 
   return {
     auth,
@@ -335,7 +297,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       });
       ({ endpoint, addressChanged } = bound);
       signInLinks.setOrigin(new URL(endpoint.mcpUrl).origin);
-      if (config.audit.enabled) openAudit();
+      audit.start(user);
       // Connecting is not on the ready path: a slow or dead server must not delay every other one.
       for (const { connection } of upstreams) void connection.connect().catch(() => undefined);
       logger.log('info', 'switchboard.ready', { mcpUrl: endpoint.mcpUrl, servers: enabled.length });
@@ -358,19 +320,10 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       // A sign-in waiting in a browser ends with Switchboard: its deadline must not keep the process alive.
       desk.cancelAll();
       await Promise.allSettled([control?.close(), running?.close(), handler.close(), ...upstreams.map(({ connection }) => connection.close())]);
-      void trail.record({ kind: 'security', method: 'switchboard.stopped', outcome: 'ok' });
-      closeAudit();
-      // One last delivery attempt, briefly: whatever is left is sent after the next start (the cursor remembers).
-      await Promise.allSettled(exporters.map((exporter) => Promise.race([exporter.drain(), new Promise((resolve) => setTimeout(resolve, 1000).unref())])));
-      await Promise.allSettled(exporters.map((exporter) => exporter.close()));
-      exporters = [];
-      auditStore?.close();
-      auditStore = undefined;
+      await audit.stop();
     },
-    audit: () => auditStore,
-    recordSecurityEvent({ method, client, server, details }) {
-      void trail.record({ kind: 'security', method, outcome: 'ok', ...(client ? { client } : {}), ...(server ? { server } : {}), ...(details ? { details } : {}) });
-    },
+    audit: () => audit.store(),
+    recordSecurityEvent: ({ method, client, server, details }) => audit.recordSecurityEvent({ method, outcome: 'ok', client, server, details }),
     async describeServer(serverId) {
       const upstream = upstreams.find(({ connection }) => connection.id === serverId);
       if (!upstream) throw new SwitchboardError('CONFIG_INVALID', `the server "${serverId}" is not enabled; enable it to see what it offers`);
