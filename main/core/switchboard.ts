@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { AuditStore } from './audit/audit-store.ts';
 import { SsoSession, type SsoStatus } from './auth/enterprise-sso.ts';
-import { ServerAuthorizer, type ServerAuthStatus } from './auth/server-authorizer.ts';
+import type { ServerAuthStatus } from './auth/server-authorizer.ts';
 import { SignInDesk, type PendingSignIn } from './auth/sign-in-desk.ts';
 import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
@@ -23,11 +23,10 @@ import { NameLedger } from './router/name-ledger.ts';
 import { SurfaceMemory } from './router/surface-memory.ts';
 import { AuditLifecycle } from './switchboard/audit-lifecycle.ts';
 import { SignedInUser } from './switchboard/signed-in-user.ts';
-import { UpstreamConnection, type UpstreamStatus } from './upstream/upstream-connection.ts';
+import { connectInBackground, createUpstreams, findUpstream, refreshAndReconnect } from './switchboard/upstreams.ts';
+import type { UpstreamStatus } from './upstream/upstream-connection.ts';
 import { KeytarSecretStore } from './vault/keytar-secret-store.ts';
-import { Vault, vaultAccounts } from './vault/vault.ts';
-
-const ENTERPRISE_MANAGED_AUTHORIZATION = 'io.modelcontextprotocol/enterprise-managed-authorization';
+import { Vault } from './vault/vault.ts';
 
 export interface SwitchboardDeps {
   config: SwitchboardConfig;
@@ -104,7 +103,6 @@ export interface Switchboard {
 export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const { config, logger } = deps;
   const registry = new ClientRegistry(clientRegistryPath(deps.paths.dataDir));
-  const enabled = config.servers.filter((server) => server.enabled);
   // Late-bound: upstreams report list changes to the handler, which is built after them.
   let notifyListChanged: (kind: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => void = () => undefined;
   let notifyResourceUpdated: (uri: string) => void = () => undefined;
@@ -117,36 +115,19 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, logger, clock, onSecurityEvent: securityEvent }) : undefined;
   const desk = new SignInDesk({ timeoutMs: config.auth.signInTimeoutMs, now: () => clock.now() });
   const user = new SignedInUser(sso);
-  const upstreams = enabled.map((server) => {
-    // Every server gets an authorizer: whether it needs a token is learned from its first 401, not configured.
-    const authorizer: ServerAuthorizer = new ServerAuthorizer(server, {
-      auth: config.auth,
-      vault,
-      sso,
-      logger,
-      clock,
-      // A new token may show more of the server: clients hear list_changed, and the connection comes up now.
-      onTokenObtained: () => {
-        connection.refreshSurface();
-        void connection.connect().catch(() => undefined);
-      },
-      onSecurityEvent: securityEvent,
-    });
-    const connection: UpstreamConnection = new UpstreamConnection(server, {
-      logger,
-      requestTimeoutMs: config.gateway.upstreamTimeoutMs,
-      maxResponseBytes: config.gateway.maxResponseBytes,
-      onListChanged: (kind) => notifyListChanged(kind),
-      onResourceUpdated: (uri) => notifyResourceUpdated(uri),
-      authorizer,
-      secretHeader: (name) => vault.getSecret(vaultAccounts.serverHeader(server.id, name)),
-      // With an IdP configured Switchboard can get tokens through ID-JAG, and says so as the extension asks.
-      ...(sso ? { extensions: { [ENTERPRISE_MANAGED_AUTHORIZATION]: {} } } : {}),
-    });
-    return { connection, authorizer, prefix: server.prefix ?? server.id };
+  const upstreams = createUpstreams(config.servers, {
+    auth: config.auth,
+    gateway: config.gateway,
+    vault,
+    sso,
+    logger,
+    clock,
+    onSecurityEvent: securityEvent,
+    onListChanged: (kind) => notifyListChanged(kind),
+    onResourceUpdated: (uri) => notifyResourceUpdated(uri),
   });
   const authorizerOf = (serverId: string) => {
-    const found = upstreams.find((upstream) => upstream.connection.id === serverId);
+    const found = findUpstream(upstreams, serverId);
     if (!found) throw new SwitchboardError('CONFIG_INVALID', `no enabled server has the id "${serverId}"`);
     return found.authorizer;
   };
@@ -191,8 +172,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
         // Every server waiting for the company sign-in can now get its token without anyone.
         for (const { connection, authorizer } of upstreams) {
           if (authorizer.status().code === 'AUTH_SSO_REQUIRED' || connection.status().lastError?.code === 'AUTH_SSO_REQUIRED') {
-            connection.refreshSurface();
-            void connection.connect().catch(() => undefined);
+            refreshAndReconnect(connection);
           }
         }
       });
@@ -299,8 +279,8 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       signInLinks.setOrigin(new URL(endpoint.mcpUrl).origin);
       audit.start(user);
       // Connecting is not on the ready path: a slow or dead server must not delay every other one.
-      for (const { connection } of upstreams) void connection.connect().catch(() => undefined);
-      logger.log('info', 'switchboard.ready', { mcpUrl: endpoint.mcpUrl, servers: enabled.length });
+      for (const { connection } of upstreams) connectInBackground(connection);
+      logger.log('info', 'switchboard.ready', { mcpUrl: endpoint.mcpUrl, servers: upstreams.length });
       return { mcpUrl: endpoint.mcpUrl };
     },
     status() {
@@ -325,7 +305,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     audit: () => audit.store(),
     recordSecurityEvent: ({ method, client, server, details }) => audit.recordSecurityEvent({ method, outcome: 'ok', client, server, details }),
     async describeServer(serverId) {
-      const upstream = upstreams.find(({ connection }) => connection.id === serverId);
+      const upstream = findUpstream(upstreams, serverId);
       if (!upstream) throw new SwitchboardError('CONFIG_INVALID', `the server "${serverId}" is not enabled; enable it to see what it offers`);
       const [tools, prompts, resources] = await Promise.all([upstream.connection.list('tools'), upstream.connection.list('prompts'), upstream.connection.list('resources')]);
       const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
