@@ -90,14 +90,19 @@ async function relay(route: RelayRoute, call: RelayableCall, response: ServerRes
     if (!response.headersSent) response.writeHead(answer.status, { 'content-type': answer.contentType, ...(sse ? { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } : {}) });
     if (!response.write(chunk)) await once(response, 'drain', { signal }).catch(() => undefined);
   };
-  // The bytes that carry the answer wait for its audit record (written first, as on the full path): a JSON chunk until
-  // the body ends, an SSE event once it is the answer. Progress and log events before it pass at once.
+  // The bytes that carry the answer wait for its audit record (written first, as on the full path): a JSON answer
+  // whole (the relay holds it to its end anyway), an SSE event once it is the answer. Progress and log events before
+  // it pass at once.
+  const json: Buffer[] = [];
   let held: Buffer | undefined;
   for await (const chunk of answer.body) {
-    if (held) await write(held);
-    held = undefined;
-    if (sse && !answer.finished()) await write(chunk);
-    else held = chunk;
+    if (!sse) json.push(chunk);
+    else {
+      if (held) await write(held);
+      held = undefined;
+      if (!answer.finished()) await write(chunk);
+      else held = chunk;
+    }
     if (signal.aborted) break;
   }
   const ended = answer.outcome();
@@ -108,6 +113,15 @@ async function relay(route: RelayRoute, call: RelayableCall, response: ServerRes
     responseBytes: ended.responseBytes,
     ...(result !== undefined ? { result } : {}),
   });
+  if (!sse) {
+    // Its length known, a JSON answer leaves in one write: headers and body together, no chunked framing.
+    const length = json.reduce((total, chunk) => total + chunk.byteLength, 0);
+    response.cork();
+    response.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': length });
+    for (const chunk of json) response.write(chunk);
+    response.end();
+    return true;
+  }
   if (held) await write(held);
   if (!response.headersSent) response.writeHead(answer.status, { 'content-type': answer.contentType });
   response.end();
