@@ -3,9 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { AuditStore } from './audit/audit-store.ts';
-import { SsoSession, type SsoStatus } from './auth/enterprise-sso.ts';
-import type { ServerAuthStatus } from './auth/server-authorizer.ts';
-import { SignInDesk, type PendingSignIn } from './auth/sign-in-desk.ts';
+import { SsoSession } from './auth/enterprise-sso.ts';
+import { SignInDesk } from './auth/sign-in-desk.ts';
 import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
 import { startControlSocket } from './control/control-socket.ts';
@@ -22,11 +21,15 @@ import { CatalogRouter, type ClientView, type NameCollision } from './router/cat
 import { NameLedger } from './router/name-ledger.ts';
 import { SurfaceMemory } from './router/surface-memory.ts';
 import { AuditLifecycle } from './switchboard/audit-lifecycle.ts';
+import { serverIdOfTarget, signInTargetLabel } from './switchboard/sign-in-targets.ts';
 import { SignedInUser } from './switchboard/signed-in-user.ts';
-import { connectInBackground, createUpstreams, findUpstream, refreshAndReconnect } from './switchboard/upstreams.ts';
+import { createSwitchboardAuth, type SwitchboardAuth } from './switchboard/switchboard-auth.ts';
+import { connectInBackground, createUpstreams, findUpstream } from './switchboard/upstreams.ts';
 import type { UpstreamStatus } from './upstream/upstream-connection.ts';
 import { KeytarSecretStore } from './vault/keytar-secret-store.ts';
 import { Vault } from './vault/vault.ts';
+
+export type { SignInStart, SwitchboardAuth } from './switchboard/switchboard-auth.ts';
 
 export interface SwitchboardDeps {
   config: SwitchboardConfig;
@@ -40,40 +43,6 @@ export interface SwitchboardDeps {
   browser?: BrowserOpener;
   clock?: Clock;
 }
-
-/** A sign-in a person asked for: done already (silently), or waiting for them at authorizationUrl until expiresAt. */
-export interface SignInStart {
-  /** A server id, or `sso` for the company identity provider. */
-  target: string;
-  state: 'signed-in' | 'not-required' | 'waiting';
-  authorizationUrl?: string;
-  expiresAt?: string;
-}
-
-/** Sign-in for the CLI and the UI: the SSO session and each server's token. */
-export interface SwitchboardAuth {
-  status(): Promise<{ sso: SsoStatus; servers: { id: string; auth: ServerAuthStatus }[]; signingIn: { target: string; expiresAt: string }[] }>;
-  /**
-   * Starts the sign-in a person asked for (no server: the company SSO), or joins the one in progress. Resolves as soon
-   * as it is done silently or waits for the person in a browser — never later; whoever asked opens the URL.
-   */
-  beginSignIn(serverId?: string): Promise<SignInStart>;
-  /** Waits (until the signal aborts) for the sign-in in progress for the target to end; rejects with why it failed. */
-  awaitSignIn(serverId?: string, signal?: AbortSignal): Promise<void>;
-  /** Ends the sign-in in progress for the target; false when there was none. */
-  cancelSignIn(serverId?: string): boolean;
-  /** Signs in to the company IdP (SSO) in the system browser and waits for it (the in-process CLI). */
-  signIn(): Promise<SsoStatus>;
-  /** Signs in to one server now, silently (ID-JAG, client credentials) or in the system browser, and waits for it. */
-  signInToServer(serverId: string): Promise<ServerAuthStatus>;
-  importIdToken(idToken: string): Promise<SsoStatus>;
-  /** Forgets the SSO session and every server token (or one server's), revoking them where the issuer allows. */
-  signOut(serverId?: string): Promise<void>;
-  vault: Vault;
-}
-
-/** The target name the company sign-in goes by in the sign-in desk, links and control routes. */
-const SSO_TARGET = 'sso';
 
 export interface SwitchboardStatus {
   mcpUrl: string | undefined;
@@ -110,10 +79,8 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const audit = new AuditLifecycle({ config, dataDir: deps.paths.dataDir, logger });
   const securityEvent = audit.recordSecurityEvent.bind(audit);
   const vault = new Vault(deps.secretStore ?? new KeytarSecretStore(config.auth.profile));
-  const browser = deps.browser ?? createBrowserOpener(config.auth.browserCommand);
   const clock = deps.clock ?? systemClock;
   const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, logger, clock, onSecurityEvent: securityEvent }) : undefined;
-  const desk = new SignInDesk({ timeoutMs: config.auth.signInTimeoutMs, now: () => clock.now() });
   const user = new SignedInUser(sso);
   const upstreams = createUpstreams(config.servers, {
     auth: config.auth,
@@ -126,19 +93,13 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     onListChanged: (kind) => notifyListChanged(kind),
     onResourceUpdated: (uri) => notifyResourceUpdated(uri),
   });
-  const authorizerOf = (serverId: string) => {
-    const found = findUpstream(upstreams, serverId);
-    if (!found) throw new SwitchboardError('CONFIG_INVALID', `no enabled server has the id "${serverId}"`);
-    return found.authorizer;
-  };
-  const noSso = (): SsoSession => {
-    throw new SwitchboardError('CONFIG_INVALID', 'no identity provider is configured (auth.idp in the configuration file)');
-  };
   const router = new CatalogRouter(upstreams, logger, new NameLedger(join(deps.paths.dataDir, 'names.json'), logger), {
     memory: new SurfaceMemory(join(deps.paths.dataDir, 'surfaces.json'), logger),
   });
-  const describeTarget = (target: string) => (target === SSO_TARGET ? `your company account (${config.auth.idp?.issuer ?? 'single sign-on'})` : `"${target}"`);
-  const signInLinks = new SignInLinks({ begin: (target) => beginSignIn(target === SSO_TARGET ? undefined : target), describe: describeTarget, logger });
+  const desk = new SignInDesk({ timeoutMs: config.auth.signInTimeoutMs, now: () => clock.now() });
+  const auth = createSwitchboardAuth({ vault, sso, desk, upstreams, user, browser: deps.browser ?? createBrowserOpener(config.auth.browserCommand) });
+  const describeTarget = (target: string) => signInTargetLabel(target, config.auth.idp?.issuer);
+  const signInLinks = new SignInLinks({ begin: (target) => auth.beginSignIn(serverIdOfTarget(target)), describe: describeTarget, logger });
   const handler = createGatewayMcpHandler({
     buildServer: createDownstreamServerFactory(router, {
       ...(audit.gatewayAudit ? { audit: audit.gatewayAudit } : {}),
@@ -158,101 +119,6 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
 
   const authenticate = (credential: string | undefined): AuthenticatedClient | undefined =>
     registry.authenticate(credential) ?? (deps.allowAnonymous && credential === undefined ? ANONYMOUS_CLIENT : undefined);
-
-  /**
-   * The sign-in a person started for a target. A server whose token comes from the company SSO (ID-JAG) and finds
-   * nobody signed in there turns into the SSO sign-in first, then gets its token silently.
-   */
-  function startSignIn(serverId: string | undefined): PendingSignIn {
-    if (!serverId) {
-      const session = sso ?? noSso();
-      return desk.begin(SSO_TARGET, async (person) => {
-        await session.signIn(person);
-        user.refresh();
-        // Every server waiting for the company sign-in can now get its token without anyone.
-        for (const { connection, authorizer } of upstreams) {
-          if (authorizer.status().code === 'AUTH_SSO_REQUIRED' || connection.status().lastError?.code === 'AUTH_SSO_REQUIRED') {
-            refreshAndReconnect(connection);
-          }
-        }
-      });
-    }
-    const authorizer = authorizerOf(serverId);
-    return desk.begin(serverId, async (person) => {
-      try {
-        await authorizer.signInPerson(person);
-      } catch (error) {
-        if (!(sso && error instanceof SwitchboardError && error.code === 'AUTH_SSO_REQUIRED')) throw error;
-        await sso.signIn(person);
-        user.refresh();
-        await authorizer.signInPerson(person);
-      }
-    });
-  }
-
-  async function beginSignIn(serverId: string | undefined): Promise<SignInStart> {
-    const target = serverId ?? SSO_TARGET;
-    const pending = startSignIn(serverId);
-    const outcome = await Promise.race([pending.authorizationUrl.then((url) => ({ url })), pending.done.then(() => ({ url: undefined }))]);
-    if (outcome.url) return { target, state: 'waiting', authorizationUrl: outcome.url, expiresAt: new Date(pending.expiresAt).toISOString() };
-    const notRequired = serverId !== undefined && authorizerOf(serverId).status().state === 'not-required';
-    return { target, state: notRequired ? 'not-required' : 'signed-in' };
-  }
-
-  /** Sign-ins run from this process (the CLI without a running Switchboard): the system browser, and wait. */
-  async function signInHere(serverId: string | undefined): Promise<void> {
-    const started = await beginSignIn(serverId);
-    if (started.state !== 'waiting') return;
-    await browser.open(started.authorizationUrl!);
-    await desk.get(started.target)?.done;
-  }
-
-  const auth: SwitchboardAuth = {
-    vault,
-    async status() {
-      return {
-        sso: sso ? await sso.status() : { configured: false, signedIn: false },
-        servers: await Promise.all(upstreams.map(async ({ connection, authorizer }) => ({ id: connection.id, auth: await authorizer.currentStatus() }))),
-        signingIn: desk.list().map(({ target, expiresAt }) => ({ target, expiresAt: new Date(expiresAt).toISOString() })),
-      };
-    },
-    beginSignIn: (serverId) => beginSignIn(serverId),
-    async awaitSignIn(serverId, signal) {
-      const pending = desk.get(serverId ?? SSO_TARGET);
-      if (!pending) return;
-      signal?.throwIfAborted();
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => reject(signal!.reason);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        pending.done.then(resolve, reject).finally(() => signal?.removeEventListener('abort', onAbort));
-      });
-    },
-    cancelSignIn: (serverId) => desk.cancel(serverId ?? SSO_TARGET),
-    async signIn() {
-      await signInHere(undefined);
-      return (sso ?? noSso()).status();
-    },
-    async importIdToken(idToken) {
-      const status = await (sso ?? noSso()).importIdToken(idToken);
-      user.refresh();
-      return status;
-    },
-    async signInToServer(serverId) {
-      await signInHere(serverId);
-      return authorizerOf(serverId).status();
-    },
-    async signOut(serverId) {
-      if (serverId) {
-        desk.cancel(serverId);
-        await authorizerOf(serverId).signOut();
-      } else {
-        desk.cancelAll();
-        await Promise.all([sso?.signOut(), ...upstreams.map(({ authorizer }) => authorizer.signOut())]);
-      }
-      // The servers' surfaces may shrink (and their next requests must sign in): clients hear it now.
-      for (const { connection } of upstreams) if (!serverId || connection.id === serverId) connection.refreshSurface();
-    },
-  };
 
   return {
     auth,
