@@ -16,19 +16,20 @@ import { SignInLinks } from './gateway/sign-in-links.ts';
 import { createGatewayMcpHandler } from './gateway/mcp-handler.ts';
 import { createBrowserOpener } from './platform/system-browser.ts';
 import { systemClock, type BrowserOpener, type Clock, type Logger, type Paths, type SecretStore } from './ports.ts';
-import { SwitchboardError } from './errors.ts';
-import { CatalogRouter, type ClientView, type NameCollision } from './router/catalog-router.ts';
+import { CatalogRouter, type ClientView } from './router/catalog-router.ts';
 import { NameLedger } from './router/name-ledger.ts';
 import { SurfaceMemory } from './router/surface-memory.ts';
 import { AuditLifecycle } from './switchboard/audit-lifecycle.ts';
+import { describeServerOffer, type ServerOffer } from './switchboard/server-offer.ts';
 import { serverIdOfTarget, signInTargetLabel } from './switchboard/sign-in-targets.ts';
 import { SignedInUser } from './switchboard/signed-in-user.ts';
+import { statusSnapshot, type SwitchboardStatus } from './switchboard/status-snapshot.ts';
 import { createSwitchboardAuth, type SwitchboardAuth } from './switchboard/switchboard-auth.ts';
-import { connectInBackground, createUpstreams, findUpstream } from './switchboard/upstreams.ts';
-import type { UpstreamStatus } from './upstream/upstream-connection.ts';
+import { connectInBackground, createUpstreams } from './switchboard/upstreams.ts';
 import { KeytarSecretStore } from './vault/keytar-secret-store.ts';
 import { Vault } from './vault/vault.ts';
 
+export type { SwitchboardStatus } from './switchboard/status-snapshot.ts';
 export type { SignInStart, SwitchboardAuth } from './switchboard/switchboard-auth.ts';
 
 export interface SwitchboardDeps {
@@ -44,17 +45,6 @@ export interface SwitchboardDeps {
   clock?: Clock;
 }
 
-export interface SwitchboardStatus {
-  mcpUrl: string | undefined;
-  anonymousAllowed: boolean;
-  clients: { id: string; createdAt: string; servers?: string[]; tools?: string[] }[];
-  legacySessions: number;
-  servers: UpstreamStatus[];
-  collisions: readonly NameCollision[];
-  /** Set when the remembered port was taken at start and the endpoint moved to another one. */
-  addressChanged?: AddressChange;
-}
-
 export interface Switchboard {
   /** Binds the local endpoint and starts connecting upstreams in the background; resolves once clients can connect. */
   start(): Promise<{ mcpUrl: string }>;
@@ -65,7 +55,7 @@ export interface Switchboard {
   /** Records a security event from the app or the CLI (client set up, configuration changed) in the audit trail. */
   recordSecurityEvent(event: { method: string; client?: string; server?: string; details?: Record<string, unknown> }): void;
   /** What one server offers right now (from its cached lists), for the UI's detail view. */
-  describeServer(serverId: string): Promise<{ tools: { name: string; title?: string; description?: string }[]; prompts: { name: string; description?: string }[]; resources: { uri: string; name?: string }[] }>;
+  describeServer(serverId: string): Promise<ServerOffer>;
   stop(): Promise<void>;
 }
 
@@ -149,17 +139,8 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       logger.log('info', 'switchboard.ready', { mcpUrl: endpoint.mcpUrl, servers: upstreams.length });
       return { mcpUrl: endpoint.mcpUrl };
     },
-    status() {
-      return {
-        mcpUrl: endpoint?.mcpUrl,
-        anonymousAllowed: Boolean(deps.allowAnonymous),
-        clients: registry.list().map(({ id, createdAt, servers, tools }) => ({ id, createdAt, ...(servers ? { servers } : {}), ...(tools ? { tools } : {}) })),
-        legacySessions: handler.sessionCount(),
-        servers: upstreams.map(({ connection }) => connection.status()),
-        collisions: router.collisions(),
-        ...(addressChanged ? { addressChanged } : {}),
-      };
-    },
+    status: () =>
+      statusSnapshot({ mcpUrl: endpoint?.mcpUrl, addressChanged, anonymousAllowed: Boolean(deps.allowAnonymous), registry, legacySessions: () => handler.sessionCount(), upstreams, router }),
     async stop() {
       const running = endpoint;
       endpoint = undefined;
@@ -170,17 +151,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     },
     audit: () => audit.store(),
     recordSecurityEvent: ({ method, client, server, details }) => audit.recordSecurityEvent({ method, outcome: 'ok', client, server, details }),
-    async describeServer(serverId) {
-      const upstream = findUpstream(upstreams, serverId);
-      if (!upstream) throw new SwitchboardError('CONFIG_INVALID', `the server "${serverId}" is not enabled; enable it to see what it offers`);
-      const [tools, prompts, resources] = await Promise.all([upstream.connection.list('tools'), upstream.connection.list('prompts'), upstream.connection.list('resources')]);
-      const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-      return {
-        tools: (tools as { name: string; title?: unknown; description?: unknown }[]).map((tool) => ({ name: tool.name, ...(text(tool.title) ? { title: text(tool.title)! } : {}), ...(text(tool.description) ? { description: text(tool.description)! } : {}) })),
-        prompts: (prompts as { name: string; description?: unknown }[]).map((prompt) => ({ name: prompt.name, ...(text(prompt.description) ? { description: text(prompt.description)! } : {}) })),
-        resources: (resources as { uri: string; name?: unknown }[]).map((resource) => ({ uri: resource.uri, ...(text(resource.name) ? { name: text(resource.name)! } : {}) })),
-      };
-    },
+    describeServer: (serverId) => describeServerOffer(upstreams, serverId),
   };
 }
 

@@ -1,0 +1,25 @@
+// What one server offers right now (from its cached lists), cut to the names and texts the UI's server detail view shows.
+import { SwitchboardError } from '../errors.ts';
+import { findUpstream, type Upstream } from './upstreams.ts';
+
+export interface ServerOffer {
+  tools: { name: string; title?: string; description?: string }[];
+  prompts: { name: string; description?: string }[];
+  resources: { uri: string; name?: string }[];
+}
+
+export async function describeServerOffer(upstreams: readonly Upstream[], serverId: string): Promise<ServerOffer> {
+  const upstream = findUpstream(upstreams, serverId);
+  if (!upstream) throw new SwitchboardError('CONFIG_INVALID', `the server "${serverId}" is not enabled; enable it to see what it offers`);
+  const [tools, prompts, resources] = await Promise.all([upstream.connection.list('tools'), upstream.connection.list('prompts'), upstream.connection.list('resources')]);
+  return {
+    tools: (tools as { name: string; title?: unknown; description?: unknown }[]).map((tool) => ({ name: tool.name, ...textField('title', tool.title), ...textField('description', tool.description) })),
+    prompts: (prompts as { name: string; description?: unknown }[]).map((prompt) => ({ name: prompt.name, ...textField('description', prompt.description) })),
+    resources: (resources as { uri: string; name?: unknown }[]).map((resource) => ({ uri: resource.uri, ...textField('name', resource.name) })),
+  };
+}
+
+/** A server's lists are not trusted to be well-formed: a field is kept only when it is a non-empty string. */
+function textField<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  return typeof value === 'string' && value ? ({ [key]: value } as Record<K, string>) : {};
+}
