@@ -9,7 +9,7 @@ import { runAuthorizationCodeFlow } from './authorization-code-flow.ts';
 import { clientAuthentication, type ClientIdentity } from './client-identity.ts';
 import { discoverAuthorizationServer } from './discovery.ts';
 import { loopbackRedirectOptions, startLoopbackRedirect } from './loopback-redirect.ts';
-import type { SecurityEvent } from './server-authorizer.ts';
+import type { SecurityEvent } from './security-event.ts';
 import type { PersonPresent } from './sign-in-desk.ts';
 import { exchangeForIdJag } from './token-grants.ts';
 import { revokeTokens } from './token-revocation.ts';

@@ -10,6 +10,7 @@ import { resolveClientIdentity, type ClientIdentity } from './client-identity.ts
 import { discoverAuthorizationServer, discoverProtectedResource, type ProtectedResource } from './discovery.ts';
 import type { SsoSession } from './enterprise-sso.ts';
 import { startLoopbackRedirect } from './loopback-redirect.ts';
+import type { SecurityEvent } from './security-event.ts';
 import type { PersonPresent } from './sign-in-desk.ts';
 import { SignInRequiredError } from './sign-in-required.ts';
 import { tokenFreshness } from './renewal-time.ts';
@@ -32,6 +33,9 @@ export interface AuthChallenge {
   scope?: string;
 }
 
+// Kept importable from here for callers written before the event had its own module.
+export type { SecurityEvent } from './security-event.ts';
+
 export interface ServerAuthorizerDeps {
   auth: AuthConfig;
   vault: Vault;
@@ -42,14 +46,6 @@ export interface ServerAuthorizerDeps {
   onTokenObtained?: () => void;
   /** Security events for the audit trail (token obtained or refreshed, failures, sign-out); never carries a secret. */
   onSecurityEvent?: (event: SecurityEvent) => void;
-}
-
-export interface SecurityEvent {
-  method: string;
-  server?: string;
-  outcome: 'ok' | 'failure';
-  errorType?: string;
-  details?: Record<string, unknown>;
 }
 
 /**
