@@ -1,7 +1,7 @@
 // Applies the company policy to a configuration: the IdP it names, servers it denies turned off, locked settings enforced.
-import type { CompanyPolicy } from '../discovery/company-policy.ts';
-import { policyRefusal } from '../discovery/company-policy.ts';
+import type { CompanyPolicy } from './company-policy-schema.ts';
 import type { SwitchboardConfig } from './config-schema.ts';
+import { policyRefusal } from './policy-refusal.ts';
 
 export interface PolicyOutcome {
   config: SwitchboardConfig;
