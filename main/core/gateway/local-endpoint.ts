@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import type { AuthenticatedClient } from '../clients/client-registry.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
+import type { AuthenticatedClient } from '../router/gateway-router.ts';
 import type { CallRelay } from './call-relay.ts';
 import { relayableCall } from './call-relay.ts';
 import { checkHost, checkOrigin } from './request-guards.ts';

@@ -13,6 +13,12 @@ export type { RelayAnswer, RelayedMethod, RelayOutcome } from '../upstream/raw-r
 export type CallOptions = UpstreamCallOptions;
 export type { ListKind, RequestOrigin, TaskMethod };
 
+/** A local AI client the endpoint let in, and the view of the servers it is limited to. */
+export interface AuthenticatedClient {
+  id: string;
+  view: ClientView;
+}
+
 export interface GatewayRouter {
   listTools(view: ClientView): Promise<Tool[]>;
   /** The byte relay's route for a per-call request, or undefined when only the full path can serve it. */
