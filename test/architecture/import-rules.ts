@@ -1,4 +1,4 @@
-// DESIGN.md §2 as data plus a checker: which area each file is in, and which imports each area may make.
+// docs/design.md §2 as data plus a checker: which area each file is in, and which imports each area may make.
 import { builtinModules } from 'node:module';
 import { dirname, posix, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -65,9 +65,14 @@ export function checkImports(repoRoot: string, repoRelativeFile: string, sourceT
   return violations;
 }
 
+/** The repository-relative, forward-slash path a relative specifier written in `file` points at. */
+export function importTarget(repoRoot: string, file: string, specifier: string): string {
+  return relative(repoRoot, resolve(repoRoot, dirname(file), specifier)).split('\\').join(posix.sep);
+}
+
 function judge(repoRoot: string, file: string, area: Area, rule: AreaRule, specifier: string): string | undefined {
   if (specifier.startsWith('.')) {
-    const target = relative(repoRoot, resolve(repoRoot, dirname(file), specifier)).split('\\').join(posix.sep);
+    const target = importTarget(repoRoot, file, specifier);
     const allowed = rule.mayImportFiles.some((prefix) => (prefix.endsWith('.ts') ? target === prefix : target.startsWith(prefix)));
     return allowed ? undefined : `${area} may import only ${rule.mayImportFiles.join(', ')}; this reaches ${target}`;
   }
