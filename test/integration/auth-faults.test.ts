@@ -1,6 +1,5 @@
 // Hostile authorization metadata, a dead identity provider, a revoked refresh token and a missing or locked keychain: each ends in a clear error, never a hang.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +11,10 @@ import { SsoSession } from '../../main/core/auth/enterprise-sso.ts';
 import { silentLogger } from '../../main/core/index.ts';
 import { configSchema } from '../../main/core/config/config-schema.ts';
 import { vaultAccounts } from '../../main/core/vault/vault.ts';
-import { KeytarSecretStore } from '../../main/core/vault/keytar-secret-store.ts';
 import { Vault } from '../../main/core/vault/vault.ts';
 import { startIdentityProvider, type IdentityProvider } from '../sandbox/identity-provider.ts';
 import { visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
+import { MemorySecretStore } from '../support/memory-secret-store.ts';
 
 /** A loopback server answering each path with whatever the test puts in `documents`. */
 async function startHostileServer(): Promise<{ origin: string; documents: Map<string, { status?: number; body: string; headers?: Record<string, string> }>; server: Server }> {
@@ -77,13 +76,15 @@ describe('hostile authorization metadata', () => {
   });
 });
 
-describe('identity provider faults', () => {
+describe('identity provider faults (keychain: in-memory stand-in)', () => {
   let idp: IdentityProvider;
   let sso: SsoSession;
   let now = Date.now();
   // The person, scripted: the authorization URL is followed by the sandbox's browser stand-in.
   const scriptedPerson = { handoff: { open: async (url: string) => void (await visitAuthorizationUrl(url)) }, signal: new AbortController().signal };
-  const store = new KeytarSecretStore(`test-${randomBytes(6).toString('hex')}`);
+  // An in-memory stand-in for the keychain: these tests are about the IdP's answers, not about storing secrets (the
+  // real keychain's own faults are the next describe's).
+  const store = new MemorySecretStore();
 
   beforeAll(async () => {
     idp = await startIdentityProvider();
@@ -102,7 +103,6 @@ describe('identity provider faults', () => {
   });
 
   afterAll(async () => {
-    for (const account of await store.accounts().catch(() => [])) await store.delete(account);
     await idp?.close();
   });
 
