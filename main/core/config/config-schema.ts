@@ -142,8 +142,18 @@ const auditSinkSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('otlp'),
-      /** An OTLP/HTTP logs endpoint, e.g. http://127.0.0.1:4318/v1/logs for a local OpenTelemetry Collector. */
-      url: remoteUrl,
+      /**
+       * The collector's OTLP/HTTP base address, e.g. http://127.0.0.1:4318: logs, spans and metrics go to /v1/logs,
+       * /v1/traces and /v1/metrics under it. Values here win over the OTEL_EXPORTER_OTLP_* environment variables.
+       */
+      endpoint: remoteUrl.optional(),
+      /** A logs endpoint used as-is, e.g. http://127.0.0.1:4318/v1/logs (the sink's first form, still honoured). */
+      url: remoteUrl.optional(),
+      /** The signals to send; by default each one an endpoint here or in the environment names (all three when none does). */
+      signals: z.array(z.enum(['logs', 'traces', 'metrics'])).min(1).optional(),
+      /** Extra request headers. A token is better kept in OTEL_EXPORTER_OTLP_HEADERS than in this file. */
+      headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(4096)).optional(),
+      timeoutMs: z.number().int().min(100).max(120_000).optional(),
     })
     .strict(),
   z
@@ -155,6 +165,15 @@ const auditSinkSchema = z.discriminatedUnion('type', [
       tls: z.object({ caFile: z.string().min(1).optional(), servername: z.string().min(1).optional() }).strict().optional(),
       facility: z.number().int().min(0).max(23).default(16),
       appName: z.string().regex(/^[\x21-\x7e]{1,48}$/).default('switchboard'),
+      /**
+       * RFC 5424 SD-ID for the record's identity (id, seq, hash, outcome, server, client): name@<your IANA private
+       * enterprise number>. Unset, only the IANA-registered `origin` element is sent; the identity is in the message.
+       */
+      structuredDataId: z
+        .string()
+        .max(32)
+        .regex(/^[!#-<>?A-\\^-~]{1,31}@[1-9][0-9]*(\.[0-9]+)*$/, 'must be name@<your IANA private enterprise number> (RFC 5424 section 7.2.2)')
+        .optional(),
     })
     .strict(),
 ]);

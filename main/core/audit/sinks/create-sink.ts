@@ -12,7 +12,7 @@ export function createAuditSink(config: AuditSinkConfig): AuditSink {
     case 'jsonl':
       return createJsonlSink({ path: config.path, maxBytes: config.maxBytes, maxFiles: config.maxFiles });
     case 'otlp':
-      return createOtlpSink({ url: config.url });
+      return createOtlpSink({ url: config.url ?? `${(config.endpoint ?? 'http://localhost:4318').replace(/\/$/, '')}/v1/logs` });
     case 'syslog': {
       let ca: string | undefined;
       if (config.tls?.caFile) {
