@@ -1,9 +1,12 @@
 // Opens one of Switchboard's SQLite files and brings its schema up to date with numbered migrations (PRAGMA user_version).
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ErrorCode } from '../../../shared/error-codes.ts';
 import { SwitchboardError } from '../errors.ts';
+import { createOrNarrowOwnerOnlyFileSync, makeOwnerOnlyFolderSync, narrowToOwnerOnlySync } from './owner-only.ts';
+
+/** The files SQLite keeps beside a database while it runs (WAL mode, or a rollback journal during a transaction). */
+const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'];
 
 /** One step of a schema, applied once, in version order; a shipped migration never changes (files already ran it). */
 export interface SchemaMigration {
@@ -35,7 +38,8 @@ export function openMigrated(path: string, spec: MigratedDatabaseSpec): Database
   let db: Database.Database | undefined;
   let version: number;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeOwnerOnlyFolderSync(dirname(path));
+    prepareOwnerOnlyDatabaseFile(path);
     db = new Database(path);
     for (const pragma of spec.pragmas) db.pragma(pragma);
     spec.configure?.(db);
@@ -67,6 +71,17 @@ export function openMigrated(path: string, spec: MigratedDatabaseSpec): Database
     throw error;
   }
   return db;
+}
+
+/**
+ * SQLite creates a database with 0644 (less the umask), but its -wal, -shm and -journal files with the mode of the
+ * database file itself. So the database file is made (empty, which SQLite takes for a new database) or narrowed to
+ * 0600 before SQLite opens it, and the side files it will create follow. Side files left 0644 by an older Switchboard
+ * are narrowed too: SQLite reuses them as they are.
+ */
+function prepareOwnerOnlyDatabaseFile(path: string): void {
+  createOrNarrowOwnerOnlyFileSync(path);
+  for (const suffix of SQLITE_SIDE_FILES) narrowToOwnerOnlySync(`${path}${suffix}`);
 }
 
 function schemaVersion(db: Database.Database): number {
