@@ -1,10 +1,11 @@
 // The local AI clients allowed to use the endpoint: each has its own random bearer credential, stored only as a hash here.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { SwitchboardError } from '../errors.ts';
+import { makeOwnerOnlyFolder, writeOwnerOnlyFile } from '../platform/owner-only.ts';
 import type { ClientView } from '../router/catalog-router.ts';
 
 export const CLIENT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -121,9 +122,9 @@ export class ClientRegistry {
   }
 
   async #save(clients: RegisteredClient[]): Promise<void> {
-    await mkdir(dirname(this.#path), { recursive: true, mode: 0o700 });
+    await makeOwnerOnlyFolder(dirname(this.#path));
     const temporary = `${this.#path}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify({ clients }, null, 2)}\n`, { mode: 0o600 });
+    await writeOwnerOnlyFile(temporary, `${JSON.stringify({ clients }, null, 2)}\n`);
     await rename(temporary, this.#path);
     this.#clients = clients;
     this.#loadedMtimeMs = statSync(this.#path).mtimeMs;

@@ -1,9 +1,10 @@
 // Keeps the local endpoint's address stable: the port first chosen is remembered in the data folder and asked for on every start.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isSwitchboardError, SwitchboardError } from '../errors.ts';
 import type { Logger } from '../ports.ts';
+import { writeOwnerOnlyFile } from '../platform/owner-only.ts';
 
 const rememberedSchema = z.object({ port: z.number().int().min(1).max(65535) });
 
@@ -41,7 +42,7 @@ export async function readRememberedPort(dataDir: string, logger: Logger): Promi
 export async function rememberPort(dataDir: string, port: number): Promise<void> {
   const path = endpointFilePath(dataDir);
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify({ port, note: 'the port Switchboard asks for on every start while gateway.port is 0' }, null, 2)}\n`, { mode: 0o600 });
+  await writeOwnerOnlyFile(temporary, `${JSON.stringify({ port, note: 'the port Switchboard asks for on every start while gateway.port is 0' }, null, 2)}\n`);
   await rename(temporary, path);
 }
 

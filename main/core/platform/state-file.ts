@@ -1,8 +1,9 @@
 // Small JSON state files in the data folder (names, last-seen tools): read leniently, written atomically and owner-only.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import type { Logger } from '../ports.ts';
+import { makeOwnerOnlyFolderSync, writeOwnerOnlyFileSync } from './owner-only.ts';
 
 /**
  * The file's content when it matches the schema. A missing file is a first start; a damaged or unreadable one is
@@ -31,9 +32,10 @@ export function readStateFile<T>(path: string, schema: z.ZodType<T>, logger: Log
 /** Replaces the file in one step (a crash never leaves half a file), readable by its owner only. */
 export function writeStateFile(path: string, value: unknown, logger: Logger, event: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeOwnerOnlyFolderSync(dirname(path));
     const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+    // writeFileSync's mode applies only to a new file: a temporary file left by a crash would keep whatever mode it had.
+    writeOwnerOnlyFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
     renameSync(temporary, path);
   } catch (error) {
     logger.log('warn', event, { path, message: (error as Error).message });
