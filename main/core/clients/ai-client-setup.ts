@@ -1,8 +1,9 @@
 // Points an AI client at Switchboard by editing its own config file: merge (nothing else touched), back up, verify by reading back, undo.
-import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
 import { SwitchboardError } from '../errors.ts';
+import { copyOwnerOnly, makeOwnerOnlyFolder, writeOwnerOnlyFile } from '../platform/owner-only.ts';
 import { ENTRY_NAME, entryCredential, entryUrl, targetPath, type AiClientTarget, type PathEnvironment } from './ai-client-targets.ts';
 
 const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2 } };
@@ -94,11 +95,13 @@ export async function previewSetup(target: AiClientTarget, env: PathEnvironment,
 /** Writes the entry: the old file is copied aside first, the new one replaces it atomically and is read back. */
 export async function applySetup(target: AiClientTarget, env: PathEnvironment, entry: Record<string, unknown>, now = new Date()): Promise<{ path: string; backupPath: string | null }> {
   const { path, before, after } = await previewSetup(target, env, entry);
-  await mkdir(dirname(path), { recursive: true });
+  // A client folder Switchboard has to make holds the credential it is about to write: 0700; an existing one is the client's.
+  await makeOwnerOnlyFolder(dirname(path));
   let backupPath: string | null = null;
   if (before !== null) {
     backupPath = `${path}.switchboard-backup-${now.toISOString().replace(/[:.]/g, '-')}`;
-    await copyFile(path, backupPath);
+    // The old file may hold the client's other credentials: its copy is no more readable than it, and at most 0600.
+    await copyOwnerOnly(path, backupPath);
   }
   await replaceFile(path, after);
   const written = entryIn((await readClientFile(path)).value, target);
@@ -120,6 +123,6 @@ export async function undoSetup(target: AiClientTarget, env: PathEnvironment): P
 async function replaceFile(path: string, text: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   // These files end up holding the client's credential: readable by the person only.
-  await writeFile(temporary, text, { mode: 0o600 });
+  await writeOwnerOnlyFile(temporary, text);
   await rename(temporary, path);
 }
