@@ -41,7 +41,9 @@ export function ActivityPage() {
   };
 
   const exportRecords = async () => {
-    const result = await invoke('audit:export', filter);
+    // The page shows the newest hundred; the export is every record the filter matches, not just that page.
+    const { limit: _page, ...matching } = filter;
+    const result = await invoke('audit:export', matching);
     if (!result.ok) return setVerdict(result.error.message);
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([result.value.text], { type: 'application/x-ndjson' }));
