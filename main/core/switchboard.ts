@@ -1,27 +1,21 @@
-// Assembles the core services from a validated configuration and runs them until stopped.
+// The composition root: builds the core services from a validated configuration, in dependency order, and starts and stops them as one.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { AuditStore } from './audit/audit-store.ts';
 import { SsoSession } from './auth/enterprise-sso.ts';
 import { SignInDesk } from './auth/sign-in-desk.ts';
-import { ANONYMOUS_CLIENT, ClientRegistry, clientRegistryPath, type AuthenticatedClient } from './clients/client-registry.ts';
+import { ClientRegistry, clientRegistryPath } from './clients/client-registry.ts';
 import type { SwitchboardConfig } from './config/config-schema.ts';
 import { startControlSocket } from './control/control-socket.ts';
-import { createCallRelay } from './gateway/call-relay.ts';
-import { createDownstreamServerFactory, type DownstreamContext } from './gateway/downstream-protocol.ts';
-import { bindStableEndpoint, type AddressChange } from './gateway/endpoint-address.ts';
-import { startLocalEndpoint, type LocalEndpoint } from './gateway/local-endpoint.ts';
-import { SignInLinks } from './gateway/sign-in-links.ts';
-import { createGatewayMcpHandler } from './gateway/mcp-handler.ts';
+import type { AddressChange } from './gateway/endpoint-address.ts';
 import { createBrowserOpener } from './platform/system-browser.ts';
 import { systemClock, type BrowserOpener, type Clock, type Logger, type Paths, type SecretStore } from './ports.ts';
-import { CatalogRouter, type ClientView } from './router/catalog-router.ts';
+import { CatalogRouter } from './router/catalog-router.ts';
 import { NameLedger } from './router/name-ledger.ts';
 import { SurfaceMemory } from './router/surface-memory.ts';
 import { AuditLifecycle } from './switchboard/audit-lifecycle.ts';
+import { createClientGateway } from './switchboard/client-gateway.ts';
 import { describeServerOffer, type ServerOffer } from './switchboard/server-offer.ts';
-import { serverIdOfTarget, signInTargetLabel } from './switchboard/sign-in-targets.ts';
 import { SignedInUser } from './switchboard/signed-in-user.ts';
 import { statusSnapshot, type SwitchboardStatus } from './switchboard/status-snapshot.ts';
 import { createSwitchboardAuth, type SwitchboardAuth } from './switchboard/switchboard-auth.ts';
@@ -59,103 +53,67 @@ export interface Switchboard {
   stop(): Promise<void>;
 }
 
+const ANONYMOUS_WARNING = 'ANONYMOUS ACCESS IS ON: any program on this machine can use every enabled server through Switchboard. Use it for development and conformance runs only.';
+
 export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const { config, logger } = deps;
-  const registry = new ClientRegistry(clientRegistryPath(deps.paths.dataDir));
-  // Late-bound: upstreams report list changes to the handler, which is built after them.
-  let notifyListChanged: (kind: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => void = () => undefined;
-  let notifyResourceUpdated: (uri: string) => void = () => undefined;
-  // First, so the auth code can report security events from the start: they go nowhere until start() opens the trail.
-  const audit = new AuditLifecycle({ config, dataDir: deps.paths.dataDir, logger });
-  const securityEvent = audit.recordSecurityEvent.bind(audit);
-  const vault = new Vault(deps.secretStore ?? new KeytarSecretStore(config.auth.profile));
+  const { dataDir } = deps.paths;
   const clock = deps.clock ?? systemClock;
-  const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, logger, clock, onSecurityEvent: securityEvent }) : undefined;
+  const vault = new Vault(deps.secretStore ?? new KeytarSecretStore(config.auth.profile));
+  // First, so the auth code can report security events from the start: they go nowhere until start() opens the trail.
+  const audit = new AuditLifecycle({ config, dataDir, logger });
+  const onSecurityEvent = audit.recordSecurityEvent.bind(audit);
+  const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, logger, clock, onSecurityEvent }) : undefined;
   const user = new SignedInUser(sso);
+  // The one cycle no order breaks: upstreams report list changes to the client gateway, which serves them through the
+  // router, which is built on the upstreams. They report only once connected or signed in, never while this function
+  // runs, so the gateway below exists by then.
   const upstreams = createUpstreams(config.servers, {
-    auth: config.auth,
-    gateway: config.gateway,
-    vault,
-    sso,
-    logger,
-    clock,
-    onSecurityEvent: securityEvent,
-    onListChanged: (kind) => notifyListChanged(kind),
-    onResourceUpdated: (uri) => notifyResourceUpdated(uri),
+    auth: config.auth, gateway: config.gateway, vault, sso, logger, clock, onSecurityEvent,
+    onListChanged: (kind) => gateway.notifyListChanged(kind),
+    onResourceUpdated: (uri) => gateway.notifyResourceUpdated(uri),
   });
-  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(deps.paths.dataDir, 'names.json'), logger), {
-    memory: new SurfaceMemory(join(deps.paths.dataDir, 'surfaces.json'), logger),
-  });
+  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(dataDir, 'names.json'), logger), { memory: new SurfaceMemory(join(dataDir, 'surfaces.json'), logger) });
   const desk = new SignInDesk({ timeoutMs: config.auth.signInTimeoutMs, now: () => clock.now() });
   const auth = createSwitchboardAuth({ vault, sso, desk, upstreams, user, browser: deps.browser ?? createBrowserOpener(config.auth.browserCommand) });
-  const describeTarget = (target: string) => signInTargetLabel(target, config.auth.idp?.issuer);
-  const signInLinks = new SignInLinks({ begin: (target) => auth.beginSignIn(serverIdOfTarget(target)), describe: describeTarget, logger });
-  const handler = createGatewayMcpHandler({
-    buildServer: createDownstreamServerFactory(router, {
-      ...(audit.gatewayAudit ? { audit: audit.gatewayAudit } : {}),
-      signInLinks: { issue: (target) => signInLinks.issue(target), describe: describeTarget },
-    }),
-    contextOf: downstreamContext,
-    maxBodyBytes: config.gateway.maxBodyBytes,
-    sessions: { idleMs: config.gateway.sessionIdleMs, maxPerClient: config.gateway.maxSessionsPerClient },
-    logger,
-  });
-  const callRelay = config.gateway.callRelay ? createCallRelay(router, { ...(audit.gatewayAudit ? { audit: audit.gatewayAudit } : {}), logger }) : undefined;
-  notifyListChanged = (kind) => handler.notifyListChanged(kind);
-  notifyResourceUpdated = (uri) => handler.notifyResourceUpdated(uri);
-  let endpoint: LocalEndpoint | undefined;
-  let addressChanged: AddressChange | undefined;
+  const registry = new ClientRegistry(clientRegistryPath(dataDir));
+  const allowAnonymous = Boolean(deps.allowAnonymous);
+  const gateway = createClientGateway({ config, dataDir, router, registry, allowAnonymous, audit: audit.gatewayAudit, beginSignIn: (serverId) => auth.beginSignIn(serverId), logger });
   let control: { close(): Promise<void> } | undefined;
-
-  const authenticate = (credential: string | undefined): AuthenticatedClient | undefined =>
-    registry.authenticate(credential) ?? (deps.allowAnonymous && credential === undefined ? ANONYMOUS_CLIENT : undefined);
+  // Left alone by stop(): the status goes on naming the last move until the next start binds again.
+  let addressChanged: AddressChange | undefined;
+  const status = () => statusSnapshot({ mcpUrl: gateway.mcpUrl(), addressChanged, anonymousAllowed: allowAnonymous, registry, legacySessions: () => gateway.sessionCount(), upstreams, router });
 
   return {
     auth,
     async start() {
-      if (endpoint) return { mcpUrl: endpoint.mcpUrl };
-      if (deps.allowAnonymous) {
-        logger.log('warn', 'gateway.anonymous_allowed', {
-          message: 'ANONYMOUS ACCESS IS ON: any program on this machine can use every enabled server through Switchboard. Use it for development and conformance runs only.',
-        });
-      }
+      const mcpUrl = gateway.mcpUrl();
+      if (mcpUrl) return { mcpUrl };
+      if (allowAnonymous) logger.log('warn', 'gateway.anonymous_allowed', { message: ANONYMOUS_WARNING });
       // The folder holds the control socket and the client registry: private to this user.
-      await mkdir(deps.paths.dataDir, { recursive: true, mode: 0o700 });
-      control = await startControlSocket(deps.paths.dataDir, { status: () => this.status(), auth });
-      const bound = await bindStableEndpoint({
-        configuredPort: config.gateway.port,
-        dataDir: deps.paths.dataDir,
-        logger,
-        bind: (port) => startLocalEndpoint({ port, maxBodyBytes: config.gateway.maxBodyBytes, allowedOrigins: config.gateway.allowedOrigins, handler, ...(callRelay ? { callRelay } : {}), signInLinks, authenticate, logger }),
-      }).catch(async (error: unknown) => {
-        await control?.close();
+      await mkdir(dataDir, { recursive: true, mode: 0o700 });
+      const controlSocket = await startControlSocket(dataDir, { status, auth });
+      control = controlSocket;
+      const listening = await gateway.listen().catch(async (error: unknown) => {
+        await controlSocket.close();
         throw error;
       });
-      ({ endpoint, addressChanged } = bound);
-      signInLinks.setOrigin(new URL(endpoint.mcpUrl).origin);
+      addressChanged = listening.addressChanged;
       audit.start(user);
       // Connecting is not on the ready path: a slow or dead server must not delay every other one.
       for (const { connection } of upstreams) connectInBackground(connection);
-      logger.log('info', 'switchboard.ready', { mcpUrl: endpoint.mcpUrl, servers: upstreams.length });
-      return { mcpUrl: endpoint.mcpUrl };
+      logger.log('info', 'switchboard.ready', { mcpUrl: listening.mcpUrl, servers: upstreams.length });
+      return { mcpUrl: listening.mcpUrl };
     },
-    status: () =>
-      statusSnapshot({ mcpUrl: endpoint?.mcpUrl, addressChanged, anonymousAllowed: Boolean(deps.allowAnonymous), registry, legacySessions: () => handler.sessionCount(), upstreams, router }),
+    status,
     async stop() {
-      const running = endpoint;
-      endpoint = undefined;
       // A sign-in waiting in a browser ends with Switchboard: its deadline must not keep the process alive.
       desk.cancelAll();
-      await Promise.allSettled([control?.close(), running?.close(), handler.close(), ...upstreams.map(({ connection }) => connection.close())]);
+      await Promise.allSettled([control?.close(), gateway.close(), ...upstreams.map(({ connection }) => connection.close())]);
       await audit.stop();
     },
     audit: () => audit.store(),
     recordSecurityEvent: ({ method, client, server, details }) => audit.recordSecurityEvent({ method, outcome: 'ok', client, server, details }),
     describeServer: (serverId) => describeServerOffer(upstreams, serverId),
   };
-}
-
-function downstreamContext(authInfo: AuthInfo | undefined): DownstreamContext {
-  const view = (authInfo?.extra?.view ?? {}) as ClientView;
-  return { clientId: authInfo?.clientId ?? ANONYMOUS_CLIENT.id, view, subscriptions: new Set() };
 }
