@@ -4,15 +4,24 @@ import type { AuditSinkConfig } from '../../config/config-schema.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { createJsonlSink } from './jsonl-sink.ts';
 import { createOtlpSink } from './otlp-sink.ts';
+import { resolveOtlpSettings, type Environment } from './otlp-settings.ts';
 import type { AuditSink } from './sink-exporter.ts';
 import { createSyslogSink } from './syslog-sink.ts';
 
-export function createAuditSink(config: AuditSinkConfig): AuditSink {
+/** What a sink may use besides its own entry; each part is optional, so a caller passes only what it has. */
+export interface SinkContext {
+  /** The OTEL_* variables the OTLP sink reads; process.env when not given (tests pass their own). */
+  env?: Environment;
+  /** A server's configured URL by its id: the OTLP sink's `server.address` and `server.port` on the hop to it. */
+  serverUrl?: (serverId: string) => string | undefined;
+}
+
+export function createAuditSink(config: AuditSinkConfig, context: SinkContext = {}): AuditSink {
   switch (config.type) {
     case 'jsonl':
       return createJsonlSink({ path: config.path, maxBytes: config.maxBytes, maxFiles: config.maxFiles });
     case 'otlp':
-      return createOtlpSink({ url: config.url ?? `${(config.endpoint ?? 'http://localhost:4318').replace(/\/$/, '')}/v1/logs` });
+      return createOtlpSink({ settings: resolveOtlpSettings(config, context.env ?? process.env), ...(context.serverUrl ? { serverUrl: context.serverUrl } : {}) });
     case 'syslog': {
       let ca: string | undefined;
       if (config.tls?.caFile) {
@@ -27,6 +36,7 @@ export function createAuditSink(config: AuditSinkConfig): AuditSink {
         port: config.port,
         facility: config.facility,
         appName: config.appName,
+        ...(config.structuredDataId ? { structuredDataId: config.structuredDataId } : {}),
         ...(config.tls ? { tls: { ...(ca ? { ca } : {}), ...(config.tls.servername ? { servername: config.tls.servername } : {}) } } : {}),
       });
     }
