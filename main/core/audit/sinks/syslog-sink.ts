@@ -1,9 +1,10 @@
 // Audit records as RFC 5424 syslog messages over TCP (octet-counted framing, RFC 6587), optionally TLS (RFC 5425).
 import { once } from 'node:events';
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { connect as connectTls } from 'node:tls';
 import { SwitchboardError } from '../../errors.ts';
+import { SWITCHBOARD_VERSION } from '../../version.ts';
 import type { AuditRecord } from '../audit-record.ts';
 import { exported } from './jsonl-sink.ts';
 import type { AuditSink } from './sink-exporter.ts';
@@ -16,10 +17,18 @@ export interface SyslogOptions {
   /** Syslog facility number; 16 = local0. */
   facility?: number;
   appName?: string;
+  /** The SD-ID of the record's identity element, name@<PEN>; without one the identity travels in the message only. */
+  structuredDataId?: string;
 }
 
-/** Private Enterprise Number 32473 is IANA's example number, as RFC 5424 uses; it scopes the structured data id. */
-const SD_ID = 'switchboard@32473';
+/**
+ * RFC 5424 §7.2.2: an SD-ID without an "@" must be registered with IANA, and any other must be name@<private
+ * enterprise number> of whoever defines it. Switchboard has no enterprise number of its own (32473 is the one IANA
+ * reserves for documentation), so by default it sends only the registered `origin` element, which says which
+ * software wrote the message, and the record itself (with its id, seq and hash) as the JSON message. A company
+ * that wants the identity as structured data names its own SD-ID with its own number (`structuredDataId`).
+ */
+const ORIGIN = `[origin software="switchboard" swVersion="${escapeParam(SWITCHBOARD_VERSION)}"]`;
 
 export function createSyslogSink(options: SyslogOptions): AuditSink {
   let socket: Socket | undefined;
@@ -29,7 +38,7 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
   async function open(signal: AbortSignal): Promise<Socket> {
     if (socket && !socket.destroyed) return socket;
     const opened = options.tls
-      ? connectTls({ host: options.host, port: options.port, ...(options.tls.ca ? { ca: options.tls.ca } : {}), servername: options.tls.servername ?? options.host })
+      ? connectTls({ host: options.host, port: options.port, ...(options.tls.ca ? { ca: options.tls.ca } : {}), ...tlsServerName(options.tls.servername ?? options.host) })
       : connectTcp({ host: options.host, port: options.port });
     opened.setNoDelay(true);
     opened.on('error', () => undefined);
@@ -55,7 +64,7 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
     async send(records, signal) {
       const connection = await open(signal);
       const frames = records.map((record) => {
-        const message = Buffer.from(formatRfc5424(record, { facility: options.facility ?? 16, host, app }));
+        const message = Buffer.from(formatRfc5424(record, { facility: options.facility ?? 16, host, app, ...(options.structuredDataId ? { structuredDataId: options.structuredDataId } : {}) }));
         return Buffer.concat([Buffer.from(`${message.length} `), message]);
       });
       await new Promise<void>((resolve, reject) => {
@@ -77,11 +86,28 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
   };
 }
 
-/** `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG` with the record's identity in structured data and the record as JSON. */
-export function formatRfc5424(record: AuditRecord, context: { facility: number; host: string; app: string }): string {
+/**
+ * `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG`: the record as JSON in MSG; in SD the `origin` element
+ * and, when an SD-ID is given, the record's identity (id, seq, hash, outcome, server, client) under it.
+ */
+export function formatRfc5424(record: AuditRecord, context: { facility: number; host: string; app: string; structuredDataId?: string }): string {
   const severity = record.outcome === 'ok' ? 6 : 4;
   const msgId = (record.kind === 'security' ? record.method : record.method.replace('/', '.')).replace(/[^\x21-\x7e]/g, '').slice(0, 32) || '-';
+  const identity = context.structuredDataId ? identityElement(record, context.structuredDataId) : '';
+  return `<${context.facility * 8 + severity}>1 ${record.time} ${context.host} ${context.app} ${process.pid} ${msgId} ${identity}${ORIGIN} ${JSON.stringify(exported(record))}`;
+}
+
+function identityElement(record: AuditRecord, sdId: string): string {
   const params = { id: record.id, seq: String(record.seq), hash: record.hash, outcome: record.outcome, ...(record.server ? { server: record.server } : {}), ...(record.client ? { client: record.client } : {}) };
-  const sd = `[${SD_ID} ${Object.entries(params).map(([name, value]) => `${name}="${value.replace(/["\\\]]/g, (character) => `\\${character}`)}"`).join(' ')}]`;
-  return `<${context.facility * 8 + severity}>1 ${record.time} ${context.host} ${context.app} ${process.pid} ${msgId} ${sd} ${JSON.stringify(exported(record))}`;
+  return `[${sdId} ${Object.entries(params).map(([name, value]) => `${name}="${escapeParam(value)}"`).join(' ')}]`;
+}
+
+/** RFC 5424 §6.3.3: inside PARAM-VALUE, '"', '\\' and ']' are escaped with a backslash. */
+function escapeParam(value: string): string {
+  return value.replace(/["\\\]]/g, (character) => `\\${character}`);
+}
+
+/** SNI carries host names only (RFC 6066 §3); for an IP address the certificate is checked against the address itself. */
+function tlsServerName(name: string): { servername?: string } {
+  return isIP(name) ? {} : { servername: name };
 }
