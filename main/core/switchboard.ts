@@ -1,5 +1,4 @@
 // The composition root: builds the core services from a validated configuration, in dependency order, and starts and stops them as one.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditStore } from './audit/audit-store.ts';
 import { SsoSession } from './auth/enterprise-sso.ts';
@@ -8,6 +7,7 @@ import { ClientRegistry, clientRegistryPath } from './clients/client-registry.ts
 import type { SwitchboardConfig } from './config/config-schema.ts';
 import { startControlSocket } from './control/control-socket.ts';
 import type { AddressChange } from './gateway/endpoint-address.ts';
+import { ensureOwnerOnlyDir } from './platform/owner-only.ts';
 import { createBrowserOpener } from './platform/system-browser.ts';
 import { systemClock, type BrowserOpener, type Clock, type Logger, type Paths, type SecretStore } from './ports.ts';
 import { CatalogRouter } from './router/catalog-router.ts';
@@ -90,8 +90,9 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       const mcpUrl = gateway.mcpUrl();
       if (mcpUrl) return { mcpUrl };
       if (allowAnonymous) logger.log('warn', 'gateway.anonymous_allowed', { message: ANONYMOUS_WARNING });
-      // The folder holds the control socket and the client registry: private to this user.
-      await mkdir(dataDir, { recursive: true, mode: 0o700 });
+      // The folder holds the control socket, the client registry and the audit trail: private to this user, and made so
+      // (with a log line) if an earlier version or the person left it open. Before the socket exists in it.
+      await ensureOwnerOnlyDir(dataDir, logger);
       const controlSocket = await startControlSocket(dataDir, { status, auth });
       control = controlSocket;
       const listening = await gateway.listen().catch(async (error: unknown) => {

@@ -128,7 +128,7 @@ function showWindow(): void {
 
 async function ensureConfigFile(path: string): Promise<void> {
   if (existsSync(path)) return;
-  await mkdir(join(path, '..'), { recursive: true });
+  await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
   await writeFile(path, `${JSON.stringify({ servers: [] }, null, 2)}\n`, { mode: 0o600 });
 }
 
