@@ -2,6 +2,7 @@
 import type { EDITABLE_SETTINGS } from '../../../shared/contract/schemas.ts';
 import { isManagedSetting } from '../../../shared/managed-settings.ts';
 import { ConfigEditor } from '../config/config-editor.ts';
+import type { SwitchboardConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { AppContext } from './app-context.ts';
 
@@ -51,7 +52,7 @@ export function createSettingsService(context: AppContext): SettingsService {
           enabled: config.audit.enabled,
           captureArguments: config.audit.capture.arguments,
           captureResults: config.audit.capture.results,
-          sinks: config.audit.sinks.map((sink) => ({ type: sink.type, target: sink.type === 'jsonl' ? sink.path : sink.type === 'otlp' ? sink.url : `${sink.host}:${sink.port}` })),
+          sinks: config.audit.sinks.map((sink) => ({ type: sink.type, target: sinkTarget(sink) })),
           redactKeys: config.audit.capture.redact.keys,
           redactPatterns: config.audit.capture.redact.patterns,
           sinksJson: JSON.stringify(config.audit.sinks, null, 2),
@@ -66,4 +67,11 @@ export function createSettingsService(context: AppContext): SettingsService {
       await context.configChanged({ keepPort: field !== 'gateway.port' });
     },
   };
+}
+
+/** Where a sink sends records, as the settings page names it; an OTLP sink may leave its endpoint to the environment. */
+function sinkTarget(sink: SwitchboardConfig['audit']['sinks'][number]): string {
+  if (sink.type === 'jsonl') return sink.path;
+  if (sink.type === 'syslog') return `${sink.host}:${sink.port}`;
+  return sink.url ?? sink.endpoint ?? 'the OTEL_EXPORTER_OTLP_* environment variables';
 }
