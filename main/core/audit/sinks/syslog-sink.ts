@@ -45,12 +45,15 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
     // A collector that never answers the handshake must not hold a stopping Switchboard open.
     const cutOff = () => opened.destroy();
     signal.addEventListener('abort', cutOff, { once: true });
-    await Promise.race([
-      once(opened, options.tls ? 'secureConnect' : 'connect', { signal }),
-      once(opened, 'error').then(([error]) => {
-        throw new SwitchboardError('AUDIT_SINK_FAILED', `cannot reach syslog at ${options.host}:${options.port}: ${(error as Error).message}`);
-      }),
-    ]);
+    try {
+      // once() rejects with the socket's 'error' (refused, or a certificate that does not verify) as well.
+      await once(opened, options.tls ? 'secureConnect' : 'connect', { signal });
+    } catch (error) {
+      opened.destroy();
+      signal.removeEventListener('abort', cutOff);
+      if (signal.aborted) throw error;
+      throw new SwitchboardError('AUDIT_SINK_FAILED', `cannot reach syslog at ${options.host}:${options.port}${options.tls ? ' over TLS' : ''}: ${(error as Error).message}`, { cause: error });
+    }
     opened.once('close', () => {
       signal.removeEventListener('abort', cutOff);
       if (socket === opened) socket = undefined;
