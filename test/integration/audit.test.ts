@@ -1,7 +1,5 @@
-// The audit trail end to end: records of real calls, the trace sent upstream, durability across SIGKILL, the CLI, and delivery to a real rsyslog and an OTLP receiver.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+// The audit trail end to end: records of real calls, the trace sent upstream, durability across SIGKILL, the CLI, and delivery to a real rsyslog and an OTLP receiver (logs, spans, metrics).
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,49 +7,10 @@ import { AuditStore } from '../../main/core/audit/audit-store.ts';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
 import { freePort, startOtlpReceiver } from '../support/otlp-receiver.ts';
+import { startRsyslog } from '../support/rsyslog.ts';
 import { runCli } from '../support/serve-process.ts';
 
 const CANARY = 'sk-canary-7f3a9c0e2b';
-
-/** A real rsyslogd from Debian, listening on loopback TCP and writing what it receives to a file. */
-async function startRsyslog(dir: string, port: number): Promise<{ output: string; process: ChildProcess; stop(): Promise<void> }> {
-  const output = join(dir, 'received.log');
-  const config = join(dir, 'rsyslog.conf');
-  await writeFile(
-    config,
-    [
-      `global(workDirectory="${dir}")`,
-      'module(load="imtcp")',
-      `input(type="imtcp" address="127.0.0.1" port="${port}")`,
-      `action(type="omfile" file="${output}" template="RSYSLOG_SyslogProtocol23Format")`,
-    ].join('\n'),
-  );
-  const child = spawn('/usr/sbin/rsyslogd', ['-n', '-f', config, '-i', join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  // Ready once it accepts connections.
-  await vi.waitFor(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1');
-        socket.once('connect', () => {
-          socket.destroy();
-          resolve();
-        });
-        socket.once('error', () => reject(new Error(`rsyslogd is not listening yet: ${log}`)));
-      }),
-    { timeout: 10_000, interval: 100 },
-  );
-  return {
-    output,
-    process: child,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
-}
-
 
 describe('audit trail', () => {
   let upstream: SandboxMcpServer;
@@ -74,8 +33,9 @@ describe('audit trail', () => {
       audit: {
         capture: { arguments: true, results: true, redact: { keys: ['ssn'] } },
         sinks: [
-          { type: 'syslog', host: '127.0.0.1', port: syslogPort },
-          { type: 'otlp', url: `http://127.0.0.1:${otlpPort}/v1/logs` },
+          // 32473: the enterprise number IANA reserves for documentation and examples, as a test is.
+          { type: 'syslog', host: '127.0.0.1', port: syslogPort, structuredDataId: 'switchboard@32473' },
+          { type: 'otlp', endpoint: `http://127.0.0.1:${otlpPort}` },
           { type: 'jsonl', path: join(dir, 'audit.jsonl') },
         ],
       },
@@ -159,7 +119,7 @@ describe('audit trail', () => {
     const syslogLines = (await readFile(rsyslog.output, 'utf8')).trim().split('\n');
     const syslogSeqs = syslogLines.map((line) => Number(/ seq="(\d+)"/.exec(line)?.[1]));
     // RFC 5424 as rsyslog parsed it: version 1, app name, structured data with the record's identity.
-    expect(syslogLines[0]).toMatch(/^<1\d\d>1 \d{4}-\d\d-\d\dT[^ ]+ [^ ]+ switchboard \d+ [^ ]+ \[switchboard@32473 id="[0-9a-f-]+" seq="\d+"/);
+    expect(syslogLines[0]).toMatch(/^<1\d\d>1 \d{4}-\d\d-\d\dT[^ ]+ [^ ]+ switchboard \d+ [^ ]+ \[switchboard@32473 id="[0-9a-f-]+" seq="\d+".*\]\[origin software="switchboard" swVersion="[^"]+"\] \{/);
     const otlpSeqs = otlp.received.map((record) => Number((record.attributes as Record<string, string>)['switchboard.audit.seq']));
     const jsonlSeqs = (await readFile(join(dir, 'audit.jsonl'), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { seq: number }).seq);
     for (const seqs of [syslogSeqs, otlpSeqs, jsonlSeqs]) {
@@ -170,8 +130,39 @@ describe('audit trail', () => {
       expect(unique.length).toBe(head - unique[0]! + 1);
     }
     const toolCall = otlp.received.find((record) => (record.attributes as Record<string, string>)['gen_ai.tool.name'] === 'wiki_add')!;
-    expect(toolCall.attributes).toMatchObject({ 'mcp.method.name': 'tools/call', 'switchboard.server': 'wiki', 'switchboard.client': 'tester' });
+    expect(toolCall.attributes).toMatchObject({ 'mcp.method.name': 'tools/call', 'gen_ai.operation.name': 'execute_tool', 'switchboard.server': 'wiki', 'switchboard.client': 'tester' });
     expect(toolCall.traceId).toMatch(/^[0-9a-f]{32}$/);
+    // The same calls as spans and in the duration histogram, from the backlog too.
+    await vi.waitFor(() => expect(otlp.spans.filter((span) => span.name === 'tools/call wiki_add').length).toBeGreaterThanOrEqual(10), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(() => expect(otlp.metrics.map((metric) => metric.name)).toEqual(expect.arrayContaining(['mcp.server.operation.duration', 'mcp.client.operation.duration'])), { timeout: 20_000, interval: 200 });
+  });
+
+  it('exports each call as a SERVER span and a CLIENT span whose id is the traceparent the server received', async () => {
+    const client = await gateway.connect();
+    const seen = JSON.parse(((await client.callTool({ name: 'wiki_traceparent', arguments: {} })).content as { text: string }[])[0]!.text) as { traceparent: string };
+    await client.close();
+    const [, traceId, hopSpanId] = seen.traceparent.split('-');
+    const spans = await vi.waitFor(
+      () => {
+        const inTrace = otlp.spans.filter((span) => span.traceId === traceId && span.name === 'tools/call wiki_traceparent');
+        expect(inTrace).toHaveLength(2);
+        return inTrace;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    const server = spans.find((span) => span.kind === 2)!;
+    const upstream = spans.find((span) => span.kind === 3)!;
+    // The server's own span would name hopSpanId as its parent: that is Switchboard's CLIENT span, child of its SERVER span.
+    expect(upstream).toMatchObject({ spanId: hopSpanId, parentSpanId: server.spanId, status: { code: 0 } });
+    expect(server.attributes).toMatchObject({
+      'mcp.method.name': { stringValue: 'tools/call' },
+      'gen_ai.tool.name': { stringValue: 'wiki_traceparent' },
+      'gen_ai.operation.name': { stringValue: 'execute_tool' },
+      'mcp.protocol.version': { stringValue: '2026-07-28' },
+      'network.transport': { stringValue: 'tcp' },
+      'switchboard.client': { stringValue: 'tester' },
+    });
+    expect(BigInt(server.endTimeUnixNano)).toBeGreaterThan(BigInt(server.startTimeUnixNano));
   });
 
   it('answers queries, summaries and exports from the CLI, and records security events (client added)', async () => {
@@ -196,7 +187,7 @@ describe('audit trail', () => {
       ...(await Promise.all(dataFiles.map((name) => readFile(join(gateway.dataDir, name)).then((buffer) => buffer.toString('latin1'))))),
       await readFile(rsyslog.output, 'utf8'),
       await readFile(join(dir, 'audit.jsonl'), 'utf8'),
-      JSON.stringify(otlp.received),
+      JSON.stringify([otlp.received, otlp.spans, otlp.metrics]),
       gateway.serve.stderr(),
     ].join('\n');
     expect(everything.includes(CANARY)).toBe(false);
