@@ -240,5 +240,7 @@ describe('OTLP export of the audit trail', () => {
     // Nothing listens here: the error names the receiver, not its credentials.
     const unreachable = createAuditSink({ type: 'otlp', endpoint: `http://127.0.0.1:${await freePort()}` }, { env });
     await expect(unreachable.send([call()], new AbortController().signal)).rejects.toMatchObject({ code: 'AUDIT_SINK_FAILED', message: expect.not.stringMatching(/s3cret/) });
+    // A logs-only sink keeps the name it always had (its delivery cursor is kept under it), written as configured.
+    expect(createAuditSink({ type: 'otlp', url: 'http://LOCALHOST:4318' }, { env: {} }).name).toBe('otlp:http://LOCALHOST:4318');
   });
 });

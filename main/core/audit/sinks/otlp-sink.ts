@@ -94,10 +94,15 @@ async function post(signal: OtlpSignal, target: OtlpTarget, body: unknown, stopp
   if (!response.ok) throw new SwitchboardError('AUDIT_SINK_FAILED', `${where} answered HTTP ${response.status}`);
 }
 
-/** The URL as logs and errors show it: no user name, password, query or fragment, which may hold credentials. */
+/**
+ * The URL as logs and errors show it: no user name, password, query or fragment, which may hold credentials. A URL
+ * without them is shown exactly as written, because the sink's name (`otlp:<url>`) keys its delivery cursor: the
+ * name a logs-only sink always had must stay the same, or the whole trail would be sent again.
+ */
 export function safeUrl(value: string): string {
   const url = URL.parse(value);
   if (!url) return '(invalid URL)';
+  if (!url.username && !url.password && !url.search && !url.hash) return value;
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
