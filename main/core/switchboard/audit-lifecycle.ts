@@ -5,7 +5,7 @@ import { AuditRecorder, type AuditTrail } from '../audit/audit-recorder.ts';
 import { AuditStore } from '../audit/audit-store.ts';
 import { createAuditSink } from '../audit/sinks/create-sink.ts';
 import { SinkExporter } from '../audit/sinks/sink-exporter.ts';
-import type { SecurityEvent } from '../auth/server-authorizer.ts';
+import type { SecurityEvent } from '../auth/security-event.ts';
 import type { SwitchboardConfig } from '../config/config-schema.ts';
 import type { GatewayAudit } from '../gateway/audited.ts';
 import type { Logger } from '../ports.ts';
@@ -58,7 +58,9 @@ export class AuditLifecycle {
     if (!this.#config.audit.enabled) return;
     const store = AuditStore.open(auditDatabasePath(this.#dataDir));
     this.#store = store;
-    this.#exporters = this.#config.audit.sinks.map((sink) => new SinkExporter(createAuditSink(sink), store, this.#logger));
+    // A span for the hop to a server names that server's address, which the records leave to the configuration.
+    const serverUrl = (id: string) => this.#config.servers.find((server) => server.id === id)?.url;
+    this.#exporters = this.#config.audit.sinks.map((sink) => new SinkExporter(createAuditSink(sink, { serverUrl }), store, this.#logger));
     this.#recorder = new AuditRecorder(store, { logger: this.#logger, user: () => user.current(), onWritten: () => this.#exporters.forEach((exporter) => exporter.poke()) });
     user.refresh();
     this.#prune(store);
