@@ -13,7 +13,8 @@ export interface PolicyOutcome {
 
 /**
  * The policy wins where it speaks: its IdP is used when the person configured none, or always when `auth.idp` is
- * locked; a server it denies (or does not allow) is disabled, whatever the file says. Nothing else changes.
+ * locked; a server it denies (or does not allow) is disabled, whatever the file says; its toolChanges replaces
+ * tools.changes. Nothing else changes.
  */
 export function applyCompanyPolicy(config: SwitchboardConfig, policy: CompanyPolicy): PolicyOutcome {
   const disabled: PolicyOutcome['disabled'] = [];
@@ -25,5 +26,6 @@ export function applyCompanyPolicy(config: SwitchboardConfig, policy: CompanyPol
   });
   const idpLocked = policy.locked.includes('auth.idp');
   const idp = policy.idp && (idpLocked || !config.auth.idp) ? { tokenEndpointAuthMethod: 'none' as const, scopes: ['openid', 'email', 'profile', 'offline_access'], extraAuthorizationParams: {}, ...config.auth.idp, ...policy.idp } : config.auth.idp;
-  return { config: { ...config, servers, auth: { ...config.auth, ...(idp ? { idp } : {}) } }, disabled, locked: policy.locked };
+  const tools = policy.toolChanges ? { ...config.tools, changes: policy.toolChanges } : config.tools;
+  return { config: { ...config, servers, auth: { ...config.auth, ...(idp ? { idp } : {}) }, tools }, disabled, locked: policy.locked };
 }

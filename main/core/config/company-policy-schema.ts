@@ -17,6 +17,8 @@ export const companyPolicySchema = z
     locked: z.array(z.string().min(1)).default([]),
     /** A URL the catalog is also published at (fetched like a discovery document). */
     catalogUrl: z.string().url().optional(),
+    /** What a tool definition that changed after its server was approved does on every machine: held for the person's review, or let through (audited). */
+    toolChanges: z.enum(['hold', 'allow']).optional(),
   })
   .strict();
 

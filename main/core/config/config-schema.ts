@@ -222,6 +222,14 @@ export const discoveryConfigSchema = z
   })
   .strict();
 
+/** Tool pinning: a server's tools are approved when it is first used; what later changes to them do. */
+export const toolsConfigSchema = z
+  .object({
+    /** "hold": a changed or new tool waits for the person's approval (`switchboard tools review`); "allow": it passes, audited. The company policy's toolChanges wins. */
+    changes: z.enum(['hold', 'allow']).default('hold'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -230,6 +238,7 @@ export const configSchema = z
     auth: authConfigSchema.default({ profile: 'default', interactive: 'on-demand', redirectPort: 0, signInTimeoutMs: 300_000 }),
     audit: auditConfigSchema.prefault({}),
     discovery: discoveryConfigSchema.prefault({}),
+    tools: toolsConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((config, context) => {
