@@ -3,6 +3,7 @@ import { UriTemplate } from '@modelcontextprotocol/server';
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/server';
 import { signInRequiredIn } from '../auth/sign-in-required.ts';
 import { SwitchboardError } from '../errors.ts';
+import type { ToolPins } from '../pinning/tool-pins.ts';
 import type { Logger } from '../ports.ts';
 import type { RelayAnswer, RelayCall, RelayedMethod } from '../upstream/raw-relay.ts';
 import type { ForwardedMethod, TaskMethod, UpstreamCallOptions, UpstreamConnection, UpstreamLists } from '../upstream/upstream-connection.ts';
@@ -71,15 +72,18 @@ export class CatalogRouter {
   readonly #ledger: NameLedger;
   readonly #tasks: TaskHandles;
   readonly #memory: SurfaceMemory | undefined;
+  readonly #pins: ToolPins | undefined;
   #collisions: NameCollision[] = [];
   readonly #routeCache = new Map<string, { sources: unknown[][]; routes: Map<string, unknown> }>();
 
-  constructor(upstreams: readonly RoutedUpstream[], logger: Logger, ledger: NameLedger, options: { tasks?: TaskHandles; memory?: SurfaceMemory } = {}) {
+  /** `pins`: the gate for tool definitions (approved ones pass, cleaned; changed ones are held); none in tests that do not need it. */
+  constructor(upstreams: readonly RoutedUpstream[], logger: Logger, ledger: NameLedger, options: { tasks?: TaskHandles; memory?: SurfaceMemory; pins?: ToolPins } = {}) {
     this.#upstreams = upstreams;
     this.#logger = logger;
     this.#ledger = ledger;
     this.#tasks = options.tasks ?? new TaskHandles();
     this.#memory = options.memory;
+    this.#pins = options.pins;
   }
 
   collisions(): readonly NameCollision[] {
@@ -112,7 +116,7 @@ export class CatalogRouter {
    * task, whose id the client gets bound to itself (see TaskHandles).
    */
   async callTool(name: string, args: Record<string, unknown> | undefined, view: ClientView, options: UpstreamCallOptions, taskOwner?: string): Promise<Routed> {
-    const route = (await this.#namedRoutes('tools', view)).get(name) ?? (await this.#routeAfterReaching(name, view));
+    const route = (await this.#namedRoutes('tools', view)).get(name) ?? this.#refuseIfHeld(name, view) ?? (await this.#routeAfterReaching(name, view));
     if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_TOOL', `no enabled server offers a tool named "${name}"; list the tools again to see what is available`);
     const upstream = route.route.upstream;
     if (isSignInPlaceholder(route.item)) return answeredBy(upstream.connection.id, () => this.#signInThroughPlaceholder(upstream));
@@ -151,6 +155,19 @@ export class CatalogRouter {
         return upstream.connection.relay({ ...call, method, params: { ...upstreamParams, _meta: meta } });
       },
     };
+  }
+
+  /**
+   * A tool held for review is listed to nobody, so its name reaches here: its call is refused with what the person can
+   * do about it (the byte relay finds no route for it either, and sends it this way). Returns undefined otherwise.
+   */
+  #refuseIfHeld(name: string, view: ClientView): undefined {
+    if (!this.#pins || (view.tools && !view.tools.includes(name))) return undefined;
+    for (const upstream of this.#visible(view)) {
+      const held = this.#pins.heldTools(upstream.connection.id).find((tool) => exposedName(upstream.prefix, tool) === name);
+      if (held !== undefined) throw this.#pins.refusalFor(upstream.connection.id, held);
+    }
+    return undefined;
   }
 
   /**
@@ -283,8 +300,14 @@ export class CatalogRouter {
    */
   async #gather<K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(kind: K, view: ClientView) {
     const visible = this.#visible(view);
-    const settled = await Promise.allSettled(visible.map(async (upstream) => ({ upstream, items: await this.#listOrRecall(upstream, kind) })));
+    const settled = await Promise.allSettled(visible.map(async (upstream) => ({ upstream, items: this.#screened(upstream, kind, await this.#listOrRecall(upstream, kind)) })));
     return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  }
+
+  /** Tools pass the pins before anyone sees them; the sign-in placeholder is Switchboard's own and passes as it is. */
+  #screened<K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(upstream: RoutedUpstream, kind: K, items: UpstreamLists[K]): UpstreamLists[K] {
+    if (kind !== 'tools' || !this.#pins || items.every(isSignInPlaceholder)) return items;
+    return this.#pins.screen({ id: upstream.connection.id, url: upstream.connection.url }, items as Tool[]) as UpstreamLists[K];
   }
 
   async #listOrRecall<K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(upstream: RoutedUpstream, kind: K): Promise<UpstreamLists[K]> {
@@ -372,7 +395,8 @@ export class CatalogRouter {
 export function isUnknownTarget(error: unknown): boolean {
   return (
     error instanceof SwitchboardError &&
-    (error.code === 'ROUTER_UNKNOWN_TOOL' || error.code === 'ROUTER_UNKNOWN_PROMPT' || error.code === 'ROUTER_UNKNOWN_RESOURCE' || error.code === 'ROUTER_UNKNOWN_TASK')
+    // A held tool is one the client was never shown: like an unknown one, a tool error the model can read and pass on.
+    (error.code === 'ROUTER_UNKNOWN_TOOL' || error.code === 'ROUTER_UNKNOWN_PROMPT' || error.code === 'ROUTER_UNKNOWN_RESOURCE' || error.code === 'ROUTER_UNKNOWN_TASK' || error.code === 'TOOL_HELD_FOR_REVIEW')
   );
 }
 
