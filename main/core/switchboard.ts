@@ -8,6 +8,7 @@ import type { SwitchboardConfig } from './config/config-schema.ts';
 import { startControlSocket } from './control/control-socket.ts';
 import type { AddressChange } from './gateway/endpoint-address.ts';
 import { ensureOwnerOnlyDir } from './platform/owner-only.ts';
+import { ToolPins } from './pinning/tool-pins.ts';
 import { createBrowserOpener } from './platform/system-browser.ts';
 import { systemClock, type BrowserOpener, type Clock, type Logger, type Paths, type SecretStore } from './ports.ts';
 import { CatalogRouter } from './router/catalog-router.ts';
@@ -73,7 +74,9 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
     onListChanged: (kind) => gateway.notifyListChanged(kind),
     onResourceUpdated: (uri) => gateway.notifyResourceUpdated(uri),
   });
-  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(dataDir, 'names.json'), logger), { memory: new SurfaceMemory(join(dataDir, 'surfaces.json'), logger) });
+  // Tool definitions pass as first approved (cleaned); changed ones wait for the person, whose approval tells the clients.
+  const pins = new ToolPins({ dataDir, changes: config.tools.changes, logger, onSecurityEvent, onApproved: () => gateway.notifyListChanged('tools') });
+  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(dataDir, 'names.json'), logger), { memory: new SurfaceMemory(join(dataDir, 'surfaces.json'), logger), pins });
   const desk = new SignInDesk({ timeoutMs: config.auth.signInTimeoutMs, now: () => clock.now() });
   const auth = createSwitchboardAuth({ vault, sso, desk, upstreams, user, browser: deps.browser ?? createBrowserOpener(config.auth.browserCommand) });
   const registry = new ClientRegistry(clientRegistryPath(dataDir));
