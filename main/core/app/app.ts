@@ -13,6 +13,7 @@ import { createSettingsService, type SettingsService } from './settings.ts';
 import { createSignInHistory, type SignInHistory } from './sign-in-history.ts';
 import { createSignInService, type SignInService } from './sign-in.ts';
 import { createStatusService, type StatusService } from './status.ts';
+import { createToolsService, type ToolsService } from './tools.ts';
 
 export interface App {
   readonly context: AppContext;
@@ -22,6 +23,8 @@ export interface App {
   clients: ClientsService;
   audit: AuditService;
   settings: SettingsService;
+  /** Tools held for review after a change, and approving them. */
+  tools: ToolsService;
 }
 
 /** The app over the core running in this process: what the UI service (pages and tray) uses. */
@@ -43,6 +46,7 @@ export function createApp(context: AppContext): App {
     clients: createClientsService(context),
     audit: createAuditService(context),
     settings: createSettingsService(context),
+    tools: createToolsService(context),
   };
 }
 
