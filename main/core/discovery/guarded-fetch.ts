@@ -1,11 +1,11 @@
 // Fetches discovery documents safely: https only, every resolved address checked before connecting, bounded size, time and redirects.
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { SwitchboardError } from '../errors.ts';
+import { schemeAllowed, type AddressPolicy } from '../net/address-policy.ts';
+import { AddressRefusedError, GuardedTimeoutError, GuardedTooLargeError, openGuarded, readCapped, systemResolver, type Resolver } from '../net/guarded-connection.ts';
 import { isLoopbackHost } from '../platform/loopback.ts';
-import { refusalFor, type AddressPolicy } from './address-policy.ts';
+
+export { systemResolver, type Resolver } from '../net/guarded-connection.ts';
 
 export interface GuardedFetchOptions {
   accept: string;
@@ -27,20 +27,14 @@ export interface FetchedDocument {
   maxAgeSeconds?: number;
 }
 
-/** How host names become addresses; injected by tests so a broken guard can never send traffic off loopback. */
-export type Resolver = (host: string) => Promise<LookupAddress[]>;
-
-export const systemResolver: Resolver = (host) =>
-  new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
-
 export const DEFAULT_MAX_BYTES = 256 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_REDIRECTS = 3;
 
 /**
- * A GET through node:http(s) with a `lookup` that resolves through the resolver and refuses any address the policy
- * does not allow *before* the socket is opened (an IP literal is checked the same way). Redirects are followed by hand,
- * each hop checked again, so a public host cannot bounce the fetch into 127.0.0.1, 10.0.0.0/8 or 169.254.0.0/16.
+ * A GET through the guarded connector (net/guarded-connection.ts): every address the name resolves to, or the IP
+ * literal, is checked against the policy *before* the socket is opened. Redirects are followed by hand, each hop
+ * checked again, so a public host cannot bounce the fetch into 127.0.0.1, 10.0.0.0/8 or 169.254.0.0/16.
  */
 export async function guardedFetch(url: string, options: GuardedFetchOptions, policy: AddressPolicy, resolver: Resolver = systemResolver): Promise<FetchedDocument> {
   let current = checkUrl(url);
@@ -67,7 +61,7 @@ export function checkUrl(candidate: string, from?: URL): URL {
     throw new SwitchboardError('DISCOVERY_URL_REFUSED', `"${candidate}" is not a URL`);
   }
   const loopback = isLoopbackHost(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (!schemeAllowed(url)) {
     throw new SwitchboardError('DISCOVERY_URL_REFUSED', `${url.protocol}//${url.host} is refused: discovery uses https (plain http only on this machine)`);
   }
   if (from && loopback && !isLoopbackHost(from.hostname)) throw new SwitchboardError('DISCOVERY_ADDRESS_REFUSED', `${from.host} redirected to ${url.host} on this machine; refused`);
@@ -75,96 +69,36 @@ export function checkUrl(candidate: string, from?: URL): URL {
   return url;
 }
 
-/**
- * Responses whose request hit its idle timeout. Destroying the request then surfaces on the response as a plain
- * "aborted" error (or our error, depending on timing), so the reader asks here to report a timeout either way.
- */
-const timedOut = new WeakSet<IncomingMessage>();
+/** The connector's errors as discovery's stable codes. */
+function discoveryError(url: URL, error: unknown): SwitchboardError {
+  if (error instanceof SwitchboardError) return error;
+  if (error instanceof AddressRefusedError) return new SwitchboardError('DISCOVERY_ADDRESS_REFUSED', error.message, { cause: error });
+  if (error instanceof GuardedTimeoutError) return new SwitchboardError('DISCOVERY_TIMEOUT', error.message, { cause: error });
+  if (error instanceof GuardedTooLargeError) return new SwitchboardError('DISCOVERY_TOO_LARGE', error.message, { cause: error });
+  return new SwitchboardError('DISCOVERY_FETCH_FAILED', `${url.href}: ${(error as Error).message}`, { cause: error });
+}
 
-function getOnce(url: URL, options: GuardedFetchOptions, policy: AddressPolicy, resolver: Resolver): Promise<IncomingMessage> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return new Promise<IncomingMessage>((resolve, reject) => {
-    const fail = (error: unknown) => reject(error instanceof SwitchboardError ? error : new SwitchboardError('DISCOVERY_FETCH_FAILED', `${url.href}: ${(error as Error).message}`, { cause: error }));
-    if (isIP(host)) {
-      const refusal = refusalFor(host, host, policy);
-      if (refusal) return fail(new SwitchboardError('DISCOVERY_ADDRESS_REFUSED', refusal));
-    }
-    const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
-      resolver(hostname).then(
-        (addresses) => {
-          const refusal = addresses.map((entry) => refusalFor(entry.address, hostname, policy)).find(Boolean);
-          if (refusal || addresses.length === 0) return callback(new SwitchboardError('DISCOVERY_ADDRESS_REFUSED', refusal ?? `${hostname} has no address`), '', 4);
-          if (lookupOptions.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
-          callback(null, addresses[0]!.address, addresses[0]!.family);
-        },
-        (error: Error) => callback(new SwitchboardError('DISCOVERY_FETCH_FAILED', `cannot resolve ${hostname}: ${error.message}`), '', 4),
-      );
-    };
-    const requestOptions: RequestOptions = {
-      method: 'GET',
-      headers: { accept: options.accept, 'user-agent': 'Switchboard', ...(options.etag ? { 'if-none-match': options.etag } : {}) },
-      lookup,
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    };
-    let response: IncomingMessage | undefined;
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, requestOptions, (received) => {
-      response = received;
-      resolve(received);
-    });
-    request.on('timeout', () => {
-      if (response) timedOut.add(response);
-      request.destroy(new SwitchboardError('DISCOVERY_TIMEOUT', `${url.href} did not answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`));
-    });
-    request.on('error', fail);
-    request.end();
+async function getOnce(url: URL, options: GuardedFetchOptions, policy: AddressPolicy, resolver: Resolver): Promise<IncomingMessage> {
+  const headers = { accept: options.accept, ...(options.etag ? { 'if-none-match': options.etag } : {}) };
+  return openGuarded(url, { method: 'GET', headers, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS }, { policy, resolver }).catch((error: unknown) => {
+    throw discoveryError(url, error);
   });
 }
 
-/** Reads the body under a size cap and an overall deadline: a server that trickles forever is cut off, not waited for. */
-function readDocument(url: URL, response: IncomingMessage, options: GuardedFetchOptions): Promise<FetchedDocument> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    const declared = Number(response.headers['content-length'] ?? 0);
-    if (declared > maxBytes) {
-      response.destroy();
-      return reject(new SwitchboardError('DISCOVERY_TOO_LARGE', `${url.href} is ${declared} bytes; discovery documents are limited to ${maxBytes}`));
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const deadline = setTimeout(() => {
-      response.destroy();
-      reject(new SwitchboardError('DISCOVERY_TIMEOUT', `${url.href} did not finish its response within ${timeoutMs} ms`));
-    }, timeoutMs);
-    response.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        clearTimeout(deadline);
-        response.destroy();
-        reject(new SwitchboardError('DISCOVERY_TOO_LARGE', `${url.href} sent more than ${maxBytes} bytes; discovery documents are limited to that`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    response.on('error', (error) => {
-      clearTimeout(deadline);
-      // The request's own idle timeout destroys the response: report that as the timeout it is, whatever error it surfaced as.
-      if (timedOut.has(response)) return reject(new SwitchboardError('DISCOVERY_TIMEOUT', `${url.href} stopped sending its response for ${timeoutMs} ms`));
-      reject(error instanceof SwitchboardError ? error : new SwitchboardError('DISCOVERY_FETCH_FAILED', `${url.href}: ${error.message}`, { cause: error }));
-    });
-    response.on('end', () => {
-      clearTimeout(deadline);
-      const cacheControl = String(response.headers['cache-control'] ?? '');
-      const maxAge = /(?:^|,)\s*max-age=(\d+)/.exec(cacheControl)?.[1];
-      resolve({
-        url: url.href,
-        status: response.statusCode ?? 0,
-        notModified: response.statusCode === 304,
-        body: Buffer.concat(chunks).toString('utf8'),
-        ...(typeof response.headers.etag === 'string' ? { etag: response.headers.etag } : {}),
-        ...(typeof response.headers['content-type'] === 'string' ? { contentType: response.headers['content-type'] } : {}),
-        ...(maxAge !== undefined && !/no-store|no-cache/.test(cacheControl) ? { maxAgeSeconds: Number(maxAge) } : {}),
-      });
-    });
+async function readDocument(url: URL, response: IncomingMessage, options: GuardedFetchOptions): Promise<FetchedDocument> {
+  const limits = { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, what: 'discovery documents' };
+  const body = await readCapped(url, response, limits).catch((error: unknown) => {
+    throw discoveryError(url, error);
   });
+  const cacheControl = String(response.headers['cache-control'] ?? '');
+  const maxAge = /(?:^|,)\s*max-age=(\d+)/.exec(cacheControl)?.[1];
+  return {
+    url: url.href,
+    status: response.statusCode ?? 0,
+    notModified: response.statusCode === 304,
+    body: body.toString('utf8'),
+    ...(typeof response.headers.etag === 'string' ? { etag: response.headers.etag } : {}),
+    ...(typeof response.headers['content-type'] === 'string' ? { contentType: response.headers['content-type'] } : {}),
+    ...(maxAge !== undefined && !/no-store|no-cache/.test(cacheControl) ? { maxAgeSeconds: Number(maxAge) } : {}),
+  };
 }
