@@ -21,6 +21,8 @@ export const INVOKE_CHANNELS = [
   'audit:export',
   'settings:get',
   'settings:update',
+  'tools:review',
+  'tools:approve',
 ] as const;
 
 /** Pushed from the core to the page; a subscription returns a function that ends it. */

@@ -161,6 +161,29 @@ export const settingsSchema = z.object({
   locked: z.array(z.string()),
 });
 
+/** A tool definition as a reviewer reads it: hidden characters shown as ⟨U+XXXX⟩ markers, schemas as indented JSON. */
+const reviewedDefinitionSchema = z.object({
+  digest: z.string(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  inputSchema: z.string(),
+  outputSchema: z.string().optional(),
+  annotations: z.string().optional(),
+});
+
+/** A tool held back from clients because it changed (or appeared) after its server was approved. */
+export const heldToolSchema = z.object({
+  server: z.string(),
+  tool: z.string(),
+  change: z.enum(['changed', 'new']),
+  seenAt: z.string(),
+  old: reviewedDefinitionSchema.optional(),
+  new: reviewedDefinitionSchema,
+  changedFields: z.array(z.string()),
+  /** Hidden content in the new definition (removed before any client sees it). */
+  hidden: z.array(z.object({ field: z.string(), removed: z.array(z.string()) })),
+});
+
 const empty = z.object({}).strict().optional();
 
 /** The settings the UI may change (each checked by the configuration's own schema before the file is written). */
@@ -200,6 +223,12 @@ export const CONTRACT = {
     request: z.object({ field: z.enum(EDITABLE_SETTINGS), value: z.unknown() }).strict(),
     response: settingsSchema,
   },
+  'tools:review': { request: z.object({ server: serverId.optional() }).strict().optional(), response: z.object({ held: z.array(heldToolSchema) }) },
+  'tools:approve': {
+    // No tools: every held tool of the server.
+    request: z.object({ server: serverId, tools: z.array(z.string().min(1).max(256)).max(1000).optional() }).strict(),
+    response: z.object({ approved: z.array(z.object({ server: z.string(), tool: z.string(), oldDigest: z.string().nullable(), newDigest: z.string() })), held: z.array(heldToolSchema) }),
+  },
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const EVENTS = {
@@ -212,6 +241,7 @@ export type ServerEntry = z.infer<typeof serverEntrySchema>;
 export type AuthStatusView = z.infer<typeof authStatusSchema>;
 export type SignInStartView = z.infer<typeof signInStartSchema>;
 export type AuditRecordView = z.infer<typeof auditRecordSchema>;
+export type HeldToolView = z.infer<typeof heldToolSchema>;
 export type ContractRequest<C extends InvokeChannel> = z.input<(typeof CONTRACT)[C]['request']>;
 export type ContractResponse<C extends InvokeChannel> = z.infer<(typeof CONTRACT)[C]['response']>;
 export type ContractEvent<C extends EventChannel> = z.infer<(typeof EVENTS)[C]>;

@@ -29,6 +29,7 @@ const MINIMAL_REQUESTS: Record<string, unknown> = {
   'audit:query': {},
   'audit:summary': {},
   'audit:export': {},
+  'tools:approve': { server: 'nothing' },
 };
 
 describe('the UI contract', () => {

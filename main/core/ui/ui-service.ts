@@ -9,6 +9,7 @@ import { clientsChannels } from './channels/clients-channels.ts';
 import { serversChannels } from './channels/servers-channels.ts';
 import { settingsChannels } from './channels/settings-channels.ts';
 import { statusChannels } from './channels/status-channels.ts';
+import { toolsChannels } from './channels/tools-channels.ts';
 import type { ChannelHandlers, UiServiceDeps } from './channels/ui-deps.ts';
 
 export type { UiServiceDeps } from './channels/ui-deps.ts';
@@ -34,6 +35,7 @@ export function createUiService(deps: UiServiceDeps): UiService {
     ...clientsChannels(deps),
     ...auditChannels(deps),
     ...settingsChannels(deps),
+    ...toolsChannels(deps),
   };
   const listeners = new Set<UiEventListener>();
   let lastAuditSeq: number | undefined;
