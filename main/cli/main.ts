@@ -8,6 +8,7 @@ import { registerDiscoveryCommands } from './commands/discovery.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerStdioCommand } from './commands/stdio.ts';
+import { registerToolsCommand } from './commands/tools.ts';
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = new Command('switchboard')
@@ -22,6 +23,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerAuthCommands(program);
   registerAuditCommand(program);
   registerDiscoveryCommands(program);
+  registerToolsCommand(program);
   try {
     await program.parseAsync([...argv]);
     // Commands report failure through process.exitCode so that their cleanup runs before the process ends.
