@@ -5,6 +5,7 @@ import { classifyServer, type ServerCondition } from '../../../shared/status-sum
 import { useAppStatus } from '../app-status.ts';
 import { invoke } from '../bridge.ts';
 import { useContract } from '../use-contract.ts';
+import { HeldToolsReview } from './HeldToolsReview.tsx';
 
 /** A server's state in words, from the same reading as the badge (shared/status-summary.ts). */
 const CONDITION_LABEL: Record<ServerCondition, string> = { ready: 'ready', starting: 'connecting', 'signing-in': 'signing in', 'needs-sign-in': 'needs sign-in', unavailable: 'unavailable' };
@@ -73,6 +74,7 @@ export function ServersPage() {
   return (
     <section aria-labelledby="servers-heading">
       <h2 id="servers-heading">Servers</h2>
+      <HeldToolsReview />
       <div className="toolbar">
         <label>
           Search <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} placeholder="name, publisher, URL" />

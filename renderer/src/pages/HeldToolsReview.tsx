@@ -1,0 +1,89 @@
+// Tools held for review, on the Servers page: what changed (old against new, hidden characters shown as markers) and a button to approve it.
+import { useEffect, useState } from 'react';
+import type { HeldToolView } from '../../../shared/contract/schemas.ts';
+import { invoke } from '../bridge.ts';
+import { useContract } from '../use-contract.ts';
+
+/** A tool is held when a server changes it, whoever looks: asked again this often while the page is open. */
+const REFRESH_MS = 5000;
+
+type Field = keyof HeldToolView['new'];
+
+export function HeldToolsReview() {
+  const review = useContract('tools:review', {});
+  const { reload } = review;
+  useEffect(() => {
+    const timer = setInterval(() => void reload(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
+  const [busy, setBusy] = useState<string>();
+  const [message, setMessage] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  const held = review.value?.held ?? [];
+  if (!held.length && !message && !error) return null;
+
+  const approve = async (server: string, tools?: string[]) => {
+    setBusy(`${server}/${tools?.join(',') ?? '*'}`);
+    setError(undefined);
+    const result = await invoke('tools:approve', { server, ...(tools ? { tools } : {}) });
+    setBusy(undefined);
+    if (!result.ok) return setError(result.error.message);
+    setMessage(`Approved ${result.value.approved.map((tool) => `${tool.server} / ${tool.tool}`).join(', ')}. Clients see ${result.value.approved.length === 1 ? 'it' : 'them'} again.`);
+    await reload();
+  };
+  const servers = [...new Set(held.map((tool) => tool.server))];
+
+  return (
+    <section className="card" aria-labelledby="held-tools-heading">
+      <h3 id="held-tools-heading">Tools held for review ({held.length})</h3>
+      {message && <p role="status">{message}</p>}
+      {error && <p role="alert">{error}</p>}
+      {held.length > 0 && (
+        <p>
+          These tools changed (or appeared) after you approved their server. AI clients do not see them until you approve them: read what changed, as a
+          server can slip instructions to the model into a tool's description.
+        </p>
+      )}
+      {servers.map((server) => (
+        <div key={server}>
+          {held.filter((tool) => tool.server === server).map((tool) => (
+            <HeldTool key={tool.tool} tool={tool} busy={busy === `${server}/${tool.tool}`} onApprove={() => void approve(server, [tool.tool])} />
+          ))}
+          {held.filter((tool) => tool.server === server).length > 1 && (
+            <button type="button" disabled={busy !== undefined} onClick={() => void approve(server)}>
+              Approve all of {server}
+            </button>
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function HeldTool({ tool, busy, onApprove }: { tool: HeldToolView; busy: boolean; onApprove: () => void }) {
+  return (
+    <article className="detail" aria-label={`${tool.server} / ${tool.tool}`}>
+      <h4>
+        {tool.server} / <code>{tool.tool}</code> <span className="badge attention">{tool.change === 'new' ? 'new' : 'changed'}</span>
+      </h4>
+      {tool.changedFields.map((field) => (
+        <div key={field}>
+          <strong>{field}</strong>
+          <div className="diff">
+            <pre aria-label={`${field} before`}>{tool.old?.[field as Field] ?? '(none)'}</pre>
+            <pre aria-label={`${field} now`}>{tool.new[field as Field] ?? '(none)'}</pre>
+          </div>
+        </div>
+      ))}
+      {tool.hidden.length > 0 && (
+        <p className="error">
+          Hidden characters (shown above as ⟨U+…⟩, removed before any AI client sees them): {tool.hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}
+        </p>
+      )}
+      <button type="button" disabled={busy} onClick={onApprove} aria-label={`Approve ${tool.server} / ${tool.tool}`}>
+        {busy ? 'Approving…' : 'Approve'}
+      </button>
+    </article>
+  );
+}
