@@ -1,15 +1,21 @@
-// HTTP for authorization: https only (http on loopback), bounded size and time, no redirects followed, for oauth4webapi.
+// HTTP for authorization: every request through the guarded connector, https only (http on loopback), bounded size and time, no redirects followed, for oauth4webapi.
+import type { IncomingMessage } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import { SwitchboardError } from '../errors.ts';
 import type { ErrorCode } from '../../../shared/error-codes.ts';
+import { schemeAllowed } from '../net/address-policy.ts';
+import { AddressRefusedError, GuardedTooLargeError, openGuarded, readCapped, type ConnectionGuard } from '../net/guarded-connection.ts';
 import { isLoopbackHost } from '../platform/loopback.ts';
 
 /** Metadata and token responses are small; anything bigger is hostile or broken. */
 export const MAX_AUTH_RESPONSE_BYTES = 256 * 1024;
 export const AUTH_REQUEST_TIMEOUT_MS = 15_000;
 
+/** The fetch every authorization request goes through; built per server (or IdP) by guardedAuthFetch. */
+export type AuthFetch = typeof fetch;
+
 export function isAllowedAuthUrl(url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  return schemeAllowed(url);
 }
 
 /** Parses and checks a URL taken from metadata or configuration; the error names where it came from. */
@@ -25,45 +31,55 @@ export function authUrl(value: unknown, what: string, code: ErrorCode = 'AUTH_DI
 }
 
 /**
- * fetch as oauth4webapi and the discovery code use it: redirects are never followed (a metadata document that
- * redirects is refused, so no redirect can lead from a public host into a private one), bodies are capped, and every
- * request has a deadline so a dead server ends in an error, not a hang.
+ * fetch as oauth4webapi and the discovery code use it, on the guarded connector: the host's every address is checked
+ * against the guard's policy before a socket opens (AUTH_ADDRESS_REFUSED otherwise), redirects are never followed (a
+ * metadata document that redirects is refused, so no redirect can lead from a public host into a private one),
+ * bodies are capped, and every request has a deadline so a dead server ends in an error, not a hang. A transport
+ * failure comes out as a plain error, as fetch's would, so callers keep telling "the server is down" from "the
+ * server said no".
  */
-export const boundedFetch: typeof fetch = async (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  if (!isAllowedAuthUrl(url)) throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `refused to contact ${url.protocol}//${url.host}: authorization endpoints must be https`);
-  const response = await fetch(input, { ...init, redirect: 'manual', signal: init?.signal ?? AbortSignal.timeout(AUTH_REQUEST_TIMEOUT_MS) });
-  const body = await readCapped(response, url);
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-};
-
-async function readCapped(response: Response, url: URL): Promise<ArrayBuffer | null> {
-  if (!response.body || response.status === 204 || response.status === 304) return null;
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > MAX_AUTH_RESPONSE_BYTES) {
-    await response.body.cancel();
-    throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `${url.origin}${url.pathname} sent ${declared} bytes; authorization documents are limited to ${MAX_AUTH_RESPONSE_BYTES}`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > MAX_AUTH_RESPONSE_BYTES) {
-      throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `${url.origin}${url.pathname} sent more than ${MAX_AUTH_RESPONSE_BYTES} bytes; authorization documents are limited to that`);
+export function guardedAuthFetch(guard: ConnectionGuard): AuthFetch {
+  return async (input, init) => {
+    // Request does the BodyInit conversions (URLSearchParams and its content type, strings, bytes) exactly as fetch would.
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (!isAllowedAuthUrl(url)) throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `refused to contact ${url.protocol}//${url.host}: authorization endpoints must be https`);
+    const where = `${url.origin}${url.pathname}`;
+    const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+    let response: IncomingMessage;
+    try {
+      response = await openGuarded(
+        url,
+        { method: request.method, headers: Object.fromEntries(request.headers), ...(body ? { body } : {}), timeoutMs: AUTH_REQUEST_TIMEOUT_MS, signal: init?.signal ?? AbortSignal.timeout(AUTH_REQUEST_TIMEOUT_MS) },
+        guard,
+      );
+      const bytes = await readCapped(url, response, { maxBytes: MAX_AUTH_RESPONSE_BYTES, timeoutMs: AUTH_REQUEST_TIMEOUT_MS, what: 'authorization documents' });
+      return toResponse(response, bytes);
+    } catch (error) {
+      if (error instanceof SwitchboardError) throw error;
+      if (error instanceof AddressRefusedError) throw new SwitchboardError('AUTH_ADDRESS_REFUSED', `refused to contact ${where}: ${error.message}`, { cause: error });
+      if (error instanceof GuardedTooLargeError) throw new SwitchboardError('AUTH_DISCOVERY_FAILED', error.message, { cause: error });
+      throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
     }
-    chunks.push(chunk);
-  }
-  const joined = Buffer.concat(chunks);
-  return joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
+  };
 }
 
-/** The options every oauth4webapi call gets: our fetch, and plain http allowed only for a loopback authorization server. */
-export function oauthRequestOptions(target: URL | string): { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]?: boolean } {
+function toResponse(response: IncomingMessage, bytes: Buffer): Response {
+  const status = response.statusCode ?? 0;
+  const headers = new Headers();
+  for (let index = 0; index + 1 < response.rawHeaders.length; index += 2) headers.append(response.rawHeaders[index]!, response.rawHeaders[index + 1]!);
+  const noBody = status === 204 || status === 205 || status === 304 || bytes.byteLength === 0;
+  // Response refuses statuses outside 200-599; that surfaces as a transport failure, which such a server is.
+  return new Response(noBody ? null : new Uint8Array(bytes), { status, statusText: response.statusMessage ?? '', headers });
+}
+
+/** The options every oauth4webapi call gets: the guarded fetch, and plain http allowed only for a loopback authorization server. */
+export function oauthRequestOptions(target: URL | string, authFetch: AuthFetch): { [oauth.customFetch]: AuthFetch; [oauth.allowInsecureRequests]?: boolean } {
   const url = new URL(String(target));
-  return { [oauth.customFetch]: boundedFetch, ...(url.protocol === 'http:' && isLoopbackHost(url.hostname) ? { [oauth.allowInsecureRequests]: true } : {}) };
+  return { [oauth.customFetch]: authFetch, ...(url.protocol === 'http:' && isLoopbackHost(url.hostname) ? { [oauth.allowInsecureRequests]: true } : {}) };
 }
 
-/** Reads a JSON object from a response already bounded by boundedFetch; a clear error for anything else. */
+/** Reads a JSON object from a response already bounded by guardedAuthFetch; a clear error for anything else. */
 export async function readJsonObject(response: Response, what: string): Promise<Record<string, unknown>> {
   let value: unknown;
   try {

@@ -2,7 +2,7 @@
 import * as oauth from 'oauth4webapi';
 import { SwitchboardError } from '../errors.ts';
 import type { BrowserOpener } from '../ports.ts';
-import { grantError, oauthRequestOptions } from './auth-http.ts';
+import { grantError, oauthRequestOptions, type AuthFetch } from './auth-http.ts';
 import type { ClientIdentity } from './client-identity.ts';
 import { explainAuthorizationError, type LoopbackRedirect } from './loopback-redirect.ts';
 
@@ -19,6 +19,8 @@ export interface AuthorizationCodeRequest {
   openid?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The guarded fetch for the token request. */
+  authFetch: AuthFetch;
 }
 
 export interface AuthorizationCodeResult {
@@ -74,7 +76,7 @@ export async function runAuthorizationCodeFlow(request: AuthorizationCodeRequest
   try {
     const response = await oauth.authorizationCodeGrantRequest(as, identity.client, identity.clientAuth, callbackParams, redirect.redirectUri, codeVerifier, {
       ...(request.resource ? { additionalParameters: { resource: request.resource } } : {}),
-      ...oauthRequestOptions(as.token_endpoint!),
+      ...oauthRequestOptions(as.token_endpoint!, request.authFetch),
     });
     const tokens = await oauth.processAuthorizationCodeResponse(as, identity.client, response, nonce ? { expectedNonce: nonce, requireIdToken: true } : undefined);
     const idTokenClaims = nonce ? oauth.getValidatedIdTokenClaims(tokens) : undefined;

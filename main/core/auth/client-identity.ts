@@ -3,7 +3,7 @@ import * as oauth from 'oauth4webapi';
 import type { ServerAuthConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
 import { vaultAccounts, type ClientRecord, type Vault } from '../vault/vault.ts';
-import { grantError, oauthRequestOptions } from './auth-http.ts';
+import { grantError, oauthRequestOptions, type AuthFetch } from './auth-http.ts';
 
 export interface ClientIdentity {
   client: oauth.Client;
@@ -20,6 +20,8 @@ export interface ClientIdentityRequest {
   redirectUri?: string;
   /** Switchboard's CIMD URL, when one is configured. */
   clientMetadataUrl?: string;
+  /** The guarded fetch for this server's authorization requests (registration here). */
+  authFetch: AuthFetch;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function resolveClientIdentity(request: ClientIdentityRequest): Pro
     return identity({ clientId: request.clientMetadataUrl, tokenEndpointAuthMethod: 'none', registeredBy: 'cimd' }, serverAuth);
   }
   if (as.registration_endpoint && request.redirectUri) {
-    const record = await registerDynamically(as, request.redirectUri);
+    const record = await registerDynamically(as, request.redirectUri, request.authFetch);
     await vault.write(vaultAccounts.client(as.issuer), record);
     return identity(record, serverAuth);
   }
@@ -61,7 +63,7 @@ function secretMethodFor(as: oauth.AuthorizationServer): string {
 }
 
 /** RFC 7591 as the MCP spec asks of desktop apps: a native application with a loopback redirect, public if the AS allows. */
-async function registerDynamically(as: oauth.AuthorizationServer, redirectUri: string): Promise<ClientRecord> {
+async function registerDynamically(as: oauth.AuthorizationServer, redirectUri: string, authFetch: AuthFetch): Promise<ClientRecord> {
   const supported = as.token_endpoint_auth_methods_supported;
   const method = !supported || supported.includes('none') ? 'none' : supported.includes('client_secret_basic') ? 'client_secret_basic' : 'client_secret_post';
   try {
@@ -75,7 +77,7 @@ async function registerDynamically(as: oauth.AuthorizationServer, redirectUri: s
         response_types: ['code'],
         token_endpoint_auth_method: method,
       },
-      oauthRequestOptions(as.registration_endpoint!),
+      oauthRequestOptions(as.registration_endpoint!, authFetch),
     );
     const registered = await oauth.processDynamicClientRegistrationResponse(await withSecretExpiry(response));
     return {

@@ -2,7 +2,7 @@
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
 import { SwitchboardError } from '../errors.ts';
-import { authUrl, boundedFetch, readJsonObject } from './auth-http.ts';
+import { authUrl, guardedAuthFetch, readJsonObject, type AuthFetch } from './auth-http.ts';
 
 export interface ProtectedResource {
   /** The resource identifier to send verbatim as RFC 8707's `resource`. */
@@ -12,6 +12,12 @@ export interface ProtectedResource {
   /** Found through the 2025-03-26 fallback (no PRM): the server's origin is its own authorization server. */
   legacyFallback?: boolean;
 }
+
+/**
+ * For callers with no configuration to name hosts (one-off checks, tests): public addresses only, and loopback only for
+ * URLs that name it. The core passes the fetch built for the server or IdP at hand (named-hosts.ts) instead.
+ */
+const unconfiguredFetch: AuthFetch = guardedAuthFetch({ policy: { privateHosts: new Set() } });
 
 const prmSchema = z.object({
   resource: z.string().min(1).max(2048),
@@ -25,12 +31,12 @@ const prmSchema = z.object({
  * authorization server. The PRM's `resource` must name this server (same origin, a prefix of its path), or a
  * hostile server could make us ask for tokens meant for someone else.
  */
-export async function discoverProtectedResource(serverUrl: URL, resourceMetadataUrl?: string): Promise<ProtectedResource> {
+export async function discoverProtectedResource(serverUrl: URL, resourceMetadataUrl?: string, authFetch: AuthFetch = unconfiguredFetch): Promise<ProtectedResource> {
   const candidates = resourceMetadataUrl
     ? [authUrl(resourceMetadataUrl, 'the resource_metadata URL in the server’s WWW-Authenticate header')]
     : wellKnownCandidates(serverUrl, 'oauth-protected-resource', false);
   for (const candidate of candidates) {
-    const response = await get(candidate, 'the protected resource metadata');
+    const response = await get(candidate, 'the protected resource metadata', authFetch);
     if (response.status === 404 || response.status === 410) continue;
     if (response.status !== 200) throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `${candidate.href} answered HTTP ${response.status} instead of protected resource metadata`);
     const parsed = prmSchema.safeParse(await readJsonObject(response, `the protected resource metadata at ${candidate.href}`));
@@ -56,11 +62,11 @@ export async function discoverProtectedResource(serverUrl: URL, resourceMetadata
  * RFC 8414 / OIDC metadata, tried in the order the MCP spec gives, each checked to name exactly the issuer it was
  * fetched for. A 2025-03-26 server with no metadata at all gets its spec's default endpoints.
  */
-export async function discoverAuthorizationServer(issuer: string, allowDefaultEndpoints: boolean): Promise<oauth.AuthorizationServer> {
+export async function discoverAuthorizationServer(issuer: string, allowDefaultEndpoints: boolean, authFetch: AuthFetch = unconfiguredFetch): Promise<oauth.AuthorizationServer> {
   const issuerUrl = authUrl(issuer, 'the authorization server issuer');
   const candidates = [...wellKnownCandidates(issuerUrl, 'oauth-authorization-server', false), ...wellKnownCandidates(issuerUrl, 'openid-configuration', true)];
   for (const candidate of candidates) {
-    const response = await get(candidate, 'the authorization server metadata');
+    const response = await get(candidate, 'the authorization server metadata', authFetch);
     if (response.status >= 400 && response.status < 500) continue;
     let metadata: oauth.AuthorizationServer;
     try {
@@ -121,9 +127,9 @@ function resourceCovers(resource: URL, serverUrl: URL): boolean {
   return serverUrl.pathname === resource.pathname || `${serverUrl.pathname}/`.startsWith(base);
 }
 
-async function get(url: URL, what: string): Promise<Response> {
+async function get(url: URL, what: string, authFetch: AuthFetch): Promise<Response> {
   try {
-    return await boundedFetch(url, { headers: { accept: 'application/json' } });
+    return await authFetch(url, { headers: { accept: 'application/json' } });
   } catch (error) {
     if (error instanceof SwitchboardError) throw error;
     throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `could not fetch ${what} at ${url.href}: ${(error as Error).message}`, { cause: error });

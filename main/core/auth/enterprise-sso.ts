@@ -4,11 +4,12 @@ import type { AuthConfig, IdpConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { vaultAccounts, type SsoRecord, type Vault } from '../vault/vault.ts';
-import { grantError, oauthRequestOptions } from './auth-http.ts';
+import { grantError, guardedAuthFetch, oauthRequestOptions, type AuthFetch } from './auth-http.ts';
 import { runAuthorizationCodeFlow } from './authorization-code-flow.ts';
 import { clientAuthentication, type ClientIdentity } from './client-identity.ts';
 import { discoverAuthorizationServer } from './discovery.ts';
 import { loopbackRedirectOptions, startLoopbackRedirect } from './loopback-redirect.ts';
+import { authGuardFor, type AuthNetworkOptions } from './named-hosts.ts';
 import type { SecurityEvent } from './security-event.ts';
 import type { PersonPresent } from './sign-in-desk.ts';
 import { exchangeForIdJag } from './token-grants.ts';
@@ -33,15 +34,20 @@ export interface SsoSessionDeps {
   logger: Logger;
   clock: Clock;
   onSecurityEvent?: (event: SecurityEvent) => void;
+  /** Hosts named beyond the issuer's own (named-hosts.ts); tests add a resolver and a connector spy. */
+  network?: AuthNetworkOptions;
 }
 
 export class SsoSession {
   readonly #deps: SsoSessionDeps;
   #metadata: Promise<oauth.AuthorizationServer> | undefined;
   #refreshing: Promise<SsoRecord> | undefined;
+  /** The IdP's metadata names its endpoints: they are fetched under the address policy like any server's. */
+  readonly #fetch: AuthFetch;
 
   constructor(deps: SsoSessionDeps) {
     this.#deps = deps;
+    this.#fetch = guardedAuthFetch(authGuardFor(deps.idp.issuer, deps.network));
   }
 
   get issuer(): string {
@@ -65,6 +71,7 @@ export class SsoSession {
         openid: true,
         timeoutMs: auth.signInTimeoutMs,
         signal: person.signal,
+        authFetch: this.#fetch,
       });
       await vault.write(vaultAccounts.sso(), this.#record(result.tokens, result.idTokenClaims!));
     } finally {
@@ -99,7 +106,7 @@ export class SsoSession {
     let revoked: string[] = [];
     if (record?.refreshToken && record.issuer === this.#deps.idp.issuer) {
       try {
-        revoked = (await revokeTokens(await this.#discover(), await this.#identity(), { refreshToken: record.refreshToken }, this.#deps.logger)).revoked;
+        revoked = (await revokeTokens(await this.#discover(), await this.#identity(), { refreshToken: record.refreshToken }, this.#deps.logger, this.#fetch)).revoked;
       } catch (error) {
         this.#deps.logger.log('warn', 'auth.revocation_failed', { issuer: this.#deps.idp.issuer, message: (error as Error).message });
       }
@@ -132,12 +139,12 @@ export class SsoSession {
    */
   async idJagFor(audience: string, resource: string | undefined, scope: string | undefined): Promise<string> {
     const request = async (record: SsoRecord) =>
-      exchangeForIdJag(await this.#discover(), await this.#identity(), {
-        idToken: record.idToken,
-        audience,
-        ...(resource ? { resource } : {}),
-        ...(scope ? { scope } : {}),
-      });
+      exchangeForIdJag(
+        await this.#discover(),
+        await this.#identity(),
+        { idToken: record.idToken, audience, ...(resource ? { resource } : {}), ...(scope ? { scope } : {}) },
+        this.#fetch,
+      );
     const record = await this.#freshRecord();
     try {
       return (await request(record)).idJag;
@@ -163,11 +170,12 @@ export class SsoSession {
       const identity = await this.#identity();
       let tokens: oauth.TokenEndpointResponse;
       try {
-        const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken, oauthRequestOptions(as.token_endpoint!));
+        const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken, oauthRequestOptions(as.token_endpoint!, this.#fetch));
         tokens = await oauth.processRefreshTokenResponse(as, identity.client, response);
       } catch (error) {
         const cause = grantError(error, `refreshing the sign-in at ${this.#deps.idp.issuer}`);
-        if (cause.code === 'AUTH_GRANT_FAILED' && !(error instanceof oauth.ResponseBodyError)) throw cause; // the IdP is down: not the person's fault
+        // The IdP is down, or its metadata names an endpoint the address policy refuses: not the person's fault, so the session stays.
+        if ((cause.code === 'AUTH_GRANT_FAILED' && !(error instanceof oauth.ResponseBodyError)) || cause.code === 'AUTH_ADDRESS_REFUSED') throw cause;
         await this.#deps.vault.remove(vaultAccounts.sso());
         this.#deps.onSecurityEvent?.({ method: 'auth.sso_refresh_failed', outcome: 'failure', errorType: 'AUTH_SSO_REQUIRED', details: { issuer: this.#deps.idp.issuer } });
         throw new SwitchboardError('AUTH_SSO_REQUIRED', `the sign-in at ${this.#deps.idp.issuer} ended (${cause.message}); run \`switchboard login\` to sign in again`, { cause });
@@ -198,7 +206,7 @@ export class SsoSession {
   }
 
   #discover(): Promise<oauth.AuthorizationServer> {
-    this.#metadata ??= discoverAuthorizationServer(this.#deps.idp.issuer, false).catch((error: unknown) => {
+    this.#metadata ??= discoverAuthorizationServer(this.#deps.idp.issuer, false, this.#fetch).catch((error: unknown) => {
       this.#metadata = undefined;
       throw error;
     });

@@ -5,11 +5,13 @@ import type { AuthConfig, ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { vaultAccounts, type TokenRecord, type Vault } from '../vault/vault.ts';
+import { guardedAuthFetch, type AuthFetch } from './auth-http.ts';
 import { runAuthorizationCodeFlow } from './authorization-code-flow.ts';
 import { resolveClientIdentity, type ClientIdentity } from './client-identity.ts';
 import { discoverAuthorizationServer, discoverProtectedResource, type ProtectedResource } from './discovery.ts';
 import type { SsoSession } from './enterprise-sso.ts';
 import { startLoopbackRedirect } from './loopback-redirect.ts';
+import { authGuardFor, type AuthNetworkOptions } from './named-hosts.ts';
 import type { SecurityEvent } from './security-event.ts';
 import type { PersonPresent } from './sign-in-desk.ts';
 import { SignInRequiredError } from './sign-in-required.ts';
@@ -46,6 +48,8 @@ export interface ServerAuthorizerDeps {
   onTokenObtained?: () => void;
   /** Security events for the audit trail (token obtained or refreshed, failures, sign-out); never carries a secret. */
   onSecurityEvent?: (event: SecurityEvent) => void;
+  /** Hosts named beyond this server's own (named-hosts.ts); tests add a resolver and a connector spy. */
+  network?: AuthNetworkOptions;
 }
 
 /**
@@ -93,10 +97,13 @@ export class ServerAuthorizer {
   #failedStepUps = 0;
   /** Scopes a server asked for in a 403 that only a person's sign-in can grant: the next one asks for them. */
   #wantedScope: string | undefined;
+  /** Every request this server's metadata leads to goes through it: the address policy decides before any socket opens. */
+  readonly #fetch: AuthFetch;
 
   constructor(server: ServerConfig, deps: ServerAuthorizerDeps) {
     this.#server = server;
     this.#deps = deps;
+    this.#fetch = guardedAuthFetch(authGuardFor(server.url, deps.network, [deps.auth.idp?.issuer]));
   }
 
   get serverId(): string {
@@ -202,7 +209,7 @@ export class ServerAuthorizer {
     try {
       const { as } = await this.#discovered({});
       if (as.issuer !== record.issuer) return { revoked: [] };
-      return await revokeTokens(as, await this.#identity(as, undefined), { ...(record.refreshToken ? { refreshToken: record.refreshToken } : {}), accessToken: record.accessToken }, this.#deps.logger);
+      return await revokeTokens(as, await this.#identity(as, undefined), { ...(record.refreshToken ? { refreshToken: record.refreshToken } : {}), accessToken: record.accessToken }, this.#deps.logger, this.#fetch);
     } catch (error) {
       this.#deps.logger.log('warn', 'auth.revocation_failed', { server: this.#server.id, message: (error as Error).message });
       return { revoked: [] };
@@ -251,7 +258,7 @@ export class ServerAuthorizer {
       if (record.refreshToken) {
         const identity = await this.#identity(as, undefined);
         const context = { issuer: as.issuer, clientId: record.clientId, serverUrl: this.#server.url, ...(record.resource ? { resource: record.resource } : {}), grant: record.grant, previous: record };
-        await this.#store(toTokenRecord(await refreshGrant(as, identity, record), context, this.#deps.clock.now()), 'auth.token_refreshed');
+        await this.#store(toTokenRecord(await refreshGrant(as, identity, record, this.#fetch), context, this.#deps.clock.now()), 'auth.token_refreshed');
       } else if (record.grant !== 'authorization_code') {
         await this.#obtain({}, { ...(record.scope ? { scope: record.scope } : {}), renewal: true });
       } else {
@@ -299,7 +306,7 @@ export class ServerAuthorizer {
 
       if (this.#server.auth?.grant === 'client_credentials') {
         const identity = await this.#identity(as, undefined);
-        const tokens = await clientCredentialsGrant(as, identity, { ...(scope ? { scope } : {}), ...(resource ? { resource } : {}) });
+        const tokens = await clientCredentialsGrant(as, identity, { ...(scope ? { scope } : {}), ...(resource ? { resource } : {}) }, this.#fetch);
         return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'client_credentials' }, now()), event);
       }
       const sso = this.#deps.sso;
@@ -307,7 +314,7 @@ export class ServerAuthorizer {
         // Enterprise-Managed Authorization: no browser, ever (the extension tells clients not to send the person there).
         const idJag = await sso.idJagFor(as.issuer, resource, scope);
         const identity = await this.#identity(as, undefined);
-        const tokens = await jwtBearerGrant(as, identity, idJag, scope);
+        const tokens = await jwtBearerGrant(as, identity, idJag, scope, this.#fetch);
         return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'id-jag' }, now()), event);
       }
       if (!person) {
@@ -328,6 +335,7 @@ export class ServerAuthorizer {
           extraParams: this.#server.auth?.extraAuthorizationParams ?? {},
           timeoutMs: this.#deps.auth.signInTimeoutMs,
           signal: person.signal,
+          authFetch: this.#fetch,
         });
         this.#wantedScope = undefined;
         await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'authorization_code' }, now()));
@@ -363,8 +371,8 @@ export class ServerAuthorizer {
 
   async #discovered(challenge: AuthChallenge): Promise<{ prm: ProtectedResource; as: oauth.AuthorizationServer }> {
     if (this.#context && !challenge.resourceMetadataUrl) return this.#context;
-    const prm = await discoverProtectedResource(new URL(this.#server.url), challenge.resourceMetadataUrl);
-    const as = await discoverAuthorizationServer(prm.authorizationServers[0]!, prm.legacyFallback === true);
+    const prm = await discoverProtectedResource(new URL(this.#server.url), challenge.resourceMetadataUrl, this.#fetch);
+    const as = await discoverAuthorizationServer(prm.authorizationServers[0]!, prm.legacyFallback === true, this.#fetch);
     this.#context = { prm, as };
     // The server now names another authorization server: a token from the old one is not sent to it.
     if (this.#record && this.#record.issuer !== as.issuer) {
@@ -381,6 +389,7 @@ export class ServerAuthorizer {
       serverId: this.#server.id,
       serverAuth: this.#server.auth,
       vault: this.#deps.vault,
+      authFetch: this.#fetch,
       ...(redirectUri ? { redirectUri } : {}),
       ...(this.#deps.auth.clientMetadataUrl ? { clientMetadataUrl: this.#deps.auth.clientMetadataUrl } : {}),
     });

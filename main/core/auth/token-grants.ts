@@ -2,7 +2,7 @@
 import * as oauth from 'oauth4webapi';
 import { SwitchboardError } from '../errors.ts';
 import type { TokenRecord } from '../vault/vault.ts';
-import { grantError, oauthRequestOptions } from './auth-http.ts';
+import { grantError, oauthRequestOptions, type AuthFetch } from './auth-http.ts';
 import type { ClientIdentity } from './client-identity.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -36,24 +36,24 @@ export function toTokenRecord(
 }
 
 /** Refresh resends scope and resource (RFC 8707 §2.2); a rotated refresh token replaces the old one in the record. */
-export async function refreshGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, record: TokenRecord): Promise<oauth.TokenEndpointResponse> {
+export async function refreshGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, record: TokenRecord, authFetch: AuthFetch): Promise<oauth.TokenEndpointResponse> {
   try {
     const additionalParameters: Record<string, string> = {};
     if (record.scope) additionalParameters.scope = record.scope;
     if (record.resource) additionalParameters.resource = record.resource;
-    const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken!, { additionalParameters, ...oauthRequestOptions(as.token_endpoint!) });
+    const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken!, { additionalParameters, ...oauthRequestOptions(as.token_endpoint!, authFetch) });
     return await oauth.processRefreshTokenResponse(as, identity.client, response);
   } catch (error) {
     throw grantError(error, `refreshing the token at ${as.issuer}`);
   }
 }
 
-export async function clientCredentialsGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, options: { scope?: string; resource?: string }): Promise<oauth.TokenEndpointResponse> {
+export async function clientCredentialsGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, options: { scope?: string; resource?: string }, authFetch: AuthFetch): Promise<oauth.TokenEndpointResponse> {
   try {
     const parameters: Record<string, string> = {};
     if (options.scope) parameters.scope = options.scope;
     if (options.resource) parameters.resource = options.resource;
-    const response = await oauth.clientCredentialsGrantRequest(as, identity.client, identity.clientAuth, parameters, oauthRequestOptions(as.token_endpoint!));
+    const response = await oauth.clientCredentialsGrantRequest(as, identity.client, identity.clientAuth, parameters, oauthRequestOptions(as.token_endpoint!, authFetch));
     return await oauth.processClientCredentialsResponse(as, identity.client, response);
   } catch (error) {
     throw grantError(error, `the client credentials grant at ${as.issuer}`);
@@ -65,6 +65,7 @@ export async function exchangeForIdJag(
   idp: oauth.AuthorizationServer,
   identity: ClientIdentity,
   request: { idToken: string; audience: string; resource?: string; scope?: string },
+  authFetch: AuthFetch,
 ): Promise<{ idJag: string; expiresIn?: number }> {
   let tokens: oauth.TokenEndpointResponse;
   try {
@@ -76,7 +77,7 @@ export async function exchangeForIdJag(
     };
     if (request.resource) parameters.resource = request.resource;
     if (request.scope) parameters.scope = request.scope;
-    const response = await oauth.genericTokenEndpointRequest(idp, identity.client, identity.clientAuth, TOKEN_EXCHANGE_GRANT, parameters, oauthRequestOptions(idp.token_endpoint!));
+    const response = await oauth.genericTokenEndpointRequest(idp, identity.client, identity.clientAuth, TOKEN_EXCHANGE_GRANT, parameters, oauthRequestOptions(idp.token_endpoint!, authFetch));
     tokens = await oauth.processGenericTokenEndpointResponse(idp, identity.client, response, ACCEPT_N_A);
   } catch (error) {
     throw grantError(error, `the token exchange for an ID-JAG at ${idp.issuer}`);
@@ -88,11 +89,11 @@ export async function exchangeForIdJag(
 }
 
 /** Step 2: the ID-JAG as an RFC 7523 assertion at the server's authorization server, for an access token. No browser. */
-export async function jwtBearerGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, assertion: string, scope?: string): Promise<oauth.TokenEndpointResponse> {
+export async function jwtBearerGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, assertion: string, scope: string | undefined, authFetch: AuthFetch): Promise<oauth.TokenEndpointResponse> {
   try {
     const parameters: Record<string, string> = { assertion };
     if (scope) parameters.scope = scope;
-    const response = await oauth.genericTokenEndpointRequest(as, identity.client, identity.clientAuth, JWT_BEARER_GRANT, parameters, oauthRequestOptions(as.token_endpoint!));
+    const response = await oauth.genericTokenEndpointRequest(as, identity.client, identity.clientAuth, JWT_BEARER_GRANT, parameters, oauthRequestOptions(as.token_endpoint!, authFetch));
     return await oauth.processGenericTokenEndpointResponse(as, identity.client, response);
   } catch (error) {
     throw grantError(error, `the JWT bearer grant at ${as.issuer}`);

@@ -1,7 +1,7 @@
 // RFC 7009 token revocation: signing out tells the authorization server, where it offers revocation, to forget the tokens.
 import * as oauth from 'oauth4webapi';
 import type { Logger } from '../ports.ts';
-import { oauthRequestOptions } from './auth-http.ts';
+import { oauthRequestOptions, type AuthFetch } from './auth-http.ts';
 import type { ClientIdentity } from './client-identity.ts';
 
 export interface RevocableTokens {
@@ -14,7 +14,7 @@ export interface RevocableTokens {
  * too), then the access token. Best effort: an authorization server without a revocation endpoint, or one that is
  * down, does not stop the sign-out, which has already forgotten the tokens locally. Resolves with what was revoked.
  */
-export async function revokeTokens(as: oauth.AuthorizationServer, identity: ClientIdentity, tokens: RevocableTokens, logger: Logger): Promise<{ revoked: ('refresh_token' | 'access_token')[] }> {
+export async function revokeTokens(as: oauth.AuthorizationServer, identity: ClientIdentity, tokens: RevocableTokens, logger: Logger, authFetch: AuthFetch): Promise<{ revoked: ('refresh_token' | 'access_token')[] }> {
   const revoked: ('refresh_token' | 'access_token')[] = [];
   if (!as.revocation_endpoint) return { revoked };
   const attempts: ['refresh_token' | 'access_token', string | undefined][] = [
@@ -26,7 +26,7 @@ export async function revokeTokens(as: oauth.AuthorizationServer, identity: Clie
     try {
       const response = await oauth.revocationRequest(as, identity.client, identity.clientAuth, token, {
         additionalParameters: { token_type_hint: hint },
-        ...oauthRequestOptions(as.revocation_endpoint),
+        ...oauthRequestOptions(as.revocation_endpoint, authFetch),
       });
       await oauth.processRevocationResponse(response);
       revoked.push(hint);

@@ -1,4 +1,5 @@
 // One connection and one authorizer per enabled server: how Switchboard reaches each server and gets its tokens.
+import { namedHosts } from '../auth/named-hosts.ts';
 import { ServerAuthorizer, type SecurityEvent, type ServerAuthorizerDeps } from '../auth/server-authorizer.ts';
 import type { GatewayConfig, ServerConfig } from '../config/config-schema.ts';
 import { UpstreamConnection, type ListKind } from '../upstream/upstream-connection.ts';
@@ -24,24 +25,26 @@ export interface UpstreamDeps extends Omit<ServerAuthorizerDeps, 'onTokenObtaine
 
 export function createUpstreams(servers: readonly ServerConfig[], deps: UpstreamDeps): Upstream[] {
   const { auth, vault, sso, logger, clock, onSecurityEvent } = deps;
-  return servers
-    .filter((server) => server.enabled)
-    .map((server) => {
-      // Every server gets an authorizer: whether it needs a token is learned from its first 401, not configured.
-      // Authorizer and connection need each other; the authorizer only calls back once a token arrives, after both exist.
-      const authorizer: ServerAuthorizer = new ServerAuthorizer(server, { auth, vault, sso, logger, clock, onTokenObtained: () => refreshAndReconnect(connection), onSecurityEvent });
-      const connection: UpstreamConnection = new UpstreamConnection(server, {
-        logger,
-        requestTimeoutMs: deps.gateway.upstreamTimeoutMs,
-        maxResponseBytes: deps.gateway.maxResponseBytes,
-        onListChanged: deps.onListChanged,
-        onResourceUpdated: deps.onResourceUpdated,
-        authorizer,
-        secretHeader: (name) => vault.getSecret(vaultAccounts.serverHeader(server.id, name)),
-        ...(sso ? { extensions: { [ENTERPRISE_MANAGED_AUTHORIZATION]: {} } } : {}),
-      });
-      return { connection, authorizer, prefix: server.prefix ?? server.id };
+  const enabled = servers.filter((server) => server.enabled);
+  // The person configured every enabled server, so each one's host is named for all of them (two internal servers may
+  // share an authorization server on one's host); a server the policy turned off lends its host nothing.
+  const network = { ...deps.network, namedHosts: namedHosts({ urls: enabled.map((server) => server.url), hosts: deps.network?.namedHosts ?? [] }) };
+  return enabled.map((server) => {
+    // Every server gets an authorizer: whether it needs a token is learned from its first 401, not configured.
+    // Authorizer and connection need each other; the authorizer only calls back once a token arrives, after both exist.
+    const authorizer: ServerAuthorizer = new ServerAuthorizer(server, { auth, vault, sso, logger, clock, network, onTokenObtained: () => refreshAndReconnect(connection), onSecurityEvent });
+    const connection: UpstreamConnection = new UpstreamConnection(server, {
+      logger,
+      requestTimeoutMs: deps.gateway.upstreamTimeoutMs,
+      maxResponseBytes: deps.gateway.maxResponseBytes,
+      onListChanged: deps.onListChanged,
+      onResourceUpdated: deps.onResourceUpdated,
+      authorizer,
+      secretHeader: (name) => vault.getSecret(vaultAccounts.serverHeader(server.id, name)),
+      ...(sso ? { extensions: { [ENTERPRISE_MANAGED_AUTHORIZATION]: {} } } : {}),
     });
+    return { connection, authorizer, prefix: server.prefix ?? server.id };
+  });
 }
 
 export function findUpstream(upstreams: readonly Upstream[], serverId: string): Upstream | undefined {
