@@ -1,0 +1,23 @@
+// Wires the tool-search router for the client gateway: the catalog router wrapped, usage read from the audit trail, changed direct sets announced.
+import type { GatewayRouter } from '../gateway-router.ts';
+import type { ToolSearchPolicy } from './tool-search-policy.ts';
+import { ToolSearchRouter } from './tool-search-router.ts';
+import { AuditTrailUsage } from './tool-usage.ts';
+
+export function createToolSearchRouter(options: {
+  inner: GatewayRouter;
+  auditDatabasePath: string;
+  policy?: () => ToolSearchPolicy;
+  /** Sends tools/list_changed to every client: a new usage snapshot moved a tool into or out of someone's direct set. */
+  onVisibleToolsChanged: () => void;
+}): ToolSearchRouter {
+  const router = new ToolSearchRouter(options.inner, options.policy ? { policy: options.policy } : {});
+  router.setUsage(
+    new AuditTrailUsage(options.auditDatabasePath, {
+      onChange: () => {
+        if (router.directSetsChanged()) options.onVisibleToolsChanged();
+      },
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,52 @@
+// How many tools a local client may be listed: its own setting, else the company's, else what its AI client is known to accept, else a generous default.
+
+/**
+ * Known tool limits of AI clients, by the id `switchboard clients setup` registers them under. `limit` is the
+ * client's own ceiling; `reserved` is left for what the client lists besides Switchboard (its built-in tools).
+ */
+export const AI_CLIENT_TOOL_LIMITS: Readonly<Record<string, { limit: number; reserved: number; source: string }>> = {
+  // GitHub Copilot refuses a request with more than 128 tools, its own built-in tools counted.
+  vscode: { limit: 128, reserved: 48, source: 'GitHub Copilot: "You may not include more than 128 tools in your request", built-in tools included' },
+  // Cursor sends only the first 40 tools to its agent.
+  cursor: { limit: 40, reserved: 0, source: 'Cursor: only the first 40 MCP tools reach the agent' },
+  // Windsurf's Cascade has access to at most 100 tools at a time.
+  windsurf: { limit: 100, reserved: 0, source: 'Windsurf: Cascade has a limit of 100 total tools' },
+};
+
+/**
+ * For clients without a documented limit: every listed tool costs context tokens on every request, and models pick
+ * worse from hundreds of tools, so past this many the search takes over.
+ */
+export const DEFAULT_MAX_TOOLS = 200;
+
+/** Below this a budget could not hold the two meta-tools. */
+export const MIN_MAX_TOOLS = 2;
+
+export interface ToolBudget {
+  maxTools: number;
+  /** Where the number came from, for status and the UI. */
+  source: 'client' | 'policy' | 'ai-client' | 'default';
+  /** The company policy wants search mode even when the tools fit. */
+  forceSearch: boolean;
+}
+
+/** What the company policy says about tool budgets (see tool-search-policy.ts). */
+export interface BudgetPolicy {
+  maxTools?: number | undefined;
+  clients?: Readonly<Record<string, number>> | undefined;
+  forceSearch?: boolean | undefined;
+}
+
+/**
+ * The client's own setting wins unless the company's is smaller: a policy budget is a ceiling a person may lower,
+ * never raise. A policy entry for the client beats the policy's general one.
+ */
+export function resolveToolBudget(clientId: string, ownMaxTools: number | undefined, policy: BudgetPolicy = {}): ToolBudget {
+  const forceSearch = policy.forceSearch === true;
+  const policyMax = policy.clients?.[clientId] ?? policy.maxTools;
+  const known = AI_CLIENT_TOOL_LIMITS[clientId];
+  const base: Omit<ToolBudget, 'forceSearch'> =
+    ownMaxTools !== undefined ? { maxTools: ownMaxTools, source: 'client' } : known ? { maxTools: known.limit - known.reserved, source: 'ai-client' } : { maxTools: DEFAULT_MAX_TOOLS, source: 'default' };
+  const capped = policyMax !== undefined && policyMax < base.maxTools ? { maxTools: policyMax, source: 'policy' as const } : base;
+  return { maxTools: Math.max(MIN_MAX_TOOLS, capped.maxTools), source: capped.source, forceSearch };
+}

@@ -1,0 +1,137 @@
+// Tool search in isolation: text analysis, the FTS5 index, budgets, the listing plan, the meta-tools' argument checks.
+import type { Tool } from '@modelcontextprotocol/server';
+import { describe, expect, it } from 'vitest';
+import { planListing } from '../../main/core/router/tool-search/listing-plan.ts';
+import { argumentProblems, auditedToolName, CALL_TOOL_NAME, parseCallArguments, parseSearchArguments, SEARCH_TOOL_NAME } from '../../main/core/router/tool-search/meta-tools.ts';
+import { resolveToolBudget } from '../../main/core/router/tool-search/tool-budget.ts';
+import { ToolSearchIndex, type IndexedTool } from '../../main/core/router/tool-search/tool-index.ts';
+import { queryWords, splitIdentifier } from '../../main/core/router/tool-search/tool-text.ts';
+
+const tool = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({
+  name,
+  description,
+  inputSchema: { type: 'object', properties, ...(required.length ? { required } : {}) },
+});
+
+const catalog: IndexedTool[] = [
+  { name: 'github_create_issue', server: 'github', tool: tool('create_issue', 'Create a new issue in a GitHub repository.', { title: { type: 'string', description: 'Issue title' } }) },
+  { name: 'github_list_pull_requests', server: 'github', tool: tool('list_pull_requests', 'List pull requests in a GitHub repository.') },
+  { name: 'fs_create_directory', server: 'fs', tool: tool('create_directory', 'Create a new directory on disk.', { path: { type: 'string' } }) },
+  { name: 'fs_read_text_file', server: 'fs', tool: tool('read_text_file', 'Read the complete contents of a file as text.') },
+  { name: 'cal_createReservation', server: 'cal', tool: tool('createReservation', 'Books a table at a restaurant.', { partySize: { type: 'integer', description: 'How many guests' } }) },
+];
+
+describe('tool text', () => {
+  it('splits snake, kebab, dotted and camel case names into words', () => {
+    expect(splitIdentifier('create_pull_request')).toBe('create pull request');
+    expect(splitIdentifier('getFileContents')).toBe('get file contents');
+    expect(splitIdentifier('HTTPServer2Go')).toBe('http server 2 go');
+    expect(splitIdentifier('kiali.get-logs')).toBe('kiali get logs');
+  });
+
+  it('keeps only the words of a request, lower-case, once each, never its punctuation', () => {
+    expect(queryWords('Please show me the OPEN issues, open issues!')).toEqual(['show', 'open', 'issues']);
+    expect(queryWords('NEAR( "a" OR b* ) AND -c: ^d')).toEqual(['near', 'b', 'c', 'd']);
+    expect(queryWords('x '.repeat(10) + Array.from({ length: 100 }, (_, index) => `w${index}`).join(' '))).toHaveLength(32);
+  });
+});
+
+describe('the search index', () => {
+  it('finds a tool by intent, over its name, description and parameters', () => {
+    const index = new ToolSearchIndex();
+    index.sync(catalog);
+    expect(index.search('report a bug as a GitHub ticket', { limit: 1 })[0]?.name).toBe('github_create_issue');
+    expect(index.search('make a folder', { limit: 1 })[0]?.name).toBe('fs_create_directory');
+    expect(index.search('reservation for four guests', { limit: 1 })[0]?.name).toBe('cal_createReservation');
+    expect(index.search('the of and', { limit: 5 })).toEqual([]);
+    index.close();
+  });
+
+  it('treats FTS5 syntax in a request as words', () => {
+    const index = new ToolSearchIndex();
+    index.sync(catalog);
+    expect(() => index.search('"unbalanced NEAR(issue OR) * ^ {col}: AND', { limit: 5 })).not.toThrow();
+    index.close();
+  });
+
+  it('follows the tool list: changed definitions are indexed again, removed tools disappear', () => {
+    const index = new ToolSearchIndex();
+    index.sync(catalog);
+    expect(index.size).toBe(5);
+    const changed = catalog.map((entry) => (entry.name === 'fs_read_text_file' ? { ...entry, tool: tool('read_text_file', 'Show an image from disk.') } : entry)).filter((entry) => entry.name !== 'github_create_issue');
+    index.sync(changed);
+    expect(index.size).toBe(4);
+    expect(index.search('create issue', { limit: 5 }).map((hit) => hit.name)).not.toContain('github_create_issue');
+    expect(index.search('image', { limit: 1 })[0]?.name).toBe('fs_read_text_file');
+    index.close();
+  });
+
+  it('lets past use lift one of two equal matches', () => {
+    const twins: IndexedTool[] = [
+      { name: 'a_send_message', server: 'a', tool: tool('send_message', 'Send a chat message.') },
+      { name: 'b_send_message', server: 'b', tool: tool('send_message', 'Send a chat message.') },
+    ];
+    const index = new ToolSearchIndex();
+    index.sync(twins);
+    expect(index.search('send a chat message', { limit: 2 })[0]?.name).toBe('a_send_message');
+    expect(index.search('send a chat message', { limit: 2, uses: (name) => (name === 'b_send_message' ? 12 : 0) })[0]?.name).toBe('b_send_message');
+    index.close();
+  });
+});
+
+describe('tool budgets', () => {
+  it('takes the client’s own setting, else its AI client’s known limit, else the default; a policy is a ceiling', () => {
+    expect(resolveToolBudget('cursor', undefined)).toEqual({ maxTools: 40, source: 'ai-client', forceSearch: false });
+    expect(resolveToolBudget('vscode', undefined).maxTools).toBeLessThan(128);
+    expect(resolveToolBudget('my-agent', undefined)).toEqual({ maxTools: 200, source: 'default', forceSearch: false });
+    expect(resolveToolBudget('cursor', 30)).toEqual({ maxTools: 30, source: 'client', forceSearch: false });
+    expect(resolveToolBudget('cursor', 30, { maxTools: 20 })).toEqual({ maxTools: 20, source: 'policy', forceSearch: false });
+    expect(resolveToolBudget('cursor', 10, { maxTools: 20, clients: { cursor: 25 }, forceSearch: true })).toEqual({ maxTools: 10, source: 'client', forceSearch: true });
+  });
+
+  it('lists everything that fits; over budget, pinned then most used, within the room left by the two meta-tools', () => {
+    const names = Array.from({ length: 50 }, (_, index) => `t${String(index).padStart(2, '0')}`);
+    const uses = (name: string) => ({ t10: 5, t20: 9, t30: 1 })[name] ?? 0;
+    expect(planListing(names, { maxTools: 50, forceSearch: false, pinned: [], uses }).mode).toBe('all');
+    expect(planListing(names, { maxTools: 5, forceSearch: false, pinned: ['t40', 'gone'], uses })).toEqual({ mode: 'search', direct: ['t10', 't20', 't40'], searchOnly: 47 });
+    expect(planListing(names, { maxTools: 100, forceSearch: true, pinned: [], uses }).direct).toEqual(['t10', 't20', 't30']);
+    expect(planListing(names, { maxTools: 2, forceSearch: false, pinned: ['t40'], uses }).direct).toEqual([]);
+  });
+});
+
+describe('the meta-tools’ arguments', () => {
+  it('refuses an empty, a missing or a 10 kB query, and a bad limit, with a message that says what to send', () => {
+    for (const args of [{ query: '' }, { query: '   ' }, {}, { query: 'x'.repeat(10_240) }, { query: 'ok', limit: 0 }, { query: 'ok', limit: 2.5 }]) {
+      const parsed = parseSearchArguments(args);
+      expect(parsed.ok, JSON.stringify(args).slice(0, 40)).toBe(false);
+      if (!parsed.ok) expect(parsed.error.isError).toBe(true);
+    }
+    const long = parseSearchArguments({ query: 'x'.repeat(10_240) });
+    expect(!long.ok && JSON.stringify(long.error)).toContain('10240 characters');
+    expect(parseSearchArguments({ query: 'list issues' })).toEqual({ ok: true, value: { query: 'list issues', limit: 5 } });
+  });
+
+  it('refuses a call without a name, of a meta-tool, or with arguments that are not an object', () => {
+    expect(parseCallArguments({}).ok).toBe(false);
+    expect(parseCallArguments({ name: SEARCH_TOOL_NAME }).ok).toBe(false);
+    expect(parseCallArguments({ name: 'x', arguments: [1] }).ok).toBe(false);
+    expect(parseCallArguments({ name: 'x', arguments: 'a=1' }).ok).toBe(false);
+    expect(parseCallArguments({ name: 'x', arguments: { a: 1 } })).toEqual({ ok: true, value: { name: 'x', arguments: { a: 1 } } });
+  });
+
+  it('checks arguments against the tool’s schema, naming the field and the rule', () => {
+    const createIssue = tool('github_create_issue', 'Create an issue.', { owner: { type: 'string' }, title: { type: 'string' } }, ['owner', 'title']);
+    expect(argumentProblems(createIssue, { owner: 'acme', title: 'Broken' })).toBeUndefined();
+    const problems = argumentProblems(createIssue, { owner: 7 });
+    expect(problems).toContain('"owner" must be string');
+    expect(problems).toContain("must have required property 'title'");
+    // A schema the validator cannot compile is left to the server to judge.
+    expect(argumentProblems({ ...createIssue, inputSchema: { type: 'object', properties: { a: { $ref: '#/nowhere' } } } }, { a: 1 })).toBeUndefined();
+  });
+
+  it('records a meta-call under the tool it calls', () => {
+    expect(auditedToolName({ name: CALL_TOOL_NAME, arguments: { name: 'github_create_issue' } })).toBe('github_create_issue');
+    expect(auditedToolName({ name: CALL_TOOL_NAME, arguments: { name: 3 } })).toBe(CALL_TOOL_NAME);
+    expect(auditedToolName({ name: 'github_create_issue' })).toBe('github_create_issue');
+  });
+});
