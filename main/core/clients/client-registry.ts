@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { SwitchboardError } from '../errors.ts';
 import { makeOwnerOnlyFolder, writeOwnerOnlyFile } from '../platform/owner-only.ts';
 import type { ClientView } from '../router/catalog-router.ts';
+import { MIN_MAX_TOOLS } from '../router/tool-search/tool-budget.ts';
+import type { BudgetedView } from '../router/tool-search/tool-search-router.ts';
 
 export const CLIENT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const TOKEN_PREFIX = 'sbc_';
@@ -18,6 +20,10 @@ const registeredClientSchema = z.object({
   createdAt: z.string(),
   servers: z.array(z.string()).optional(),
   tools: z.array(z.string()).optional(),
+  /** The most tools this client is listed directly (router/tool-search/); its AI client's known limit or a default when absent. */
+  maxTools: z.number().int().min(MIN_MAX_TOOLS).optional(),
+  /** Tools always listed directly when the client is in search mode. */
+  pinnedTools: z.array(z.string()).optional(),
 });
 const registryFileSchema = z.object({ clients: z.array(registeredClientSchema) });
 
@@ -62,11 +68,11 @@ export class ClientRegistry {
       match = find();
     }
     if (!match) return undefined;
-    return { id: match.id, view: { ...(match.servers ? { servers: match.servers } : {}), ...(match.tools ? { tools: match.tools } : {}) } };
+    return { id: match.id, view: viewOf(match) };
   }
 
   /** Creates a client and returns its credential; the credential is never stored, so this is the one time it is seen. */
-  async add(id: string, view: ClientView = {}): Promise<{ client: RegisteredClient; credential: string }> {
+  async add(id: string, view: ClientSettings = {}): Promise<{ client: RegisteredClient; credential: string }> {
     if (!CLIENT_ID_PATTERN.test(id)) throw new SwitchboardError('CONFIG_INVALID', `client id "${id}" must be 1-32 characters of a-z, 0-9, "-" or "_"`);
     this.#refresh(true);
     if (this.#clients.some((client) => client.id === id)) throw new SwitchboardError('CONFIG_INVALID', `a client named "${id}" already exists; remove it first to issue a new credential`);
@@ -75,20 +81,36 @@ export class ClientRegistry {
       id,
       credentialSha256: sha256(credential).toString('hex'),
       createdAt: new Date().toISOString(),
-      ...(view.servers ? { servers: [...view.servers] } : {}),
-      ...(view.tools ? { tools: [...view.tools] } : {}),
+      ...settingsFields(view),
     };
     await this.#save([...this.#clients, client]);
     return { client, credential };
   }
 
-  /** Limits what a client sees (servers, exposed tool names); an empty view lets it see everything. */
+  /** Limits what a client sees (servers, exposed tool names); an empty view lets it see everything. Its budget and pins are kept. */
   async setView(id: string, view: ClientView): Promise<RegisteredClient> {
+    const current = this.#find(id);
+    const { servers: _servers, tools: _tools, ...rest } = current;
+    return this.#update(id, { ...rest, ...settingsFields({ servers: view.servers, tools: view.tools }) });
+  }
+
+  /** Sets (or, with null, clears) a client's tool budget and pinned tools; what is not given stays as it is. */
+  async setToolBudget(id: string, settings: { maxTools?: number | null; pinnedTools?: readonly string[] | null }): Promise<RegisteredClient> {
+    const current = this.#find(id);
+    const { maxTools, pinnedTools, ...rest } = current;
+    const nextMax = settings.maxTools === undefined ? maxTools : (settings.maxTools ?? undefined);
+    const nextPinned = settings.pinnedTools === undefined ? pinnedTools : (settings.pinnedTools ?? undefined);
+    return this.#update(id, { ...rest, ...settingsFields({ maxTools: nextMax, pinnedTools: nextPinned }) });
+  }
+
+  #find(id: string): RegisteredClient {
     this.#refresh(true);
     const current = this.#clients.find((client) => client.id === id);
     if (!current) throw new SwitchboardError('CONFIG_INVALID', `no client named "${id}" is registered`);
-    const { servers: _servers, tools: _tools, ...rest } = current;
-    const updated: RegisteredClient = { ...rest, ...(view.servers ? { servers: [...view.servers] } : {}), ...(view.tools ? { tools: [...view.tools] } : {}) };
+    return current;
+  }
+
+  async #update(id: string, updated: RegisteredClient): Promise<RegisteredClient> {
     await this.#save(this.#clients.map((client) => (client.id === id ? updated : client)));
     return updated;
   }
@@ -129,6 +151,31 @@ export class ClientRegistry {
     this.#clients = clients;
     this.#loadedMtimeMs = statSync(this.#path).mtimeMs;
   }
+}
+
+/** What a client is registered with besides its credential: its view, its tool budget and its pinned tools. */
+export type ClientSettings = Pick<BudgetedView, 'servers' | 'tools' | 'maxTools' | 'pinnedTools'>;
+
+function settingsFields(settings: ClientSettings): Partial<RegisteredClient> {
+  if (settings.maxTools !== undefined && (!Number.isInteger(settings.maxTools) || settings.maxTools < MIN_MAX_TOOLS)) {
+    throw new SwitchboardError('CONFIG_INVALID', `a tool budget must be a whole number of at least ${MIN_MAX_TOOLS} (the two search tools need room), not ${settings.maxTools}`);
+  }
+  return {
+    ...(settings.servers ? { servers: [...settings.servers] } : {}),
+    ...(settings.tools ? { tools: [...settings.tools] } : {}),
+    ...(settings.maxTools !== undefined ? { maxTools: settings.maxTools } : {}),
+    ...(settings.pinnedTools ? { pinnedTools: [...settings.pinnedTools] } : {}),
+  };
+}
+
+/** The view the endpoint hands the gateway for a client: what it may see, and its budget and pins for the tool search. */
+function viewOf(client: RegisteredClient): BudgetedView {
+  return {
+    ...(client.servers ? { servers: client.servers } : {}),
+    ...(client.tools ? { tools: client.tools } : {}),
+    ...(client.maxTools !== undefined ? { maxTools: client.maxTools } : {}),
+    ...(client.pinnedTools ? { pinnedTools: client.pinnedTools } : {}),
+  };
 }
 
 function sha256(value: string): Buffer {

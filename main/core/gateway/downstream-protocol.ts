@@ -6,6 +6,7 @@ import { signInRequiredIn } from '../auth/sign-in-required.ts';
 import { audited, type Answered, type AuditedCall, type GatewayAudit } from './audited.ts';
 import { isSwitchboardError } from '../errors.ts';
 import { isUnknownTarget, TASKS_EXTENSION, type CallOptions as UpstreamCallOptions, type ClientView, type GatewayRouter, type RequestOrigin, type Routed, type TaskMethod } from '../router/gateway-router.ts';
+import { auditedToolName } from '../router/tool-search/meta-tools.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 import { answerSignInRequired, SIGN_IN_INPUT_KEY, type SignInLinkIssuer } from './sign-in-answer.ts';
 
@@ -63,7 +64,8 @@ export function createDownstreamServerFactory(router: GatewayRouter, { audit, si
     server.setRequestHandler('tools/list', record('tools/list', none, async () => ours(withWireErrors(async () => ({ tools: await router.listTools(view) })))));
     server.setRequestHandler(
       'tools/call',
-      record('tools/call', (request) => request.params.name, async (request, context, call): Promise<Answered<CallToolResult>> => {
+      // A call through switchboard_call_tool is recorded under the tool it called (router/tool-search/).
+      record('tools/call', (request) => auditedToolName(request.params), async (request, context, call): Promise<Answered<CallToolResult>> => {
         const relay = relayOptions(clientId, request.params, context, call);
         const taskOwner = declaresTasks(context) ? clientId : undefined;
         try {
