@@ -17,11 +17,13 @@ export type { AuditRecord } from './audit/audit-record.ts';
 export { createUiServiceForHost } from './ui/host-ui-service.ts';
 export type { UiService } from './ui/ui-service.ts';
 export { startUiEndpoint, type UiEndpoint } from './ui/ui-endpoint.ts';
-export type { ThisMachine } from './app/client-setup.ts';
+export { createClientSetupService, type ThisMachine, type AiClientListing } from './app/client-setup.ts';
 
 // The ports, and the adapters the shell and the CLI choose from.
 export type { Logger, LogLevel, Paths, SecretStore, BrowserOpener, Clock } from './ports.ts';
 export type { PathEnvironment } from './clients/ai-client-targets.ts';
+export { pathEnvironmentOfThisProcess } from './clients/ai-client-paths.ts';
+export { systemClientCommands } from './clients/client-commands.ts';
 export { createJsonLogger, silentLogger } from './logging/json-logger.ts';
 export { defaultPaths } from './platform/default-paths.ts';
 export { assertBrowserUrl } from './platform/browser-url-policy.ts';

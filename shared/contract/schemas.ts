@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { EventChannel, InvokeChannel } from './channels.ts';
 
 const serverId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/);
-const aiClientId = z.enum(['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf']);
+/** An AI client target: a known client (main/core/clients/ai-client-targets.ts) or one of its VS Code profiles; also its registry id. */
+const aiClientId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/);
 
 export const serverStatusSchema = z.object({
   id: z.string(),
@@ -82,14 +83,43 @@ export const signInStartSchema = z.object({
 export const aiClientSchema = z.object({
   id: aiClientId,
   name: z.string(),
-  path: z.string(),
+  /** The file the client reads on this machine; null where it has none (another OS, or a settings-only client). */
+  path: z.string().nullable(),
   detected: z.boolean(),
   /** The entry is there and works: today's address and an accepted credential. */
   configured: z.boolean(),
   /** The entry is there but needs repair (set up again): an old address, or a credential no longer accepted. */
   stale: z.enum(['address', 'credential']).optional(),
   staleReason: z.string().optional(),
+  /** Why the file cannot be read (malformed, a broken link): setup refuses until it is fixed. */
+  problem: z.string().optional(),
   transport: z.enum(['stdio-bridge', 'http']),
+  format: z.enum(['json', 'jsonc', 'toml', 'yaml']),
+  /** copy: nothing is written; the person pastes JSON into the client's settings. */
+  method: z.enum(['file', 'copy']),
+  notes: z.string().optional(),
+  /** The address in Switchboard's entry, when there is one. */
+  url: z.string().optional(),
+  source: z.string(),
+});
+
+/**
+ * A change to a client's file as the page may show it: Switchboard's entry before (every header and environment
+ * value masked) and after (a placeholder for the credential), and only a summary of the rest of the file, which may
+ * hold other servers' tokens or account data.
+ */
+export const clientSetupPreviewSchema = z.object({
+  path: z.string().nullable(),
+  method: z.enum(['file', 'command', 'copy']),
+  format: z.enum(['json', 'jsonc', 'toml', 'yaml']),
+  fileExists: z.boolean(),
+  entryBefore: z.string().nullable(),
+  entryAfter: z.string(),
+  command: z.string().optional(),
+  otherEntries: z.array(z.string()),
+  otherSettings: z.number().int().min(0),
+  summary: z.string(),
+  notes: z.string().optional(),
 });
 
 export const registeredClientSchema = z.object({
@@ -207,8 +237,8 @@ export const CONTRACT = {
   'auth:cancelSignIn': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema.extend({ cancelled: z.boolean() }) },
   'auth:signOut': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema },
   'clients:list': { request: empty, response: z.object({ aiClients: z.array(aiClientSchema), registered: z.array(registeredClientSchema) }) },
-  'clients:preview': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), before: z.string().nullable(), after: z.string() }) },
-  'clients:configure': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), backupPath: z.string().nullable() }) },
+  'clients:preview': { request: z.object({ client: aiClientId }).strict(), response: clientSetupPreviewSchema },
+  'clients:configure': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), backupPath: z.string().nullable(), via: z.enum(['file', 'command']) }) },
   'clients:undo': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), removed: z.boolean() }) },
   'clients:setView': {
     request: z.object({ id: z.string(), servers: z.array(z.string()).nullable(), tools: z.array(z.string()).nullable() }).strict(),

@@ -1,5 +1,5 @@
 // The copy Switchboard keeps of an AI client's config file before editing it is no more readable than the original, and never more than 0600.
-import { chmod, mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,10 +39,18 @@ posixOnly('AI client config backups', () => {
     expect(await modeOf(path)).toBe(0o600);
   });
 
-  it('backs up a 0400 client file as 0400: never more readable than the original', async () => {
-    await clientFileWithMode(0o400);
+  it('backs up a 0640 client file as 0600: never more readable than the original, and never more than 0600', async () => {
+    await clientFileWithMode(0o640);
     const { backupPath } = await applySetup(cursor, env, entry);
-    expect(await modeOf(backupPath!)).toBe(0o400);
+    expect(await modeOf(backupPath!)).toBe(0o600);
+  });
+
+  it('leaves a read-only client file alone, with no backup: someone made it read-only on purpose', async () => {
+    const path = await clientFileWithMode(0o400);
+    const before = await readFile(path, 'utf8');
+    await expect(applySetup(cursor, env, entry)).rejects.toMatchObject({ code: 'CLIENT_FILE_READ_ONLY' });
+    expect(await readFile(path, 'utf8')).toBe(before);
+    expect(await readdir(dirname(path))).toEqual(['mcp.json']);
   });
 
   it('creates a missing client folder 0700: it is about to hold Switchboard\'s credential', async () => {

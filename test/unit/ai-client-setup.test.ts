@@ -67,25 +67,36 @@ describe('AI client setup', () => {
 
   it('merges into an existing file without touching other entries or comments, keeps a backup, and undo removes only its entry', async () => {
     const env = await home();
-    const desktop = target('claude-desktop');
-    const path = targetPath(desktop, env);
+    // VS Code reads mcp.json with comments; Claude Desktop's strict JSON could not hold this one.
+    const vscode = target('vscode');
+    const path = targetPath(vscode, env);
     await mkdir(join(path, '..'), { recursive: true });
-    const original = '{\n  // keep me\n  "mcpServers": { "files": { "command": "files-mcp" } },\n  "theme": "dark"\n}\n';
+    const original = '{\n  // keep me\n  "servers": { "files": { "command": "files-mcp" } },\n  "theme": "dark"\n}\n';
     await writeFile(path, original);
-    const preview = await previewSetup(desktop, env, entryFor(desktop, endpoint));
-    expect(preview.before).toBe(original);
-    const { backupPath } = await applySetup(desktop, env, entryFor(desktop, endpoint), new Date('2026-11-25T10:00:00Z'));
+    const preview = await previewSetup(vscode, env, entryFor(vscode, endpoint));
+    expect(preview).toMatchObject({ fileExists: true, entryBefore: null, otherEntries: ['files'], otherSettings: 1 });
+    expect(JSON.stringify(preview)).not.toContain('files-mcp');
+    const { backupPath } = await applySetup(vscode, env, entryFor(vscode, endpoint), new Date('2026-11-25T10:00:00Z'));
     expect(await readFile(backupPath!, 'utf8')).toBe(original);
     const written = await readFile(path, 'utf8');
     expect(written).toContain('// keep me');
-    expect(parse(written)).toMatchObject({ theme: 'dark', mcpServers: { files: { command: 'files-mcp' }, switchboard: { command: '/usr/bin/node' } } });
+    expect(parse(written)).toMatchObject({ theme: 'dark', servers: { files: { command: 'files-mcp' }, switchboard: { type: 'http', url: endpoint.mcpUrl } } });
     // The person adds something after setup; undo keeps it.
     await writeFile(path, written.replace('"theme": "dark"', '"theme": "light"'));
-    expect(await undoSetup(desktop, env)).toMatchObject({ removed: true });
-    const undone = parse(await readFile(path, 'utf8')) as { theme: string; mcpServers: Record<string, unknown> };
+    expect(await undoSetup(vscode, env)).toMatchObject({ removed: true });
+    const undone = parse(await readFile(path, 'utf8')) as { theme: string; servers: Record<string, unknown> };
     expect(undone.theme).toBe('light');
-    expect(Object.keys(undone.mcpServers)).toEqual(['files']);
-    expect(await undoSetup(desktop, env)).toMatchObject({ removed: false });
+    expect(Object.keys(undone.servers)).toEqual(['files']);
+    expect(await undoSetup(vscode, env)).toMatchObject({ removed: false });
+  });
+
+  it('reads Claude Desktop\'s file as strict JSON, as the app does: a comment there is an error, not a success', async () => {
+    const env = await home();
+    const desktop = target('claude-desktop');
+    const path = targetPath(desktop, env);
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFile(path, '{\n  // the app refuses this\n  "mcpServers": {}\n}\n');
+    await expect(applySetup(desktop, env, entryFor(desktop, endpoint))).rejects.toMatchObject({ code: 'CLIENT_FILE_MALFORMED' });
   });
 
   it('refuses a file it cannot read as a JSON object, and changes nothing', async () => {
@@ -96,7 +107,7 @@ describe('AI client setup', () => {
     await writeFile(path, '{ "mcpServers": { broken');
     const error = await applySetup(cursor, env, entryFor(cursor, endpoint)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SwitchboardError);
-    expect((error as SwitchboardError).code).toBe('CLIENT_SETUP_FAILED');
+    expect((error as SwitchboardError).code).toBe('CLIENT_FILE_MALFORMED');
     expect(await readFile(path, 'utf8')).toBe('{ "mcpServers": { broken');
     expect((await readdir(join(path, '..'))).length).toBe(1);
   });

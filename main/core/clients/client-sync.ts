@@ -1,7 +1,8 @@
 // Keeps the AI clients Switchboard set up pointing at today's endpoint: rewrites the URL of each entry whose credential this Switchboard accepts.
 import type { Logger } from '../ports.ts';
-import { applySetup, readEntry } from './ai-client-setup.ts';
-import { AI_CLIENT_TARGETS, entryCredential, entryUrl, type AiClientId, type AiClientTarget, type PathEnvironment } from './ai-client-targets.ts';
+import { applySetup, clientTargetsFor, readEntry } from './ai-client-setup.ts';
+import { configFile, entryCredential, entryUrl, entryWithUrl, type AiClientId, type AiClientTarget, type PathEnvironment } from './ai-client-targets.ts';
+import type { ClientCommands } from './client-commands.ts';
 
 export interface ClientSyncOptions {
   mcpUrl: string;
@@ -10,6 +11,8 @@ export interface ClientSyncOptions {
   accepts: (credential: string) => boolean;
   logger: Logger;
   targets?: readonly AiClientTarget[];
+  /** The clients' own CLIs (Claude Code's), used as setup uses them; without it files are edited directly. */
+  commands?: ClientCommands;
 }
 
 export interface ClientSyncOutcome {
@@ -24,9 +27,10 @@ export interface ClientSyncOutcome {
  */
 export async function syncConfiguredClients(options: ClientSyncOptions): Promise<ClientSyncOutcome[]> {
   const outcomes: ClientSyncOutcome[] = [];
-  for (const target of options.targets ?? AI_CLIENT_TARGETS) {
-    // The stdio bridge asks the running Switchboard for its address each time, so its entry never goes stale by address.
-    if (target.transport !== 'http') continue;
+  for (const target of options.targets ?? clientTargetsFor(options.pathEnvironment)) {
+    // The stdio bridge asks the running Switchboard for its address each time, so its entry never goes stale by address;
+    // a client with no file here (another OS, settings-only) has nothing to update.
+    if (target.transport !== 'http' || configFile(target, options.pathEnvironment) === undefined) continue;
     outcomes.push(await syncOne(target, options));
   }
   return outcomes;
@@ -43,8 +47,8 @@ async function syncOne(target: AiClientTarget, options: ClientSyncOptions): Prom
     if (!credential || !options.accepts(credential)) return { client: target.id, path, outcome: 'not-ours' };
     const previousUrl = entryUrl(target, found.entry);
     if (previousUrl === mcpUrl) return { client: target.id, path, outcome: 'current' };
-    const entry = { ...(found.entry as Record<string, unknown>), [target.urlField ?? 'url']: mcpUrl };
-    const { backupPath } = await applySetup(target, options.pathEnvironment, entry);
+    const entry = entryWithUrl(target, found.entry as Record<string, unknown>, mcpUrl);
+    const { backupPath } = await applySetup(target, options.pathEnvironment, entry, new Date(), options.commands ? { commands: options.commands } : {});
     // Never the credential: only where the file is and which address it now has.
     logger.log('info', 'clients.address_updated', { client: target.id, path, from: previousUrl, to: mcpUrl, backup: backupPath });
     return { client: target.id, path, outcome: 'updated' };

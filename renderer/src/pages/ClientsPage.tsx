@@ -63,10 +63,12 @@ export function ClientsPage() {
             <tr key={client.id}>
               <th scope="row">{client.name}</th>
               <td>{client.detected ? 'Yes' : 'Not found'}</td>
-              <td>{client.configured ? 'Yes' : client.stale ? `Needs repair: ${client.staleReason ?? 'the entry no longer works'}` : 'No'}</td>
-              <td><code>{client.path}</code></td>
+              <td>{client.problem ? `Cannot read its file: ${client.problem}` : client.configured ? 'Yes' : client.stale ? `Needs repair: ${client.staleReason ?? 'the entry no longer works'}` : 'No'}</td>
+              <td>{client.path ? <code>{client.path}</code> : client.method === 'copy' ? 'its own settings' : 'not on this system'}</td>
               <td>
-                {client.stale ? (
+                {client.method === 'copy' ? (
+                  <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Show JSON for ${client.name}`}>Show JSON</button>
+                ) : !client.path ? null : client.stale ? (
                   <button type="button" onClick={() => void repair(client.id)} aria-label={`Repair ${client.name}`}>Repair</button>
                 ) : (
                   <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Set up ${client.name}`}>{client.configured ? 'Update' : 'Set up'}</button>
@@ -79,20 +81,35 @@ export function ClientsPage() {
       </table>
       {preview && (
         <div className="card" role="dialog" aria-label="Preview of the change">
-          <h3>Change to {preview.path}</h3>
-          <p>Only the "switchboard" entry is added or replaced; the rest of the file stays as it is, and the old file is kept as a backup.</p>
-          <div className="diff">
-            <div>
-              <h4>Now</h4>
-              <pre>{preview.before ?? '(the file does not exist yet)'}</pre>
-            </div>
-            <div>
-              <h4>After</h4>
-              <pre>{preview.after}</pre>
-            </div>
-          </div>
-          <button type="button" onClick={() => void apply()}>Apply</button>
-          <button type="button" onClick={() => setPreview(undefined)}>Cancel</button>
+          {preview.method === 'copy' ? (
+            <>
+              <h3>Copy-ready JSON</h3>
+              <p>{preview.notes ?? 'Paste this into the client\'s MCP settings.'} The credential is left out here; <code>switchboard clients setup {preview.client}</code> prints the JSON with it, in your terminal.</p>
+              <pre>{preview.entryAfter}</pre>
+            </>
+          ) : (
+            <>
+              <h3>Change to {preview.path}</h3>
+              <p>
+                {preview.method === 'command' ? <>The client's own command makes the change: <code>{preview.command}</code>. </> : null}
+                Only the "switchboard" entry is added or replaced; the rest of the file stays as it is{preview.fileExists ? ', and the old file is kept as a backup' : ''}.
+              </p>
+              <p>{preview.fileExists ? `The file also holds ${preview.summary}; those are not shown here and are left as they are.` : 'The file does not exist yet and will be created.'}</p>
+              <div className="diff">
+                <div>
+                  <h4>Switchboard's entry now</h4>
+                  <pre>{preview.entryBefore ?? '(none)'}</pre>
+                </div>
+                <div>
+                  <h4>After</h4>
+                  <pre>{preview.entryAfter}</pre>
+                </div>
+              </div>
+              {preview.notes && <p>{preview.notes}</p>}
+              <button type="button" onClick={() => void apply()}>Apply</button>
+            </>
+          )}
+          <button type="button" onClick={() => setPreview(undefined)}>{preview.method === 'copy' ? 'Close' : 'Cancel'}</button>
         </div>
       )}
       <h3>Registered clients</h3>
