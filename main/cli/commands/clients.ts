@@ -1,6 +1,8 @@
-// `switchboard clients add|list|remove|credential`: the local AI clients allowed to use the endpoint, each with its own credential.
+// `switchboard clients add|list|remove|credential|targets|setup|unsetup`: the local AI clients allowed to use the endpoint (each with its own credential), and pointing the AI clients on this machine at it.
 import type { Command } from 'commander';
-import { runWithApp } from '../command-app.ts';
+import { createClientSetupService, pathEnvironmentOfThisProcess, systemClientCommands, type AiClientListing, type App, type ThisMachine } from '../../core/index.ts';
+import { dataDirOf, runWithApp } from '../command-app.ts';
+import { CLI_ENTRY } from '../paths.ts';
 
 interface CommonOptions {
   dataDir?: string;
@@ -80,4 +82,100 @@ export function registerClientsCommand(program: Command): void {
         return options.json ? JSON.stringify({ id, removed }) : `Client "${id}" removed.`;
       }),
     );
+
+  clients
+    .command('targets')
+    .description('List the AI clients Switchboard can set up: each one\'s file on this system, whether it is installed, and whether it uses today\'s address.')
+    .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
+    .option('--json', 'print JSON')
+    .action(async (options: CommonOptions) =>
+      runWithApp(options, async (app) => {
+        const setup = clientSetup(app, options);
+        const [endpoint, targets] = await Promise.all([setup.endpoint(), setup.list()]);
+        if (options.json) return JSON.stringify({ mcpUrl: endpoint.mcpUrl ?? null, running: endpoint.running, clients: targets.map((target) => targetJson(target, endpoint.mcpUrl)) });
+        const lines = [`Endpoint  ${endpoint.mcpUrl ?? 'none yet (start Switchboard once)'}${endpoint.mcpUrl && !endpoint.running ? '  (not running; the address it takes at its next start)' : ''}`, ''];
+        for (const target of targets) lines.push(`${target.id.padEnd(24)} ${target.name.padEnd(34)} ${describeState(target).padEnd(22)} ${target.path ?? (target.method === 'copy' ? '(its own settings: copy-ready JSON)' : '(not on this system)')}`);
+        return lines.join('\n');
+      }),
+    );
+
+  clients
+    .command('setup <target>')
+    .description('Point an AI client at Switchboard: add (or repair) the "switchboard" entry in its own config file, backing the file up first. See `clients targets` for the names.')
+    .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
+    .option('--profile <name>', 'keychain profile (as auth.profile in the configuration)', 'default')
+    .option('--dry-run', 'show the change (the credential left out) without making it')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: CommonOptions & { dryRun?: boolean }) =>
+      runWithApp(options, async (app) => {
+        const setup = clientSetup(app, options);
+        if (options.dryRun) {
+          const preview = await setup.preview(id);
+          if (options.json) return JSON.stringify(preview);
+          const where = preview.method === 'copy' ? 'Paste into the client\'s settings (nothing is written):' : `${preview.fileExists ? 'Would change' : 'Would create'} ${preview.path}${preview.method === 'command' ? `, by running:\n  ${preview.command ?? ''}` : ''}`;
+          const rest = preview.fileExists ? `\nThe file also holds ${preview.summary}; they stay as they are.` : '';
+          return `${where}\n\n${preview.entryBefore ? `Switchboard's entry now:\n${preview.entryBefore}\n\nAfter:\n` : ''}${preview.entryAfter}${rest}${preview.notes ? `\n\n${preview.notes}` : ''}`;
+        }
+        const target = setup.target(id);
+        if (target.method === 'copy') {
+          // The JSON goes to stdout alone, so it can be piped to the clipboard; the how-to goes to stderr.
+          process.stderr.write(`switchboard: ${target.notes ?? 'paste this JSON into the client\'s MCP settings'}\n`);
+          return setup.copyReadyJson(id);
+        }
+        const result = await setup.configure(id);
+        if (options.json) return JSON.stringify(result);
+        return `Set up ${target.name}: ${result.path}${result.via === 'command' ? ' (through the client\'s own command)' : ''}${result.backupPath ? `\nThe previous file is kept as ${result.backupPath}.` : ''}\nRestart the client to use Switchboard.`;
+      }),
+    );
+
+  clients
+    .command('unsetup <target>')
+    .description('Remove the "switchboard" entry from an AI client\'s config file (nothing else in it changes) and revoke the credential made for it.')
+    .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
+    .option('--profile <name>', 'keychain profile (as auth.profile in the configuration)', 'default')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: CommonOptions) =>
+      runWithApp(options, async (app) => {
+        const result = await clientSetup(app, options).undo(id);
+        if (options.json) return JSON.stringify(result);
+        return result.removed ? `Removed Switchboard from ${result.path}; everything else in it is as it was.` : `Switchboard was not set up in ${result.path || id}; its credential (if any) is revoked.`;
+      }),
+    );
+}
+
+/** The same use case the app's Clients page runs, over this command's context and this process's view of the machine. */
+function clientSetup(app: App, options: CommonOptions) {
+  const machine: ThisMachine = {
+    pathEnvironment: pathEnvironmentOfThisProcess(),
+    bridgeCommand: { command: process.execPath, args: [CLI_ENTRY, 'stdio', ...(options.dataDir ? ['--data-dir', dataDirOf(options)] : [])] },
+    commands: systemClientCommands(),
+  };
+  return createClientSetupService(app.context, app.clients, machine);
+}
+
+function describeState(target: AiClientListing): string {
+  if (target.problem) return 'file unreadable';
+  if (target.configured) return 'configured';
+  if (target.stale) return `needs repair (${target.stale})`;
+  if (target.method === 'copy') return 'copy-ready JSON';
+  return target.detected ? 'found' : target.path ? 'not found' : 'not on this system';
+}
+
+function targetJson(target: AiClientListing, mcpUrl: string | undefined) {
+  return {
+    id: target.id,
+    name: target.name,
+    file: target.path,
+    format: target.format,
+    method: target.method,
+    found: target.detected,
+    configured: target.configured,
+    // The stdio bridge asks the running Switchboard for its address, so it always points at today's.
+    pointsAtTodaysUrl: target.transport === 'stdio-bridge' ? target.configured : target.url !== undefined && target.url === mcpUrl,
+    ...(target.url ? { url: target.url } : {}),
+    ...(target.stale ? { stale: target.stale, staleReason: target.staleReason } : {}),
+    ...(target.problem ? { problem: target.problem } : {}),
+    ...(target.notes ? { notes: target.notes } : {}),
+    source: target.source,
+  };
 }
