@@ -14,7 +14,9 @@ export function registerStdioCommand(program: Command): void {
     .addHelpText(
       'after',
       `\nThe client's credential comes from the ${CREDENTIAL_ENV} environment variable (see \`switchboard clients add\`).\n` +
-        'Messages are read from stdin and written to stdout, one JSON-RPC message per line; logs go to stderr.',
+        'Messages are read from stdin and written to stdout, one JSON-RPC message per line; logs go to stderr.\n' +
+        'When Switchboard restarts, the bridge reconnects and opens a new session by itself; while it is stopped, each request\n' +
+        'is answered within seconds with an error whose data.code is GATEWAY_NOT_RUNNING.',
     )
     .action(async (options: { dataDir?: string }) => {
       const logger = createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: 'warn' });
