@@ -87,6 +87,8 @@ async function registerDynamically(as: oauth.AuthorizationServer, redirectUri: s
       registeredBy: 'dcr',
     };
   } catch (error) {
+    // A registration endpoint the address policy refused keeps its own code: it is not the server refusing us.
+    if (error instanceof SwitchboardError && error.code === 'AUTH_ADDRESS_REFUSED') throw error;
     const wrapped = grantError(error, `dynamic client registration at ${as.issuer}`);
     throw new SwitchboardError('AUTH_REGISTRATION_FAILED', wrapped.message, { cause: error });
   }

@@ -38,7 +38,10 @@ export async function discoverProtectedResource(serverUrl: URL, resourceMetadata
   for (const candidate of candidates) {
     const response = await get(candidate, 'the protected resource metadata', authFetch);
     if (response.status === 404 || response.status === 410) continue;
-    if (response.status !== 200) throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `${candidate.href} answered HTTP ${response.status} instead of protected resource metadata`);
+    if (response.status !== 200) {
+      const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed for authorization metadata)' : '';
+      throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `${candidate.href} answered HTTP ${response.status} instead of protected resource metadata${redirect}`);
+    }
     const parsed = prmSchema.safeParse(await readJsonObject(response, `the protected resource metadata at ${candidate.href}`));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -50,12 +50,13 @@ export function policyHost(url: URL): string {
 export function refusalFor(address: string, host: string, policy: AddressPolicy): string | undefined {
   const kind = classifyAddress(address);
   if (kind === 'public') return undefined;
+  // An IP literal is its own address: say "is", not "resolves to".
+  const is = host === address ? `${host} is the ${kind} address` : `${host} resolves to the ${kind} address ${address}`;
   if (kind === 'loopback') {
-    if (!isLoopbackHost(host)) return `${host} resolves to the loopback address ${address}; only a URL that names this machine may reach it`;
+    if (!isLoopbackHost(host)) return `${is}; only a URL that names this machine may reach it`;
     return policy.allowLoopback === false ? `${host} is this machine (${address}) and was named by a server elsewhere; only servers on this machine may send Switchboard to it` : undefined;
   }
   if ((kind === 'private' || kind === 'link-local') && policy.privateHosts.has(host.toLowerCase())) return undefined;
-  const who = policy.namedBy ?? 'the company catalog';
-  if (kind === 'reserved') return `${host} resolves to the reserved address ${address}, which is never contacted`;
-  return `${host} resolves to the ${kind} address ${address}, which only hosts named by ${who} may use`;
+  if (kind === 'reserved') return `${is}, which is never contacted`;
+  return `${is}, which only hosts named by ${policy.namedBy ?? 'the company catalog'} may use`;
 }
