@@ -43,8 +43,8 @@ const REMEMBERED_PER_OPEN_SESSION = 4;
  * Sessions are bounded two ways: one idle for `idleMs` (no request, no answer being sent) is closed by an unref'd
  * sweep, and a client opening more than `maxPerClient` has its least recently used one closed (an idle one first).
  *
- * The SDK clients of the 2025 era, and Switchboard's own stdio bridge, do not start a new session when theirs gets a
- * 404, although the spec asks them to. So a session closed by Switchboard (not by the client's DELETE) is remembered
+ * The SDK clients of the 2025 era do not start a new session when theirs gets a 404, although the spec asks them to
+ * (Switchboard's own stdio bridge does, after a restart). So a session closed by Switchboard (not by the client's DELETE) is remembered
  * in a few hundred bytes, and the same client's next request with its id resumes it: the initialize is replayed under
  * the same id and the request is served, transparently (a GET stream reconnecting resumes one closed for idleness
  * only). Only a session the client ended, one long forgotten, or an id of another client gets the spec's 404 (so a
