@@ -201,6 +201,9 @@ const reviewedDefinitionSchema = z.object({
   annotations: z.string().optional(),
 });
 
+/** Which fields of a tool definition had hidden content, and of what kinds (control, ansi-escape, invisible, bidi, tag, line-separator). */
+const hiddenFieldsSchema = z.array(z.object({ field: z.string(), removed: z.array(z.string()) }));
+
 /** A tool held back from clients because it changed (or appeared) after its server was approved. */
 export const heldToolSchema = z.object({
   server: z.string(),
@@ -211,7 +214,7 @@ export const heldToolSchema = z.object({
   new: reviewedDefinitionSchema,
   changedFields: z.array(z.string()),
   /** Hidden content in the new definition (removed before any client sees it). */
-  hidden: z.array(z.object({ field: z.string(), removed: z.array(z.string()) })),
+  hidden: hiddenFieldsSchema,
 });
 
 const empty = z.object({}).strict().optional();
@@ -253,7 +256,11 @@ export const CONTRACT = {
     request: z.object({ field: z.enum(EDITABLE_SETTINGS), value: z.unknown() }).strict(),
     response: settingsSchema,
   },
-  'tools:review': { request: z.object({ server: serverId.optional() }).strict().optional(), response: z.object({ held: z.array(heldToolSchema) }) },
+  'tools:review': {
+    request: z.object({ server: serverId.optional() }).strict().optional(),
+    // cleaned: approved tools whose definition had hidden content (clients get it removed).
+    response: z.object({ held: z.array(heldToolSchema), cleaned: z.array(z.object({ server: z.string(), tool: z.string(), digest: z.string(), hidden: hiddenFieldsSchema })) }),
+  },
   'tools:approve': {
     // No tools: every held tool of the server.
     request: z.object({ server: serverId, tools: z.array(z.string().min(1).max(256)).max(1000).optional() }).strict(),

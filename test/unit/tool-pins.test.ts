@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closeToolPinStores, openToolPinStore, ToolPinStore, toolPinDatabasePath } from '../../main/core/pinning/pin-store.ts';
 import { toolDigest } from '../../main/core/pinning/tool-digest.ts';
 import { ToolPins, type PinningEvent, type ToolChangePolicy } from '../../main/core/pinning/tool-pins.ts';
-import { approveHeldTools, reviewHeldTools } from '../../main/core/pinning/tool-review.ts';
+import { approveHeldTools, cleanedTools, reviewHeldTools } from '../../main/core/pinning/tool-review.ts';
 
 const SERVER = { id: 'wiki', url: 'https://wiki.example.test/mcp' };
 const search: Tool = { name: 'search', description: 'Searches the wiki.', inputSchema: { type: 'object', properties: { q: { type: 'string' } } } };
@@ -159,6 +159,8 @@ describe('tool pins', () => {
     expect(first.events.filter((event) => event.method === 'tool.sanitised')).toEqual([
       { method: 'tool.sanitised', outcome: 'ok', server: 'wiki', details: { tool: 'notes', digest: toolDigest(poisoned), findings: [{ field: 'description', removed: ['ansi-escape', 'bidi'] }] } },
     ]);
+    // Pointed out for review while that definition is the approved one.
+    expect(cleanedTools(openToolPinStore(first.dataDir))).toEqual([{ server: 'wiki', tool: 'notes', digest: toolDigest(poisoned), hidden: [{ field: 'description', removed: ['ansi-escape', 'bidi'] }] }]);
     closeToolPinStores();
     const again = await gate({ dataDir: first.dataDir });
     again.pins.screen(SERVER, [{ ...poisoned }]);

@@ -10,21 +10,22 @@ interface CommonOptions {
 
 type HeldTool = Awaited<ReturnType<App['tools']['review']>>[number];
 type Definition = HeldTool['new'];
+type CleanedTool = Awaited<ReturnType<App['tools']['cleaned']>>[number];
 
 export function registerToolsCommand(program: Command): void {
   const tools = program.command('tools').description('Tools held for review: a server changed (or added) a tool after you approved it, and clients do not see it until you approve it.');
 
   tools
     .command('review [server]')
-    .description('Show each held tool: what changed, old against new (hidden characters shown as ⟨U+XXXX⟩), and how to approve it.')
+    .description('Show each held tool: what changed, old against new (hidden characters shown as ⟨U+XXXX⟩), and how to approve it; then the approved tools whose hidden characters Switchboard removes.')
     .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
     .option('--json', 'print JSON')
     .action(async (server: string | undefined, options: CommonOptions) =>
       runWithApp(options, async (app) => {
-        const held = await app.tools.review(server);
-        if (options.json) return JSON.stringify({ held });
-        if (!held.length) return server ? `No tool of "${server}" is held for review.` : 'No tool is held for review.';
-        return renderReview(held);
+        const [held, cleaned] = await Promise.all([app.tools.review(server), app.tools.cleaned(server)]);
+        if (options.json) return JSON.stringify({ held, cleaned });
+        const summary = held.length ? renderReview(held) : server ? `No tool of "${server}" is held for review.` : 'No tool is held for review.';
+        return cleaned.length ? `${summary}\n\n${renderCleaned(cleaned)}` : summary;
       }),
     );
 
@@ -62,6 +63,12 @@ function renderReview(held: HeldTool[]): string {
   });
   const count = `${held.length} tool${held.length === 1 ? ' is' : 's are'} held for review; clients do not see ${held.length === 1 ? 'it' : 'them'} until approved.`;
   return [count, ...blocks].join('\n\n');
+}
+
+/** Approved tools that came with hidden content: clients never see it, but a server that sends it deserves a second look. */
+function renderCleaned(cleaned: CleanedTool[]): string {
+  const lines = cleaned.map(({ server, tool, hidden }) => `  ${server} / ${tool}: ${hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}`);
+  return ['Approved tools whose hidden characters Switchboard removes before clients see them:', ...lines].join('\n');
 }
 
 /** Every line of a multi-line value (a schema) indented under its field. */

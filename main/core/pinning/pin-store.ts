@@ -36,6 +36,15 @@ export interface HeldDefinition extends PinnedDefinition {
   previous?: ApprovedDefinition;
 }
 
+/** An approved definition that had hidden content, which clients get without it. */
+export interface FlaggedDefinition {
+  server: string;
+  tool: string;
+  digest: string;
+  findings: unknown;
+  flaggedAt: string;
+}
+
 /** How often the store asks SQLite whether another connection (a CLI command) wrote: often enough for a person, cheap on every listing. */
 const EXTERNAL_CHECK_MS = 250;
 
@@ -128,6 +137,18 @@ export class ToolPinStore {
         ? { previous: approvedFrom({ tool: row.tool, digest: row.previous_digest, definition: row.previous_definition!, approved_at: row.approved_at!, approved_by: row.approved_by! }) }
         : {}),
     }));
+  }
+
+  /** Approved definitions (as approved now, not earlier ones) that had hidden content removed, of one server or all. */
+  flaggedApproved(server?: string): FlaggedDefinition[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT f.server, f.tool, f.digest, f.findings, f.flagged_at FROM flagged f
+         JOIN approved a ON a.server = f.server AND a.tool = f.tool AND a.digest = f.digest
+         WHERE ? IS NULL OR f.server = ? ORDER BY f.server, f.tool`,
+      )
+      .all(server ?? null, server ?? null) as { server: string; tool: string; digest: string; findings: string; flagged_at: string }[];
+    return rows.map((row) => ({ server: row.server, tool: row.tool, digest: row.digest, findings: JSON.parse(row.findings) as unknown, flaggedAt: row.flagged_at }));
   }
 
   /** The server's first approval (or a new one at another URL): its earlier pins go, these become its approved tools. */

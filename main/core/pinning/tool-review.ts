@@ -31,6 +31,14 @@ export interface HeldToolReview {
   hidden: SanitisedField[];
 }
 
+/** An approved tool whose definition had hidden content: clients get it cleaned, and the person should know. */
+export interface CleanedTool {
+  server: string;
+  tool: string;
+  digest: string;
+  hidden: SanitisedField[];
+}
+
 export interface ApprovedTool {
   server: string;
   tool: string;
@@ -42,6 +50,10 @@ const REVIEWED_FIELDS = ['title', 'description', 'inputSchema', 'outputSchema', 
 
 export function reviewHeldTools(store: ToolPinStore, server?: string): HeldToolReview[] {
   return store.held(server).map(toReview);
+}
+
+export function cleanedTools(store: ToolPinStore, server?: string): CleanedTool[] {
+  return store.flaggedApproved(server).map(({ server: owner, tool, digest, findings }) => ({ server: owner, tool, digest, hidden: findings as SanitisedField[] }));
 }
 
 /**

@@ -21,7 +21,8 @@ export function HeldToolsReview() {
   const [error, setError] = useState<string>();
 
   const held = review.value?.held ?? [];
-  if (!held.length && !message && !error) return null;
+  const cleaned = review.value?.cleaned ?? [];
+  if (!held.length && !cleaned.length && !message && !error) return null;
 
   const approve = async (server: string, tools?: string[]) => {
     setBusy(`${server}/${tools?.join(',') ?? '*'}`);
@@ -36,7 +37,7 @@ export function HeldToolsReview() {
 
   return (
     <section className="card" aria-labelledby="held-tools-heading">
-      <h3 id="held-tools-heading">Tools held for review ({held.length})</h3>
+      <h3 id="held-tools-heading">{held.length ? `Tools held for review (${held.length})` : 'Tool review'}</h3>
       {message && <p role="status">{message}</p>}
       {error && <p role="alert">{error}</p>}
       {held.length > 0 && (
@@ -57,6 +58,19 @@ export function HeldToolsReview() {
           )}
         </div>
       ))}
+      {cleaned.length > 0 && (
+        <>
+          <h4>Hidden characters removed</h4>
+          <p>These approved tools came with characters a person cannot see; AI clients get them without. A server that sends such text deserves a second look.</p>
+          <ul aria-label="Tools with hidden characters removed">
+            {cleaned.map((tool) => (
+              <li key={`${tool.server}/${tool.tool}`}>
+                {tool.server} / <code>{tool.tool}</code>: {tool.hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }
