@@ -6,7 +6,7 @@ import { build } from 'rolldown';
 
 const root = join(import.meta.dirname, '..');
 // Native addons load their .node binary from beside their own files, so they stay in node_modules.
-const NATIVE = ['better-sqlite3', 'keytar'];
+const NATIVE = ['better-sqlite3', '@napi-rs/keyring'];
 const started = Date.now();
 await rm(join(root, 'out/cli'), { recursive: true, force: true });
 await build({

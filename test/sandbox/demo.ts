@@ -8,6 +8,8 @@ import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startSandbox } from './index.ts';
 import { runCli, startServe } from '../support/serve-process.ts';
+import { KEYCHAIN_ENV, KEYCHAIN_SEED_ENV } from '../../main/core/vault/open-secret-store.ts';
+import { vaultAccounts } from '../../main/core/vault/vault.ts';
 
 const repoRoot = join(import.meta.dirname, '../..');
 
@@ -105,11 +107,10 @@ async function main(): Promise<void> {
   const dataDir = join(workDir, 'data');
   await writeFile(configFile, `${JSON.stringify(demoConfig(sandbox), null, 2)}\n`);
   const spawnOptions = { onSpawn: adopt, detached: true };
-  // The demo's client secrets go to the keychain like anyone's (npm run demo uses a throwaway keyring on Linux).
-  for (const [owner, secret] of [['idp', sandbox.idp.clientSecret], ['finance', sandbox.idJagClient.client_secret]] as const) {
-    const stored = await runCli(['auth', 'set-secret', owner, '--config', configFile, '--data-dir', dataDir], secret, spawnOptions);
-    if (stored.code !== 0) throw new Error(`could not store the demo's ${owner} secret: ${stored.stderr}`);
-  }
+  // The demo never touches the person's keychain, and needs none (no gnome-keyring on Linux): every Switchboard process
+  // it starts keeps its secrets in memory, starting with the sandbox's client secrets, and says so in its log.
+  process.env[KEYCHAIN_ENV] = 'memory';
+  process.env[KEYCHAIN_SEED_ENV] = JSON.stringify({ [vaultAccounts.idpClientSecret()]: sandbox.idp.clientSecret, [vaultAccounts.serverClientSecret('finance')]: sandbox.idJagClient.client_secret });
 
   const electron = headlessRequested ? undefined : electronBinary();
   if (electron && hasDisplay()) {
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
       env: { ...process.env, SWITCHBOARD_CONFIG: configFile },
     });
     adopt(app);
-    console.log('Switchboard is running in the tray (sandbox configuration). Close it from the tray menu or press Ctrl-C here.');
+    console.log('Switchboard is running in the tray (sandbox configuration; its secrets are kept in memory only, never in your keychain). Close it from the tray menu or press Ctrl-C here.');
     app.on('exit', () => void shutdown(0));
   } else {
     if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) {
@@ -168,6 +169,7 @@ function printHeadlessGuide(mcpUrl: string, uiUrl: string, credential: string, s
       `  Local MCP endpoint:  ${mcpUrl}`,
       `  Client credential:   ${credential}   (a client named "demo"; send it as "Authorization: Bearer …")`,
       `  Configuration:       ${configFile}`,
+      '  Secrets:             in memory only: never in your keychain, gone when the demo stops',
       '',
       'Servers behind it:',
       ...sandbox.describe().map((line) => `  ${line}`),
@@ -182,7 +184,7 @@ function printHeadlessGuide(mcpUrl: string, uiUrl: string, credential: string, s
     ].join('\n'),
   );
   // One machine-readable line last, for scripts and tests that drive the demo.
-  console.log(JSON.stringify({ event: 'demo-ready', mcpUrl, uiUrl, credential, workDir }));
+  console.log(JSON.stringify({ event: 'demo-ready', mcpUrl, uiUrl, credential, workDir, secrets: 'in-memory' }));
 }
 
 function run(command: string, args: string[]): Promise<void> {

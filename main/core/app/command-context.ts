@@ -6,7 +6,7 @@ import { loadConfigFile } from '../config/load-config.ts';
 import { isSwitchboardError } from '../errors.ts';
 import { createCompanyPolicyReader } from '../host/company-policy-reader.ts';
 import type { Logger } from '../ports.ts';
-import { KeytarSecretStore } from '../vault/keytar-secret-store.ts';
+import { openSecretStore } from '../vault/open-secret-store.ts';
 import type { AppContext } from './app-context.ts';
 
 export interface CommandContextOptions {
@@ -43,7 +43,7 @@ export function commandContext(options: CommandContextOptions): CommandContext {
     logger: options.logger,
     config,
     policy: async () => policies.read(options.configPath, await config()),
-    secrets: async () => new KeytarSecretStore(options.keychainProfile ?? (await config()).auth.profile),
+    secrets: async () => openSecretStore(options.keychainProfile ?? (await config()).auth.profile, { logger: options.logger }),
     withAuditStore: (use) => use(auditStore()),
     recordSecurityEvent({ method, client, server, details }) {
       try {
