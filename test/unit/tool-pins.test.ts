@@ -76,6 +76,14 @@ describe('tool pins', () => {
     expect(pins.refusalFor('wiki', 'read')?.message).toContain('is new since you approved the server "wiki"');
   });
 
+  it('a server approved with no tools at all gets every later tool held as new', async () => {
+    const { pins, events } = await gate();
+    expect(pins.screen(SERVER, [])).toEqual([]);
+    expect(events).toEqual([expect.objectContaining({ method: 'tool.pinned', details: { url: SERVER.url, tools: {} } })]);
+    expect(pins.screen(SERVER, [search])).toEqual([]);
+    expect(pins.heldTools('wiki')).toEqual(['search']);
+  });
+
   it('shows the held tool for review with old and new, approves it, and then lets it through; the poll tells the clients', async () => {
     const { pins, dataDir, onApproved } = await gate();
     pins.screen(SERVER, [search]);

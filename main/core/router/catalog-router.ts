@@ -304,9 +304,12 @@ export class CatalogRouter {
     return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   }
 
-  /** Tools pass the pins before anyone sees them; the sign-in placeholder is Switchboard's own and passes as it is. */
+  /**
+   * Tools pass the pins before anyone sees them; the sign-in placeholder is Switchboard's own and passes as it is. An
+   * empty list is screened too: it is what the person approved, so tools that appear later are held as new.
+   */
   #screened<K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(upstream: RoutedUpstream, kind: K, items: UpstreamLists[K]): UpstreamLists[K] {
-    if (kind !== 'tools' || !this.#pins || items.every(isSignInPlaceholder)) return items;
+    if (kind !== 'tools' || !this.#pins || (items.length > 0 && items.every(isSignInPlaceholder))) return items;
     return this.#pins.screen({ id: upstream.connection.id, url: upstream.connection.url }, items as Tool[]) as UpstreamLists[K];
   }
 
