@@ -14,8 +14,8 @@ import { runCli, startServe, type ServeProcess } from '../support/serve-process.
 
 type Sandbox = Awaited<ReturnType<typeof startMcpServer>>;
 
+// Strict JSON, as Cursor reads it: a comment here would make setup refuse the file (CLIENT_FILE_MALFORMED).
 const CURSOR_FILE_BEFORE = `{
-  // my own servers
   "mcpServers": {
     "local-notes": { "command": "notes-mcp", "args": [] }
   }
@@ -257,21 +257,22 @@ describe('the UI in Chromium against serve --ui', () => {
     await client.close();
   });
 
-  it('sets up Cursor: a preview without the secret, a merge that keeps the person’s entry and comment, a working credential, then undo', async () => {
+  it('sets up Cursor: a preview with only its entry and a summary (no secret, no other server’s settings), a merge that keeps the person’s entry byte for byte, a working credential, then undo', async () => {
     await page.getByRole('button', { name: 'Clients' }).click();
     await page.getByRole('button', { name: 'Set up Cursor' }).click();
     const preview = page.getByRole('dialog', { name: 'Preview of the change' });
     await preview.waitFor();
     const shown = (await preview.textContent()) ?? '';
+    // The other server is named in the summary; its settings stay in the file.
     expect(shown).toContain('local-notes');
+    expect(shown).not.toContain('notes-mcp');
     expect(shown).toContain('«your Switchboard credential');
     expect(shown).not.toMatch(/sbc_/);
     await preview.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('status').filter({ hasText: 'Configured' }).waitFor();
 
     const written = await readFile(join(home, '.cursor', 'mcp.json'), 'utf8');
-    expect(written).toContain('// my own servers');
-    expect(written).toContain('"local-notes"');
+    expect(written).toContain('    "local-notes": { "command": "notes-mcp", "args": [] }');
     const entry = (JSON.parse(written.replace(/^\s*\/\/.*$/m, '')) as { mcpServers: Record<string, { url: string; headers: { Authorization: string } }> }).mcpServers.switchboard!;
     expect(entry.url).toBe(serve.ready.mcpUrl);
     // The credential Cursor got works on the endpoint, as Cursor would use it.
