@@ -1,6 +1,6 @@
 // Setting AI clients up on this machine, for the UI and the CLI alike: each one's state (configured, stale), a preview of the change, applying it and undoing it.
-import { applySetup, clientTargetsFor, inspectClient, previewSetup, readEntry, undoSetup, type AiClientState, type SetupPreview, type SetupResult } from '../clients/ai-client-setup.ts';
-import { entryFor, entryUrl, findTarget, type AiClientId, type AiClientTarget, type PathEnvironment } from '../clients/ai-client-targets.ts';
+import { applySetup, clientTargetsFor, inspectClient, previewSetup, undoSetup, type AiClientState, type SetupPreview, type SetupResult } from '../clients/ai-client-setup.ts';
+import { entryFor, findTarget, type AiClientId, type AiClientTarget, type PathEnvironment } from '../clients/ai-client-targets.ts';
 import type { ClientCommands } from '../clients/client-commands.ts';
 import { runningSwitchboard } from '../control/control-client.ts';
 import { isSwitchboardError, SwitchboardError } from '../errors.ts';
@@ -22,8 +22,6 @@ export type AiClientListing = AiClientState &
   Pick<AiClientTarget, 'id' | 'name' | 'transport' | 'format' | 'source'> & {
     method: 'file' | 'copy';
     notes?: string;
-    /** The URL in Switchboard's entry, when there is one (the stdio bridge has none: it asks the running Switchboard). */
-    url?: string;
   };
 
 /** Today's endpoint: where the running Switchboard listens, else where it will listen at its next start. */
@@ -98,7 +96,6 @@ export function createClientSetupService(context: AppContext, clients: ClientsSe
       return Promise.all(
         clientTargetsFor(env).map(async (target): Promise<AiClientListing> => {
           const state = await inspectClient(target, env, expectation);
-          const url = state.path && !state.problem ? await readEntry(target, env).then(({ entry }) => entryUrl(target, entry), () => undefined) : undefined;
           return {
             id: target.id,
             name: target.name,
@@ -108,7 +105,6 @@ export function createClientSetupService(context: AppContext, clients: ClientsSe
             source: target.source,
             ...(target.notes ? { notes: target.notes } : {}),
             ...state,
-            ...(url ? { url } : {}),
           };
         }),
       );

@@ -26,6 +26,8 @@ export interface AiClientState {
   staleReason?: string;
   /** Why the file could not be read (malformed, a broken link): setup will refuse until it is fixed. */
   problem?: string;
+  /** The address in Switchboard's entry, when there is one (the stdio bridge has none: it asks the running Switchboard). */
+  url?: string;
 }
 
 /** What a working entry must match: today's endpoint URL (unknown while it is not running) and the client registry. */
@@ -138,7 +140,8 @@ export async function inspectClient(target: AiClientTarget, env: PathEnvironment
     return { path, detected, configured: false, problem: (error as Error).message };
   }
   if (entry === undefined) return { path, detected, configured: false };
-  return { path, detected, ...assessEntry(target, entry, expected) };
+  const url = entryUrl(target, entry);
+  return { path, detected, ...assessEntry(target, entry, expected), ...(url ? { url } : {}) };
 }
 
 /** The command line that sets the entry up through the client's CLI, or undefined when the file is edited. */
