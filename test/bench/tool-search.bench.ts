@@ -1,6 +1,7 @@
 // Tool-search benchmark: recall@5/@10 of the search meta-tool's ranking over real servers' tools and labelled tasks, step by step, and its latency over 5,000 tools.
 import { DEFAULT_INDEX_OPTIONS, ToolSearchIndex, type IndexedTool, type ToolIndexOptions } from '../../main/core/router/tool-search/tool-index.ts';
 import { softwareSynonyms } from '../../main/core/router/tool-search/software-thesaurus.ts';
+import { availableParallelism, loadavg } from 'node:os';
 import { percentile, result, type BenchResult } from './bench-kit.ts';
 import { loadCatalog, loadTasks, replicatedCatalog, type LabelledTask } from './tool-search-fixtures.ts';
 import { loadWordNetSynonyms } from './wordnet-thesaurus.ts';
@@ -110,46 +111,34 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
   results.push(recallResult('held-out half, + usage prior (random history, a control)', withRandom, `${heldOut.length} tasks`));
 
   // Latency over 5,000 tools: the real catalog plus copies under other prefixes, every task's query, several rounds.
+  // Wall time shows what a client waits; CPU time shows the search's own cost when the machine is busy with others.
   const large = replicatedCatalog(catalog, SCALE);
   const index = new ToolSearchIndex({ ...shipped, usageWeight: DEFAULT_INDEX_OPTIONS.usageWeight });
   let started = performance.now();
   index.sync(large);
   const buildMs = performance.now() - started;
   const uses = (name: string) => related.get(name) ?? 0;
-  const samples: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let round = 0; round < LATENCY_ROUNDS; round++) {
     for (const task of tasks) {
+      const cpuStarted = process.cpuUsage();
       started = performance.now();
       index.search(task.text, { limit: 10, uses });
-      samples.push(performance.now() - started);
+      wall.push(performance.now() - started);
+      const used = process.cpuUsage(cpuStarted);
+      cpu.push((used.user + used.system) / 1000);
     }
   }
-  const largeRecall = measureReplicated(index, tasks, uses);
   index.close();
-  const scaleNote = `${large.length} tools, ${samples.length} searches, top 10 with the usage prior`;
-  results.push(result({ scenario: 'tool-search', metric: `search latency p50 over ${SCALE} tools`, value: round(percentile(samples, 0.5), 3), unit: 'ms', note: scaleNote }));
-  results.push(result({ scenario: 'tool-search', metric: `search latency p99 over ${SCALE} tools`, value: round(percentile(samples, 0.99), 3), unit: 'ms', target: { op: '<=', value: 10 }, note: scaleNote }));
-  results.push(result({ scenario: 'tool-search', metric: `index build, ${SCALE} tools`, value: Math.round(buildMs), unit: 'ms' }));
-  results.push(
-    result({
-      scenario: 'tool-search',
-      metric: `recall@5 over ${SCALE} tools (a copy of the right tool counts)`,
-      value: round(largeRecall, 3),
-      unit: '',
-      note: 'copies are word-for-word the same, so they tie with the original; this checks only that scale does not push the right tool out',
-    }),
-  );
+  const load = loadavg()[0]!.toFixed(1);
+  const scaleNote = `${large.length} tools, ${wall.length} searches (the first round learns each new word's stem), top 10 with the usage prior; load average ${load} on ${availableParallelism()} cores`;
+  results.push(result({ scenario: 'tool-search', metric: `search latency p50 over ${SCALE} tools`, value: round(percentile(wall, 0.5), 3), unit: 'ms', note: scaleNote }));
+  results.push(result({ scenario: 'tool-search', metric: `search latency p99 over ${SCALE} tools`, value: round(percentile(wall, 0.99), 3), unit: 'ms', target: { op: '<=', value: 10 }, note: scaleNote }));
+  results.push(result({ scenario: 'tool-search', metric: `search CPU time p50 over ${SCALE} tools`, value: round(percentile(cpu, 0.5), 3), unit: 'ms', note: 'process CPU time around each search: unaffected by waiting for a core' }));
+  results.push(result({ scenario: 'tool-search', metric: `search CPU time p99 over ${SCALE} tools`, value: round(percentile(cpu, 0.99), 3), unit: 'ms', note: 'process CPU time around each search: unaffected by waiting for a core' }));
+  results.push(result({ scenario: 'tool-search', metric: `index build, ${SCALE} tools`, value: Math.round(buildMs), unit: 'ms', note: 'once per view, then only changed tools' }));
   return results;
-}
-
-/** With copies of every tool, a hit on a copy (r3_github_create_issue for github_create_issue) counts as finding it. */
-function measureReplicated(index: ToolSearchIndex, tasks: readonly LabelledTask[], uses: (name: string) => number): number {
-  let found = 0;
-  for (const task of tasks) {
-    const hits = index.search(task.text, { limit: 5, uses }).map((hit) => hit.name.replace(/^r\d+_/, ''));
-    if (hits.some((name) => task.tools.includes(name))) found++;
-  }
-  return found / tasks.length;
 }
 
 function recallResult(label: string, recall: Recall, note: string, shipped = false): BenchResult {

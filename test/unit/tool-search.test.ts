@@ -7,7 +7,7 @@ import { resolveToolBudget } from '../../main/core/router/tool-search/tool-budge
 import { ToolSearchIndex, type IndexedTool } from '../../main/core/router/tool-search/tool-index.ts';
 import { queryWords, splitIdentifier } from '../../main/core/router/tool-search/tool-text.ts';
 
-const tool = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({
+const tool = (name: string, description: string, properties: Tool['inputSchema']['properties'] = {}, required: string[] = []): Tool => ({
   name,
   description,
   inputSchema: { type: 'object', properties, ...(required.length ? { required } : {}) },

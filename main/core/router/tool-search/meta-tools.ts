@@ -128,7 +128,7 @@ export function argumentProblems(tool: Tool, args: Record<string, unknown> | und
 function validatorFor(schema: Tool['inputSchema']): ValidateFunction | undefined {
   const known = validators.get(schema);
   if (known !== undefined) return known ?? undefined;
-  let compiled: ValidateFunction | null = null;
+  let compiled: ValidateFunction | null;
   try {
     // A draft-07 `$schema` would make the 2020-12 validator refuse the schema; the keywords tools use mean the same.
     const { $schema: _dialect, ...rest } = schema as Record<string, unknown>;
