@@ -38,6 +38,8 @@ export interface SwitchboardDeps {
   /** Where sign-in URLs open; the system browser (or auth.browserCommand) unless given. */
   browser?: BrowserOpener;
   clock?: Clock;
+  /** Hosts the company policy names as internal: their private addresses may be reached by sign-in fetches too. */
+  privateHosts?: readonly string[];
 }
 
 export interface Switchboard {
@@ -64,13 +66,15 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   // First, so the auth code can report security events from the start: they go nowhere until start() opens the trail.
   const audit = new AuditLifecycle({ config, dataDir, logger });
   const onSecurityEvent = audit.recordSecurityEvent.bind(audit);
-  const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, logger, clock, onSecurityEvent }) : undefined;
+  // Which hosts a server may send sign-in fetches to at private addresses: the company's, besides configured ones.
+  const network = { namedHosts: new Set((deps.privateHosts ?? []).map((host) => host.toLowerCase())) };
+  const sso = config.auth.idp ? new SsoSession({ idp: config.auth.idp, auth: config.auth, vault, logger, clock, onSecurityEvent, network }) : undefined;
   const user = new SignedInUser(sso);
   // The one cycle no order breaks: upstreams report list changes to the client gateway, which serves them through the
   // router, which is built on the upstreams. They report only once connected or signed in, never while this function
   // runs, so the gateway below exists by then.
   const upstreams = createUpstreams(config.servers, {
-    auth: config.auth, gateway: config.gateway, vault, sso, logger, clock, onSecurityEvent,
+    auth: config.auth, gateway: config.gateway, vault, sso, logger, clock, onSecurityEvent, network,
     onListChanged: (kind) => gateway.notifyListChanged(kind),
     onResourceUpdated: (uri) => gateway.notifyResourceUpdated(uri),
   });

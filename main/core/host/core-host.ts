@@ -39,23 +39,26 @@ export interface CoreHost {
 }
 
 /** The policy is applied at every (re)start: a server it denies is not run. The app reads it again whenever it is used. */
-async function load(options: CoreHostOptions, logger: Logger): Promise<{ config: SwitchboardConfig }> {
+async function load(options: CoreHostOptions, logger: Logger): Promise<{ config: SwitchboardConfig; privateHosts: readonly string[] }> {
   let config = await loadConfigFile(options.configPath);
+  let privateHosts: readonly string[] = [];
   const policyPath = companyPolicyPath(options.configPath, config);
   if (policyPath) {
-    const outcome = applyCompanyPolicy(config, await loadCompanyPolicy(policyPath));
+    const policy = await loadCompanyPolicy(policyPath);
+    const outcome = applyCompanyPolicy(config, policy);
     for (const { id, reason } of outcome.disabled) logger.log('warn', 'policy.server_disabled', { server: id, reason });
     config = outcome.config;
+    privateHosts = policy.privateHosts;
   }
   if (options.port !== undefined) config.gateway.port = options.port;
-  return { config };
+  return { config, privateHosts };
 }
 
 export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost> {
   const { logger } = options;
   let loaded = await load(options, logger);
-  const create = (config: SwitchboardConfig) =>
-    createSwitchboard({ config, logger, paths: { dataDir: options.dataDir }, allowAnonymous: Boolean(options.allowAnonymous), ...(options.secretStore ? { secretStore: options.secretStore } : {}), ...(options.browser ? { browser: options.browser } : {}) });
+  const create = ({ config, privateHosts }: { config: SwitchboardConfig; privateHosts: readonly string[] }) =>
+    createSwitchboard({ config, privateHosts, logger, paths: { dataDir: options.dataDir }, allowAnonymous: Boolean(options.allowAnonymous), ...(options.secretStore ? { secretStore: options.secretStore } : {}), ...(options.browser ? { browser: options.browser } : {}) });
   const registry = new ClientRegistry(clientRegistryPath(options.dataDir));
   // Before the ready line, so a client started right after it finds the address it was given.
   const syncClients = async (switchboard: Switchboard, url: string) => {
@@ -64,7 +67,7 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
     const outcomes = await syncConfiguredClients({ mcpUrl: url, pathEnvironment: options.aiClients.pathEnvironment, accepts: (credential) => registry.authenticate(credential) !== undefined, logger });
     for (const { client, path } of outcomes.filter(({ outcome }) => outcome === 'updated')) switchboard.recordSecurityEvent({ method: 'client.address_updated', client, details: { path, mcpUrl: url } });
   };
-  let current = create(loaded.config);
+  let current = create(loaded);
   let mcpUrl = (await current.start()).mcpUrl;
   await syncClients(current, mcpUrl);
   let restarting: Promise<void> | undefined;
@@ -82,7 +85,7 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
         if (restartOptions.keepPort !== false && next.config.gateway.port !== 0) next.config.gateway.port = Number(new URL(mcpUrl).port);
         await current.stop();
         loaded = next;
-        current = create(next.config);
+        current = create(next);
         mcpUrl = (await current.start()).mcpUrl;
         await syncClients(current, mcpUrl);
         logger.log('info', 'switchboard.restarted', { mcpUrl, servers: next.config.servers.filter((server) => server.enabled).length });
