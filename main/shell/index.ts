@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
 import type { ContractResponse } from '../../shared/contract/schemas.ts';
 import { summarizeStatus } from '../../shared/status-summary.ts';
-import { createJsonLogger, createUiServiceForHost, startCoreHost, type CoreHost, type PathEnvironment } from '../core/index.ts';
+import { createJsonLogger, createUiServiceForHost, pathEnvironmentOfThisProcess, startCoreHost, systemClientCommands, type CoreHost, type PathEnvironment } from '../core/index.ts';
 import { registerContractHandlers } from './ipc.ts';
 import { createMainWindow } from './main-window.ts';
 import { applySecurityPolicy, openExternalSafely } from './security.ts';
@@ -61,6 +61,8 @@ async function start(): Promise<void> {
       // Claude Desktop starts the bridge with this app's own binary in Node mode (ELECTRON_RUN_AS_NODE): no separate
       // Node install is needed, and the CLI's sources ship inside the app (see build/electron-builder.yml).
       bridgeCommand: { command: process.execPath, args: [join(app.getAppPath(), 'main', 'cli', 'bin.js'), 'stdio', '--data-dir', dataDir], env: { ELECTRON_RUN_AS_NODE: '1' } },
+      // Claude Code is set up through its own `claude mcp` when it is on PATH (it rewrites ~/.claude.json from memory).
+      commands: systemClientCommands(),
     },
   });
   registerContractHandlers(service, isOwnPage, () => window?.webContents);
@@ -132,7 +134,8 @@ async function ensureConfigFile(path: string): Promise<void> {
   await writeFile(path, `${JSON.stringify({ servers: [] }, null, 2)}\n`, { mode: 0o600 });
 }
 
-/** Where AI clients keep their files on this machine. */
+/** Where AI clients keep their files on this machine: the process environment (XDG_CONFIG_HOME, LOCALAPPDATA, CODEX_HOME...) with Electron's folders. */
 function aiClientPaths(): PathEnvironment {
-  return { platform: process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux', home: app.getPath('home'), appData: app.getPath('appData') };
+  const environment = pathEnvironmentOfThisProcess(process.env, process.platform, app.getPath('home'));
+  return process.platform === 'win32' ? { ...environment, appData: app.getPath('appData') } : environment;
 }
