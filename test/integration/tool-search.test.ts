@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../main/core/audit/audit-store.ts';
-import { ClientRegistry, clientRegistryPath } from '../../main/core/clients/client-registry.ts';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
+import { runCli } from '../support/serve-process.ts';
 
 const SEARCH = 'switchboard_search_tools';
 const CALL = 'switchboard_call_tool';
@@ -31,7 +31,9 @@ describe('tool search: a client over its tool budget', () => {
     gateway = await startGatewayFixture({ servers: [{ id: 'big', url: upstream.url }], audit: {} });
     narrowCredential = await gateway.addClient('narrow', ['--tools', 'big_echo,big_add']);
     // The running endpoint re-reads the registry within a second: the budget applies from the next request on.
-    await new ClientRegistry(clientRegistryPath(gateway.dataDir)).setToolBudget('tester', { maxTools: BUDGET, pinnedTools: ['big_echo'] });
+    const updated = await runCli(['clients', 'update', 'tester', '--max-tools', String(BUDGET), '--pin', 'big_echo', '--data-dir', gateway.dataDir, '--json']);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(JSON.parse(updated.stdout)).toEqual({ id: 'tester', maxTools: BUDGET, pinnedTools: ['big_echo'] });
     await new Promise((resolve) => setTimeout(resolve, 1100));
   }, 60_000);
 
@@ -94,6 +96,12 @@ describe('tool search: a client over its tool budget', () => {
       expect(refused.isError, `query of ${query.length} characters`).toBe(true);
       expect(text(refused)).toMatch(/empty|at most 1000/);
     }
+  });
+
+  it('refuses a budget that leaves no room for the search tools', async () => {
+    const refused = await runCli(['clients', 'update', 'tester', '--max-tools', '1', '--data-dir', gateway.dataDir]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('at least 2');
   });
 
   it('refuses a meta-call for a tool outside the client’s view, as a direct call is refused', async () => {

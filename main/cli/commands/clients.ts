@@ -1,5 +1,5 @@
-// `switchboard clients add|list|remove|credential|targets|setup|unsetup`: the local AI clients allowed to use the endpoint (each with its own credential), and pointing the AI clients on this machine at it.
-import type { Command } from 'commander';
+// `switchboard clients add|update|list|remove|credential|targets|setup|unsetup`: the local AI clients allowed to use the endpoint (each with its own credential), and pointing the AI clients on this machine at it.
+import { InvalidArgumentError, type Command } from 'commander';
 import { createClientSetupService, pathEnvironmentOfThisProcess, systemClientCommands, type AiClientListing, type App, type ThisMachine } from '../../core/index.ts';
 import { dataDirOf, runWithApp } from '../command-app.ts';
 import { CLI_ENTRY } from '../paths.ts';
@@ -14,6 +14,19 @@ function list(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
+/** A tool budget: a whole number of at least 2 (room for the two search tools), or "default" where it may be cleared. */
+function toolBudget(value: string): number | 'default' {
+  if (value === 'default') return value;
+  const budget = Number(value);
+  if (!Number.isInteger(budget) || budget < 2) throw new InvalidArgumentError('a whole number of at least 2 (the search tools take two places), or "default"');
+  return budget;
+}
+
+/** How a budget reads: the number, or where the default comes from (router/tool-search/tool-budget.ts). */
+function budgetText(maxTools: number | undefined): string {
+  return maxTools === undefined ? 'default' : String(maxTools);
+}
+
 export function registerClientsCommand(program: Command): void {
   const clients = program.command('clients').description('Manage the local AI clients allowed to use the endpoint (each gets its own credential).');
 
@@ -23,11 +36,18 @@ export function registerClientsCommand(program: Command): void {
     .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
     .option('--servers <ids>', 'comma-separated server ids this client may use (default: all)', list)
     .option('--tools <names>', 'comma-separated exposed tool names this client may use (default: all)', list)
+    .option('--max-tools <n>', 'list at most this many tools directly, the rest through a search tool (default: the AI client\'s known limit, else 200)', toolBudget)
+    .option('--pin <names>', 'comma-separated exposed tool names always listed directly when the tools do not all fit', list)
     .option('--profile <name>', 'keychain profile (as auth.profile in the configuration)', 'default')
     .option('--json', 'print JSON')
-    .action(async (id: string, options: CommonOptions & { servers?: string[]; tools?: string[] }) =>
+    .action(async (id: string, options: CommonOptions & { servers?: string[]; tools?: string[]; maxTools?: number | 'default'; pin?: string[] }) =>
       runWithApp(options, async ({ clients: registry }) => {
-        const { client, credential, keychainError } = await registry.register(id, { ...(options.servers ? { servers: options.servers } : {}), ...(options.tools ? { tools: options.tools } : {}) });
+        const { client, credential, keychainError } = await registry.register(id, {
+          ...(options.servers ? { servers: options.servers } : {}),
+          ...(options.tools ? { tools: options.tools } : {}),
+          ...(typeof options.maxTools === 'number' ? { maxTools: options.maxTools } : {}),
+          ...(options.pin ? { pinnedTools: options.pin } : {}),
+        });
         if (keychainError) process.stderr.write(`switchboard: the credential was not kept in the keychain (${keychainError}); copy it now, it cannot be shown again\n`);
         return options.json
           ? JSON.stringify({ id: client.id, credential, inKeychain: keychainError === undefined })
@@ -52,16 +72,35 @@ export function registerClientsCommand(program: Command): void {
     );
 
   clients
+    .command('update <id>')
+    .description("Change a client's tool budget: how many tools it is listed directly before the rest go behind a search tool, and which are always listed.")
+    .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
+    .option('--max-tools <n>', 'a number of at least 2, or "default" for the AI client\'s known limit (else 200)', toolBudget)
+    .option('--pin <names>', 'comma-separated exposed tool names always listed directly; "" for none', (value: string) => list(value))
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: CommonOptions & { maxTools?: number | 'default'; pin?: string[] }) =>
+      runWithApp(options, async ({ clients: registry }) => {
+        if (options.maxTools === undefined && options.pin === undefined) throw new InvalidArgumentError('give --max-tools or --pin (or both)');
+        const updated = await registry.setToolBudget(id, {
+          ...(options.maxTools !== undefined ? { maxTools: options.maxTools === 'default' ? null : options.maxTools } : {}),
+          ...(options.pin !== undefined ? { pinnedTools: options.pin.length ? options.pin : null } : {}),
+        });
+        if (options.json) return JSON.stringify({ id: updated.id, maxTools: updated.maxTools ?? null, pinnedTools: updated.pinnedTools ?? [] });
+        return `Client "${updated.id}": at most ${budgetText(updated.maxTools)} tools listed directly${updated.pinnedTools?.length ? `, always ${updated.pinnedTools.join(', ')}` : ''}. A running Switchboard applies it within a second; the client sees it when it lists its tools again.`;
+      }),
+    );
+
+  clients
     .command('list')
     .description('List registered clients (never their credentials).')
     .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
     .option('--json', 'print JSON')
     .action(async (options: CommonOptions) =>
       runWithApp(options, async ({ clients: registry }) => {
-        const entries = registry.list().map(({ id, createdAt, servers, tools }) => ({ id, createdAt, servers: servers ?? 'all', tools: tools ?? 'all' }));
+        const entries = registry.list().map(({ id, createdAt, servers, tools, maxTools, pinnedTools }) => ({ id, createdAt, servers: servers ?? 'all', tools: tools ?? 'all', maxTools: maxTools ?? 'default', pinnedTools: pinnedTools ?? [] }));
         if (options.json) return JSON.stringify(entries);
         if (entries.length === 0) return 'No clients registered. Add one with `switchboard clients add <name>`.';
-        return entries.map((entry) => `${entry.id}  created ${entry.createdAt}  servers: ${String(entry.servers)}  tools: ${String(entry.tools)}`).join('\n');
+        return entries.map((entry) => `${entry.id}  created ${entry.createdAt}  servers: ${String(entry.servers)}  tools: ${String(entry.tools)}  max tools: ${String(entry.maxTools)}`).join('\n');
       }),
     );
 

@@ -1,5 +1,5 @@
 // The local AI clients allowed to use the endpoint: registering one (its credential to the keychain), listing, limiting its view, removing it.
-import { ClientRegistry, clientRegistryPath, type RegisteredClient } from '../clients/client-registry.ts';
+import { ClientRegistry, clientRegistryPath, type ClientSettings, type RegisteredClient } from '../clients/client-registry.ts';
 import type { ClientView } from '../router/catalog-router.ts';
 import { vaultAccounts } from '../vault/vault.ts';
 import type { AppContext } from './app-context.ts';
@@ -13,12 +13,14 @@ export interface ClientsService {
    * Registers a client and keeps its credential in the keychain too, so it can be set up again later. The credential
    * is returned this once; `keychainError` says why the keychain did not keep it (the client works regardless).
    */
-  register(id: string, view?: ClientView): Promise<{ client: ClientListing; credential: string; keychainError?: string }>;
+  register(id: string, view?: ClientSettings): Promise<{ client: ClientListing; credential: string; keychainError?: string }>;
   /** The credential the keychain keeps for a client, if any. */
   keptCredential(id: string): Promise<string | undefined>;
   /** A credential for setting an AI client up: the kept one while the registry still accepts it, else a new registration. */
   credentialFor(id: string): Promise<string>;
   setView(id: string, view: ClientView): Promise<ClientListing>;
+  /** Sets (null: clears) how many tools the client is listed directly, and the tools always among them (router/tool-search/). */
+  setToolBudget(id: string, settings: { maxTools?: number | null; pinnedTools?: readonly string[] | null }): Promise<ClientListing>;
   /**
    * Leaving the registry is what revokes the credential (a running endpoint re-reads it within a second); the keychain
    * copy goes too, so nothing can set a client up with it again. `keychainError` says why that copy (the entry
@@ -35,9 +37,9 @@ export function createClientsService(context: AppContext): ClientsService {
   const keychainProblem = (error: { code?: string; message: string }) => `${error.code ?? 'VAULT_UNAVAILABLE'}: ${error.message}`;
 
   /** Registers, records it, and tries the keychain; the keychain's failure is handed back, not thrown. */
-  async function add(id: string, view: ClientView) {
+  async function add(id: string, view: ClientSettings) {
     const { client, credential } = await registry.add(id, view);
-    context.recordSecurityEvent({ method: 'client.added', client: client.id, details: { servers: view.servers ?? 'all', tools: view.tools ?? 'all' } });
+    context.recordSecurityEvent({ method: 'client.added', client: client.id, details: { servers: view.servers ?? 'all', tools: view.tools ?? 'all', ...(view.maxTools !== undefined ? { maxTools: view.maxTools } : {}) } });
     const keychainFailure = await (await context.secrets()).set(vaultAccounts.localClient(client.id), credential).then(
       () => undefined,
       (error: unknown) => error as { code?: string; message: string },
@@ -80,6 +82,11 @@ export function createClientsService(context: AppContext): ClientsService {
     async setView(id, view) {
       const updated = await registry.setView(id, view);
       context.recordSecurityEvent({ method: 'client.view_changed', client: id, details: { servers: view.servers ?? 'all', tools: view.tools ?? 'all' } });
+      return listing(updated);
+    },
+    async setToolBudget(id, settings) {
+      const updated = await registry.setToolBudget(id, settings);
+      context.recordSecurityEvent({ method: 'client.tool_budget_changed', client: id, details: { maxTools: updated.maxTools ?? 'default', pinnedTools: updated.pinnedTools ?? [] } });
       return listing(updated);
     },
     remove,

@@ -80,7 +80,7 @@ export class ToolSearchRouter implements GatewayRouter {
     this.#listings.set(client, { client, budget: this.#budget(view), mode: plan.mode, direct: plan.direct.length, throughSearch: plan.searchOnly });
     this.#lastDirect.set(`${client}|${viewKey(view)}`, { view, names, direct: plan.direct.join('\n') });
     if (plan.mode === 'all') return tools;
-    this.#indexFor(view, tools);
+    // The index is built at the first search, not here: a listing of thousands of tools must not wait for it.
     const direct = new Set(plan.direct);
     // An upstream tool named like a meta-tool is shadowed while search is on: the names are reserved.
     const listed = tools.filter((tool) => direct.has(tool.name) && !isMetaToolName(tool.name));
