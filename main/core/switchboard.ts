@@ -89,7 +89,7 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   let control: { close(): Promise<void> } | undefined;
   // Left alone by stop(): the status goes on naming the last move until the next start binds again.
   let addressChanged: AddressChange | undefined;
-  const status = () => statusSnapshot({ mcpUrl: gateway.mcpUrl(), addressChanged, anonymousAllowed: allowAnonymous, registry, legacySessions: () => gateway.sessionCount(), upstreams, router });
+  const status = () => statusSnapshot({ mcpUrl: gateway.mcpUrl(), addressChanged, anonymousAllowed: allowAnonymous, registry, legacySessions: () => gateway.sessionCount(), upstreams, router, toolListings: () => gateway.toolListings() });
 
   return {
     auth,

@@ -2,6 +2,7 @@
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { AddressChange } from '../gateway/endpoint-address.ts';
 import type { CatalogRouter, NameCollision } from '../router/catalog-router.ts';
+import type { ClientListing } from '../router/tool-search/tool-search-router.ts';
 import type { UpstreamStatus } from '../upstream/upstream-connection.ts';
 import type { Upstream } from './upstreams.ts';
 
@@ -14,6 +15,8 @@ export interface SwitchboardStatus {
   collisions: readonly NameCollision[];
   /** Set when the remembered port was taken at start and the endpoint moved to another one. */
   addressChanged?: AddressChange;
+  /** Per client, at its last tools/list: its tool budget and how many tools it saw directly and through the search. */
+  toolListings?: ClientListing[];
 }
 
 export interface StatusSources {
@@ -25,10 +28,11 @@ export interface StatusSources {
   legacySessions: () => number;
   upstreams: readonly Upstream[];
   router: CatalogRouter;
+  toolListings?: () => ClientListing[];
 }
 
 /** Client credentials never leave here: only each client's id, creation time and the narrowing of its view. */
-export function statusSnapshot({ mcpUrl, addressChanged, anonymousAllowed, registry, legacySessions, upstreams, router }: StatusSources): SwitchboardStatus {
+export function statusSnapshot({ mcpUrl, addressChanged, anonymousAllowed, registry, legacySessions, upstreams, router, toolListings }: StatusSources): SwitchboardStatus {
   return {
     mcpUrl,
     anonymousAllowed,
@@ -37,5 +41,6 @@ export function statusSnapshot({ mcpUrl, addressChanged, anonymousAllowed, regis
     servers: upstreams.map(({ connection }) => connection.status()),
     collisions: router.collisions(),
     ...(addressChanged ? { addressChanged } : {}),
+    ...(toolListings ? { toolListings: toolListings() } : {}),
   };
 }
