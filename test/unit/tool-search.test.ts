@@ -1,6 +1,10 @@
 // Tool search in isolation: text analysis, the FTS5 index, budgets, the listing plan, the meta-tools' argument checks.
 import type { Tool } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
+import { applyCompanyPolicy } from '../../main/core/config/apply-policy.ts';
+import { companyPolicySchema } from '../../main/core/config/company-policy-schema.ts';
+import { configSchema } from '../../main/core/config/config-schema.ts';
+import { combineToolSearch } from '../../main/core/config/tool-search-schema.ts';
 import { planListing } from '../../main/core/router/tool-search/listing-plan.ts';
 import { argumentProblems, auditedToolName, CALL_TOOL_NAME, parseCallArguments, parseSearchArguments, SEARCH_TOOL_NAME } from '../../main/core/router/tool-search/meta-tools.ts';
 import { resolveToolBudget } from '../../main/core/router/tool-search/tool-budget.ts';
@@ -96,6 +100,26 @@ describe('tool budgets', () => {
     expect(planListing(names, { maxTools: 5, forceSearch: false, pinned: ['t40', 'gone'], uses })).toEqual({ mode: 'search', direct: ['t10', 't20', 't40'], searchOnly: 47 });
     expect(planListing(names, { maxTools: 100, forceSearch: true, pinned: [], uses }).direct).toEqual(['t10', 't20', 't30']);
     expect(planListing(names, { maxTools: 2, forceSearch: false, pinned: ['t40'], uses }).direct).toEqual([]);
+  });
+});
+
+describe('tool budgets in the configuration and the company policy', () => {
+  it('holds a person to the company’s budgets: the smaller wins, its pins come first, its forced search stays', () => {
+    expect(combineToolSearch({ maxTools: 80, clients: { cursor: 30 }, pinned: ['mine'] }, { maxTools: 50, clients: { vscode: 60 }, pinned: ['theirs'], forceSearch: true })).toEqual({
+      maxTools: 50,
+      clients: { cursor: 30, vscode: 60 },
+      pinned: ['theirs', 'mine'],
+      forceSearch: true,
+    });
+    expect(combineToolSearch(undefined, { maxTools: 50 })).toEqual({ maxTools: 50 });
+    expect(combineToolSearch({ maxTools: 50 }, undefined)).toEqual({ maxTools: 50 });
+  });
+
+  it('reaches the running configuration through the policy file', () => {
+    const policy = companyPolicySchema.parse({ toolSearch: { maxTools: 64, pinned: ['github_create_issue'] } });
+    const { config } = applyCompanyPolicy(configSchema.parse({ toolSearch: { maxTools: 100 } }), policy);
+    expect(config.toolSearch).toEqual({ maxTools: 64, pinned: ['github_create_issue'] });
+    expect(() => companyPolicySchema.parse({ toolSearch: { maxTools: 1 } })).toThrow();
   });
 });
 

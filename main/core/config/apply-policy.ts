@@ -2,6 +2,7 @@
 import type { CompanyPolicy } from './company-policy-schema.ts';
 import type { SwitchboardConfig } from './config-schema.ts';
 import { policyRefusal } from './policy-refusal.ts';
+import { combineToolSearch } from './tool-search-schema.ts';
 
 export interface PolicyOutcome {
   config: SwitchboardConfig;
@@ -27,5 +28,6 @@ export function applyCompanyPolicy(config: SwitchboardConfig, policy: CompanyPol
   const idpLocked = policy.locked.includes('auth.idp');
   const idp = policy.idp && (idpLocked || !config.auth.idp) ? { tokenEndpointAuthMethod: 'none' as const, scopes: ['openid', 'email', 'profile', 'offline_access'], extraAuthorizationParams: {}, ...config.auth.idp, ...policy.idp } : config.auth.idp;
   const tools = policy.toolChanges ? { ...config.tools, changes: policy.toolChanges } : config.tools;
-  return { config: { ...config, servers, auth: { ...config.auth, ...(idp ? { idp } : {}) }, tools }, disabled, locked: policy.locked };
+  const toolSearch = combineToolSearch(config.toolSearch, policy.toolSearch);
+  return { config: { ...config, servers, auth: { ...config.auth, ...(idp ? { idp } : {}) }, tools, ...(toolSearch ? { toolSearch } : {}) }, disabled, locked: policy.locked };
 }

@@ -1,5 +1,6 @@
 // The company policy file's shape (admin-managed servers, domains, IdP, allow/deny rules, locked settings): configuration, so it lives with the config schema.
 import { z } from 'zod';
+import { toolSearchSchema } from './tool-search-schema.ts';
 
 export const companyPolicySchema = z
   .object({
@@ -17,6 +18,8 @@ export const companyPolicySchema = z
     locked: z.array(z.string().min(1)).default([]),
     /** A URL the catalog is also published at (fetched like a discovery document). */
     catalogUrl: z.string().url().optional(),
+    /** Tool budgets every client is held to (ceilings), tools always listed, search mode forced (router/tool-search/). */
+    toolSearch: toolSearchSchema.optional(),
     /** What a tool definition that changed after its server was approved does on every machine: held for the person's review, or let through (audited). */
     toolChanges: z.enum(['hold', 'allow']).optional(),
   })

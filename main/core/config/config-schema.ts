@@ -1,5 +1,6 @@
 // The JSON configuration file's shape, validated with zod; docs/configuration.md describes every field.
 import { z } from 'zod';
+import { toolSearchSchema } from './tool-search-schema.ts';
 import { loopbackRedirectUriProblem } from '../auth/loopback-redirect.ts';
 import { isLoopbackHost } from '../platform/loopback.ts';
 
@@ -239,6 +240,8 @@ export const configSchema = z
     audit: auditConfigSchema.prefault({}),
     discovery: discoveryConfigSchema.prefault({}),
     tools: toolsConfigSchema.prefault({}),
+    /** Tool budgets and search mode (router/tool-search/); the company policy's toolSearch caps them. */
+    toolSearch: toolSearchSchema.optional(),
   })
   .strict()
   .superRefine((config, context) => {

@@ -53,7 +53,7 @@ export function createClientGateway({ config, dataDir, router, registry, allowAn
   const describeTarget = (target: string) => signInTargetLabel(target, config.auth.idp?.issuer);
   const signInLinks = new SignInLinks({ begin: (target) => beginSignIn(serverIdOfTarget(target)), describe: describeTarget, logger });
   // Clients see their tools within their budget, the rest through two meta-tools (router/tool-search/).
-  const toolSearch = createToolSearchRouter({ inner: router, auditDatabasePath: auditDatabasePath(dataDir), onVisibleToolsChanged: () => handler.notifyListChanged('tools') });
+  const toolSearch = createToolSearchRouter({ inner: router, auditDatabasePath: auditDatabasePath(dataDir), policy: () => config.toolSearch ?? {}, onVisibleToolsChanged: () => handler.notifyListChanged('tools') });
   const handler = createGatewayMcpHandler({
     buildServer: createDownstreamServerFactory(toolSearch, { ...(audit ? { audit } : {}), signInLinks: { issue: (target) => signInLinks.issue(target), describe: describeTarget } }),
     contextOf: downstreamContext,

@@ -1,6 +1,6 @@
 // Wires the tool-search router for the client gateway: the catalog router wrapped, usage read from the audit trail, changed direct sets announced.
 import type { GatewayRouter } from '../gateway-router.ts';
-import type { ToolSearchPolicy } from './tool-search-policy.ts';
+import type { ToolSearchSettings as ToolSearchPolicy } from '../../config/tool-search-schema.ts';
 import { ToolSearchRouter } from './tool-search-router.ts';
 import { AuditTrailUsage } from './tool-usage.ts';
 

@@ -1,4 +1,7 @@
 // How many tools a local client may be listed: its own setting, else the company's, else what its AI client is known to accept, else a generous default.
+import { MIN_MAX_TOOLS } from '../../config/tool-search-schema.ts';
+
+export { MIN_MAX_TOOLS };
 
 /**
  * Known tool limits of AI clients, by the id `switchboard clients setup` registers them under. `limit` is the
@@ -19,9 +22,6 @@ export const AI_CLIENT_TOOL_LIMITS: Readonly<Record<string, { limit: number; res
  */
 export const DEFAULT_MAX_TOOLS = 200;
 
-/** Below this a budget could not hold the two meta-tools. */
-export const MIN_MAX_TOOLS = 2;
-
 export interface ToolBudget {
   maxTools: number;
   /** Where the number came from, for status and the UI. */
@@ -30,7 +30,7 @@ export interface ToolBudget {
   forceSearch: boolean;
 }
 
-/** What the company policy says about tool budgets (see tool-search-policy.ts). */
+/** What the configuration and the company policy say about tool budgets (config/tool-search-schema.ts). */
 export interface BudgetPolicy {
   maxTools?: number | undefined;
   clients?: Readonly<Record<string, number>> | undefined;

@@ -6,7 +6,7 @@ import { planListing, type ListingPlan } from './listing-plan.ts';
 import { argumentProblems, CALL_TOOL_NAME, isMetaToolName, metaTools, parseCallArguments, parseSearchArguments, searchResult, SEARCH_TOOL_NAME, unknownToolError } from './meta-tools.ts';
 import { resolveToolBudget, type ToolBudget } from './tool-budget.ts';
 import { ToolSearchIndex } from './tool-index.ts';
-import type { ToolSearchPolicy } from './tool-search-policy.ts';
+import type { ToolSearchSettings as ToolSearchPolicy } from '../../config/tool-search-schema.ts';
 import { NO_USAGE, type ToolUsage } from './tool-usage.ts';
 
 /** A view as the local endpoint hands it over: which client it is, and that client's own budget and pins. */
