@@ -9,6 +9,8 @@ import { planListing } from '../../main/core/router/tool-search/listing-plan.ts'
 import { argumentProblems, auditedToolName, CALL_TOOL_NAME, parseCallArguments, parseSearchArguments, SEARCH_TOOL_NAME } from '../../main/core/router/tool-search/meta-tools.ts';
 import { resolveToolBudget } from '../../main/core/router/tool-search/tool-budget.ts';
 import { ToolSearchIndex, type IndexedTool } from '../../main/core/router/tool-search/tool-index.ts';
+import { ToolSearchRouter } from '../../main/core/router/tool-search/tool-search-router.ts';
+import type { CallOptions, GatewayRouter } from '../../main/core/router/gateway-router.ts';
 import { queryWords, splitIdentifier } from '../../main/core/router/tool-search/tool-text.ts';
 
 const tool = (name: string, description: string, properties: Tool['inputSchema']['properties'] = {}, required: string[] = []): Tool => ({
@@ -157,5 +159,41 @@ describe('the meta-tools’ arguments', () => {
     expect(auditedToolName({ name: CALL_TOOL_NAME, arguments: { name: 'github_create_issue' } })).toBe('github_create_issue');
     expect(auditedToolName({ name: CALL_TOOL_NAME, arguments: { name: 3 } })).toBe(CALL_TOOL_NAME);
     expect(auditedToolName({ name: 'github_create_issue' })).toBe('github_create_issue');
+  });
+});
+
+describe('the tool-search router over a stand-in catalog router', () => {
+  const manyTools = [tool('add', 'Adds two numbers.', { a: { type: 'number' }, b: { type: 'number' } }, ['a', 'b']), ...Array.from({ length: 60 }, (_, index) => tool(`tool_${index}`, `Generated tool ${index}.`))].map((definition) => ({ ...definition, name: `s_${definition.name}` }));
+  const calls: { name: string; view: unknown }[] = [];
+  const inner = {
+    listTools: async () => manyTools,
+    callTool: async (name: string, _args: unknown, view: unknown) => {
+      calls.push({ name, view });
+      return { server: 's', result: { content: [{ type: 'text', text: `called ${name}` }] } };
+    },
+    relayRoute: async () => undefined,
+  } as unknown as GatewayRouter;
+  const options = {} as CallOptions;
+
+  it('lists within the budget, finds and calls through the same router with the view it was given', async () => {
+    let uses = new Map<string, number>([['s_tool_7', 3]]);
+    const router = new ToolSearchRouter(inner, { usage: { usesBy: () => (name) => uses.get(name) ?? 0 } });
+    const view = { client: 'cursor', servers: ['s'] };
+    const listed = (await router.listTools(view)).map((entry) => entry.name);
+    expect(listed).toEqual(['s_tool_7', SEARCH_TOOL_NAME, CALL_TOOL_NAME]);
+    expect(router.listings()).toEqual([{ client: 'cursor', budget: { maxTools: 40, source: 'ai-client', forceSearch: false }, mode: 'search', direct: 1, throughSearch: 60 }]);
+
+    const found = (await router.callTool(SEARCH_TOOL_NAME, { query: 'add numbers' }, view, options)).result as { structuredContent: { tools: { name: string }[] } };
+    expect(found.structuredContent.tools[0]!.name).toBe('s_add');
+    await router.callTool(CALL_TOOL_NAME, { name: 's_add', arguments: { a: 1, b: 2 } }, view, options);
+    // The catalog router gets the view without the client's budget fields, as a direct call would.
+    expect(calls).toEqual([{ name: 's_add', view: { servers: ['s'] } }]);
+    expect((await router.relayRoute('tools/call', { name: CALL_TOOL_NAME }, view))).toBeUndefined();
+
+    // A usage refresh that moves a tool into the direct set is news for the client (tools/list_changed).
+    expect(router.directSetsChanged()).toBe(false);
+    uses = new Map([['s_tool_7', 3], ['s_add', 9]]);
+    expect(router.directSetsChanged()).toBe(true);
+    router.close();
   });
 });
