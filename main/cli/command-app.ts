@@ -1,6 +1,7 @@
 // Runs one command against the app: the data folder and configuration file from its flags, its result printed, local errors reported, everything closed.
 import { resolve } from 'node:path';
 import { createJsonLogger, defaultPaths, openCommandApp, type App } from '../core/index.ts';
+import { exitCodeOfError } from './exit-codes.ts';
 import { reportLocalError } from './report-error.ts';
 
 export interface LocationOptions {
@@ -37,7 +38,7 @@ export async function runWithApp(
     const output = await command(app);
     if (output !== undefined) process.stdout.write(`${output}\n`);
   } catch (error) {
-    reportLocalError(error, settings.exitCodeOf?.(error) ?? 2);
+    reportLocalError(error, settings.exitCodeOf?.(error) ?? exitCodeOfError(error));
   } finally {
     app.close();
   }

@@ -103,7 +103,7 @@ describe('switchboard clients targets, setup and unsetup', () => {
 
   it('refuses an unknown client and a malformed file with their codes, changing nothing', async () => {
     const unknown = await cli(['setup', 'no-such-client', '--profile', profile]);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('CLIENT_TARGET_UNKNOWN');
     const path = join(home, '.gemini', 'settings.json');
     await mkdir(join(home, '.gemini'));

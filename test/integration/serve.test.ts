@@ -343,12 +343,12 @@ describe('switchboard serve (walking skeleton)', () => {
 });
 
 describe('switchboard serve with a bad configuration', () => {
-  it('exits 2 with the code, the file and the field', async () => {
+  it('exits 1 with the code, the file and the field', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-badconfig-'));
     const file = join(dir, 'config.json');
     await writeFile(file, JSON.stringify({ servers: [{ id: 'x', url: 'ftp://example.com' }] }));
     const result = await runCli(['serve', '--config', file]);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`CONFIG_INVALID: ${file}: servers[0].url: must be an https URL`);
   });

@@ -51,7 +51,7 @@ describe('discover and servers commands', () => {
     expect(JSON.parse((await cli(['servers', 'list'])).stdout).configured[0]).toMatchObject({ id: 'wiki', enabled: false });
     await cli(['servers', 'enable', 'wiki']);
     const denied = await cli(['servers', 'add', 'https://blocked.example.com/mcp']);
-    expect(denied.code).toBe(2);
+    expect(denied.code).toBe(1);
     expect(denied.stderr).toContain('POLICY_DENIED');
     const templated = await cli(['servers', 'add', 'http://127.0.0.1:1/{tenant}/mcp']);
     expect(templated.stderr).toContain('--var tenant=');

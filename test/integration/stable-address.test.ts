@@ -140,7 +140,7 @@ describe('a stable address for the local endpoint', () => {
     blocker = await occupy(0);
     const port = (blocker.address() as { port: number }).port;
     const result = await runCli(['serve', '--config', configPath, '--data-dir', join(workDir, 'data-chosen-port'), '--port', String(port)]);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toContain(`GATEWAY_BIND_FAILED: port ${port} on 127.0.0.1 is already in use by another program`);
     expect(result.stderr).toMatch(/choose another port with --port or gateway\.port/);
   });

@@ -3,7 +3,9 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exportedAuditRecord, type AuditQuery, type AuditRecord, type AuditSummary } from '../../core/index.ts';
+import { integerIn, parseCount } from '../argument-parsers.ts';
 import { runWithApp } from '../command-app.ts';
+import { ExitCode } from '../exit-codes.ts';
 
 interface CommonOptions {
   dataDir?: string;
@@ -44,7 +46,7 @@ export function registerAuditCommand(program: Command): void {
 
   withCommon(audit.command('tail'))
     .description('Print the newest records and follow new ones as they are written (Ctrl-C to stop).')
-    .option('-n, --lines <n>', 'how many existing records to show first', (value) => Number(value), 10)
+    .option('-n, --lines <n>', 'how many existing records to show first', integerIn(0, 100_000), 10)
     .action(async (options: CommonOptions & { lines: number }) =>
       runWithApp(options, async ({ audit: trail }) => {
         let last = Math.max(0, trail.headSeq() - options.lines);
@@ -69,7 +71,7 @@ export function registerAuditCommand(program: Command): void {
     .action(async (options: CommonOptions) =>
       runWithApp(options, async ({ audit: trail }) => {
         const report = trail.verify();
-        if (!report.ok) process.exitCode = 4;
+        if (!report.ok) process.exitCode = ExitCode.auditChainBroken;
         if (options.json) return JSON.stringify(report);
         return report.ok ? `OK: ${report.checked} records, chain intact.` : `BROKEN at record ${report.problem!.seq}: ${report.problem!.kind} — ${report.problem!.detail} (${report.checked} records checked before it).`;
       }),
@@ -104,8 +106,8 @@ function withFilters(command: Command): Command {
     .option('--outcome <outcome>', 'ok, tool_error, error, transport_error or failure')
     .option('--kind <kind>', 'request or security')
     .option('--text <text>', 'text found in the target, method, error or details')
-    .option('--limit <n>', 'at most this many records', (value) => Number(value))
-    .option('--before <seq>', 'only records before this sequence number (paging)', (value) => Number(value));
+    .option('--limit <n>', 'at most this many records', parseCount)
+    .option('--before <seq>', 'only records before this sequence number (paging)', parseCount);
 }
 
 function toQuery(options: FilterOptions): AuditQuery {

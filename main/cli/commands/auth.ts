@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SwitchboardError, type App, type SignInSession } from '../../core/index.ts';
 import { runWithApp } from '../command-app.ts';
+import { ExitCode, exitCodeOfError } from '../exit-codes.ts';
+import { withProgress } from '../progress.ts';
 
 interface CommonOptions {
   config: string;
@@ -84,7 +86,7 @@ async function login(app: App, server: string | undefined, options: LoginOptions
   const opening = start.authorizationUrl ? offerBrowser(app, start.authorizationUrl, options.browser) : Promise.resolve();
   const until = start.expiresAt ? new Date(start.expiresAt) : undefined;
   say(`Waiting for the sign-in to finish${start.authorizationUrl ? ' in your browser' : ''}${where === 'running' ? '; the running Switchboard receives it' : ''}${until ? ` (until ${until.toLocaleTimeString()})` : ''}. Ctrl-C cancels it.`);
-  const ended = await waitForSignIn(session, server, start.expiresAt, () => `sign-in to ${what} cancelled`, place);
+  const ended = await withProgress('Waiting for the sign-in…', () => waitForSignIn(session, server, start.expiresAt, () => `sign-in to ${what} cancelled`, place));
   await opening;
   if (ended.outcome !== 'signed-in') {
     // Its own deadline or ours passed: nothing should keep waiting for a browser.
@@ -146,7 +148,7 @@ function run(options: CommonOptions, operation: (app: App) => Promise<unknown>):
       const result = await operation(app);
       return options.json ? JSON.stringify(result) : render(result);
     },
-    { exitCodeOf: (error) => (error instanceof Interrupted ? 130 : 2) },
+    { exitCodeOf: (error) => (error instanceof Interrupted ? ExitCode.interrupted : exitCodeOfError(error)) },
   );
 }
 

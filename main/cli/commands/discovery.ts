@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { SwitchboardError, type App } from '../../core/index.ts';
 import { runWithApp, type LocationOptions } from '../command-app.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { withProgress } from '../progress.ts';
 
 interface CommonOptions extends LocationOptions {
   json?: boolean;
@@ -13,7 +15,9 @@ export function registerDiscoveryCommands(program: Command): void {
     .option('--live', 'also describe the server from a live connection, even when it has a card')
     .action(async (target: string, options: CommonOptions & { live?: boolean }) =>
       run(options, async ({ discovery }) => {
-        const { description, ...result } = await discovery.discover(target, { ...(options.live ? { live: true } : {}) });
+        const { description, ...result } = await withProgress(`Discovering ${target}…`, () => discovery.discover(target, { ...(options.live ? { live: true } : {}) }));
+        // Finding nothing is not success: 3 when there is nothing there (no such host, no catalog or card), 1 when something failed.
+        if (result.cards.length === 0 && !description) process.exitCode = result.problems.every((problem) => /ENOTFOUND/.test(problem.message)) ? ExitCode.notFound : ExitCode.failure;
         if (options.json) return JSON.stringify({ ...result, ...(description ? { description } : {}) });
         const lines = result.cards.map(({ card, source, from }) => `${(card.title ?? card.name).padEnd(28)} ${card.name}  v${card.version}  ${card.remotes?.[0]?.url ?? '(no remote)'}  [${source}: ${from}]`);
         if (description) lines.push(`live: ${description.title ?? description.name ?? target} v${description.version ?? '?'} — ${description.live?.tools.length ?? 0} tools${description.disagreements.length ? ` (the card disagrees on ${description.disagreements.join(', ')}; the live values win)` : ''}`);
@@ -27,7 +31,7 @@ export function registerDiscoveryCommands(program: Command): void {
     .option('--cursor <cursor>', 'the next page, as printed by the previous one')
     .action(async (text: string | undefined, options: CommonOptions & { cursor?: string }) =>
       run(options, async ({ discovery }) => {
-        const page = await discovery.searchRegistry({ ...(text ? { text } : {}), ...(options.cursor ? { cursor: options.cursor } : {}) });
+        const page = await withProgress('Searching the MCP Registry…', () => discovery.searchRegistry({ ...(text ? { text } : {}), ...(options.cursor ? { cursor: options.cursor } : {}) }));
         if (options.json) return JSON.stringify(page);
         const lines = page.servers.map((server) => `${server.name.padEnd(40)} v${server.version.padEnd(10)} ${server.runnable ? server.remotes[0]!.url : '(package only: not runnable by Switchboard)'}`);
         if (page.nextCursor) lines.push(`(more: --cursor ${page.nextCursor})`);

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BUILT_UI, CLI_ENTRY } from '../paths.ts';
 import { createJsonLogger, createUiServiceForHost, defaultPaths, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment, type UiService } from '../../core/index.ts';
+import { parsePort } from '../argument-parsers.ts';
 import { reportLocalError } from '../report-error.ts';
 import { listenForStopSignals, stopWithin } from '../stop-signals.ts';
 
@@ -78,12 +79,6 @@ async function serve(options: ServeOptions): Promise<number> {
     return 0;
   } catch (error) {
     reportLocalError(error);
-    return 2;
+    return Number(process.exitCode);
   }
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${value}"`);
-  return port;
 }

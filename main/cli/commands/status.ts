@@ -15,7 +15,7 @@ export function registerStatusCommand(program: Command): void {
         const status = await runningSwitchboard(dataDirOf(options)).status();
         process.stdout.write(`${options.json ? JSON.stringify(status) : render(status)}\n`);
       } catch (error) {
-        reportLocalError(error, 3);
+        reportLocalError(error);
       }
     });
 }
