@@ -37,8 +37,8 @@ function renderKey(key: string): string {
 }
 
 function renderValue(value: unknown): string {
-  // JSON's string escapes (\" \\ \n \t \uXXXX ...) are all valid in a TOML basic string.
-  if (typeof value === 'string') return JSON.stringify(value);
+  // JSON's string escapes (\" \\ \n \t \uXXXX ...) are all valid in a TOML basic string; DEL, which JSON leaves raw, is not.
+  if (typeof value === 'string') return JSON.stringify(value).replace(/\x7f/g, '\\u007f');
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(renderValue).join(', ')}]`;
   if (isRecord(value)) return `{ ${Object.entries(value).map(([key, item]) => `${renderKey(key)} = ${renderValue(item)}`).join(', ')} }`;
