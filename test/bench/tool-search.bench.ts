@@ -61,14 +61,20 @@ function measure(catalog: readonly IndexedTool[], tasks: readonly LabelledTask[]
 }
 
 /**
- * A usage history for the prior: the tools that serve the even-numbered tasks, called 1–20 times each (as a person's
- * habits would be), measured on the odd-numbered tasks only — so the prior never sees the answers it is scored on,
- * and tools used for other tasks compete as they would. A second history is random (uses unrelated to the tasks).
+ * Usage histories for the prior, measured on the odd-numbered tasks. `related`: the tools that serve the even-numbered
+ * tasks, called 1–20 times each (a person's habits), so the prior never sees the answers it is scored on and tools
+ * used for other tasks compete as they would. `repeat`: the same plus the odd tasks' own tools (a person who does
+ * the same kinds of task again). `random`: uses unrelated to any task, a control.
  */
-function usageHistories(catalog: readonly IndexedTool[], tasks: readonly LabelledTask[]): { related: Map<string, number>; random: Map<string, number> } {
+function usageHistories(catalog: readonly IndexedTool[], tasks: readonly LabelledTask[]): { related: Map<string, number>; repeat: Map<string, number>; random: Map<string, number> } {
   const related = new Map<string, number>();
+  const repeat = new Map<string, number>();
   tasks.forEach((task, index) => {
-    if (index % 2 === 0) for (const tool of task.tools) related.set(tool, (related.get(tool) ?? 0) + 1 + ((index * 7) % 20));
+    for (const tool of task.tools) {
+      const uses = 1 + ((index * 7) % 20);
+      if (index % 2 === 0) related.set(tool, (related.get(tool) ?? 0) + uses);
+      repeat.set(tool, (repeat.get(tool) ?? 0) + uses);
+    }
   });
   const random = new Map<string, number>();
   let seed = 42;
@@ -76,7 +82,7 @@ function usageHistories(catalog: readonly IndexedTool[], tasks: readonly Labelle
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     if (seed % 3 === 0) random.set(entry.name, 1 + (seed % 20));
   }
-  return { related, random };
+  return { related, repeat, random };
 }
 
 export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
@@ -102,12 +108,14 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
 
   // The usage prior, on the odd half of the tasks with a history made from the even half.
   const heldOut = tasks.filter((_, index) => index % 2 === 1);
-  const { related, random } = usageHistories(catalog, tasks);
+  const { related, repeat, random } = usageHistories(catalog, tasks);
   const withoutPrior = measure(catalog, heldOut, shipped);
   const withRelated = measure(catalog, heldOut, { ...shipped, usageWeight: DEFAULT_INDEX_OPTIONS.usageWeight }, (name) => related.get(name) ?? 0);
+  const withRepeat = measure(catalog, heldOut, { ...shipped, usageWeight: DEFAULT_INDEX_OPTIONS.usageWeight }, (name) => repeat.get(name) ?? 0);
   const withRandom = measure(catalog, heldOut, { ...shipped, usageWeight: DEFAULT_INDEX_OPTIONS.usageWeight }, (name) => random.get(name) ?? 0);
   results.push(recallResult('held-out half, no usage prior', withoutPrior, `${heldOut.length} tasks`));
   results.push(recallResult('held-out half, + usage prior (history from the other half)', withRelated, `${heldOut.length} tasks`));
+  results.push(recallResult('held-out half, + usage prior (history that includes these tasks\' tools)', withRepeat, `${heldOut.length} tasks`));
   results.push(recallResult('held-out half, + usage prior (random history, a control)', withRandom, `${heldOut.length} tasks`));
 
   // Latency over 5,000 tools: the real catalog plus copies under other prefixes, every task's query, several rounds.
