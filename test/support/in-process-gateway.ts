@@ -241,7 +241,8 @@ export async function startInProcessGateway(servers: { id: string; url: string; 
   const vault = new Vault(new MemorySecretStore());
   let notifyListChanged: (kind: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => void = () => undefined;
   const upstreams = config.servers.map((server) => {
-    const authorizer = new ServerAuthorizer(server, { auth: config.auth, vault, sso: undefined, logger, clock: systemClock });
+    // The servers are functions here: sign-in fetches go through the in-process network, not sockets.
+    const authorizer = new ServerAuthorizer(server, { auth: config.auth, vault, sso: undefined, logger, clock: systemClock, network: { inProcessFetch: (input, init) => fetch(input, init) } });
     const connection = new UpstreamConnection(server, { logger, requestTimeoutMs: config.gateway.upstreamTimeoutMs, onListChanged: (kind) => notifyListChanged(kind), authorizer });
     return { connection, prefix: server.prefix ?? server.id };
   });

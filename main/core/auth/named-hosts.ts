@@ -2,6 +2,7 @@
 import { policyHost, type AddressPolicy } from '../net/address-policy.ts';
 import type { ConnectionGuard, Resolver } from '../net/guarded-connection.ts';
 import { isLoopbackHost } from '../platform/loopback.ts';
+import type { AuthFetch } from './auth-http.ts';
 
 /** How the address policy's refusal names whoever may name a private host. */
 const NAMED_BY = 'the company policy, a server in your configuration or the configured identity provider';
@@ -12,6 +13,11 @@ export interface AuthNetworkOptions {
   namedHosts?: ReadonlySet<string>;
   resolver?: Resolver;
   beforeConnect?: ConnectionGuard['beforeConnect'];
+  /**
+   * Replaces the network altogether, for tests that run every server as a function in process; the address guard
+   * (tested on its own) is then not in the path. The product never sets it.
+   */
+  inProcessFetch?: AuthFetch;
 }
 
 /**

@@ -103,7 +103,7 @@ export class ServerAuthorizer {
   constructor(server: ServerConfig, deps: ServerAuthorizerDeps) {
     this.#server = server;
     this.#deps = deps;
-    this.#fetch = guardedAuthFetch(authGuardFor(server.url, deps.network, [deps.auth.idp?.issuer]));
+    this.#fetch = deps.network?.inProcessFetch ?? guardedAuthFetch(authGuardFor(server.url, deps.network, [deps.auth.idp?.issuer]));
   }
 
   get serverId(): string {
