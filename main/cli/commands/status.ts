@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runningSwitchboard, type SwitchboardStatus } from '../../core/index.ts';
 import { dataDirOf } from '../command-app.ts';
 import { reportLocalError } from '../report-error.ts';
+import { toolListingLines } from '../tool-listing-lines.ts';
 
 export function registerStatusCommand(program: Command): void {
   program
@@ -40,6 +41,8 @@ function render(status: SwitchboardStatus): string {
     if (server.lastError && server.state !== 'ready') lines.push(`    last error: ${server.lastError.code}: ${server.lastError.message}`);
   }
   if (status.servers.length === 0) lines.push('  none enabled');
+  const toolLines = toolListingLines(status);
+  if (toolLines.length) lines.push('', ...toolLines);
   for (const collision of status.collisions) lines.push(`  ! ${collision.kind} name "${collision.name}" is taken by ${collision.kept}; ${collision.dropped} is hidden (give one server a prefix)`);
   return lines.join('\n');
 }
