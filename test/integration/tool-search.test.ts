@@ -98,6 +98,18 @@ describe('tool search: a client over its tool budget', () => {
     }
   });
 
+  it('status shows, per client, how many tools it sees directly and through the search', async () => {
+    await (await connect()).listTools();
+    const status = await runCli(['status', '--data-dir', gateway.dataDir, '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    const listings = (JSON.parse(status.stdout) as { toolListings: { client: string; mode: string; direct: number; throughSearch: number; budget: { maxTools: number; source: string } }[] }).toolListings;
+    const tester = listings.find((listing) => listing.client === 'tester')!;
+    expect(tester).toMatchObject({ mode: 'search', direct: 1, budget: { maxTools: BUDGET, source: 'client' } });
+    expect(tester.throughSearch).toBeGreaterThan(590);
+    const text = await runCli(['status', '--data-dir', gateway.dataDir]);
+    expect(text.stdout).toMatch(/tester\s+1 directly \+ 2 search tools, \d+ through search; budget 40 \(its own setting\)/);
+  });
+
   it('refuses a budget that leaves no room for the search tools', async () => {
     const refused = await runCli(['clients', 'update', 'tester', '--max-tools', '1', '--data-dir', gateway.dataDir]);
     expect(refused.code).not.toBe(0);
