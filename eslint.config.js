@@ -1,4 +1,4 @@
-// Lint rules, including the import boundaries of DESIGN.md §2: each folder may import only what its runtime allows.
+// Lint rules, including the import boundaries of docs/design.md §1 and §4: each folder may import only what its runtime allows.
 import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'url', 'stream', 'events'];
 
 const CORE_BOUNDARY = [
-  { group: ['electron', 'electron/*'], message: 'main/core runs in plain Node: no Electron (DESIGN.md §2).' },
+  { group: ['electron', 'electron/*'], message: 'main/core runs in plain Node: no Electron (docs/design.md §1).' },
   { group: ['**/shell/**', '**/cli/**', '**/preload/**', '**/renderer/**', 'react', 'react-dom'], message: 'main/core may not reach into the shell, CLI, preload or UI.' },
 ];
 
@@ -41,7 +41,7 @@ export default tseslint.config(
   // Flat config replaces a rule per file rather than merging it, so the gateway's rule repeats the core's.
   boundary(['main/core/gateway/**'], [
     ...CORE_BOUNDARY,
-    { group: ['**/upstream/**', '**/router/catalog-router.ts'], message: 'The gateway reaches servers only through router/gateway-router.ts, never upstream code or the router class.' },
+    { group: ['**/upstream/**', '**/router/catalog-router.ts', '**/clients/**', '**/vault/**'], message: 'The gateway reaches servers only through router/gateway-router.ts: never upstream code, the router class, the client registry or the keychain.' },
   ]),
   boundary(['main/shell/**'], [
     { group: ['**/renderer/**', '**/cli/**', '**/preload/**'], message: 'main/shell may not import the renderer, CLI or preload.' },

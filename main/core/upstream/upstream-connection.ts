@@ -308,7 +308,7 @@ export class UpstreamConnection {
     this.#client = client;
     const era = client.getProtocolEra();
     const protocolVersion = client.getNegotiatedProtocolVersion();
-    // Remember the era so a reconnect skips the probe (SPEC-NOTES §1.2: cache the verdict per server).
+    // Remember the era so a reconnect skips the probe: the verdict is per server and does not change between connections.
     this.#eraVerdict = era === 'modern' && protocolVersion ? { pin: protocolVersion } : era === 'legacy' ? 'legacy' : undefined;
     const serverName = client.getServerVersion()?.name;
     const reconnected = this.#everConnected;
