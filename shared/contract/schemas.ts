@@ -127,6 +127,12 @@ export const registeredClientSchema = z.object({
   createdAt: z.string(),
   servers: z.array(z.string()).optional(),
   tools: z.array(z.string()).optional(),
+  /** Tool search (main/core/router/tool-search/): the client's own budget and always-listed tools, and what it saw at its last listing. */
+  maxTools: z.number().int().optional(),
+  pinnedTools: z.array(z.string()).optional(),
+  toolListing: z
+    .object({ mode: z.enum(['all', 'search']), direct: z.number().int(), throughSearch: z.number().int(), maxTools: z.number().int(), source: z.enum(['client', 'policy', 'ai-client', 'default']) })
+    .optional(),
 });
 
 export const auditFilterSchema = z
@@ -244,7 +250,10 @@ export const CONTRACT = {
   'clients:configure': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), backupPath: z.string().nullable(), via: z.enum(['file', 'command']) }) },
   'clients:undo': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), removed: z.boolean() }) },
   'clients:setView': {
-    request: z.object({ id: z.string(), servers: z.array(z.string()).nullable(), tools: z.array(z.string()).nullable() }).strict(),
+    // maxTools and pinnedTools: absent leaves them, null clears them (the AI client's known limit, no pins).
+    request: z
+      .object({ id: z.string(), servers: z.array(z.string()).nullable(), tools: z.array(z.string()).nullable(), maxTools: z.number().int().min(2).nullable().optional(), pinnedTools: z.array(z.string()).nullable().optional() })
+      .strict(),
     response: registeredClientSchema,
   },
   'audit:query': { request: auditFilterSchema, response: z.object({ records: z.array(auditRecordSchema), nextBeforeSeq: z.number().optional() }) },

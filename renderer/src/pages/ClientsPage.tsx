@@ -129,14 +129,21 @@ export function ClientsPage() {
 function RegisteredClient({ client, onSaved }: { client: ContractResponse<'clients:list'>['registered'][number]; onSaved: () => void }) {
   const [servers, setServers] = useState((client.servers ?? []).join(', '));
   const [tools, setTools] = useState((client.tools ?? []).join(', '));
+  const [maxTools, setMaxTools] = useState(client.maxTools === undefined ? '' : String(client.maxTools));
+  const [pinned, setPinned] = useState((client.pinnedTools ?? []).join(', '));
   const [note, setNote] = useState<string>();
   const split = (text: string) => (text.trim() ? text.split(',').map((item) => item.trim()).filter(Boolean) : null);
+  const budget = maxTools.trim() ? Number(maxTools) : null;
   return (
     <li>
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          void invoke('clients:setView', { id: client.id, servers: split(servers), tools: split(tools) }).then((result) => {
+          if (budget !== null && (!Number.isInteger(budget) || budget < 2)) {
+            setNote('The tool budget is a whole number of at least 2 (the two search tools need room), or empty for the default.');
+            return;
+          }
+          void invoke('clients:setView', { id: client.id, servers: split(servers), tools: split(tools), maxTools: budget, pinnedTools: split(pinned) }).then((result) => {
             setNote(result.ok ? 'Saved' : result.error.message);
             onSaved();
           });
@@ -149,8 +156,29 @@ function RegisteredClient({ client, onSaved }: { client: ContractResponse<'clien
         <label>
           Tools it may see <input value={tools} onChange={(event) => setTools(event.target.value)} placeholder="all" />
         </label>
+        <label>
+          Tools listed directly, at most <input value={maxTools} onChange={(event) => setMaxTools(event.target.value)} placeholder="its AI client's limit" inputMode="numeric" size={6} />
+        </label>
+        <label>
+          Always listed <input value={pinned} onChange={(event) => setPinned(event.target.value)} placeholder="none" />
+        </label>
+        <ToolListing listing={client.toolListing} />
         <button type="submit">Save</button> {note && <span role="status">{note}</span>}
       </form>
     </li>
+  );
+}
+
+const BUDGET_SOURCES = { client: 'its own setting', policy: 'the company policy', 'ai-client': "its AI client's limit", default: 'the default' } as const;
+
+/** What the client saw at its last tool listing: all its tools, or a few plus the search tools that reach the rest. */
+function ToolListing({ listing }: { listing: ContractResponse<'clients:list'>['registered'][number]['toolListing'] }) {
+  if (!listing) return <p>It has not listed its tools since Switchboard started.</p>;
+  const budget = `budget ${listing.maxTools}, from ${BUDGET_SOURCES[listing.source]}`;
+  if (listing.mode === 'all') return <p>Sees all {listing.direct} of its tools directly ({budget}).</p>;
+  return (
+    <p>
+      Sees {listing.direct} tools directly and {listing.throughSearch} more through the search tool ({budget}).
+    </p>
   );
 }
