@@ -1,6 +1,6 @@
 // Runs one command against the app: the data folder and configuration file from its flags, its result printed, local errors reported, everything closed.
 import { resolve } from 'node:path';
-import { createJsonLogger, defaultPaths, openCommandApp, type App } from '../core/index.ts';
+import { adoptLegacyDataDir, createJsonLogger, defaultPaths, openCommandApp, SwitchboardError, type App } from '../core/index.ts';
 import { exitCodeOfError } from './exit-codes.ts';
 import { reportLocalError } from './report-error.ts';
 
@@ -26,13 +26,21 @@ export async function runWithApp(
   settings: { configMayBeMissing?: boolean; exitCodeOf?: (error: unknown) => number } = {},
 ): Promise<void> {
   const dataDir = dataDirOf(options);
+  // Warnings only: stdout carries the result, and a person at the terminal wants nothing else on stderr.
+  const logger = createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: 'warn' });
+  try {
+    // An older app's data folder moves into the shared one (once, never over existing state) before the command reads it.
+    if (!options.dataDir) await adoptLegacyDataDir(dataDir, logger);
+  } catch (error) {
+    reportLocalError(new SwitchboardError('CONFIG_UNREADABLE', `an older Switchboard's data folder could not be moved into ${dataDir}: ${(error as Error).message}`));
+    return;
+  }
   const app = openCommandApp({
     dataDir,
     configPath: resolve(options.config ?? resolve(dataDir, 'config.json')),
     ...(options.profile ? { keychainProfile: options.profile } : {}),
     ...(settings.configMayBeMissing ? { configMayBeMissing: true } : {}),
-    // Warnings only: stdout carries the result, and a person at the terminal wants nothing else on stderr.
-    logger: createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: 'warn' }),
+    logger,
   });
   try {
     const output = await command(app);

@@ -25,7 +25,9 @@ export type { PathEnvironment } from './clients/ai-client-targets.ts';
 export { pathEnvironmentOfThisProcess } from './clients/ai-client-paths.ts';
 export { systemClientCommands } from './clients/client-commands.ts';
 export { createJsonLogger, silentLogger } from './logging/json-logger.ts';
-export { defaultPaths } from './platform/default-paths.ts';
+export { defaultLogDir, defaultPaths } from './platform/default-paths.ts';
+export { adoptLegacyDataDir, legacyDataDirs } from './platform/data-folder-migration.ts';
+export { openRotatingLogFile, type RotatingLogFile } from './logging/rotating-log-file.ts';
 export { assertBrowserUrl } from './platform/browser-url-policy.ts';
 
 export { SwitchboardError, isSwitchboardError } from './errors.ts';

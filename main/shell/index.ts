@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
 import type { ContractResponse } from '../../shared/contract/schemas.ts';
 import { summarizeStatus } from '../../shared/status-summary.ts';
-import { createJsonLogger, createUiServiceForHost, pathEnvironmentOfThisProcess, startCoreHost, systemClientCommands, type CoreHost, type PathEnvironment } from '../core/index.ts';
+import { createUiServiceForHost, pathEnvironmentOfThisProcess, startCoreHost, systemClientCommands, type CoreHost, type PathEnvironment } from '../core/index.ts';
+import { openAppStorage } from './app-storage.ts';
 import { registerContractHandlers } from './ipc.ts';
 import { createMainWindow } from './main-window.ts';
 import { applySecurityPolicy, openExternalSafely } from './security.ts';
@@ -19,6 +20,9 @@ const isOwnPage = (url: string): boolean =>
 let quitting = false;
 let window: BrowserWindow | undefined;
 let host: CoreHost | undefined;
+
+// Before the single-instance lock, which lives in the data folder this settles.
+const storage = await openAppStorage(app);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -42,8 +46,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   applySecurityPolicy(isOwnPage);
-  const logger = createJsonLogger({ write: (line) => process.stderr.write(line) });
-  const dataDir = app.getPath('userData');
+  const { logger, dataDir } = storage;
   const configPath = process.env.SWITCHBOARD_CONFIG ?? join(dataDir, 'config.json');
   try {
     await ensureConfigFile(configPath);

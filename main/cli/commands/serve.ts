@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BUILT_UI, CLI_ENTRY } from '../paths.ts';
-import { createJsonLogger, createUiServiceForHost, defaultPaths, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment, type UiService } from '../../core/index.ts';
+import { adoptLegacyDataDir, createJsonLogger, createUiServiceForHost, defaultPaths, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment, type UiService } from '../../core/index.ts';
 import { parsePort } from '../argument-parsers.ts';
 import { reportLocalError } from '../report-error.ts';
 import { listenForStopSignals, stopWithin } from '../stop-signals.ts';
@@ -51,6 +51,8 @@ async function serve(options: ServeOptions): Promise<number> {
     if (options.ui && !existsSync(join(BUILT_UI, 'index.html'))) throw new SwitchboardError('CONFIG_NOT_FOUND', `the UI is not built (${BUILT_UI}); run \`npm run build\` first`);
     const configPath = resolve(options.config);
     const paths = options.dataDir ? { dataDir: resolve(options.dataDir) } : defaultPaths();
+    // The app's folder of an older version moves into the shared one before anything is written there.
+    if (!options.dataDir) await adoptLegacyDataDir(paths.dataDir, logger);
     await mkdir(paths.dataDir, { recursive: true, mode: 0o700 });
     const stopSignals = listenForStopSignals(logger);
     const host = await startCoreHost({ configPath, dataDir: paths.dataDir, logger, ...(options.port !== undefined ? { port: options.port } : {}), allowAnonymous: Boolean(options.allowAnonymous), aiClients: { pathEnvironment: pathEnvironment() } });
