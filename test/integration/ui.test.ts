@@ -51,6 +51,9 @@ describe('the UI in Chromium against serve --ui', () => {
   let home: string;
   let configPath: string;
   const responses: string[] = [];
+  // What went wrong while the page loaded: console errors and failed requests (a missing favicon, a CSP directive a browser ignores).
+  const loadProblems: string[] = [];
+  let documentCsp: string | undefined;
   const badge = () => page.getByRole('status', { name: 'Overall state' });
 
   beforeAll(async () => {
@@ -93,7 +96,14 @@ describe('the UI in Chromium against serve --ui', () => {
     page.on('response', (response) => {
       if (response.url().includes('/api/')) void response.text().then((text) => responses.push(text), () => undefined);
     });
-    await page.goto(serve.ready.uiUrl!);
+    page.on('console', (message) => {
+      if (message.type() === 'error') loadProblems.push(`console: ${message.text()}`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) loadProblems.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('requestfailed', (request) => loadProblems.push(`failed ${request.url()}`));
+    documentCsp = (await page.goto(serve.ready.uiUrl!))?.headers()['content-security-policy'];
   }, 60_000);
 
   afterAll(async () => {
@@ -117,6 +127,16 @@ describe('the UI in Chromium against serve --ui', () => {
     await expect.poll(() => badge().textContent(), { timeout: 10_000 }).toBe('1 needs sign-in');
     expect(await page.getByRole('listitem', { name: 'Finance', exact: true }).locator('.badge').textContent()).toBe('needs sign-in');
     await snapshot(page, '1-servers');
+  });
+
+  it('loads with no console error and no failed request (the favicon is served), the CSP with frame-ancestors in the header and not the meta', async () => {
+    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    expect(loadProblems).toEqual([]);
+    expect(documentCsp).toContain("frame-ancestors 'none'");
+    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(meta).not.toContain('frame-ancestors');
+    const favicon = await page.evaluate(async () => (await fetch('/favicon.svg')).headers.get('content-type'));
+    expect(favicon).toBe('image/svg+xml');
   });
 
   it('opens a server’s details with its live tools', async () => {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { checkHost, checkOrigin } from '../gateway/request-guards.ts';
 import type { Logger } from '../ports.ts';
+import { UI_CONTENT_SECURITY_POLICY as CSP } from './content-security-policy.ts';
 import type { UiService } from './ui-service.ts';
 
 export interface UiEndpoint {
@@ -16,7 +17,6 @@ export interface UiEndpoint {
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json' };
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const MAX_REQUEST_BYTES = 64 * 1024;
 
 export async function startUiEndpoint(options: { service: UiService; staticDir: string; logger: Logger; port?: number; token?: string }): Promise<UiEndpoint> {
