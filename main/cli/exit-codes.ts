@@ -7,7 +7,7 @@ export const ExitCode = {
   failure: 1,
   /** The command line itself is wrong: an unknown command or option, a missing or malformed argument. */
   usage: 2,
-  /** What the command names does not exist: no running Switchboard, no such client, server or host. */
+  /** What the command names does not exist: no running Switchboard, no such configuration file, AI client target or host. */
   notFound: 3,
   /** `audit verify` found the hash chain broken. */
   auditChainBroken: 4,
@@ -28,6 +28,6 @@ Exit codes:
   0    success
   1    the command failed (stderr names the error code, e.g. CONFIG_INVALID, VAULT_UNAVAILABLE)
   2    usage error: unknown command or option, missing or malformed argument
-  3    not found: no running Switchboard, no such client, server, host or configuration file
+  3    not found: no running Switchboard, no such configuration file, AI client or host
   4    audit verify: the hash chain is broken
   130  interrupted (Ctrl-C)`;
