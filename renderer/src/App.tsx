@@ -34,7 +34,10 @@ export function App() {
   return (
     <div className="app">
       <header>
-        <h1>Switchboard</h1>
+        <h1>
+          <img src="favicon.svg" alt="" width={24} height={24} />
+          Switchboard
+        </h1>
         {initial.error && <p role="alert">{initial.error.message}</p>}
         {status && (
           <div className="endpoint">

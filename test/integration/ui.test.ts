@@ -326,7 +326,14 @@ describe('the UI in Chromium against serve --ui', () => {
     // An editable setting: recording tool arguments, written to the file and applied at once.
     await page.getByRole('button', { name: 'Change Record tool arguments' }).click();
     await page.getByRole('checkbox', { name: 'Record tool arguments' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 15_000 });
+    // Saving restarts the core: it waits for the person to confirm, and Cancel leaves the file as it was.
+    await page.getByRole('group', { name: 'Confirm Record tool arguments' }).getByRole('button', { name: 'Cancel' }).click();
+    expect((JSON.parse(await readFile(configPath, 'utf8')) as { audit?: { capture?: { arguments?: boolean } } }).audit?.capture?.arguments).not.toBe(true);
+    await page.getByRole('checkbox', { name: 'Record tool arguments' }).click();
+    await page.getByRole('button', { name: 'Save and restart' }).click();
+    // The message names the setting as the page does, not by its key in the file.
+    await page.getByRole('status').filter({ hasText: 'Record tool arguments: saved' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('main').textContent()).not.toContain('audit.capture');
     expect((JSON.parse(await readFile(configPath, 'utf8')) as { audit?: { capture?: { arguments?: boolean } } }).audit?.capture?.arguments).toBe(true);
     // The core restarted on the same port, and the header follows it.
     await expect.poll(() => page.getByLabel('Local endpoint URL').textContent(), { timeout: 10_000 }).toBe(serve.ready.mcpUrl);
@@ -334,7 +341,16 @@ describe('the UI in Chromium against serve --ui', () => {
     await page.getByRole('button', { name: 'Change Redacted patterns' }).click();
     await page.getByRole('textbox', { name: 'Redacted patterns' }).fill('([unclosed');
     await page.getByRole('textbox', { name: 'Redacted patterns' }).press('Enter');
+    await page.getByRole('button', { name: 'Save and restart' }).click();
     await page.getByRole('alert').filter({ hasText: 'regular expression' }).waitFor();
+    // A port that is not a number is refused inline, in words, before anything is sent; nothing points at a log the person cannot see.
+    await page.getByRole('button', { name: 'Change Endpoint port' }).click();
+    await page.getByRole('textbox', { name: 'Endpoint port' }).fill('abc');
+    await page.getByRole('textbox', { name: 'Endpoint port' }).press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'whole number from 0 to 65535' }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Endpoint port' }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Save and restart' }).count()).toBe(0);
+    expect(await page.getByRole('main').textContent()).not.toMatch(/see the .*log/i);
     expect(await readFile(configPath, 'utf8')).not.toContain('unclosed');
     await snapshot(page, '6-settings');
     // After that restart the open page shows the servers as they are again, not "connecting" until a reload.

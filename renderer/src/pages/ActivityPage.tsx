@@ -40,15 +40,18 @@ export function ActivityPage() {
     });
   };
 
+  // What an export holds, said before and after: every record the applied filter matches, not only the page shown.
+  const { limit: _page, beforeSeq: _older, ...matching } = filter;
+  const scope = describeFilter(matching);
   const exportRecords = async () => {
-    // The page shows the newest hundred; the export is every record the filter matches, not just that page.
-    const { limit: _page, ...matching } = filter;
     const result = await invoke('audit:export', matching);
     if (!result.ok) return setVerdict(result.error.message);
+    const count = result.value.text.split('\n').filter((line) => line.trim()).length;
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([result.value.text], { type: 'application/x-ndjson' }));
     link.download = result.value.fileName;
     link.click();
+    setVerdict(`Exported ${count.toLocaleString()} ${count === 1 ? 'record' : 'records'} ${scope ? `matching: ${scope}` : '(everything, no filter)'} to ${result.value.fileName}`);
   };
 
   return (
@@ -75,41 +78,71 @@ export function ActivityPage() {
         <button type="button" onClick={() => void invoke('audit:verify').then((result) => setVerdict(result.ok ? (result.value.ok ? `Verified: ${result.value.message}` : `Tampering found: ${result.value.message}`) : result.error.message))}>
           Verify the trail
         </button>
-        <button type="button" onClick={() => void exportRecords()}>Export (JSONL)</button>
+        <button type="button" onClick={() => void exportRecords()} aria-describedby="export-scope">
+          Export (JSONL)
+        </button>
+        <small id="export-scope">{scope ? `Exports every record matching: ${scope}` : 'Exports every record (no filter applied)'}</small>
       </form>
       {verdict && <p role="status">{verdict}</p>}
       {page.error && <p role="alert">{page.error.message}</p>}
-      {summary.value && <Charts summary={summary.value} />}
+      {/* The summary counts calls; a filter that matches only app events (a failure, a setting changed) has none to chart. */}
+      {summary.value && summary.value.total > 0 && <Charts summary={summary.value} />}
       {records.length === 0 && !page.loading && <p>No activity yet. Calls through the local endpoint appear here as they happen.</p>}
-      <table>
-        <caption>Newest first{live.length ? ` (${live.length} new while watching)` : ''}</caption>
-        <thead>
-          <tr><th scope="col">Time</th><th scope="col">Client</th><th scope="col">Server</th><th scope="col">Method</th><th scope="col">Target</th><th scope="col">Outcome</th><th scope="col">ms</th></tr>
-        </thead>
-        <tbody>
-          {records.map((record) => (
-            <tr key={record.seq} tabIndex={0} onClick={() => setSelected(record)} onKeyDown={(event) => event.key === 'Enter' && setSelected(record)} aria-selected={selected?.seq === record.seq}>
-              <td>{new Date(record.time).toLocaleTimeString()}</td>
-              <td>{record.client ?? '—'}</td>
-              <td>{record.server ?? '—'}</td>
-              <td>{record.method}</td>
-              <td>{record.target ?? ''}</td>
-              <td className={record.outcome === 'ok' ? '' : 'error'}>{record.outcome}</td>
-              <td>{record.latencyMs ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {page.value?.nextBeforeSeq && <button type="button" onClick={() => setFilter({ ...filter, beforeSeq: page.value!.nextBeforeSeq })}>Older</button>}
-      {selected && (
-        <div className="card" role="dialog" aria-label={`Record ${selected.seq}`}>
-          <h3>Record {selected.seq}</h3>
-          <pre>{JSON.stringify({ ...selected, details: selected.details ? JSON.parse(selected.details) : null }, null, 2)}</pre>
-          <button type="button" onClick={() => setSelected(undefined)}>Close</button>
+      <div className={selected ? 'activity-body with-detail' : 'activity-body'}>
+        <div>
+          <table>
+            <caption>Newest first{live.length ? ` (${live.length} new while watching)` : ''}</caption>
+            <thead>
+              <tr><th scope="col">Time</th><th scope="col">Client</th><th scope="col">Server</th><th scope="col">Method</th><th scope="col">Target</th><th scope="col">Outcome</th><th scope="col">ms</th></tr>
+            </thead>
+            <tbody>
+              {records.map((record) => (
+                <tr key={record.seq} tabIndex={0} onClick={() => setSelected(record)} onKeyDown={(event) => event.key === 'Enter' && setSelected(record)} aria-selected={selected?.seq === record.seq}>
+                  <td>{new Date(record.time).toLocaleTimeString()}</td>
+                  <td>{record.client ?? '—'}</td>
+                  <td>{record.server ?? '—'}</td>
+                  <td>{record.method}</td>
+                  <td>{record.target ?? ''}</td>
+                  <td className={record.outcome === 'ok' ? '' : 'error'}>{record.outcome}</td>
+                  <td>{record.latencyMs ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {page.value?.nextBeforeSeq && <button type="button" onClick={() => setFilter({ ...filter, beforeSeq: page.value!.nextBeforeSeq })}>Older</button>}
         </div>
-      )}
+        {selected && (
+          <aside className="card record-detail" role="dialog" aria-label={`Record ${selected.seq}`}>
+            <h3>Record {selected.seq}</h3>
+            <dl>
+              <dt>Time</dt>
+              <dd>{new Date(selected.time).toLocaleString()}</dd>
+              <dt>Method</dt>
+              <dd>{selected.method}</dd>
+              {selected.target && (
+                <>
+                  <dt>Target</dt>
+                  <dd>{selected.target}</dd>
+                </>
+              )}
+              <dt>Outcome</dt>
+              <dd className={selected.outcome === 'ok' ? '' : 'error'}>{selected.outcome}</dd>
+            </dl>
+            <pre>{JSON.stringify({ ...selected, details: selected.details ? JSON.parse(selected.details) : null }, null, 2)}</pre>
+            <button type="button" onClick={() => setSelected(undefined)}>Close</button>
+          </aside>
+        )}
+      </div>
     </section>
   );
+}
+
+/** The applied filter in words, e.g. "server=wiki, outcome=failure"; empty when nothing is filtered. */
+function describeFilter(filter: Omit<Filter, 'limit' | 'beforeSeq'> & object): string {
+  return Object.entries(filter)
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([name, value]) => `${name === 'text' ? 'contains' : name}=${String(value)}`)
+    .join(', ');
 }
 
 function Charts({ summary }: { summary: NonNullable<ReturnType<typeof useContract<'audit:summary'>>['value']> }) {
@@ -126,7 +159,7 @@ function Charts({ summary }: { summary: NonNullable<ReturnType<typeof useContrac
         ))}
       </svg>
       <figcaption>
-        {summary.total} calls; latency p50 {summary.latencyMs.p50 ?? '—'} ms, p95 {summary.latencyMs.p95 ?? '—'} ms, p99 {summary.latencyMs.p99 ?? '—'} ms;{' '}
+        {summary.total.toLocaleString()} {summary.total === 1 ? 'call' : 'calls'}; latency p50 {summary.latencyMs.p50 ?? '—'} ms, p95 {summary.latencyMs.p95 ?? '—'} ms, p99 {summary.latencyMs.p99 ?? '—'} ms;{' '}
         {Object.entries(summary.byOutcome).map(([outcome, count]) => `${outcome} ${count}`).join(', ')}
       </figcaption>
     </figure>

@@ -10,62 +10,143 @@ type Field = (typeof EDITABLE_SETTINGS)[number];
 
 const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
 
+/** The name a person sees for each setting, in messages too (never the key in the file). */
+const LABELS: Record<Field, string> = {
+  'auth.idp': 'Identity provider',
+  'gateway.port': 'Endpoint port',
+  'gateway.allowedOrigins': 'Browser origins allowed',
+  'audit.capture.arguments': 'Record tool arguments',
+  'audit.capture.results': 'Record tool results',
+  'audit.capture.redact.keys': 'Redacted keys',
+  'audit.capture.redact.patterns': 'Redacted patterns',
+  'audit.sinks': 'Audit export',
+};
+
+/** A refusal in words from its error code: what happened and what to do, never "see the log" (the person cannot see it from here). */
+function refusal(error: { code: string; message: string }): string {
+  switch (error.code) {
+    case 'CONFIG_INVALID':
+      return `Not saved: ${error.message}. The file was left as it was.`;
+    case 'POLICY_DENIED':
+      return `Not saved: your company manages this setting. ${error.message}.`;
+    case 'CONFIG_UNREADABLE':
+      return `Not saved: the settings file could not be read. ${error.message}.`;
+    case 'GATEWAY_NOT_RUNNING':
+      return 'Not saved: Switchboard is not answering. Start it again, then retry.';
+    case 'INTERNAL':
+      return 'Not saved: Switchboard could not apply this change. Check the value and try again; if it keeps failing, restart Switchboard.';
+    default:
+      return `Not saved: ${error.message}`;
+  }
+}
+
+/** The endpoint port as typed: a whole number from 0 to 65535, or what is wrong with it. */
+function parsePort(text: string): { ok: true; port: number } | { ok: false; message: string } {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return { ok: false, message: 'Enter the port as a whole number from 0 to 65535 (0 picks a free one).' };
+  const port = Number(trimmed);
+  return port <= 65535 ? { ok: true, port } : { ok: false, message: 'A port goes up to 65535; enter a number from 0 to 65535.' };
+}
+
+type Note = { field: Field; text: string; ok: boolean };
+type Pending = { field: Field; value: unknown };
+
 export function SettingsPage() {
   const settings = useContract('settings:get');
-  const [note, setNote] = useState<{ field: string; text: string; ok: boolean }>();
-  if (settings.error) return <p role="alert">{settings.error.message}</p>;
+  const [note, setNote] = useState<Note>();
+  // A change waits here until the person confirms it: every saved setting restarts the core, which drops calls in flight.
+  const [pending, setPending] = useState<Pending>();
+  const [saving, setSaving] = useState(false);
+  if (settings.error) return <p role="alert">{refusal(settings.error)}</p>;
   if (!settings.value) return <p aria-live="polite">Loading settings…</p>;
   const value = settings.value;
   const isManaged = (field: string) => isManagedSetting(value.locked, field);
 
-  const save = async (field: Field, next: unknown) => {
-    const result = await invoke('settings:update', { field, value: next });
-    setNote(result.ok ? { field, text: 'Saved; Switchboard restarted with it.', ok: true } : { field, text: result.error.message, ok: false });
+  const request = (field: Field, next: unknown) => {
+    setNote(undefined);
+    setPending({ field, value: next });
+  };
+  const confirm = async () => {
+    if (!pending) return;
+    setSaving(true);
+    const result = await invoke('settings:update', { field: pending.field, value: pending.value });
+    setSaving(false);
+    setPending(undefined);
+    setNote(result.ok ? { field: pending.field, text: `${LABELS[pending.field]}: saved; Switchboard restarted with it.`, ok: true } : { field: pending.field, text: `${LABELS[pending.field]}: ${refusal(result.error)}`, ok: false });
     await settings.reload();
   };
+  const shared = { pending, note, saving, onConfirm: () => void confirm(), onCancel: () => setPending(undefined) };
 
   return (
     <section aria-labelledby="settings-heading">
       <h2 id="settings-heading">Settings</h2>
       <p>
         Settings live in <code>{value.configPath}</code>; state in <code>{value.dataDir}</code>. Changes made here are written there (comments kept, the old file
-        kept as <code>.bak</code>).
+        kept as <code>.bak</code>), and Switchboard restarts its endpoint to apply them.
       </p>
-      {note && <p role={note.ok ? 'status' : 'alert'}>{`${note.field}: ${note.text}`}</p>}
       <dl className="settings">
-        <Setting label="Identity provider" field="auth.idp" managed={isManaged('auth.idp')} shown={value.idp ? `${value.idp.issuer} (client ${value.idp.clientId})` : 'None'}>
-          <IdpEditor value={value} onSave={(next) => void save('auth.idp', next)} />
+        <Setting {...shared} field="auth.idp" managed={isManaged('auth.idp')} shown={value.idp ? `${value.idp.issuer} (client ${value.idp.clientId})` : 'None'}>
+          <IdpEditor value={value} onSave={(next) => request('auth.idp', next)} />
         </Setting>
-        <Setting label="Endpoint port" field="gateway.port" managed={isManaged('gateway.port')} shown={String(value.gateway.port)}>
-          <TextEditor label="Endpoint port" initial={String(value.gateway.port)} onSave={(text) => void save('gateway.port', Number(text))} hint="0 picks a free port; AI clients must then be set up again" />
+        <Setting {...shared} field="gateway.port" managed={isManaged('gateway.port')} shown={String(value.gateway.port)}>
+          <TextEditor
+            label="Endpoint port"
+            initial={String(value.gateway.port)}
+            check={(text) => { const parsed = parsePort(text); return parsed.ok ? undefined : parsed.message; }}
+            onSave={(text) => request('gateway.port', Number(text.trim()))}
+            hint="0 picks a free port; AI clients must then be set up again"
+          />
         </Setting>
-        <Setting label="Browser origins allowed" field="gateway.allowedOrigins" managed={isManaged('gateway.allowedOrigins')} shown={value.gateway.allowedOrigins.join(', ') || 'Only this endpoint’s own'}>
-          <TextEditor label="Browser origins allowed" initial={value.gateway.allowedOrigins.join(', ')} onSave={(text) => void save('gateway.allowedOrigins', list(text))} hint="comma-separated, e.g. http://localhost:6274" />
+        <Setting {...shared} field="gateway.allowedOrigins" managed={isManaged('gateway.allowedOrigins')} shown={value.gateway.allowedOrigins.join(', ') || 'Only this endpoint’s own'}>
+          <TextEditor label="Browser origins allowed" initial={value.gateway.allowedOrigins.join(', ')} onSave={(text) => request('gateway.allowedOrigins', list(text))} hint="comma-separated, e.g. http://localhost:6274" />
         </Setting>
-        <Setting label="Company catalogs" field="discovery" managed shown={value.catalogs.join(', ') || 'None'} />
-        <Setting label="MCP Registry" field="discovery.registryUrl" managed={isManaged('discovery.registryUrl')} shown={value.registryUrl ?? 'None'} />
-        <Setting label="Record tool arguments" field="audit.capture.arguments" managed={isManaged('audit.capture.arguments')} shown={value.audit.captureArguments ? 'Yes (redacted)' : 'No'}>
-          <Toggle label="Record tool arguments" checked={value.audit.captureArguments} onChange={(next) => void save('audit.capture.arguments', next)} />
+        <Setting {...shared} label="Company catalogs" field="discovery" managed shown={value.catalogs.join(', ') || 'None'} />
+        <Setting {...shared} label="MCP Registry" field="discovery.registryUrl" managed={isManaged('discovery.registryUrl')} shown={value.registryUrl ?? 'None'} />
+        <Setting {...shared} field="audit.capture.arguments" managed={isManaged('audit.capture.arguments')} shown={value.audit.captureArguments ? 'Yes (redacted)' : 'No'}>
+          <Toggle label="Record tool arguments" checked={pending?.field === 'audit.capture.arguments' ? Boolean(pending.value) : value.audit.captureArguments} onChange={(next) => request('audit.capture.arguments', next)} />
         </Setting>
-        <Setting label="Record tool results" field="audit.capture.results" managed={isManaged('audit.capture.results')} shown={value.audit.captureResults ? 'Yes (redacted)' : 'No'}>
-          <Toggle label="Record tool results" checked={value.audit.captureResults} onChange={(next) => void save('audit.capture.results', next)} />
+        <Setting {...shared} field="audit.capture.results" managed={isManaged('audit.capture.results')} shown={value.audit.captureResults ? 'Yes (redacted)' : 'No'}>
+          <Toggle label="Record tool results" checked={pending?.field === 'audit.capture.results' ? Boolean(pending.value) : value.audit.captureResults} onChange={(next) => request('audit.capture.results', next)} />
         </Setting>
-        <Setting label="Redacted keys" field="audit.capture.redact.keys" managed={isManaged('audit.capture.redact.keys')} shown={value.audit.redactKeys.join(', ') || 'Secrets only (always)'}>
-          <TextEditor label="Redacted keys" initial={value.audit.redactKeys.join(', ')} onSave={(text) => void save('audit.capture.redact.keys', list(text))} hint="comma-separated key names, e.g. ssn, email" />
+        <Setting {...shared} field="audit.capture.redact.keys" managed={isManaged('audit.capture.redact.keys')} shown={value.audit.redactKeys.join(', ') || 'Secrets only (always)'}>
+          <TextEditor label="Redacted keys" initial={value.audit.redactKeys.join(', ')} onSave={(text) => request('audit.capture.redact.keys', list(text))} hint="comma-separated key names, e.g. ssn, email" />
         </Setting>
-        <Setting label="Redacted patterns" field="audit.capture.redact.patterns" managed={isManaged('audit.capture.redact.patterns')} shown={value.audit.redactPatterns.join(', ') || 'None'}>
-          <TextEditor label="Redacted patterns" initial={value.audit.redactPatterns.join(', ')} onSave={(text) => void save('audit.capture.redact.patterns', list(text))} hint="comma-separated regular expressions" />
+        <Setting {...shared} field="audit.capture.redact.patterns" managed={isManaged('audit.capture.redact.patterns')} shown={value.audit.redactPatterns.join(', ') || 'None'}>
+          <TextEditor label="Redacted patterns" initial={value.audit.redactPatterns.join(', ')} onSave={(text) => request('audit.capture.redact.patterns', list(text))} hint="comma-separated regular expressions" />
         </Setting>
-        <Setting label="Audit export" field="audit.sinks" managed={isManaged('audit.sinks')} shown={value.audit.sinks.length ? value.audit.sinks.map((sink) => `${sink.type}: ${sink.target}`).join('; ') : 'None'}>
-          <SinksEditor initial={value.audit.sinksJson} onSave={(next) => void save('audit.sinks', next)} />
+        <Setting {...shared} field="audit.sinks" managed={isManaged('audit.sinks')} shown={value.audit.sinks.length ? value.audit.sinks.map((sink) => `${sink.type}: ${sink.target}`).join('; ') : 'None'}>
+          <SinksEditor initial={value.audit.sinksJson} onSave={(next) => request('audit.sinks', next)} />
         </Setting>
       </dl>
     </section>
   );
 }
 
-function Setting({ label, field, managed, shown, children }: { label: string; field: string; managed: boolean; shown: string; children?: React.ReactNode }) {
+function Setting({
+  label: given,
+  field,
+  managed,
+  shown,
+  children,
+  pending,
+  note,
+  saving,
+  onConfirm,
+  onCancel,
+}: {
+  label?: string;
+  field: string;
+  managed: boolean;
+  shown: string;
+  children?: React.ReactNode;
+  pending: Pending | undefined;
+  note: Note | undefined;
+  saving: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const [editing, setEditing] = useState(false);
+  const label = given ?? LABELS[field as Field];
   return (
     <>
       <dt>
@@ -80,21 +161,52 @@ function Setting({ label, field, managed, shown, children }: { label: string; fi
           </button>
         )}
         {editing && children}
+        {pending?.field === field && (
+          <div className="confirm" role="group" aria-label={`Confirm ${label}`}>
+            <p>Saving restarts Switchboard’s endpoint: AI clients reconnect, and calls in progress may fail.</p>
+            <button type="button" className="primary" onClick={onConfirm} disabled={saving}>
+              {saving ? 'Restarting…' : 'Save and restart'}
+            </button>
+            <button type="button" onClick={onCancel} disabled={saving}>
+              Cancel
+            </button>
+          </div>
+        )}
+        {note?.field === field && (
+          <p className={note.ok ? 'field-message outcome-ok' : 'field-message error'} role={note.ok ? 'status' : 'alert'}>
+            {note.text}
+          </p>
+        )}
       </dd>
     </>
   );
 }
 
-function TextEditor({ label, initial, hint, onSave }: { label: string; initial: string; hint: string; onSave: (text: string) => void }) {
+function TextEditor({ label, initial, hint, check, onSave }: { label: string; initial: string; hint: string; check?: (text: string) => string | undefined; onSave: (text: string) => void }) {
   const [text, setText] = useState(initial);
+  const [problem, setProblem] = useState<string>();
+  const id = label.replace(/\W+/g, '-').toLowerCase();
   return (
-    <form onSubmit={(event) => { event.preventDefault(); onSave(text); }}>
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        const wrong = check?.(text);
+        setProblem(wrong);
+        if (!wrong) onSave(text);
+      }}
+    >
       <label>
         <span className="visually-hidden">{label}</span>
-        <input value={text} onChange={(event) => setText(event.target.value)} aria-describedby={`${label}-hint`} />
+        <input value={text} onChange={(event) => setText(event.target.value)} aria-describedby={`${id}-hint${problem ? ` ${id}-problem` : ''}`} aria-invalid={problem ? true : undefined} />
       </label>
-      <small id={`${label}-hint`}> {hint} </small>
       <button type="submit">Save</button>
+      <small id={`${id}-hint`}>{hint}</small>
+      {problem && (
+        <p id={`${id}-problem`} className="field-message error" role="alert">
+          {problem}
+        </p>
+      )}
     </form>
   );
 }
@@ -135,9 +247,13 @@ function SinksEditor({ initial, onSave }: { initial: string; onSave: (next: unkn
       }}
     >
       <label>
-        Sinks (JSON, see docs/configuration.md) <textarea rows={6} cols={60} value={text} onChange={(event) => setText(event.target.value)} />
+        Sinks (JSON, see docs/configuration.md) <textarea rows={6} value={text} onChange={(event) => setText(event.target.value)} />
       </label>
-      {problem && <span role="alert">{problem}</span>}
+      {problem && (
+        <p className="field-message error" role="alert">
+          {problem}
+        </p>
+      )}
       <button type="submit">Save</button>
     </form>
   );
