@@ -196,4 +196,17 @@ describe('the tool-search router over a stand-in catalog router', () => {
     expect(router.directSetsChanged()).toBe(true);
     router.close();
   });
+
+  it('tells the clients to list again when a client’s budget changed since its listing', async () => {
+    let changes = 0;
+    const router = new ToolSearchRouter(inner, { onVisibleToolsChanged: () => changes++ });
+    await router.listTools({ client: 'cursor' });
+    await router.callTool('s_add', { a: 1, b: 2 }, { client: 'cursor' }, options);
+    expect(changes).toBe(0);
+    await router.callTool('s_add', { a: 1, b: 2 }, { client: 'cursor', maxTools: 100 }, options);
+    expect(changes).toBe(1);
+    await router.callTool('s_add', { a: 1, b: 2 }, { client: 'cursor', maxTools: 100 }, options);
+    expect(changes).toBe(1);
+    router.close();
+  });
 });

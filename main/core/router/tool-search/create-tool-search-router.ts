@@ -8,10 +8,10 @@ export function createToolSearchRouter(options: {
   inner: GatewayRouter;
   auditDatabasePath: string;
   policy?: () => ToolSearchPolicy;
-  /** Sends tools/list_changed to every client: a new usage snapshot moved a tool into or out of someone's direct set. */
+  /** Sends tools/list_changed to every client: a new usage snapshot or a client's new budget changed someone's direct set. */
   onVisibleToolsChanged: () => void;
 }): ToolSearchRouter {
-  const router = new ToolSearchRouter(options.inner, options.policy ? { policy: options.policy } : {});
+  const router = new ToolSearchRouter(options.inner, { ...(options.policy ? { policy: options.policy } : {}), onVisibleToolsChanged: options.onVisibleToolsChanged });
   router.setUsage(
     new AuditTrailUsage(options.auditDatabasePath, {
       onChange: () => {

@@ -44,8 +44,12 @@ export class ToolSearchRouter implements GatewayRouter {
   /** The last direct set per client and view, to tell whether a usage refresh changed what a client sees. */
   readonly #lastDirect = new Map<string, { view: BudgetedView; names: string[]; direct: string }>();
 
-  constructor(inner: GatewayRouter, options: { policy?: () => ToolSearchPolicy; usage?: ToolUsage } = {}) {
+  readonly #onVisibleToolsChanged: () => void;
+
+  /** `onVisibleToolsChanged`: a client's settings changed what it would be listed (tools/list_changed goes out). */
+  constructor(inner: GatewayRouter, options: { policy?: () => ToolSearchPolicy; usage?: ToolUsage; onVisibleToolsChanged?: () => void } = {}) {
     this.#inner = inner;
+    this.#onVisibleToolsChanged = options.onVisibleToolsChanged ?? (() => undefined);
     this.#policy = options.policy ?? (() => ({}));
     this.#usage = options.usage ?? NO_USAGE;
   }
@@ -88,6 +92,7 @@ export class ToolSearchRouter implements GatewayRouter {
   }
 
   async callTool(name: string, args: Record<string, unknown> | undefined, view: BudgetedView, options: CallOptions, taskOwner?: string): Promise<Routed> {
+    this.#noticeChangedSettings(view);
     if (name === SEARCH_TOOL_NAME) return this.#search(args, view);
     if (name === CALL_TOOL_NAME) return this.#callByName(args, view, options, taskOwner);
     return this.#inner.callTool(name, args, innerView(view), options, taskOwner);
@@ -112,6 +117,17 @@ export class ToolSearchRouter implements GatewayRouter {
   close(): void {
     for (const state of this.#views.values()) state.index.close();
     this.#views.clear();
+  }
+
+  /**
+   * A client's budget or pins changed since it was listed (`switchboard clients update`, the UI): its next request
+   * shows it, and the client is told to list again rather than keep a list it would no longer get.
+   */
+  #noticeChangedSettings(view: BudgetedView): void {
+    const last = this.#lastDirect.get(`${view.client ?? 'anonymous'}|${viewKey(view)}`);
+    if (!last || (last.view.maxTools === view.maxTools && (last.view.pinnedTools ?? []).join('\n') === (view.pinnedTools ?? []).join('\n'))) return;
+    last.view = view;
+    if (this.#plan(view, last.names).direct.join('\n') !== last.direct) this.#onVisibleToolsChanged();
   }
 
   #budget(view: BudgetedView): ToolBudget {
