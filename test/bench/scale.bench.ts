@@ -71,7 +71,8 @@ async function serveWith(urls: string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-scale-'));
   const dataDir = join(dir, 'data');
   await writeFile(join(dir, 'config.json'), JSON.stringify({ servers: urls.map((url, index) => ({ id: `s${index}`, url })), auth: { profile: 'bench' } }));
-  const credential = (JSON.parse((await runCli(['clients', 'add', 'bench', '--data-dir', dataDir, '--profile', 'bench', '--json'])).stdout) as { credential: string }).credential;
+  // A budget above the fleet's tool count: this bench measures listing every tool (tool search has its own bench).
+  const credential = (JSON.parse((await runCli(['clients', 'add', 'bench', '--max-tools', '100000', '--data-dir', dataDir, '--profile', 'bench', '--json'])).stdout) as { credential: string }).credential;
   const started = now();
   const serve = await spawnAnnounced<{ mcpUrl: string }>([CLI_ENTRY, 'serve', '--config', join(dir, 'config.json'), '--data-dir', dataDir, '--log-level', 'warn']);
   return { serve, readyMs: elapsedMs(started), url: serve.info.mcpUrl, credential, dataDir };
