@@ -53,6 +53,7 @@ export const ERROR_CODES = [
   'CLIENT_FILE_BROKEN_LINK',
   'UI_UNAUTHORIZED',
   'INTERNAL',
+  'AUTH_PROOF_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
