@@ -1,11 +1,10 @@
 // `switchboard serve`: runs the core headless, prints one JSON ready line on stdout, stops cleanly on SIGINT/SIGTERM; `--ui` adds the UI on loopback.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BUILT_UI, CLI_ENTRY } from '../paths.ts';
-import { adoptLegacyDataDir, createJsonLogger, createUiServiceForHost, defaultPaths, startCoreHost, startUiEndpoint, SwitchboardError, type LogLevel, type PathEnvironment, type UiService } from '../../core/index.ts';
+import { adoptLegacyDataDir, createJsonLogger, createUiServiceForHost, defaultPaths, pathEnvironmentOfThisProcess, startCoreHost, startUiEndpoint, SwitchboardError, systemClientCommands, type LogLevel, type UiService } from '../../core/index.ts';
 import { parsePort } from '../argument-parsers.ts';
 import { reportLocalError } from '../report-error.ts';
 import { listenForStopSignals, stopWithin } from '../stop-signals.ts';
@@ -39,12 +38,6 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-/** Where AI clients keep their files on this machine. */
-function pathEnvironment(): PathEnvironment {
-  const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
-  return { platform, home: homedir(), ...(process.env.APPDATA ? { appData: process.env.APPDATA } : {}), ...(process.env.XDG_CONFIG_HOME ? { xdgConfigHome: process.env.XDG_CONFIG_HOME } : {}) };
-}
-
 async function serve(options: ServeOptions): Promise<number> {
   const logger = createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: options.logLevel });
   try {
@@ -55,13 +48,14 @@ async function serve(options: ServeOptions): Promise<number> {
     if (!options.dataDir) await adoptLegacyDataDir(paths.dataDir, logger);
     await mkdir(paths.dataDir, { recursive: true, mode: 0o700 });
     const stopSignals = listenForStopSignals(logger);
-    const host = await startCoreHost({ configPath, dataDir: paths.dataDir, logger, ...(options.port !== undefined ? { port: options.port } : {}), allowAnonymous: Boolean(options.allowAnonymous), aiClients: { pathEnvironment: pathEnvironment() } });
+    const host = await startCoreHost({ configPath, dataDir: paths.dataDir, logger, ...(options.port !== undefined ? { port: options.port } : {}), allowAnonymous: Boolean(options.allowAnonymous), aiClients: { pathEnvironment: pathEnvironmentOfThisProcess() } });
     let ui: Awaited<ReturnType<typeof startUiEndpoint>> | undefined;
     let service: UiService | undefined;
     if (options.ui) {
       service = createUiServiceForHost(host, {
         logger,
-        machine: { pathEnvironment: pathEnvironment(), bridgeCommand: { command: process.execPath, args: [CLI_ENTRY, 'stdio', ...(options.dataDir ? ['--data-dir', paths.dataDir] : [])] } },
+        // Claude Code is set up through its own `claude mcp` when it is on PATH (it rewrites ~/.claude.json from memory).
+        machine: { pathEnvironment: pathEnvironmentOfThisProcess(), bridgeCommand: { command: process.execPath, args: [CLI_ENTRY, 'stdio', ...(options.dataDir ? ['--data-dir', paths.dataDir] : [])] }, commands: systemClientCommands() },
       });
       ui = await startUiEndpoint({ service, staticDir: BUILT_UI, logger });
     }
