@@ -317,7 +317,17 @@ describe('the UI in Chromium against serve --ui', () => {
     for (const event of ['config.server_enabled', 'client.configured', 'client.unconfigured']) await page.getByRole('cell', { name: event }).first().waitFor();
     await page.getByRole('button', { name: 'Verify the trail' }).click();
     await page.getByRole('status').filter({ hasText: 'Verified' }).waitFor();
+    // A clicked record's detail opens beside the list, in view, not below it.
+    await page.getByRole('cell', { name: 'wiki_add' }).first().click();
+    const detail = page.getByRole('dialog', { name: /^Record \d+$/ });
+    await detail.waitFor();
+    const [list, panel] = [await page.getByRole('table').boundingBox(), await detail.boundingBox()];
+    expect(panel!.x).toBeGreaterThanOrEqual(list!.x + list!.width);
+    expect(panel!.y).toBeLessThan(list!.y + 100);
+    // Export says what it will export: everything the applied filter matches.
+    expect(await page.locator('#export-scope').textContent()).toBe('Exports every record (no filter applied)');
     await snapshot(page, '5-activity');
+    await detail.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByText('Identity provider').waitFor();

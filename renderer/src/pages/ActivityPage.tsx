@@ -89,7 +89,7 @@ export function ActivityPage() {
       {summary.value && summary.value.total > 0 && <Charts summary={summary.value} />}
       {records.length === 0 && !page.loading && <p>No activity yet. Calls through the local endpoint appear here as they happen.</p>}
       <div className={selected ? 'activity-body with-detail' : 'activity-body'}>
-        <div>
+        <div className="activity-list">
           <table>
             <caption>Newest first{live.length ? ` (${live.length} new while watching)` : ''}</caption>
             <thead>
