@@ -157,7 +157,7 @@ function RegisteredClient({ client, onSaved }: { client: ContractResponse<'clien
           Tools it may see <input value={tools} onChange={(event) => setTools(event.target.value)} placeholder="all" />
         </label>
         <label>
-          Tools listed directly, at most <input value={maxTools} onChange={(event) => setMaxTools(event.target.value)} placeholder="its AI client's limit" inputMode="numeric" size={6} />
+          Tools listed directly, at most <input value={maxTools} onChange={(event) => setMaxTools(event.target.value)} placeholder="default" inputMode="numeric" size={8} />
         </label>
         <label>
           Always listed <input value={pinned} onChange={(event) => setPinned(event.target.value)} placeholder="none" />

@@ -10,6 +10,7 @@ export { MIN_MAX_TOOLS };
 export const AI_CLIENT_TOOL_LIMITS: Readonly<Record<string, { limit: number; reserved: number; source: string }>> = {
   // GitHub Copilot refuses a request with more than 128 tools, its own built-in tools counted.
   vscode: { limit: 128, reserved: 48, source: 'GitHub Copilot: "You may not include more than 128 tools in your request", built-in tools included' },
+  'vscode-insiders': { limit: 128, reserved: 48, source: 'GitHub Copilot in VS Code Insiders: the same 128-tool limit' },
   // Cursor sends only the first 40 tools to its agent.
   cursor: { limit: 40, reserved: 0, source: 'Cursor: only the first 40 MCP tools reach the agent' },
   // Windsurf's Cascade has access to at most 100 tools at a time.
