@@ -8,29 +8,10 @@ import { AuditStore } from '../../main/core/audit/audit-store.ts';
 import { loadConfigFile } from '../../main/core/config/load-config.ts';
 import { createCompanyPolicyReader } from '../../main/core/host/company-policy-reader.ts';
 import { silentLogger } from '../../main/core/logging/json-logger.ts';
-import type { SecretStore } from '../../main/core/ports.ts';
 import type { Switchboard } from '../../main/core/switchboard.ts';
+import { MemorySecretStore } from './memory-secret-store.ts';
 
-/** A keychain that lives as long as the test; `failing` makes every call reject as a locked keychain does. */
-export class MemorySecretStore implements SecretStore {
-  readonly secrets = new Map<string, string>();
-  failing = false;
-  async get(account: string): Promise<string | undefined> {
-    this.#check();
-    return this.secrets.get(account);
-  }
-  async set(account: string, secret: string): Promise<void> {
-    this.#check();
-    this.secrets.set(account, secret);
-  }
-  async delete(account: string): Promise<boolean> {
-    this.#check();
-    return this.secrets.delete(account);
-  }
-  #check(): void {
-    if (this.failing) throw Object.assign(new Error('the keychain is locked'), { code: 'VAULT_UNAVAILABLE' });
-  }
-}
+export { MemorySecretStore };
 
 export interface TestContext extends AppContext {
   events: SecurityEventInput[];

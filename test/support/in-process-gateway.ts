@@ -12,7 +12,8 @@ import { configSchema } from '../../main/core/config/config-schema.ts';
 import { createDownstreamServerFactory, type DownstreamContext } from '../../main/core/gateway/downstream-protocol.ts';
 import { createGatewayMcpHandler, type GatewayMcpHandler } from '../../main/core/gateway/mcp-handler.ts';
 import { SignInLinks } from '../../main/core/gateway/sign-in-links.ts';
-import { systemClock, type Logger, type SecretStore } from '../../main/core/ports.ts';
+import { systemClock, type Logger } from '../../main/core/ports.ts';
+import { MemorySecretStore } from './memory-secret-store.ts';
 import { CatalogRouter, type ClientView } from '../../main/core/router/catalog-router.ts';
 import { NameLedger } from '../../main/core/router/name-ledger.ts';
 import { SurfaceMemory } from '../../main/core/router/surface-memory.ts';
@@ -215,21 +216,6 @@ export interface InProcessGateway {
   /** An SDK client of one era whose transport calls the handler's fetch directly, as one authenticated local client. */
   connect(era: 'modern' | 'legacy', options?: { clientId?: string; view?: ClientView; clientOptions?: ConstructorParameters<typeof Client>[1] }): Promise<Client>;
   close(): Promise<void>;
-}
-
-/** A keychain in memory: nobody is signed in anywhere. */
-class MemorySecretStore implements SecretStore {
-  readonly #secrets = new Map<string, string>();
-  get(account: string): Promise<string | undefined> {
-    return Promise.resolve(this.#secrets.get(account));
-  }
-  set(account: string, secret: string): Promise<void> {
-    this.#secrets.set(account, secret);
-    return Promise.resolve();
-  }
-  delete(account: string): Promise<boolean> {
-    return Promise.resolve(this.#secrets.delete(account));
-  }
 }
 
 /** Wires the core the way createSwitchboard does (minus the listener, the control socket and the audit database). */

@@ -23,6 +23,6 @@ export class MemorySecretStore implements SecretStore {
   }
 
   #refuseWhenFailing(): void {
-    if (this.failing) throw new SwitchboardError('VAULT_UNAVAILABLE', 'the keychain is locked (in-memory stand-in set to fail)');
+    if (this.failing) throw new SwitchboardError('VAULT_UNAVAILABLE', 'the keychain is locked');
   }
 }
