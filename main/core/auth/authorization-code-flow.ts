@@ -4,6 +4,7 @@ import { SwitchboardError } from '../errors.ts';
 import type { BrowserOpener } from '../ports.ts';
 import { grantError, oauthRequestOptions, type AuthFetch } from './auth-http.ts';
 import type { ClientIdentity } from './client-identity.ts';
+import { withDpopNonceRetry } from './dpop-proof-key.ts';
 import { explainAuthorizationError, type LoopbackRedirect } from './loopback-redirect.ts';
 
 export interface AuthorizationCodeRequest {
@@ -21,6 +22,8 @@ export interface AuthorizationCodeRequest {
   signal?: AbortSignal;
   /** The guarded fetch for the token request. */
   authFetch: AuthFetch;
+  /** The server's proof key when its tokens are DPoP-bound (RFC 9449 §5): the code is redeemed with a proof. */
+  dpop?: oauth.DPoPHandle;
 }
 
 export interface AuthorizationCodeResult {
@@ -74,11 +77,15 @@ export async function runAuthorizationCodeFlow(request: AuthorizationCodeRequest
   }
 
   try {
-    const response = await oauth.authorizationCodeGrantRequest(as, identity.client, identity.clientAuth, callbackParams, redirect.redirectUri, codeVerifier, {
-      ...(request.resource ? { additionalParameters: { resource: request.resource } } : {}),
-      ...oauthRequestOptions(as.token_endpoint!, request.authFetch),
+    const { dpop } = request;
+    const tokens = await withDpopNonceRetry(dpop, async () => {
+      const response = await oauth.authorizationCodeGrantRequest(as, identity.client, identity.clientAuth, callbackParams, redirect.redirectUri, codeVerifier, {
+        ...(request.resource ? { additionalParameters: { resource: request.resource } } : {}),
+        ...(dpop ? { DPoP: dpop } : {}),
+        ...oauthRequestOptions(as.token_endpoint!, request.authFetch),
+      });
+      return oauth.processAuthorizationCodeResponse(as, identity.client, response, nonce ? { expectedNonce: nonce, requireIdToken: true } : undefined);
     });
-    const tokens = await oauth.processAuthorizationCodeResponse(as, identity.client, response, nonce ? { expectedNonce: nonce, requireIdToken: true } : undefined);
     const idTokenClaims = nonce ? oauth.getValidatedIdTokenClaims(tokens) : undefined;
     return { tokens, ...(idTokenClaims ? { idTokenClaims } : {}) };
   } catch (error) {

@@ -11,6 +11,8 @@ export interface ProtectedResource {
   scopesSupported?: string[];
   /** Found through the 2025-03-26 fallback (no PRM): the server's origin is its own authorization server. */
   legacyFallback?: boolean;
+  /** RFC 9728: the resource takes only DPoP-bound tokens, so proofs are used even if the AS does not advertise them. */
+  dpopBoundAccessTokensRequired?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ const prmSchema = z.object({
   resource: z.string().min(1).max(2048),
   authorization_servers: z.array(z.string().min(1).max(2048)).min(1).max(16),
   scopes_supported: z.array(z.string().max(256)).max(256).optional(),
+  dpop_bound_access_tokens_required: z.boolean().optional().catch(undefined),
 });
 
 /**
@@ -56,6 +59,7 @@ export async function discoverProtectedResource(serverUrl: URL, resourceMetadata
       resource: parsed.data.resource,
       authorizationServers: parsed.data.authorization_servers,
       ...(parsed.data.scopes_supported ? { scopesSupported: parsed.data.scopes_supported } : {}),
+      ...(parsed.data.dpop_bound_access_tokens_required ? { dpopBoundAccessTokensRequired: true } : {}),
     };
   }
   return { resource: canonicalResource(serverUrl), authorizationServers: [serverUrl.origin], legacyFallback: true };

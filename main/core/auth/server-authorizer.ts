@@ -8,6 +8,7 @@ import { vaultAccounts, type TokenRecord, type Vault } from '../vault/vault.ts';
 import { guardedAuthFetch, type AuthFetch } from './auth-http.ts';
 import { runAuthorizationCodeFlow } from './authorization-code-flow.ts';
 import { resolveClientIdentity, type ClientIdentity } from './client-identity.ts';
+import { dpopHandleFor, wantsDpop } from './dpop-proof-key.ts';
 import { discoverAuthorizationServer, discoverProtectedResource, type ProtectedResource } from './discovery.ts';
 import type { SsoSession } from './enterprise-sso.ts';
 import { startLoopbackRedirect } from './loopback-redirect.ts';
@@ -84,6 +85,12 @@ const MAX_FAILED_STEP_UPS = 2;
 /** How a person's sign-in went: they may have found the server needs none, or been signed in silently. */
 export type SignInOutcome = 'not-required' | 'signed-in';
 
+/** What an upstream request carries: the token, and for a DPoP-bound one the proof key every request must be signed with. */
+export interface UpstreamCredential {
+  token: string;
+  dpop?: oauth.DPoPHandle;
+}
+
 
 export class ServerAuthorizer {
   readonly #server: ServerConfig;
@@ -99,6 +106,8 @@ export class ServerAuthorizer {
   #wantedScope: string | undefined;
   /** Every request this server's metadata leads to goes through it: the address policy decides before any socket opens. */
   readonly #fetch: AuthFetch;
+  /** This server's DPoP proof key, read from (or made in) the keychain once; it also keeps each origin's latest nonce. */
+  #proofKey: Promise<oauth.DPoPHandle> | undefined;
 
   constructor(server: ServerConfig, deps: ServerAuthorizerDeps) {
     this.#server = server;
@@ -125,15 +134,41 @@ export class ServerAuthorizer {
    * works; only an expired token makes the request wait, for a renewal bounded by HTTP deadlines.
    */
   async accessToken(): Promise<string | undefined> {
+    const record = await this.#current();
+    // A DPoP-bound token is useless without a proof and must not travel as a bearer token (RFC 9449 §7.1).
+    if (record?.tokenType === 'dpop') throw new SwitchboardError('AUTH_PROOF_REQUIRED', `the token for "${this.#server.id}" is DPoP-bound and is only sent with a proof`);
+    return record?.accessToken;
+  }
+
+  /** The token to send now, with the proof key when it is DPoP-bound (authorized-fetch.ts signs each request with it). */
+  async credential(): Promise<UpstreamCredential | undefined> {
+    const record = await this.#current();
+    if (!record) return undefined;
+    return record.tokenType === 'dpop' ? { token: record.accessToken, dpop: await this.#dpop() } : { token: record.accessToken };
+  }
+
+  async #current(): Promise<TokenRecord | undefined> {
     const record = await this.#load();
     if (!record) return undefined;
     const freshness = tokenFreshness(record, this.#deps.clock.now());
-    if (freshness === 'fresh') return record.accessToken;
+    if (freshness === 'fresh') return record;
     const renewal = this.#singleFlight(() => this.#renew(record));
     renewal.catch(() => undefined);
-    if (freshness === 'renew-soon') return record.accessToken;
+    if (freshness === 'renew-soon') return record;
     await renewal.catch(() => undefined);
-    return this.#record?.accessToken;
+    return this.#record;
+  }
+
+  #dpop(): Promise<oauth.DPoPHandle> {
+    this.#proofKey ??= dpopHandleFor(this.#server.id, this.#deps.vault);
+    // A keychain that failed once is asked again next time, not remembered as failed.
+    this.#proofKey.catch(() => (this.#proofKey = undefined));
+    return this.#proofKey;
+  }
+
+  /** Proofs at the token endpoint when this server's tokens are (or are to be) DPoP-bound. */
+  async #dpopFor(as: oauth.AuthorizationServer, prm: ProtectedResource | undefined, record?: TokenRecord): Promise<oauth.DPoPHandle | undefined> {
+    return record?.tokenType === 'dpop' || wantsDpop(as, prm) ? this.#dpop() : undefined;
   }
 
   /**
@@ -254,11 +289,12 @@ export class ServerAuthorizer {
   async #renew(record: TokenRecord): Promise<void> {
     this.#status = { ...this.#status, state: 'refreshing' };
     try {
-      const { as } = await this.#discovered({});
+      const { as, prm } = await this.#discovered({});
       if (record.refreshToken) {
         const identity = await this.#identity(as, undefined);
         const context = { issuer: as.issuer, clientId: record.clientId, serverUrl: this.#server.url, ...(record.resource ? { resource: record.resource } : {}), grant: record.grant, previous: record };
-        await this.#store(toTokenRecord(await refreshGrant(as, identity, record, this.#fetch), context, this.#deps.clock.now()), 'auth.token_refreshed');
+        const tokens = await refreshGrant(as, identity, record, this.#fetch, await this.#dpopFor(as, prm, record));
+        await this.#store(toTokenRecord(tokens, context, this.#deps.clock.now()), 'auth.token_refreshed');
       } else if (record.grant !== 'authorization_code') {
         await this.#obtain({}, { ...(record.scope ? { scope: record.scope } : {}), renewal: true });
       } else {
@@ -303,10 +339,11 @@ export class ServerAuthorizer {
       const resource = this.#server.auth?.sendResource === false ? undefined : prm.resource;
       const context = { issuer: as.issuer, serverUrl: this.#server.url, ...(resource ? { resource } : {}), ...(scope ? { requestedScope: scope } : {}) };
       const now = () => this.#deps.clock.now();
+      const dpop = await this.#dpopFor(as, prm);
 
       if (this.#server.auth?.grant === 'client_credentials') {
         const identity = await this.#identity(as, undefined);
-        const tokens = await clientCredentialsGrant(as, identity, { ...(scope ? { scope } : {}), ...(resource ? { resource } : {}) }, this.#fetch);
+        const tokens = await clientCredentialsGrant(as, identity, { ...(scope ? { scope } : {}), ...(resource ? { resource } : {}) }, this.#fetch, dpop);
         return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'client_credentials' }, now()), event);
       }
       const sso = this.#deps.sso;
@@ -314,7 +351,7 @@ export class ServerAuthorizer {
         // Enterprise-Managed Authorization: no browser, ever (the extension tells clients not to send the person there).
         const idJag = await sso.idJagFor(as.issuer, resource, scope);
         const identity = await this.#identity(as, undefined);
-        const tokens = await jwtBearerGrant(as, identity, idJag, scope, this.#fetch);
+        const tokens = await jwtBearerGrant(as, identity, idJag, scope, this.#fetch, dpop);
         return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'id-jag' }, now()), event);
       }
       if (!person) {
@@ -336,6 +373,7 @@ export class ServerAuthorizer {
           timeoutMs: this.#deps.auth.signInTimeoutMs,
           signal: person.signal,
           authFetch: this.#fetch,
+          ...(dpop ? { dpop } : {}),
         });
         this.#wantedScope = undefined;
         await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'authorization_code' }, now()));

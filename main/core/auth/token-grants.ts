@@ -4,6 +4,7 @@ import { SwitchboardError } from '../errors.ts';
 import type { TokenRecord } from '../vault/vault.ts';
 import { grantError, oauthRequestOptions, type AuthFetch } from './auth-http.ts';
 import type { ClientIdentity } from './client-identity.ts';
+import { withDpopNonceRetry } from './dpop-proof-key.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -32,29 +33,44 @@ export function toTokenRecord(
     ...(context.resource ? { resource: context.resource } : {}),
     clientId: context.clientId,
     grant: context.grant,
+    // oauth4webapi lowercases token_type; anything but a DPoP-bound token is sent as a bearer token.
+    ...(tokens.token_type === 'dpop' ? { tokenType: 'dpop' as const } : {}),
   };
 }
 
-/** Refresh resends scope and resource (RFC 8707 §2.2); a rotated refresh token replaces the old one in the record. */
-export async function refreshGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, record: TokenRecord, authFetch: AuthFetch): Promise<oauth.TokenEndpointResponse> {
+/**
+ * Refresh resends scope and resource (RFC 8707 §2.2); a rotated refresh token replaces the old one in the record.
+ * A DPoP-bound refresh token is bound to the same key (RFC 9449 §5), so the proof comes with it.
+ */
+export async function refreshGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, record: TokenRecord, authFetch: AuthFetch, dpop?: oauth.DPoPHandle): Promise<oauth.TokenEndpointResponse> {
   try {
     const additionalParameters: Record<string, string> = {};
     if (record.scope) additionalParameters.scope = record.scope;
     if (record.resource) additionalParameters.resource = record.resource;
-    const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken!, { additionalParameters, ...oauthRequestOptions(as.token_endpoint!, authFetch) });
-    return await oauth.processRefreshTokenResponse(as, identity.client, response);
+    return await withDpopNonceRetry(dpop, async () => {
+      const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken!, { additionalParameters, ...(dpop ? { DPoP: dpop } : {}), ...oauthRequestOptions(as.token_endpoint!, authFetch) });
+      return oauth.processRefreshTokenResponse(as, identity.client, response);
+    });
   } catch (error) {
     throw grantError(error, `refreshing the token at ${as.issuer}`);
   }
 }
 
-export async function clientCredentialsGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, options: { scope?: string; resource?: string }, authFetch: AuthFetch): Promise<oauth.TokenEndpointResponse> {
+export async function clientCredentialsGrant(
+  as: oauth.AuthorizationServer,
+  identity: ClientIdentity,
+  options: { scope?: string; resource?: string },
+  authFetch: AuthFetch,
+  dpop?: oauth.DPoPHandle,
+): Promise<oauth.TokenEndpointResponse> {
   try {
     const parameters: Record<string, string> = {};
     if (options.scope) parameters.scope = options.scope;
     if (options.resource) parameters.resource = options.resource;
-    const response = await oauth.clientCredentialsGrantRequest(as, identity.client, identity.clientAuth, parameters, oauthRequestOptions(as.token_endpoint!, authFetch));
-    return await oauth.processClientCredentialsResponse(as, identity.client, response);
+    return await withDpopNonceRetry(dpop, async () => {
+      const response = await oauth.clientCredentialsGrantRequest(as, identity.client, identity.clientAuth, parameters, { ...(dpop ? { DPoP: dpop } : {}), ...oauthRequestOptions(as.token_endpoint!, authFetch) });
+      return oauth.processClientCredentialsResponse(as, identity.client, response);
+    });
   } catch (error) {
     throw grantError(error, `the client credentials grant at ${as.issuer}`);
   }
@@ -89,12 +105,21 @@ export async function exchangeForIdJag(
 }
 
 /** Step 2: the ID-JAG as an RFC 7523 assertion at the server's authorization server, for an access token. No browser. */
-export async function jwtBearerGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, assertion: string, scope: string | undefined, authFetch: AuthFetch): Promise<oauth.TokenEndpointResponse> {
+export async function jwtBearerGrant(
+  as: oauth.AuthorizationServer,
+  identity: ClientIdentity,
+  assertion: string,
+  scope: string | undefined,
+  authFetch: AuthFetch,
+  dpop?: oauth.DPoPHandle,
+): Promise<oauth.TokenEndpointResponse> {
   try {
     const parameters: Record<string, string> = { assertion };
     if (scope) parameters.scope = scope;
-    const response = await oauth.genericTokenEndpointRequest(as, identity.client, identity.clientAuth, JWT_BEARER_GRANT, parameters, oauthRequestOptions(as.token_endpoint!, authFetch));
-    return await oauth.processGenericTokenEndpointResponse(as, identity.client, response);
+    return await withDpopNonceRetry(dpop, async () => {
+      const response = await oauth.genericTokenEndpointRequest(as, identity.client, identity.clientAuth, JWT_BEARER_GRANT, parameters, { ...(dpop ? { DPoP: dpop } : {}), ...oauthRequestOptions(as.token_endpoint!, authFetch) });
+      return oauth.processGenericTokenEndpointResponse(as, identity.client, response);
+    });
   } catch (error) {
     throw grantError(error, `the JWT bearer grant at ${as.issuer}`);
   }

@@ -1,4 +1,5 @@
 // Typed secrets in the keychain: each record is one JSON entry under a readable account name, never written anywhere else.
+import type { webcrypto } from 'node:crypto';
 import type { SecretStore } from '../ports.ts';
 
 /** A server's tokens, as the authorization server issued them. */
@@ -17,6 +18,15 @@ export interface TokenRecord {
   resource?: string;
   clientId: string;
   grant: 'authorization_code' | 'id-jag' | 'client_credentials';
+  /** `dpop` when the token is bound to the server's proof key (RFC 9449): it is then never sent without a proof. */
+  tokenType?: 'bearer' | 'dpop';
+}
+
+/** The key pair a server's DPoP proofs are signed with (RFC 9449), as JWKs: the private half never leaves the keychain but into memory. */
+export interface DpopKeyRecord {
+  alg: 'ES256';
+  privateJwk: webcrypto.JsonWebKey;
+  publicJwk: webcrypto.JsonWebKey;
 }
 
 /** Switchboard's client identity at one authorization server, keyed by its issuer. */
@@ -50,6 +60,7 @@ export const vaultAccounts = {
   idpClientSecret: () => 'client-secret:idp',
   localClient: (clientId: string) => `local-client:${clientId}`,
   serverHeader: (serverId: string, header: string) => `header:${serverId}:${header.toLowerCase()}`,
+  dpopKey: (serverId: string) => `dpop-key:${serverId}`,
 };
 
 export class Vault {
