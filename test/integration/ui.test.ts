@@ -374,6 +374,30 @@ describe('the UI in Chromium against serve --ui', () => {
     await snapshot(page, '6b-servers-after-restart');
   });
 
+  it('follows the system’s dark scheme and holds from 800 to 1920 px: every page without a horizontal scroll, screenshots kept', async () => {
+    for (const [scheme, width] of [['dark', 800], ['light', 800], ['dark', 1920]] as const) {
+      const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height: 900 } });
+      const tab = await context.newPage();
+      const problems: string[] = [];
+      tab.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
+      tab.on('response', (response) => void (response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`)));
+      await tab.goto(serve.ready.uiUrl!);
+      const background = await tab.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      const [red] = background.match(/\d+/g)!.map(Number);
+      expect(scheme === 'dark' ? red! < 60 : red! > 200, `${scheme} background ${background}`).toBe(true);
+      for (const name of ['Servers', 'Sign-in', 'Clients', 'Activity', 'Settings']) {
+        await tab.getByRole('navigation').getByRole('button', { name }).click();
+        await tab.getByRole('main', { name }).waitFor();
+        await tab.waitForTimeout(300);
+        expect(await tab.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width} px`).toBeLessThanOrEqual(width);
+        await mkdir(ARTIFACTS, { recursive: true });
+        await tab.screenshot({ path: join(ARTIFACTS, `scheme-${scheme}-${width}-${name.toLowerCase()}.png`), fullPage: true });
+      }
+      expect(problems).toEqual([]);
+      await context.close();
+    }
+  });
+
   it('a malicious page in the same browser cannot use the UI’s API, even holding the token', async () => {
     const uiOrigin = new URL(serve.ready.uiUrl!).origin;
     const token = new URL(serve.ready.uiUrl!).hash.replace('#token=', '');
