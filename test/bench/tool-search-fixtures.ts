@@ -27,9 +27,10 @@ export function loadCatalog(): IndexedTool[] {
     });
 }
 
-export function loadTasks(catalog: readonly IndexedTool[]): LabelledTask[] {
+/** `tasks.txt` (the tasks the ranking was developed on) or `tasks-unseen.txt` (written after, never tuned on). */
+export function loadTasks(catalog: readonly IndexedTool[], file: 'tasks.txt' | 'tasks-unseen.txt' = 'tasks.txt'): LabelledTask[] {
   const known = new Set(catalog.map((entry) => entry.name));
-  return readFileSync(join(FOLDER, 'tasks.txt'), 'utf8')
+  return readFileSync(join(FOLDER, file), 'utf8')
     .split('\n')
     .filter((line) => line.trim() && !line.startsWith('#'))
     .map((line) => {
@@ -37,7 +38,7 @@ export function loadTasks(catalog: readonly IndexedTool[]): LabelledTask[] {
       const tools = labels!.split(',').map((label) => {
         const [server, tool] = label.trim().split('/');
         const name = exposed(server!, tool!);
-        if (!known.has(name)) throw new Error(`tasks.txt labels an unknown tool "${label}" in: ${line}`);
+        if (!known.has(name)) throw new Error(`${file} labels an unknown tool "${label}" in: ${line}`);
         return name;
       });
       return { text: text!.trim(), tools };
