@@ -28,7 +28,7 @@ function refusal(error: { code: string; message: string }): string {
     case 'CONFIG_INVALID':
       return `Not saved: ${error.message}. The file was left as it was.`;
     case 'POLICY_DENIED':
-      return `Not saved: your company manages this setting. ${error.message}.`;
+      return 'Not saved: your company manages this setting; ask your administrator to change it.';
     case 'CONFIG_UNREADABLE':
       return `Not saved: the settings file could not be read. ${error.message}.`;
     case 'GATEWAY_NOT_RUNNING':

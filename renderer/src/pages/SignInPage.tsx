@@ -162,7 +162,7 @@ export function SignInPage() {
           ) : (
             <>
               <p>Not signed in. One sign-in gives you every server that accepts the company sign-in.</p>
-              <button type="button" disabled={busy === SSO} onClick={() => void signIn()}>{busy === SSO ? 'Starting…' : 'Sign in'}</button>
+              <button type="button" className="primary" disabled={busy === SSO} onClick={() => void signIn()}>{busy === SSO ? 'Starting…' : 'Sign in'}</button>
             </>
           )}
         </div>
