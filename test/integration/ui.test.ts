@@ -353,6 +353,7 @@ describe('the UI in Chromium against serve --ui', () => {
     await page.getByRole('textbox', { name: 'Redacted patterns' }).press('Enter');
     await page.getByRole('button', { name: 'Save and restart' }).click();
     await page.getByRole('alert').filter({ hasText: 'regular expression' }).waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'regular expression' }).textContent()).toBe('Redacted patterns: Not saved: entry 1 must be a valid regular expression. The file was left as it was.');
     // A port that is not a number is refused inline, in words, before anything is sent; nothing points at a log the person cannot see.
     await page.getByRole('button', { name: 'Change Endpoint port' }).click();
     await page.getByRole('textbox', { name: 'Endpoint port' }).fill('abc');

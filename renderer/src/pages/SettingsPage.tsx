@@ -25,8 +25,12 @@ const LABELS: Record<Field, string> = {
 /** A refusal in words from its error code: what happened and what to do, never "see the log" (the person cannot see it from here). */
 function refusal(error: { code: string; message: string }): string {
   switch (error.code) {
-    case 'CONFIG_INVALID':
-      return `Not saved: ${error.message}. The file was left as it was.`;
+    case 'CONFIG_INVALID': {
+      // The core names the file and the key path ("… invalid at audit.capture.redact.patterns.0: must be …"); the person needs only what is wrong, and which entry.
+      const found = /invalid at (\S+): (.+)$/.exec(error.message);
+      const entry = found && /\.(\d+)$/.exec(found[1]!);
+      return `Not saved: ${found ? `${entry ? `entry ${Number(entry[1]) + 1} ` : ''}${found[2]}` : error.message}. The file was left as it was.`;
+    }
     case 'POLICY_DENIED':
       return 'Not saved: your company manages this setting; ask your administrator to change it.';
     case 'CONFIG_UNREADABLE':
