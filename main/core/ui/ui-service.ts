@@ -84,7 +84,8 @@ export function createUiService(deps: UiServiceDeps): UiService {
       } catch (error) {
         if (isSwitchboardError(error)) return fail(error.code, error.message);
         deps.logger.log('error', 'ui.request_failed', { channel, message: (error as Error).message });
-        return fail('INTERNAL', 'the request failed; see the Switchboard log');
+        // The page has no log to show: the failure's own words go with it, cut short (an unexpected error carries no secret).
+        return fail('INTERNAL', `Switchboard failed unexpectedly (${(error as Error).message.slice(0, 200)}). Try again; if it repeats, restart Switchboard and report this message`);
       }
     },
     subscribe(listener) {
