@@ -77,11 +77,19 @@ async function main(): Promise<void> {
     client = new Client({ name: 'switchboard-conformance-adapter', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
     const { tools } = await client.listTools();
-    const tool = tools[0];
+    let tool = tools[0];
     if (tool) {
       let result = await client.callTool({ name: tool.name, arguments: {} });
+      // A server that refused its token while being listed (it moved to another authorization server, SEP-2352) is
+      // listed as a sign-in placeholder whose call only reconnects: the person clicks Sign in next to the server, and
+      // the client lists again.
+      if (!result.isError && JSON.stringify(result.content).includes('list the tools again')) {
+        await switchboard.auth.signInToServer(SERVER_ID);
+        tool = (await client.listTools()).tools[0] ?? tool;
+        result = await client.callTool({ name: tool.name, arguments: {} });
+      }
       const said = JSON.stringify(result.content);
-      // A server that asks for more (a step-up) answers with a sign-in link: the person opens it, then tries again.
+      // A server that asks for more (a step-up) or for a new sign-in answers with a sign-in link: the person opens it, then tries again.
       if (result.isError && said.includes('/sign-in/')) {
         await followSignInLink(signInLinkIn(said));
         await switchboard.auth.awaitSignIn(SERVER_ID);
