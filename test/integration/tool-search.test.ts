@@ -1,4 +1,5 @@
 // Tool budgets end to end: an SDK client whose view holds ~600 tools is listed under its budget, finds a tool by intent and calls it through the meta-tool as if directly.
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,5 +127,32 @@ describe('tool search: a client over its tool budget', () => {
     // Inside its view the same client is served (its 2 tools fit any budget, so they are listed as they are).
     expect((await narrow.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['big_add', 'big_echo']);
     expect(text(await call(narrow, CALL, { name: 'big_echo', arguments: { text: 'hi' } }))).toBe('hi');
+  });
+
+  it('asks a client that declared sampling to reorder the candidates with its own model, in both eras, when configured', async () => {
+    const configPath = join(gateway.workDir, 'config.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    await writeFile(configPath, JSON.stringify({ ...config, toolSearch: { rerankWithClientModel: true } }));
+    await gateway.restart();
+    const query = { query: 'add numbers or echo text', limit: 3 };
+    const plain = (await call(await connect(), SEARCH, query)).structuredContent!.tools.map((tool) => tool.name);
+    for (const mode of ['legacy', 'auto'] as const) {
+      const prompts: string[] = [];
+      const client = await connect(mode, gateway.credential, { capabilities: { sampling: {} } });
+      // The "model" picks the last candidate it was shown: a choice the search's own order would not make.
+      client.setRequestHandler('sampling/createMessage', async (request) => {
+        const text = (request.params.messages[0]!.content as { text: string }).text;
+        prompts.push(text);
+        const last = [...text.matchAll(/^- ([a-z0-9_]+):/gm)].at(-1)![1]!;
+        return { role: 'assistant', content: { type: 'text', text: last }, model: 'stand-in', stopReason: 'endTurn' };
+      });
+      const reranked = (await call(client, SEARCH, query)).structuredContent!.tools.map((tool) => tool.name);
+      expect(prompts, mode).toHaveLength(1);
+      expect(prompts[0]).toContain('add numbers or echo text');
+      const chosen = [...prompts[0]!.matchAll(/^- ([a-z0-9_]+):/gm)].at(-1)![1]!;
+      expect(reranked[0], mode).toBe(chosen);
+      expect(plain).not.toContain(chosen);
+      expect(reranked.slice(1), mode).toEqual(plain.slice(0, 2));
+    }
   });
 });

@@ -7,6 +7,7 @@ import { configSchema } from '../../main/core/config/config-schema.ts';
 import { combineToolSearch } from '../../main/core/config/tool-search-schema.ts';
 import { planListing } from '../../main/core/router/tool-search/listing-plan.ts';
 import { argumentProblems, auditedToolName, CALL_TOOL_NAME, parseCallArguments, parseSearchArguments, SEARCH_TOOL_NAME } from '../../main/core/router/tool-search/meta-tools.ts';
+import { rerankedNames, rerankRequest } from '../../main/core/router/tool-search/sampling-rerank.ts';
 import { resolveToolBudget } from '../../main/core/router/tool-search/tool-budget.ts';
 import { ToolSearchIndex, type IndexedTool } from '../../main/core/router/tool-search/tool-index.ts';
 import { ToolSearchRouter } from '../../main/core/router/tool-search/tool-search-router.ts';
@@ -122,6 +123,20 @@ describe('tool budgets in the configuration and the company policy', () => {
     const { config } = applyCompanyPolicy(configSchema.parse({ toolSearch: { maxTools: 100 } }), policy);
     expect(config.toolSearch).toEqual({ maxTools: 64, pinned: ['github_create_issue'] });
     expect(() => companyPolicySchema.parse({ toolSearch: { maxTools: 1 } })).toThrow();
+  });
+});
+
+describe('the client model’s reordering', () => {
+  it('asks with the task and each candidate’s first sentence, and reads back only candidate names', () => {
+    const request = rerankRequest('merge my PR', [tool('gh_merge', 'Merge a pull request. Squash or rebase.'), tool('gh_close', 'Close it.')]);
+    expect(JSON.stringify(request.params)).toContain('- gh_merge: Merge a pull request.');
+    expect(JSON.stringify(request.params)).not.toContain('Squash');
+    const candidates = ['a_one', 'a_two', 'a_three'];
+    expect(rerankedNames({ content: { type: 'text', text: '- `a_three`\n2. a_one.\nnot_a_tool' } }, candidates)).toEqual(['a_three', 'a_one', 'a_two']);
+    expect(rerankedNames({ content: [{ type: 'text', text: 'a_two' }] }, candidates)).toEqual(['a_two', 'a_one', 'a_three']);
+    expect(rerankedNames({ content: { type: 'text', text: 'none of these' } }, candidates)).toBeUndefined();
+    expect(rerankedNames({ code: -32601, message: 'no' }, candidates)).toBeUndefined();
+    expect(rerankedNames(undefined, candidates)).toBeUndefined();
   });
 });
 

@@ -16,6 +16,11 @@ export const toolSearchSchema = z
     pinned: z.array(z.string().min(1).max(128)).max(100).optional(),
     /** Every client gets the small set and the search, even when its tools would fit. */
     forceSearch: z.boolean().optional(),
+    /**
+     * A client that declared sampling is asked to have its own model reorder the search's best candidates (one
+     * sampling request per search, which the client may show the person for approval). Off unless set.
+     */
+    rerankWithClientModel: z.boolean().optional(),
   })
   .strict();
 
@@ -38,5 +43,7 @@ export function combineToolSearch(own: ToolSearchSettings | undefined, company: 
     ...(clientIds.size ? { clients } : {}),
     ...(pinned.length ? { pinned } : {}),
     ...(own.forceSearch || company.forceSearch ? { forceSearch: true } : {}),
+    // The company's word on asking clients' models wins where it has one.
+    ...((company.rerankWithClientModel ?? own.rerankWithClientModel) !== undefined ? { rerankWithClientModel: (company.rerankWithClientModel ?? own.rerankWithClientModel)! } : {}),
   };
 }

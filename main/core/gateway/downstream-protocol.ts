@@ -7,6 +7,7 @@ import { audited, type Answered, type AuditedCall, type GatewayAudit } from './a
 import { isSwitchboardError } from '../errors.ts';
 import { isUnknownTarget, TASKS_EXTENSION, type CallOptions as UpstreamCallOptions, type ClientView, type GatewayRouter, type RequestOrigin, type Routed, type TaskMethod } from '../router/gateway-router.ts';
 import { auditedToolName } from '../router/tool-search/meta-tools.ts';
+import { clientSampling, type ClientSampling } from '../router/tool-search/sampling-rerank.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 import { answerSignInRequired, SIGN_IN_INPUT_KEY, type SignInLinkIssuer } from './sign-in-answer.ts';
 
@@ -66,7 +67,7 @@ export function createDownstreamServerFactory(router: GatewayRouter, { audit, si
       'tools/call',
       // A call through switchboard_call_tool is recorded under the tool it called (router/tool-search/).
       record('tools/call', (request) => auditedToolName(request.params), async (request, context, call): Promise<Answered<CallToolResult>> => {
-        const relay = relayOptions(clientId, request.params, context, call);
+        const relay = relayOptions(clientId, request.params, context, call, clientSampling(server, context));
         const taskOwner = declaresTasks(context) ? clientId : undefined;
         try {
           return answered(await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options, taskOwner)));
@@ -171,7 +172,7 @@ function missingTasksCapability(): ProtocolError {
  * Cancellation flows upstream through the signal; upstream progress comes back under the token the client chose.
  * The returned options also remember the relayed notifications, so a result is never sent ahead of its progress.
  */
-function relayOptions(clientId: string, params: { _meta?: { progressToken?: string | number } }, context: ServerContext, call: AuditedCall): UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin } {
+function relayOptions(clientId: string, params: { _meta?: { progressToken?: string | number } }, context: ServerContext, call: AuditedCall, sampling?: ClientSampling): UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin } {
   const progressToken = params._meta?.progressToken;
   const relayed: Promise<void>[] = [];
   const requestState = context.mcpReq.requestState<string>();
@@ -179,6 +180,7 @@ function relayOptions(clientId: string, params: { _meta?: { progressToken?: stri
   return {
     origin: {
       clientId,
+      ...(sampling ? { sampling } : {}),
       send: (request) => context.mcpReq.send(request) as Promise<Record<string, unknown>>,
       notify: (notification) => {
         const sent = context.mcpReq.notify(notification).catch(() => undefined);

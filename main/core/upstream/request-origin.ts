@@ -7,6 +7,8 @@ export interface RequestOrigin {
   clientId: string;
   /** Sends a request to the downstream client over the same exchange; rejects when its era cannot carry one. */
   send(request: { method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list'; params: Record<string, unknown> }): Promise<Record<string, unknown>>;
+  /** How the client can be asked to sample, when it declared sampling (the tool search's rerank uses it). */
+  sampling?: 'request' | 'input-required' | undefined;
   /** Passes a server notification about the running call (e.g. a log message) to the same client. */
   notify(notification: { method: 'notifications/message'; params: Record<string, unknown> }): Promise<void>;
 }

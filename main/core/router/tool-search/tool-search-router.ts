@@ -4,6 +4,7 @@ import type { CallOptions, ClientView, GatewayRouter, RelayRoute, Routed } from 
 import type { RelayedMethod } from '../../upstream/raw-relay.ts';
 import { planListing, type ListingPlan } from './listing-plan.ts';
 import { argumentProblems, CALL_TOOL_NAME, isMetaToolName, metaTools, parseCallArguments, parseSearchArguments, searchResult, SEARCH_TOOL_NAME, unknownToolError } from './meta-tools.ts';
+import { RERANK_CANDIDATES, RERANK_INPUT_KEY, RERANK_TIMEOUT_MS, rerankedNames, rerankRequest } from './sampling-rerank.ts';
 import { resolveToolBudget, type ToolBudget } from './tool-budget.ts';
 import { ToolSearchIndex } from './tool-index.ts';
 import type { ToolSearchSettings as ToolSearchPolicy } from '../../config/tool-search-schema.ts';
@@ -93,7 +94,7 @@ export class ToolSearchRouter implements GatewayRouter {
 
   async callTool(name: string, args: Record<string, unknown> | undefined, view: BudgetedView, options: CallOptions, taskOwner?: string): Promise<Routed> {
     this.#noticeChangedSettings(view);
-    if (name === SEARCH_TOOL_NAME) return this.#search(args, view);
+    if (name === SEARCH_TOOL_NAME) return this.#search(args, view, options);
     if (name === CALL_TOOL_NAME) return this.#callByName(args, view, options, taskOwner);
     return this.#inner.callTool(name, args, innerView(view), options, taskOwner);
   }
@@ -140,15 +141,27 @@ export class ToolSearchRouter implements GatewayRouter {
     return planListing(names, { maxTools: budget.maxTools, forceSearch: budget.forceSearch, pinned, uses: this.#usage.usesBy(view.client ?? 'anonymous') });
   }
 
-  async #search(args: Record<string, unknown> | undefined, view: BudgetedView): Promise<Routed> {
+  async #search(args: Record<string, unknown> | undefined, view: BudgetedView, options: CallOptions): Promise<Routed> {
     const parsed = parseSearchArguments(args);
     if (!parsed.ok) return { server: '', result: parsed.error as Record<string, unknown> };
+    const { query, limit } = parsed.value;
     const tools = await this.#inner.listTools(innerView(view));
     const index = this.#indexFor(view, tools);
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    const hits = index.search(parsed.value.query, { limit: parsed.value.limit, uses: this.#usage.usesBy(view.client ?? 'anonymous') });
-    const found = hits.map((hit) => byName.get(hit.name)).filter((tool): tool is Tool => tool !== undefined);
-    return { server: '', result: searchResult(parsed.value.query, found, tools.length) as Record<string, unknown> };
+    const sampling = this.#policy().rerankWithClientModel ? options.origin?.sampling : undefined;
+    const hits = index.search(query, { limit: sampling ? Math.max(limit, RERANK_CANDIDATES) : limit, uses: this.#usage.usesBy(view.client ?? 'anonymous') });
+    let names = hits.map((hit) => hit.name);
+    if (sampling && names.length > 1) {
+      const candidates = names.map((name) => byName.get(name)).filter((tool): tool is Tool => tool !== undefined);
+      const request = rerankRequest(query, candidates);
+      const answer = options.continuation?.inputResponses?.[RERANK_INPUT_KEY];
+      // 2026-07-28: the client is asked through an input_required result and answers on its retry of this call.
+      if (sampling === 'input-required' && answer === undefined) return { server: '', result: { resultType: 'input_required', inputRequests: { [RERANK_INPUT_KEY]: request } } };
+      const response = sampling === 'request' ? await askWithin(options.origin!.send(request), RERANK_TIMEOUT_MS) : answer;
+      names = rerankedNames(response, names) ?? names;
+    }
+    const found = names.slice(0, limit).map((name) => byName.get(name)).filter((tool): tool is Tool => tool !== undefined);
+    return { server: '', result: searchResult(query, found, tools.length) as Record<string, unknown> };
   }
 
   /** The meta-call goes the way a direct call goes (same router, same view): what the view refuses, it refuses too. */
@@ -180,6 +193,19 @@ export class ToolSearchRouter implements GatewayRouter {
       }
     }
     return state.index;
+  }
+}
+
+/** The client's answer, or undefined when it refused, failed or took too long: the search's own order then stands. */
+async function askWithin(answer: Promise<Record<string, unknown>>, ms: number): Promise<Record<string, unknown> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([answer.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
