@@ -229,6 +229,9 @@ export class ServerAuthorizer {
     this.#record = undefined;
     this.#loaded = true;
     const removed = await this.#deps.vault.remove(vaultAccounts.token(this.#server.id));
+    // The proof key goes with the tokens bound to it: the next sign-in gets a new one, unlinkable to the old.
+    this.#proofKey = undefined;
+    await this.#deps.vault.remove(vaultAccounts.dpopKey(this.#server.id)).catch(() => false);
     if (this.#status.state !== 'not-required') this.#status = { state: 'needs-sign-in', reason: 'signed out' };
     let revoked: string[] = [];
     if (record) {
