@@ -34,6 +34,8 @@ interface ScenarioContext {
   idp_client_id?: string;
   idp_id_token?: string;
   idp_issuer?: string;
+  /** Workload identity (SEP-1933): the JWT the workload's platform issued it. */
+  valid_jwt?: string;
 }
 
 async function main(): Promise<void> {
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
   if (context.private_key_pem) Object.assign(serverAuth, { tokenEndpointAuthMethod: 'private_key_jwt', signingAlgorithm: context.signing_algorithm ?? 'ES256' });
   const secret = context.private_key_pem ?? context.client_secret;
   if (secret) await store.set(vaultAccounts.serverClientSecret(SERVER_ID), secret);
+  // A workload's platform hands it a JWT; the deployment puts it where Switchboard looks for this server's.
+  if (context.valid_jwt) await store.set(vaultAccounts.workloadAssertion(SERVER_ID), context.valid_jwt);
 
   const config = configSchema.parse({
     servers: [{ id: SERVER_ID, url: serverUrl, prefix: '', ...(Object.keys(serverAuth).length ? { auth: serverAuth } : {}) }],

@@ -14,10 +14,7 @@ const conformanceCli = join(process.env.CONFORMANCE_PACKAGE_DIR ?? dirname(requi
  * Scenarios Switchboard is known to fail today, each with why; any other failure, or one of these passing, fails the
  * test, so the list stays true. Only those the installed suite has are expected.
  */
-const EXPECTED_FAILURES: Record<string, string> = {
-  // SEP-1933 workload identity: no configuration yet names a workload JWT to present as a jwt-bearer assertion.
-  'auth/wif-jwt-bearer': 'the workload-identity jwt-bearer grant is not implemented',
-};
+const EXPECTED_FAILURES: Record<string, string> = {};
 const adapter = join(dirname(fileURLToPath(import.meta.url)), 'client-adapter.ts');
 const adapterCommand = `${process.execPath} ${adapter}`;
 

@@ -86,3 +86,41 @@ describe('DPoP', () => {
     expect(await vault.read(vaultAccounts.dpopKey('crm'))).toBeUndefined();
   });
 });
+
+describe('token requests with proofs, and workload identity (SEP-1933)', () => {
+  it('a workload JWT in the keychain is the jwt-bearer assertion; the token request carries a proof, once more with the AS nonce, and the DPoP token is kept as bound', async () => {
+    const requests: { grant: string | null; assertion: string | null; clientId: string | null; proof: Record<string, unknown> | undefined }[] = [];
+    const json = (body: unknown, init: ResponseInit = {}) => new Response(JSON.stringify(body), { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+    const inProcessFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const request = new Request(input, init);
+      const url = new URL(request.url);
+      if (url.href === 'https://mcp.example/.well-known/oauth-protected-resource/mcp') return json({ resource: 'https://mcp.example/mcp', authorization_servers: ['https://as.example'] });
+      if (url.href === 'https://as.example/.well-known/oauth-authorization-server') {
+        return json({ issuer: 'https://as.example', token_endpoint: 'https://as.example/token', response_types_supported: ['code'], grant_types_supported: ['urn:ietf:params:oauth:grant-type:jwt-bearer'], dpop_signing_alg_values_supported: ['ES256'] });
+      }
+      if (url.href === 'https://as.example/token') {
+        const body = new URLSearchParams(await request.text());
+        const proof = request.headers.get('dpop') ? decode(request.headers.get('dpop')!).payload : undefined;
+        requests.push({ grant: body.get('grant_type'), assertion: body.get('assertion'), clientId: body.get('client_id'), proof });
+        if (proof?.nonce !== 'as-nonce') return json({ error: 'use_dpop_nonce' }, { status: 400, headers: { 'dpop-nonce': 'as-nonce' } });
+        return json({ access_token: 'workload-token', token_type: 'DPoP', expires_in: 3600 });
+      }
+      return new Response('not found', { status: 404 });
+    }) as typeof fetch;
+    const config = configSchema.parse({ servers: [{ id: 'wl', url: 'https://mcp.example/mcp', auth: { clientId: 'workload-1' } }] });
+    const vault = new Vault(new MemorySecretStore());
+    await vault.setSecret(vaultAccounts.workloadAssertion('wl'), 'header.workload-jwt.signature\n');
+    const authorizer = new ServerAuthorizer(config.servers[0]!, { auth: config.auth, vault, sso: undefined, logger: { log: () => undefined }, clock: systemClock, network: { inProcessFetch } });
+    await authorizer.authorize({ resourceMetadataUrl: 'https://mcp.example/.well-known/oauth-protected-resource/mcp' });
+
+    expect(requests.map(({ grant, assertion, clientId }) => ({ grant, assertion, clientId }))).toEqual([
+      { grant: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: 'header.workload-jwt.signature', clientId: 'workload-1' },
+      { grant: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: 'header.workload-jwt.signature', clientId: 'workload-1' },
+    ]);
+    expect(requests[0]!.proof).toMatchObject({ htm: 'POST', htu: 'https://as.example/token' });
+    expect(requests[0]!.proof!.nonce).toBeUndefined();
+    expect(requests[1]!.proof!.nonce).toBe('as-nonce');
+    expect(await vault.read<TokenRecord>(vaultAccounts.token('wl'))).toMatchObject({ accessToken: 'workload-token', tokenType: 'dpop', grant: 'workload-identity', clientId: 'workload-1' });
+    expect(await authorizer.credential()).toMatchObject({ token: 'workload-token', dpop: expect.anything() });
+  });
+});

@@ -19,6 +19,7 @@ import { SignInRequiredError } from './sign-in-required.ts';
 import { tokenFreshness } from './renewal-time.ts';
 import { clientCredentialsGrant, ID_JAG_GRANT_PROFILE, JWT_BEARER_GRANT, jwtBearerGrant, refreshGrant, toTokenRecord } from './token-grants.ts';
 import { revokeTokens } from './token-revocation.ts';
+import { workloadAssertionFor, workloadIdentityGrant } from './workload-identity.ts';
 
 /** What a person sees per server. */
 export interface ServerAuthStatus {
@@ -348,6 +349,12 @@ export class ServerAuthorizer {
         const identity = await this.#identity(as, undefined);
         const tokens = await clientCredentialsGrant(as, identity, { ...(scope ? { scope } : {}), ...(resource ? { resource } : {}) }, this.#fetch, dpop);
         return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'client_credentials' }, now()), event);
+      }
+      const workloadJwt = await workloadAssertionFor(this.#server.id, this.#deps.vault);
+      if (workloadJwt) {
+        const identity = await this.#identity(as, undefined);
+        const tokens = await workloadIdentityGrant(as, identity, workloadJwt, scope, this.#fetch, dpop);
+        return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'workload-identity' }, now()), event);
       }
       const sso = this.#deps.sso;
       if (sso && offersIdJag(as)) {

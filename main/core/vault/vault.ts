@@ -17,7 +17,7 @@ export interface TokenRecord {
   issuer: string;
   resource?: string;
   clientId: string;
-  grant: 'authorization_code' | 'id-jag' | 'client_credentials';
+  grant: 'authorization_code' | 'id-jag' | 'client_credentials' | 'workload-identity';
   /** `dpop` when the token is bound to the server's proof key (RFC 9449): it is then never sent without a proof. */
   tokenType?: 'bearer' | 'dpop';
 }
@@ -61,6 +61,7 @@ export const vaultAccounts = {
   localClient: (clientId: string) => `local-client:${clientId}`,
   serverHeader: (serverId: string, header: string) => `header:${serverId}:${header.toLowerCase()}`,
   dpopKey: (serverId: string) => `dpop-key:${serverId}`,
+  workloadAssertion: (serverId: string) => `workload-assertion:${serverId}`,
 };
 
 export class Vault {
