@@ -62,6 +62,9 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         devInteractions: { enabled: false },
         revocation: { enabled: true },
         clientCredentials: { enabled: true },
+        // Like most authorization servers in the field: bearer tokens only. DPoP has its own tests (auth-dpop, and the
+        // conformance suite's DPoP scenarios), against servers that verify proofs.
+        dPoP: { enabled: false },
         registration: { enabled: options.dynamicRegistration ?? true },
         resourceIndicators: {
           enabled: true,
