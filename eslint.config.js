@@ -8,7 +8,10 @@ const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'http', 'https', 'ne
 
 const CORE_BOUNDARY = [
   { group: ['electron', 'electron/*'], message: 'main/core runs in plain Node: no Electron (docs/design.md §1).' },
-  { group: ['**/shell/**', '**/cli/**', '**/preload/**', '**/renderer/**', 'react', 'react-dom'], message: 'main/core may not reach into the shell, CLI, preload or UI.' },
+  {
+    group: ['**/shell/**', '**/cli/**', '**/preload/**', '**/renderer/**', 'react', 'react-dom'],
+    message: 'main/core may not reach into the shell, CLI, preload or UI.',
+  },
 ];
 
 /** One `no-restricted-imports` rule per area; the architecture test enforces the same table by walking the imports. */
@@ -29,36 +32,63 @@ export default tseslint.config(
     },
   },
   { files: ['main/**/*.{ts,js}', 'test/**/*.ts', '*.{js,ts}', 'scripts/**/*.{js,ts}'], languageOptions: { globals: globals.node } },
-  { files: ['renderer/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser }, plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
   { files: ['test/**/*.ts', 'scripts/**'], rules: { 'no-console': 'off' } },
 
-  boundary(['shared/**'], [
-    { group: nodeBuiltins, message: 'shared/ runs anywhere: no Node built-ins.' },
-    { group: ['electron', 'react', 'react-dom'], message: 'shared/ runs anywhere: no Electron, no UI.' },
-    { group: ['**/main/**', '**/renderer/**', '**/test/**'], message: 'shared/ imports nothing of ours outside shared/.' },
-  ]),
+  boundary(
+    ['shared/**'],
+    [
+      { group: nodeBuiltins, message: 'shared/ runs anywhere: no Node built-ins.' },
+      { group: ['electron', 'react', 'react-dom'], message: 'shared/ runs anywhere: no Electron, no UI.' },
+      { group: ['**/main/**', '**/renderer/**', '**/test/**'], message: 'shared/ imports nothing of ours outside shared/.' },
+    ],
+  ),
   boundary(['main/core/**'], CORE_BOUNDARY),
   // Flat config replaces a rule per file rather than merging it, so the gateway's rule repeats the core's.
-  boundary(['main/core/gateway/**'], [
-    ...CORE_BOUNDARY,
-    { group: ['**/upstream/**', '**/router/catalog-router.ts', '**/clients/**', '**/vault/**'], message: 'The gateway reaches servers only through router/gateway-router.ts: never upstream code, the router class, the client registry or the keychain.' },
-  ]),
-  boundary(['main/shell/**'], [
-    { group: ['**/renderer/**', '**/cli/**', '**/preload/**'], message: 'main/shell may not import the renderer, CLI or preload.' },
-    { group: ['**/core/*/**', '!**/core/index.ts'], message: 'main/shell uses the core only through main/core/index.ts.' },
-  ]),
-  boundary(['main/cli/**'], [
-    { group: ['electron', 'electron/*'], message: 'main/cli runs in plain Node: no Electron.' },
-    { group: ['**/renderer/**', '**/shell/**', '**/preload/**'], message: 'main/cli may not import the renderer, shell or preload.' },
-    { group: ['**/core/*/**', '!**/core/index.ts'], message: 'main/cli uses the core only through main/core/index.ts.' },
-  ]),
-  boundary(['main/preload/**'], [
-    { group: nodeBuiltins, message: 'The sandboxed preload has no Node built-ins.' },
-    { group: ['**/core/**', '**/shell/**', '**/cli/**', '**/renderer/**'], message: 'The preload sees only the contract in shared/.' },
-  ]),
-  boundary(['renderer/**'], [
-    { group: nodeBuiltins, message: 'renderer/ is a web page: no Node built-ins.' },
-    { group: ['electron', 'electron/*'], message: 'renderer/ talks to the core only through the contract in shared/.' },
-    { group: ['**/main/**'], message: 'renderer/ may not import main/.' },
-  ]),
+  boundary(
+    ['main/core/gateway/**'],
+    [
+      ...CORE_BOUNDARY,
+      {
+        group: ['**/upstream/**', '**/router/catalog-router.ts', '**/clients/**', '**/vault/**'],
+        message:
+          'The gateway reaches servers only through router/gateway-router.ts: never upstream code, the router class, the client registry or the keychain.',
+      },
+    ],
+  ),
+  boundary(
+    ['main/shell/**'],
+    [
+      { group: ['**/renderer/**', '**/cli/**', '**/preload/**'], message: 'main/shell may not import the renderer, CLI or preload.' },
+      { group: ['**/core/*/**', '!**/core/index.ts'], message: 'main/shell uses the core only through main/core/index.ts.' },
+    ],
+  ),
+  boundary(
+    ['main/cli/**'],
+    [
+      { group: ['electron', 'electron/*'], message: 'main/cli runs in plain Node: no Electron.' },
+      { group: ['**/renderer/**', '**/shell/**', '**/preload/**'], message: 'main/cli may not import the renderer, shell or preload.' },
+      { group: ['**/core/*/**', '!**/core/index.ts'], message: 'main/cli uses the core only through main/core/index.ts.' },
+    ],
+  ),
+  boundary(
+    ['main/preload/**'],
+    [
+      { group: nodeBuiltins, message: 'The sandboxed preload has no Node built-ins.' },
+      { group: ['**/core/**', '**/shell/**', '**/cli/**', '**/renderer/**'], message: 'The preload sees only the contract in shared/.' },
+    ],
+  ),
+  boundary(
+    ['renderer/**'],
+    [
+      { group: nodeBuiltins, message: 'renderer/ is a web page: no Node built-ins.' },
+      { group: ['electron', 'electron/*'], message: 'renderer/ talks to the core only through the contract in shared/.' },
+      { group: ['**/main/**'], message: 'renderer/ may not import main/.' },
+    ],
+  ),
 );

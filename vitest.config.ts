@@ -2,7 +2,12 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Suites that run `serve --ui` (or the demo, which does): they need out/renderer, which test/support/built-ui.ts builds when missing or stale. */
-const SERVE_THE_BUILT_UI = ['test/integration/ui.test.ts', 'test/integration/serve-stop.test.ts', 'test/integration/running-sign-in.test.ts', 'test/integration/demo.test.ts'];
+const SERVE_THE_BUILT_UI = [
+  'test/integration/ui.test.ts',
+  'test/integration/serve-stop.test.ts',
+  'test/integration/running-sign-in.test.ts',
+  'test/integration/demo.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -28,5 +28,8 @@ await build({
   logLevel: 'warn',
 });
 await mkdir(join(root, 'out/cli'), { recursive: true });
-await writeFile(join(root, 'out/cli/README.txt'), 'Built by scripts/build-cli.ts from main/cli, main/core and their pure-JS packages; main/cli/bin.js uses it only while it is newer than every source.\n');
+await writeFile(
+  join(root, 'out/cli/README.txt'),
+  'Built by scripts/build-cli.ts from main/cli, main/core and their pure-JS packages; main/cli/bin.js uses it only while it is newer than every source.\n',
+);
 process.stdout.write(`out/cli/main.mjs built in ${Date.now() - started} ms\n`);

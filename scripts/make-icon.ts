@@ -21,7 +21,11 @@ function distanceToSegment(px: number, py: number, ax: number, ay: number, bx: n
 }
 
 const hub = { x: 700, y: 512 };
-const sources = [{ x: 300, y: 300 }, { x: 300, y: 512 }, { x: 300, y: 724 }];
+const sources = [
+  { x: 300, y: 300 },
+  { x: 300, y: 512 },
+  { x: 300, y: 724 },
+];
 
 for (let y = 0; y < size; y++) {
   for (let x = 0; x < size; x++) {
@@ -62,5 +66,10 @@ for (let y = 0; y < size; y++) pixels.copy(rows, y * (size * 4 + 1) + 1, y * siz
 
 writeFileSync(
   new URL('../build/icon.png', import.meta.url),
-  Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0))]),
+  Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]),
 );

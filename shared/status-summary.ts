@@ -51,10 +51,20 @@ const ORDER: readonly ServerCondition[] = ['unavailable', 'needs-sign-in', 'sign
 
 export function classifyServer(server: SummaryServer, auth: SummaryAuth | undefined): ServerVerdict {
   const token = auth?.servers.find((candidate) => candidate.id === server.id);
-  const signingIn = auth?.signingIn.some((pending) => pending.target === server.id || (pending.target === 'sso' && (token?.code === 'AUTH_SSO_REQUIRED' || server.lastError?.code === 'AUTH_SSO_REQUIRED')));
-  const wantsSignIn = token?.state === 'needs-sign-in' || token?.state === 'failed' || (server.lastError !== undefined && SIGN_IN_CODES.has(server.lastError.code) && server.state !== 'ready');
-  if (wantsSignIn) return signingIn ? { id: server.id, condition: 'signing-in', message: `${server.id}: signing in` } : { id: server.id, condition: 'needs-sign-in', message: `${server.id}: sign-in needed` };
-  if (server.state === 'unavailable') return { id: server.id, condition: 'unavailable', message: `${server.id}: ${server.lastError?.message ?? 'unavailable'}` };
+  const signingIn = auth?.signingIn.some(
+    (pending) =>
+      pending.target === server.id || (pending.target === 'sso' && (token?.code === 'AUTH_SSO_REQUIRED' || server.lastError?.code === 'AUTH_SSO_REQUIRED')),
+  );
+  const wantsSignIn =
+    token?.state === 'needs-sign-in' ||
+    token?.state === 'failed' ||
+    (server.lastError !== undefined && SIGN_IN_CODES.has(server.lastError.code) && server.state !== 'ready');
+  if (wantsSignIn)
+    return signingIn
+      ? { id: server.id, condition: 'signing-in', message: `${server.id}: signing in` }
+      : { id: server.id, condition: 'needs-sign-in', message: `${server.id}: sign-in needed` };
+  if (server.state === 'unavailable')
+    return { id: server.id, condition: 'unavailable', message: `${server.id}: ${server.lastError?.message ?? 'unavailable'}` };
   if (signingIn) return { id: server.id, condition: 'signing-in', message: `${server.id}: signing in` };
   if (server.state === 'ready') return { id: server.id, condition: 'ready', message: `${server.id}: ready` };
   return { id: server.id, condition: 'starting', message: `${server.id}: connecting` };
@@ -75,7 +85,11 @@ export function summarizeStatus(status: SummaryInput): StatusSummary {
   const ssoSigningIn = status.auth?.signingIn.some((pending) => pending.target === 'sso') ?? false;
   const ssoNeeded = Boolean(sso?.configured && !sso.signedIn);
   const notices = status.notices ?? [];
-  const attention = [...notices, ...(ssoNeeded && !ssoSigningIn ? ['company sign-in: not signed in'] : []), ...servers.filter((verdict) => verdict.condition !== 'ready').map((verdict) => verdict.message)];
+  const attention = [
+    ...notices,
+    ...(ssoNeeded && !ssoSigningIn ? ['company sign-in: not signed in'] : []),
+    ...servers.filter((verdict) => verdict.condition !== 'ready').map((verdict) => verdict.message),
+  ];
 
   if (status.mcpUrl === null) return { level: 'stopped', label: 'Not running', servers, counts, ssoNeeded, attention };
   const parts: string[] = [];

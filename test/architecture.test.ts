@@ -116,6 +116,13 @@ describe('architecture: inside main/core', () => {
       ['e.ts', ['a.ts']],
     ]);
     expect(findImportCycles(graph)).toEqual(['a.ts → b.ts → c.ts → a.ts', 'd.ts → d.ts']);
-    expect(findImportCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]]))).toEqual([]);
+    expect(
+      findImportCycles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

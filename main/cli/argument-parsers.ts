@@ -5,7 +5,8 @@ import { InvalidArgumentError } from 'commander';
 export function integerIn(min: number, max: number): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (value.trim() === '' || !Number.isInteger(number) || number < min || number > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
+    if (value.trim() === '' || !Number.isInteger(number) || number < min || number > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
     return number;
   };
 }

@@ -35,7 +35,9 @@ async function entryModule() {
   const installed = !existsSync(join(root, 'main', 'cli', 'main.ts')) || import.meta.dirname.split(sep).includes('node_modules');
   if (installed) {
     if (existsSync(bundle)) return pathToFileURL(bundle).href;
-    process.stderr.write(`switchboard: this installation has no ${bundle}; install it from a package built with \`npm pack\` (its prepack step builds the CLI), or run \`npm run build\` in the checkout\n`);
+    process.stderr.write(
+      `switchboard: this installation has no ${bundle}; install it from a package built with \`npm pack\` (its prepack step builds the CLI), or run \`npm run build\` in the checkout\n`,
+    );
     process.exit(1);
   }
   return (await bundleIfFresh(root, bundle)) ? pathToFileURL(bundle).href : './main.ts';
@@ -53,7 +55,8 @@ async function bundleIfFresh(root, bundle) {
   try {
     for (const folder of ['main/cli', 'main/core', 'shared']) {
       for (const entry of readdirSync(join(root, folder), { recursive: true, withFileTypes: true })) {
-        if (entry.isFile() && (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) && statSync(join(entry.parentPath, entry.name)).mtimeMs > built) return false;
+        if (entry.isFile() && (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) && statSync(join(entry.parentPath, entry.name)).mtimeMs > built)
+          return false;
       }
     }
   } catch {

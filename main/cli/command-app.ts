@@ -32,7 +32,9 @@ export async function runWithApp(
     // An older app's data folder moves into the shared one (once, never over existing state) before the command reads it.
     if (!options.dataDir) await adoptLegacyDataDir(dataDir, logger);
   } catch (error) {
-    reportLocalError(new SwitchboardError('CONFIG_UNREADABLE', `an older Switchboard's data folder could not be moved into ${dataDir}: ${(error as Error).message}`));
+    reportLocalError(
+      new SwitchboardError('CONFIG_UNREADABLE', `an older Switchboard's data folder could not be moved into ${dataDir}: ${(error as Error).message}`),
+    );
     return;
   }
   const app = openCommandApp({

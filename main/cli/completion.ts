@@ -26,7 +26,7 @@ export function registerCompletionCommand(program: Command): void {
       [
         '',
         'Install:',
-        '  bash  echo \'source <(switchboard completion bash)\' >> ~/.bashrc',
+        "  bash  echo 'source <(switchboard completion bash)' >> ~/.bashrc",
         '  zsh   switchboard completion zsh > "${fpath[1]}/_switchboard"   (or: source <(switchboard completion zsh) in ~/.zshrc)',
         '  fish  switchboard completion fish > ~/.config/fish/completions/switchboard.fish',
       ].join('\n'),
@@ -54,7 +54,9 @@ export function commandTree(program: Command): CommandNode[] {
       path,
       subcommands: visible.map((sub) => ({ name: sub.name(), description: sub.description() })),
       options: [...flags, '--help', ...(path === '' ? ['--version'] : [])],
-      valueOptions: options.filter((option) => option.required || option.optional).flatMap((option) => [option.long, option.short].filter((flag): flag is string => Boolean(flag))),
+      valueOptions: options
+        .filter((option) => option.required || option.optional)
+        .flatMap((option) => [option.long, option.short].filter((flag): flag is string => Boolean(flag))),
     });
     for (const sub of visible) visit(sub, path ? `${path} ${sub.name()}` : sub.name());
   };

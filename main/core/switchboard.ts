@@ -56,7 +56,8 @@ export interface Switchboard {
   stop(): Promise<void>;
 }
 
-const ANONYMOUS_WARNING = 'ANONYMOUS ACCESS IS ON: any program on this machine can use every enabled server through Switchboard. Use it for development and conformance runs only.';
+const ANONYMOUS_WARNING =
+  'ANONYMOUS ACCESS IS ON: any program on this machine can use every enabled server through Switchboard. Use it for development and conformance runs only.';
 
 export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   const { config, logger } = deps;
@@ -74,22 +75,51 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
   // router, which is built on the upstreams. They report only once connected or signed in, never while this function
   // runs, so the gateway below exists by then.
   const upstreams = createUpstreams(config.servers, {
-    auth: config.auth, gateway: config.gateway, vault, sso, logger, clock, onSecurityEvent, network,
+    auth: config.auth,
+    gateway: config.gateway,
+    vault,
+    sso,
+    logger,
+    clock,
+    onSecurityEvent,
+    network,
     onListChanged: (kind) => gateway.notifyListChanged(kind),
     onResourceUpdated: (uri) => gateway.notifyResourceUpdated(uri),
   });
   // Tool definitions pass as first approved (cleaned); changed ones wait for the person, whose approval tells the clients.
   const pins = new ToolPins({ dataDir, changes: config.tools.changes, logger, onSecurityEvent, onApproved: () => gateway.notifyListChanged('tools') });
-  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(dataDir, 'names.json'), logger), { memory: new SurfaceMemory(join(dataDir, 'surfaces.json'), logger), pins });
+  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(dataDir, 'names.json'), logger), {
+    memory: new SurfaceMemory(join(dataDir, 'surfaces.json'), logger),
+    pins,
+  });
   const desk = new SignInDesk({ timeoutMs: config.auth.signInTimeoutMs, now: () => clock.now() });
   const auth = createSwitchboardAuth({ vault, sso, desk, upstreams, user, browser: deps.browser ?? createBrowserOpener(config.auth.browserCommand) });
   const registry = new ClientRegistry(clientRegistryPath(dataDir));
   const allowAnonymous = Boolean(deps.allowAnonymous);
-  const gateway = createClientGateway({ config, dataDir, router, registry, allowAnonymous, audit: audit.gatewayAudit, beginSignIn: (serverId) => auth.beginSignIn(serverId), logger });
+  const gateway = createClientGateway({
+    config,
+    dataDir,
+    router,
+    registry,
+    allowAnonymous,
+    audit: audit.gatewayAudit,
+    beginSignIn: (serverId) => auth.beginSignIn(serverId),
+    logger,
+  });
   let control: { close(): Promise<void> } | undefined;
   // Left alone by stop(): the status goes on naming the last move until the next start binds again.
   let addressChanged: AddressChange | undefined;
-  const status = () => statusSnapshot({ mcpUrl: gateway.mcpUrl(), addressChanged, anonymousAllowed: allowAnonymous, registry, legacySessions: () => gateway.sessionCount(), upstreams, router, toolListings: () => gateway.toolListings() });
+  const status = () =>
+    statusSnapshot({
+      mcpUrl: gateway.mcpUrl(),
+      addressChanged,
+      anonymousAllowed: allowAnonymous,
+      registry,
+      legacySessions: () => gateway.sessionCount(),
+      upstreams,
+      router,
+      toolListings: () => gateway.toolListings(),
+    });
 
   return {
     auth,

@@ -28,7 +28,11 @@ export async function openAppStorage(electronApp: { setPath(name: 'userData', pa
   try {
     await adoptLegacyDataDir(dataDir, logger);
   } catch (error) {
-    logger.log('error', 'storage.data_folder_not_moved', { to: dataDir, reason: (error as Error).message, message: "an older Switchboard's data folder could not be moved; it is left where it was" });
+    logger.log('error', 'storage.data_folder_not_moved', {
+      to: dataDir,
+      reason: (error as Error).message,
+      message: "an older Switchboard's data folder could not be moved; it is left where it was",
+    });
   }
   electronApp.setPath('userData', dataDir);
   logger.log('info', 'app.storage', { dataDir, logFile: logFile.path });

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
 import type { ContractResponse } from '../../shared/contract/schemas.ts';
 import { summarizeStatus } from '../../shared/status-summary.ts';
-import { createUiServiceForHost, pathEnvironmentOfThisProcess, startCoreHost, systemClientCommands, type CoreHost, type PathEnvironment } from '../core/index.ts';
+import {
+  createUiServiceForHost,
+  pathEnvironmentOfThisProcess,
+  startCoreHost,
+  systemClientCommands,
+  type CoreHost,
+  type PathEnvironment,
+} from '../core/index.ts';
 import { openAppStorage } from './app-storage.ts';
 import { registerContractHandlers } from './ipc.ts';
 import { createMainWindow } from './main-window.ts';
@@ -63,7 +70,11 @@ async function start(): Promise<void> {
       pathEnvironment: aiClientPaths(),
       // Claude Desktop starts the bridge with this app's own binary in Node mode (ELECTRON_RUN_AS_NODE): no separate
       // Node install is needed, and the CLI's sources ship inside the app (see build/electron-builder.yml).
-      bridgeCommand: { command: process.execPath, args: [join(app.getAppPath(), 'main', 'cli', 'bin.js'), 'stdio', '--data-dir', dataDir], env: { ELECTRON_RUN_AS_NODE: '1' } },
+      bridgeCommand: {
+        command: process.execPath,
+        args: [join(app.getAppPath(), 'main', 'cli', 'bin.js'), 'stdio', '--data-dir', dataDir],
+        env: { ELECTRON_RUN_AS_NODE: '1' },
+      },
       // Claude Code is set up through its own `claude mcp` when it is on PATH (it rewrites ~/.claude.json from memory).
       commands: systemClientCommands(),
     },
@@ -86,7 +97,9 @@ async function start(): Promise<void> {
         ssoSigningIn: value?.auth.signingIn.some((pending) => pending.target === 'sso') ?? false,
         paused,
         launchAtLogin: app.getLoginItemSettings().openAtLogin,
-        servers: servers.ok ? (servers.value as { servers: { id: string; title: string; enabled: boolean; configured: boolean }[] }).servers.filter((server) => server.configured) : [],
+        servers: servers.ok
+          ? (servers.value as { servers: { id: string; title: string; enabled: boolean; configured: boolean }[] }).servers.filter((server) => server.configured)
+          : [],
       };
     },
     open: showWindow,

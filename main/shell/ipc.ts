@@ -15,7 +15,8 @@ export function registerContractHandlers(service: UiService, isOwnPage: (url: st
   }
   const unsubscribe = service.subscribe((channel, payload) => {
     const contents = target();
-    if (contents && !contents.isDestroyed() && isOwnPage(contents.getURL()) && (EVENT_CHANNELS as readonly string[]).includes(channel)) contents.send(channel, payload);
+    if (contents && !contents.isDestroyed() && isOwnPage(contents.getURL()) && (EVENT_CHANNELS as readonly string[]).includes(channel))
+      contents.send(channel, payload);
   });
   return () => {
     unsubscribe();

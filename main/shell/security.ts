@@ -14,7 +14,9 @@ export function applySecurityPolicy(isOwnPage: (url: string) => boolean): void {
   // A file:// page has no response headers; the meta tag in renderer/index.html covers it, and a top-level window has no ancestors to refuse.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     if (details.resourceType !== 'mainFrame' || !isOwnPage(details.url)) return callback({});
-    const responseHeaders = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([name]) => name.toLowerCase() !== 'content-security-policy'));
+    const responseHeaders = Object.fromEntries(
+      Object.entries(details.responseHeaders ?? {}).filter(([name]) => name.toLowerCase() !== 'content-security-policy'),
+    );
     callback({ responseHeaders: { ...responseHeaders, 'Content-Security-Policy': [UI_CONTENT_SECURITY_POLICY] } });
   });
 

@@ -54,10 +54,19 @@ export function createTray(actions: TrayActions): { tray: Tray; refresh: () => P
         {
           label: 'Servers',
           submenu: state.servers.length
-            ? state.servers.map((server) => ({ label: server.title, type: 'checkbox' as const, checked: server.enabled, click: () => actions.setServerEnabled(server.id, !server.enabled) }))
+            ? state.servers.map((server) => ({
+                label: server.title,
+                type: 'checkbox' as const,
+                checked: server.enabled,
+                click: () => actions.setServerEnabled(server.id, !server.enabled),
+              }))
             : [{ label: 'No servers yet', enabled: false }],
         },
-        { label: state.endpointUrl ? 'Copy endpoint URL' : 'Endpoint not running', enabled: Boolean(state.endpointUrl), click: () => state.endpointUrl && clipboard.writeText(state.endpointUrl) },
+        {
+          label: state.endpointUrl ? 'Copy endpoint URL' : 'Endpoint not running',
+          enabled: Boolean(state.endpointUrl),
+          click: () => state.endpointUrl && clipboard.writeText(state.endpointUrl),
+        },
         { label: 'Pause', type: 'checkbox', checked: state.paused, click: () => actions.setPaused(!state.paused) },
         { label: 'Launch at login', type: 'checkbox', checked: state.launchAtLogin, click: () => actions.setLaunchAtLogin(!state.launchAtLogin) },
         { type: 'separator' },

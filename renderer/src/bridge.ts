@@ -29,7 +29,8 @@ function httpToken(): string | undefined {
 export async function invoke<C extends InvokeChannel>(channel: C, request?: ContractRequest<C>): Promise<Result<ContractResponse<C>>> {
   if (window.switchboard) return (await window.switchboard.invoke(channel, request)) as Result<ContractResponse<C>>;
   const token = httpToken();
-  if (!token) return { ok: false, error: { code: 'UI_UNAUTHORIZED', message: 'Open the address that `switchboard serve --ui` printed: it carries the access token.' } };
+  if (!token)
+    return { ok: false, error: { code: 'UI_UNAUTHORIZED', message: 'Open the address that `switchboard serve --ui` printed: it carries the access token.' } };
   try {
     const response = await fetch(`/api/invoke/${encodeURIComponent(channel)}`, {
       method: 'POST',

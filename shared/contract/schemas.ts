@@ -54,7 +54,18 @@ export const serverEntrySchema = z.object({
   /** When the card or catalog entry was last fetched (ISO time), for entries from the catalog cache. */
   fetchedAt: z.string().optional(),
   /** What enabling it asks for (a templated remote's variables, headers); secret ones are typed, sent once, never shown back. */
-  inputs: z.array(z.object({ kind: z.enum(['variable', 'header']), name: z.string(), description: z.string().optional(), required: z.boolean(), secret: z.boolean(), default: z.string().optional() })).optional(),
+  inputs: z
+    .array(
+      z.object({
+        kind: z.enum(['variable', 'header']),
+        name: z.string(),
+        description: z.string().optional(),
+        required: z.boolean(),
+        secret: z.boolean(),
+        default: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const serverDetailSchema = z.object({
@@ -65,7 +76,13 @@ export const serverDetailSchema = z.object({
 });
 
 export const authStatusSchema = z.object({
-  sso: z.object({ configured: z.boolean(), signedIn: z.boolean(), issuer: z.string().optional(), subject: z.string().optional(), idTokenExpiresAt: z.string().optional() }),
+  sso: z.object({
+    configured: z.boolean(),
+    signedIn: z.boolean(),
+    issuer: z.string().optional(),
+    subject: z.string().optional(),
+    idTokenExpiresAt: z.string().optional(),
+  }),
   servers: z.array(z.object({ id: z.string(), state: z.string(), via: z.string().optional(), code: z.string().optional(), message: z.string().optional() })),
   signingIn: z.array(signingInSchema),
   /** How the sign-ins started from the app ended lately (one per target, newest), so the page can say it in words. */
@@ -131,7 +148,13 @@ export const registeredClientSchema = z.object({
   maxTools: z.number().int().optional(),
   pinnedTools: z.array(z.string()).optional(),
   toolListing: z
-    .object({ mode: z.enum(['all', 'search']), direct: z.number().int(), throughSearch: z.number().int(), maxTools: z.number().int(), source: z.enum(['client', 'policy', 'ai-client', 'default']) })
+    .object({
+      mode: z.enum(['all', 'search']),
+      direct: z.number().int(),
+      throughSearch: z.number().int(),
+      maxTools: z.number().int(),
+      source: z.enum(['client', 'policy', 'ai-client', 'default']),
+    })
     .optional(),
 });
 
@@ -226,7 +249,16 @@ export const heldToolSchema = z.object({
 const empty = z.object({}).strict().optional();
 
 /** The settings the UI may change (each checked by the configuration's own schema before the file is written). */
-export const EDITABLE_SETTINGS = ['gateway.port', 'gateway.allowedOrigins', 'auth.idp', 'audit.capture.arguments', 'audit.capture.results', 'audit.capture.redact.keys', 'audit.capture.redact.patterns', 'audit.sinks'] as const;
+export const EDITABLE_SETTINGS = [
+  'gateway.port',
+  'gateway.allowedOrigins',
+  'auth.idp',
+  'audit.capture.arguments',
+  'audit.capture.results',
+  'audit.capture.redact.keys',
+  'audit.capture.redact.patterns',
+  'audit.sinks',
+] as const;
 
 export const CONTRACT = {
   'app:getStatus': { request: empty, response: appStatusSchema },
@@ -243,16 +275,28 @@ export const CONTRACT = {
   },
   'auth:status': { request: empty, response: authStatusSchema },
   'auth:signIn': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema.extend({ started: signInStartSchema }) },
-  'auth:cancelSignIn': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema.extend({ cancelled: z.boolean() }) },
+  'auth:cancelSignIn': {
+    request: z.object({ server: serverId.optional() }).strict().optional(),
+    response: authStatusSchema.extend({ cancelled: z.boolean() }),
+  },
   'auth:signOut': { request: z.object({ server: serverId.optional() }).strict().optional(), response: authStatusSchema },
   'clients:list': { request: empty, response: z.object({ aiClients: z.array(aiClientSchema), registered: z.array(registeredClientSchema) }) },
   'clients:preview': { request: z.object({ client: aiClientId }).strict(), response: clientSetupPreviewSchema },
-  'clients:configure': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), backupPath: z.string().nullable(), via: z.enum(['file', 'command']) }) },
+  'clients:configure': {
+    request: z.object({ client: aiClientId }).strict(),
+    response: z.object({ path: z.string(), backupPath: z.string().nullable(), via: z.enum(['file', 'command']) }),
+  },
   'clients:undo': { request: z.object({ client: aiClientId }).strict(), response: z.object({ path: z.string(), removed: z.boolean() }) },
   'clients:setView': {
     // maxTools and pinnedTools: absent leaves them, null clears them (the AI client's known limit, no pins).
     request: z
-      .object({ id: z.string(), servers: z.array(z.string()).nullable(), tools: z.array(z.string()).nullable(), maxTools: z.number().int().min(2).nullable().optional(), pinnedTools: z.array(z.string()).nullable().optional() })
+      .object({
+        id: z.string(),
+        servers: z.array(z.string()).nullable(),
+        tools: z.array(z.string()).nullable(),
+        maxTools: z.number().int().min(2).nullable().optional(),
+        pinnedTools: z.array(z.string()).nullable().optional(),
+      })
       .strict(),
     response: registeredClientSchema,
   },
@@ -268,12 +312,18 @@ export const CONTRACT = {
   'tools:review': {
     request: z.object({ server: serverId.optional() }).strict().optional(),
     // cleaned: approved tools whose definition had hidden content (clients get it removed).
-    response: z.object({ held: z.array(heldToolSchema), cleaned: z.array(z.object({ server: z.string(), tool: z.string(), digest: z.string(), hidden: hiddenFieldsSchema })) }),
+    response: z.object({
+      held: z.array(heldToolSchema),
+      cleaned: z.array(z.object({ server: z.string(), tool: z.string(), digest: z.string(), hidden: hiddenFieldsSchema })),
+    }),
   },
   'tools:approve': {
     // No tools: every held tool of the server.
     request: z.object({ server: serverId, tools: z.array(z.string().min(1).max(256)).max(1000).optional() }).strict(),
-    response: z.object({ approved: z.array(z.object({ server: z.string(), tool: z.string(), oldDigest: z.string().nullable(), newDigest: z.string() })), held: z.array(heldToolSchema) }),
+    response: z.object({
+      approved: z.array(z.object({ server: z.string(), tool: z.string(), oldDigest: z.string().nullable(), newDigest: z.string() })),
+      held: z.array(heldToolSchema),
+    }),
   },
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 

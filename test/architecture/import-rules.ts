@@ -67,7 +67,9 @@ export function checkImports(repoRoot: string, repoRelativeFile: string, sourceT
 
 /** The repository-relative, forward-slash path a relative specifier written in `file` points at. */
 export function importTarget(repoRoot: string, file: string, specifier: string): string {
-  return relative(repoRoot, resolve(repoRoot, dirname(file), specifier)).split('\\').join(posix.sep);
+  return relative(repoRoot, resolve(repoRoot, dirname(file), specifier))
+    .split('\\')
+    .join(posix.sep);
 }
 
 function judge(repoRoot: string, file: string, area: Area, rule: AreaRule, specifier: string): string | undefined {

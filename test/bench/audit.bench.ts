@@ -81,22 +81,41 @@ export async function auditBenchmarks(options: { records: number }): Promise<Ben
       const groupedRate = total / (elapsedMs(started) / 1000);
       recorder.close();
       grouped.close();
-      results.push(result({ scenario: 'audit', metric: `write through the recorder, ${inFlight} calls in flight (group commit)`, value: Math.round(groupedRate), unit: 'records/s', target: { op: '>=', value: 50_000 } }));
+      results.push(
+        result({
+          scenario: 'audit',
+          metric: `write through the recorder, ${inFlight} calls in flight (group commit)`,
+          value: Math.round(groupedRate),
+          unit: 'records/s',
+          target: { op: '>=', value: 50_000 },
+        }),
+      );
     }
 
     // 2. A million records (written in batches), then a full verification of the chain.
     const big = AuditStore.open(join(dir, 'big.db'));
     started = now();
     const batch = 10_000;
-    for (let offset = 0; offset < options.records; offset += batch) big.appendMany(Array.from({ length: Math.min(batch, options.records - offset) }, (_, index) => entry(offset + index)));
+    for (let offset = 0; offset < options.records; offset += batch)
+      big.appendMany(Array.from({ length: Math.min(batch, options.records - offset) }, (_, index) => entry(offset + index)));
     const batchRate = options.records / (elapsedMs(started) / 1000);
-    results.push(result({ scenario: 'audit', metric: `write, batches of ${batch}`, value: Math.round(batchRate), unit: 'records/s', target: { op: '>=', value: 50_000 } }));
+    results.push(
+      result({ scenario: 'audit', metric: `write, batches of ${batch}`, value: Math.round(batchRate), unit: 'records/s', target: { op: '>=', value: 50_000 } }),
+    );
 
     started = now();
     const report = big.verify();
     const verifyMs = elapsedMs(started);
     if (!report.ok || report.checked !== options.records) throw new Error(`verification failed: ${JSON.stringify(report)}`);
-    results.push(result({ scenario: 'audit', metric: `verify ${options.records.toLocaleString('en')} records`, value: Math.round(verifyMs), unit: 'ms', target: { op: '<=', value: 5000 } }));
+    results.push(
+      result({
+        scenario: 'audit',
+        metric: `verify ${options.records.toLocaleString('en')} records`,
+        value: Math.round(verifyMs),
+        unit: 'ms',
+        target: { op: '<=', value: 5000 },
+      }),
+    );
 
     // 3. Filtered queries over all of them (first page, newest first), each averaged over a few runs.
     const queries: [string, Parameters<AuditStore['query']>[0]][] = [
@@ -111,11 +130,27 @@ export async function auditBenchmarks(options: { records: number }): Promise<Ben
       started = now();
       const runs = 5;
       for (let run = 0; run < runs; run++) big.query(query);
-      results.push(result({ scenario: 'audit', metric: `query ${label}`, value: Math.round((elapsedMs(started) / runs) * 100) / 100, unit: 'ms', target: { op: '<=', value: 50 } }));
+      results.push(
+        result({
+          scenario: 'audit',
+          metric: `query ${label}`,
+          value: Math.round((elapsedMs(started) / runs) * 100) / 100,
+          unit: 'ms',
+          target: { op: '<=', value: 50 },
+        }),
+      );
     }
     started = now();
     big.summary({ server: 'crm' });
-    results.push(result({ scenario: 'audit', metric: 'summary for one server (counts, percentiles, timeline)', value: Math.round(elapsedMs(started)), unit: 'ms', note: 'aggregates scan the matching records' }));
+    results.push(
+      result({
+        scenario: 'audit',
+        metric: 'summary for one server (counts, percentiles, timeline)',
+        value: Math.round(elapsedMs(started)),
+        unit: 'ms',
+        note: 'aggregates scan the matching records',
+      }),
+    );
     big.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -17,7 +17,8 @@ export interface BenchResult {
 export function result(fields: Omit<BenchResult, 'ratio' | 'met'>): BenchResult {
   const ratio = fields.baseline ? fields.value / fields.baseline.value : undefined;
   const measured = fields.target?.against === 'ratio' ? ratio : fields.value;
-  const met = fields.target && measured !== undefined ? (fields.target.op === '<=' ? measured <= fields.target.value : measured >= fields.target.value) : undefined;
+  const met =
+    fields.target && measured !== undefined ? (fields.target.op === '<=' ? measured <= fields.target.value : measured >= fields.target.value) : undefined;
   return { ...fields, ...(ratio !== undefined ? { ratio } : {}), ...(met !== undefined ? { met } : {}) };
 }
 

@@ -11,7 +11,11 @@ export async function discoveryBenchmarks(): Promise<BenchResult[]> {
   const server = createServer((request, response) => {
     const path = request.url ?? '/';
     if (path === '/.well-known/ai-catalog.json') {
-      const entries = Array.from({ length: CARDS }, (_, index) => ({ identifier: `urn:air:bench:${index}`, type: 'application/mcp-server-card+json', url: `/cards/${index}.json` }));
+      const entries = Array.from({ length: CARDS }, (_, index) => ({
+        identifier: `urn:air:bench:${index}`,
+        type: 'application/mcp-server-card+json',
+        url: `/cards/${index}.json`,
+      }));
       return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ specVersion: '1.0', entries }));
     }
     const match = /^\/cards\/(\d+)\.json$/.exec(path);

@@ -63,7 +63,9 @@ async function forEra(era: 'modern' | 'legacy', concurrency: number[]): Promise<
       tool,
       connect: async () => {
         const client = new Client({ name: 'bench', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-        await client.connect(new StreamableHTTPClientTransport(new URL(url), bearer ? { requestInit: { headers: { authorization: `Bearer ${bearer}` } } } : {}));
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(url), bearer ? { requestInit: { headers: { authorization: `Bearer ${bearer}` } } } : {}),
+        );
         return client;
       },
     });
@@ -72,7 +74,14 @@ async function forEra(era: 'modern' | 'legacy', concurrency: number[]): Promise<
       tool,
       connect: async () => {
         const client = new Client({ name: 'bench', version: '1.0.0' });
-        const connecting = client.connect(new StdioClientTransport({ command: process.execPath, args: command, env: { PATH: process.env.PATH ?? '', ...env }, stderr: process.env.BENCH_DEBUG ? 'inherit' : 'ignore' }));
+        const connecting = client.connect(
+          new StdioClientTransport({
+            command: process.execPath,
+            args: command,
+            env: { PATH: process.env.PATH ?? '', ...env },
+            stderr: process.env.BENCH_DEBUG ? 'inherit' : 'ignore',
+          }),
+        );
         // A bridge that cannot reach the server may hang instead of failing; give it a bounded time.
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${label} did not connect within 60 s`)), 60_000)));
@@ -93,12 +102,24 @@ async function forEra(era: 'modern' | 'legacy', concurrency: number[]): Promise<
       bare,
       http('Switchboard (audit on)', withAudit.url, 'bench_add', withAudit.credential),
       http('Switchboard (audit off)', withoutAudit.url, 'bench_add', withoutAudit.credential),
-      stdio('Switchboard stdio bridge', [CLI_ENTRY, 'stdio', '--data-dir', withAudit.dataDir], { SWITCHBOARD_CLIENT_CREDENTIAL: withAudit.credential }, 'bench_add'),
+      stdio(
+        'Switchboard stdio bridge',
+        [CLI_ENTRY, 'stdio', '--data-dir', withAudit.dataDir],
+        { SWITCHBOARD_CLIENT_CREDENTIAL: withAudit.credential },
+        'bench_add',
+      ),
       // mcp-remote speaks the 2025 protocol only: against a 2026-07-28-only server it cannot connect at all.
-      ...(era === 'legacy' ? [stdio('mcp-remote (peer, stdio)', [mcpRemoteCli, upstream.info.url, '--transport', 'http-only', '--allow-http'], { HOME: withAudit.dataDir }, 'add')] : []),
+      ...(era === 'legacy'
+        ? [stdio('mcp-remote (peer, stdio)', [mcpRemoteCli, upstream.info.url, '--transport', 'http-only', '--allow-http'], { HOME: withAudit.dataDir }, 'add')]
+        : []),
       stdio('supergateway (peer, stdio)', [supergatewayCli, '--streamableHttp', upstream.info.url, '--logLevel', 'none'], { HOME: withAudit.dataDir }, 'add'),
       // One MCP-aware hop (an SDK server towards the client, an SDK client towards the server), as Switchboard is today.
-      stdio('Civic passthrough (peer, stdio)', [civicPassthroughCli, '--stdio'], { HOME: withAudit.dataDir, TARGET_SERVER_URL: new URL(upstream.info.url).origin, TARGET_SERVER_MCP_PATH: new URL(upstream.info.url).pathname }, 'add'),
+      stdio(
+        'Civic passthrough (peer, stdio)',
+        [civicPassthroughCli, '--stdio'],
+        { HOME: withAudit.dataDir, TARGET_SERVER_URL: new URL(upstream.info.url).origin, TARGET_SERVER_MCP_PATH: new URL(upstream.info.url).pathname },
+        'add',
+      ),
     ];
     const peers = targets.filter((candidate) => candidate.label.includes('(peer'));
 
@@ -107,22 +128,59 @@ async function forEra(era: 'modern' | 'legacy', concurrency: number[]): Promise<
     const base = measuredBy.get(direct) as Measured;
     const bareRun = measuredBy.get(bare) as Measured;
     const bareAdded = { p50: bareRun.p50 - base.p50, p99: bareRun.p99 - base.p99 };
-    results.push(result({ scenario: `latency ${era}`, metric: 'direct SDK connection, sequential p50', value: round(base.p50), unit: 'ms', note: `p99 ${round(base.p99)} ms` }));
+    results.push(
+      result({
+        scenario: `latency ${era}`,
+        metric: 'direct SDK connection, sequential p50',
+        value: round(base.p50),
+        unit: 'ms',
+        note: `p99 ${round(base.p99)} ms`,
+      }),
+    );
     const reachable = new Set<Target>();
     for (const target of targets) {
       const measured = measuredBy.get(target)!;
       if (measured instanceof Error) {
         // A peer that cannot speak this era is reported, not fatal: that is itself a finding.
-        results.push(result({ scenario: `latency ${era}`, metric: `${target.label}: could not connect`, value: 0, unit: '', note: measured.message.slice(0, 120) }));
+        results.push(
+          result({ scenario: `latency ${era}`, metric: `${target.label}: could not connect`, value: 0, unit: '', note: measured.message.slice(0, 120) }),
+        );
         continue;
       }
       reachable.add(target);
       const added = { p50: measured.p50 - base.p50, p99: measured.p99 - base.p99 };
-      results.push(result({ scenario: `latency ${era}`, metric: `${target.label}: sequential p50`, value: round(measured.p50), unit: 'ms', baseline: { label: 'direct', value: round(base.p50) }, note: `adds ${round(added.p50)} ms at p50, ${round(added.p99)} ms at p99` }));
+      results.push(
+        result({
+          scenario: `latency ${era}`,
+          metric: `${target.label}: sequential p50`,
+          value: round(measured.p50),
+          unit: 'ms',
+          baseline: { label: 'direct', value: round(base.p50) },
+          note: `adds ${round(added.p50)} ms at p50, ${round(added.p99)} ms at p99`,
+        }),
+      );
       if (target.label.startsWith('Switchboard (audit')) {
-        results.push(result({ scenario: `latency ${era}`, metric: `${target.label}: added p50 ÷ bare forwarder's added p50`, value: round(added.p50), unit: 'ms', baseline: { label: 'bare forwarder adds', value: round(bareAdded.p50) }, target: { op: '<=', value: 1.1, against: 'ratio' } }));
+        results.push(
+          result({
+            scenario: `latency ${era}`,
+            metric: `${target.label}: added p50 ÷ bare forwarder's added p50`,
+            value: round(added.p50),
+            unit: 'ms',
+            baseline: { label: 'bare forwarder adds', value: round(bareAdded.p50) },
+            target: { op: '<=', value: 1.1, against: 'ratio' },
+          }),
+        );
         // The bare forwarder's added p99 can be within noise (even negative); floor it so the ratio stays meaningful.
-        results.push(result({ scenario: `latency ${era}`, metric: `${target.label}: added p99 ÷ bare forwarder's added p99`, value: round(added.p99), unit: 'ms', baseline: { label: 'bare forwarder adds (floor 0.1)', value: round(Math.max(bareAdded.p99, 0.1)) }, target: { op: '<=', value: 1.5, against: 'ratio' } }));
+        results.push(
+          result({
+            scenario: `latency ${era}`,
+            metric: `${target.label}: added p99 ÷ bare forwarder's added p99`,
+            value: round(added.p99),
+            unit: 'ms',
+            baseline: { label: 'bare forwarder adds (floor 0.1)', value: round(Math.max(bareAdded.p99, 0.1)) },
+            target: { op: '<=', value: 1.5, against: 'ratio' },
+          }),
+        );
       }
     }
 
@@ -132,12 +190,38 @@ async function forEra(era: 'modern' | 'legacy', concurrency: number[]): Promise<
         const rssBefore = target.label.startsWith('Switchboard') ? await treeRssMiB(withAudit.serve.child.pid!) : undefined;
         const load = await concurrent(target, clients).catch((error: unknown) => error as Error);
         if (load instanceof Error) {
-          results.push(result({ scenario: `throughput ${era}`, metric: `${target.label}, ${clients} clients: could not run`, value: 0, unit: '', note: load.message.slice(0, 120) }));
+          results.push(
+            result({
+              scenario: `throughput ${era}`,
+              metric: `${target.label}, ${clients} clients: could not run`,
+              value: 0,
+              unit: '',
+              note: load.message.slice(0, 120),
+            }),
+          );
           continue;
         }
-        results.push(result({ scenario: `throughput ${era}`, metric: `${target.label}, ${clients} clients`, value: Math.round(load.throughput), unit: 'calls/s', baseline: { label: 'direct', value: Math.round(directLoad.throughput) }, ...(target.label.startsWith('Switchboard') && clients === 16 ? { target: { op: '>=', value: 0.6, against: 'ratio' } } : {}), note: `p50 ${round(load.p50)} ms, p99 ${round(load.p99)} ms` }));
+        results.push(
+          result({
+            scenario: `throughput ${era}`,
+            metric: `${target.label}, ${clients} clients`,
+            value: Math.round(load.throughput),
+            unit: 'calls/s',
+            baseline: { label: 'direct', value: Math.round(directLoad.throughput) },
+            ...(target.label.startsWith('Switchboard') && clients === 16 ? { target: { op: '>=', value: 0.6, against: 'ratio' } } : {}),
+            note: `p50 ${round(load.p50)} ms, p99 ${round(load.p99)} ms`,
+          }),
+        );
         if (rssBefore !== undefined && clients === 16) {
-          results.push(result({ scenario: `memory ${era}`, metric: 'Switchboard process tree RSS with 16 clients', value: Math.round(await treeRssMiB(withAudit.serve.child.pid!)), unit: 'MiB', target: { op: '<=', value: 120 } }));
+          results.push(
+            result({
+              scenario: `memory ${era}`,
+              metric: 'Switchboard process tree RSS with 16 clients',
+              value: Math.round(await treeRssMiB(withAudit.serve.child.pid!)),
+              unit: 'MiB',
+              target: { op: '<=', value: 120 },
+            }),
+          );
         }
       }
     }
@@ -147,13 +231,28 @@ async function forEra(era: 'modern' | 'legacy', concurrency: number[]): Promise<
   return results;
 }
 
-async function startSwitchboard(upstreamUrl: string, audit: boolean): Promise<{ serve: Announced<{ mcpUrl: string }>; url: string; credential: string; dataDir: string }> {
+async function startSwitchboard(
+  upstreamUrl: string,
+  audit: boolean,
+): Promise<{ serve: Announced<{ mcpUrl: string }>; url: string; credential: string; dataDir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
   const dataDir = join(dir, 'data');
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ servers: [{ id: 'bench', url: upstreamUrl }], audit: { enabled: audit }, auth: { profile: 'bench' } }));
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({ servers: [{ id: 'bench', url: upstreamUrl }], audit: { enabled: audit }, auth: { profile: 'bench' } }),
+  );
   const added = await runCli(['clients', 'add', 'bench', '--data-dir', dataDir, '--profile', 'bench', '--json']);
   const credential = (JSON.parse(added.stdout) as { credential: string }).credential;
-  const serve = await spawnAnnounced<{ mcpUrl: string }>([CLI_ENTRY, 'serve', '--config', join(dir, 'config.json'), '--data-dir', dataDir, '--log-level', 'warn']);
+  const serve = await spawnAnnounced<{ mcpUrl: string }>([
+    CLI_ENTRY,
+    'serve',
+    '--config',
+    join(dir, 'config.json'),
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+  ]);
   return { serve, url: serve.info.mcpUrl, credential, dataDir };
 }
 
@@ -220,7 +319,8 @@ async function concurrent(target: Target, clients: number): Promise<Measured> {
 
 async function call(client: Client, tool: string, index: number): Promise<void> {
   const response = await client.callTool({ name: tool, arguments: { a: index, b: 1 } });
-  if ((response.content as { text?: string }[])[0]?.text !== String(index + 1)) throw new Error(`unexpected answer from ${tool}: ${JSON.stringify(response.content)}`);
+  if ((response.content as { text?: string }[])[0]?.text !== String(index + 1))
+    throw new Error(`unexpected answer from ${tool}: ${JSON.stringify(response.content)}`);
 }
 
 function round(value: number): number {

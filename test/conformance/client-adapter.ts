@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const serverAuth: Record<string, unknown> = {};
   if (context.client_id) serverAuth.clientId = context.client_id;
   if (scenario.startsWith('auth/client-credentials')) serverAuth.grant = 'client_credentials';
-  if (context.private_key_pem) Object.assign(serverAuth, { tokenEndpointAuthMethod: 'private_key_jwt', signingAlgorithm: context.signing_algorithm ?? 'ES256' });
+  if (context.private_key_pem)
+    Object.assign(serverAuth, { tokenEndpointAuthMethod: 'private_key_jwt', signingAlgorithm: context.signing_algorithm ?? 'ES256' });
   const secret = context.private_key_pem ?? context.client_secret;
   if (secret) await store.set(vaultAccounts.serverClientSecret(SERVER_ID), secret);
   // A workload's platform hands it a JWT; the deployment puts it where Switchboard looks for this server's.
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
       profile,
       clientMetadataUrl: CLIENT_METADATA_URL,
       signInTimeoutMs: 15_000,
-      ...(context.idp_issuer && context.idp_client_id ? { idp: { issuer: context.idp_issuer, clientId: context.idp_client_id, tokenEndpointAuthMethod: 'none' } } : {}),
+      ...(context.idp_issuer && context.idp_client_id
+        ? { idp: { issuer: context.idp_issuer, clientId: context.idp_client_id, tokenEndpointAuthMethod: 'none' } }
+        : {}),
     },
   });
   const switchboard = createSwitchboard({

@@ -37,7 +37,8 @@ describe('conformance: client auth scenarios with Switchboard as the client', ()
 
     const verdicts = new Map<string, string>();
     const suite = await conformance(['client', '--suite', 'auth', '--command', adapterCommand]);
-    for (const match of suite.slice(suite.indexOf('=== SUITE SUMMARY ===')).matchAll(/^([✓✗]) (auth\/[\w-]+): (\d+) passed, (\d+) failed/gmu)) verdicts.set(match[2]!, match[0]);
+    for (const match of suite.slice(suite.indexOf('=== SUITE SUMMARY ===')).matchAll(/^([✓✗]) (auth\/[\w-]+): (\d+) passed, (\d+) failed/gmu))
+      verdicts.set(match[2]!, match[0]);
     // The suite runs the core scenarios; the extension, draft and 2025-03-26 ones are run one by one.
     for (const scenario of scenarios.filter((name) => !verdicts.has(name))) {
       const output = await conformance(['client', '--scenario', scenario, '--command', adapterCommand]);

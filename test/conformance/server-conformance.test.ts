@@ -35,7 +35,10 @@ describe('conformance: server suite through Switchboard', () => {
   beforeAll(async () => {
     // server-everything only listens on a fixed PORT; ask the OS for a free one first.
     const port = await freePort();
-    everything = spawn(process.execPath, [everythingCli, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    everything = spawn(process.execPath, [everythingCli, 'streamableHttp'], {
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     await new Promise<void>((resolve, reject) => {
       let log = '';
       const timer = setTimeout(() => reject(new Error(`server-everything did not start:\n${log}`)), 15_000);

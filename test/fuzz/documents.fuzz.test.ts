@@ -16,19 +16,36 @@ import { SwitchboardError } from '../../main/core/errors.ts';
 import { checkProperty, expectClearError, fuzzReport } from './fuzz-kit.ts';
 
 const CARD_FIXTURES = join(import.meta.dirname, '../fixtures/server-card/valid');
-const validCards = ['minimal.json', 'templated-remote.json'].map((name) => JSON.parse(readFileSync(join(CARD_FIXTURES, name), 'utf8')) as Record<string, unknown>);
+const validCards = ['minimal.json', 'templated-remote.json'].map(
+  (name) => JSON.parse(readFileSync(join(CARD_FIXTURES, name), 'utf8')) as Record<string, unknown>,
+);
 
 /** URLs people and scanners actually throw at parsers: hostile schemes, odd hosts, encodings. */
 const hostileUrl = fc.oneof(
   fc.webUrl(),
-  fc.constantFrom('javascript:alert(1)', 'data:text/html,<script>1</script>', 'file:///etc/passwd', 'http://10.0.0.1/', 'http://169.254.169.254/latest', 'https://user:pw@example.com/', 'HTTPS://EXAMPLE.COM', 'http://[::1]:1/x', '//example.com', 'vbscript:x', 'data:image/svg+xml;base64,PHN2Zz4=', 'data:image/png;base64,AAAA'),
+  fc.constantFrom(
+    'javascript:alert(1)',
+    'data:text/html,<script>1</script>',
+    'file:///etc/passwd',
+    'http://10.0.0.1/',
+    'http://169.254.169.254/latest',
+    'https://user:pw@example.com/',
+    'HTTPS://EXAMPLE.COM',
+    'http://[::1]:1/x',
+    '//example.com',
+    'vbscript:x',
+    'data:image/svg+xml;base64,PHN2Zz4=',
+    'data:image/png;base64,AAAA',
+  ),
   fc.string(),
 );
 
 /** A valid document with some fields replaced by generated values (the most productive kind of fuzz input). */
 function mutated(base: Record<string, unknown>, extraKeys: string[] = []): fc.Arbitrary<unknown> {
   const keys = [...new Set([...Object.keys(base), ...extraKeys])];
-  return fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.jsonValue(), hostileUrl, fc.array(fc.jsonValue(), { maxLength: 3 })), { maxKeys: 3 }).map((overrides) => ({ ...base, ...overrides }));
+  return fc
+    .dictionary(fc.constantFrom(...keys), fc.oneof(fc.jsonValue(), hostileUrl, fc.array(fc.jsonValue(), { maxLength: 3 })), { maxKeys: 3 })
+    .map((overrides) => ({ ...base, ...overrides }));
 }
 
 /** Runs a parser: it either returns or throws a clear SwitchboardError with one of the expected codes. */
@@ -63,7 +80,8 @@ describe('fuzzing documents from servers, registries and files', () => {
         for (const url of [card.websiteUrl, card.repository?.url, ...(card.remotes ?? []).map((remote) => remote.url.replace(/\{[^}]*\}/g, 'x'))]) {
           if (url !== undefined) expect(isAllowedAuthUrl(new URL(url)), url).toBe(true);
         }
-        for (const icon of card.icons ?? []) expect(/^https:|^http:\/\/(127\.|localhost|\[::1\])|^data:image\/(png|jpeg|gif|webp);base64,/i.test(icon.src), icon.src).toBe(true);
+        for (const icon of card.icons ?? [])
+          expect(/^https:|^http:\/\/(127\.|localhost|\[::1\])|^data:image\/(png|jpeg|gif|webp);base64,/i.test(icon.src), icon.src).toBe(true);
       },
       4000,
     );
@@ -77,7 +95,12 @@ describe('fuzzing documents from servers, registries and files', () => {
     const catalogs = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.record({ specVersion: fc.oneof(fc.constant('1.0'), fc.jsonValue()), entries: fc.oneof(fc.array(entry, { maxLength: 5 }), fc.jsonValue()) }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+      fc
+        .record(
+          { specVersion: fc.oneof(fc.constant('1.0'), fc.jsonValue()), entries: fc.oneof(fc.array(entry, { maxLength: 5 }), fc.jsonValue()) },
+          { requiredKeys: [] },
+        )
+        .map((value) => JSON.stringify(value)),
     );
     await checkProperty(
       'AI catalog parsing',
@@ -91,11 +114,25 @@ describe('fuzzing documents from servers, registries and files', () => {
   });
 
   it('configuration files: any text loads or is refused with the place or field; an accepted file has only https or loopback servers', async () => {
-    const server = fc.record({ id: fc.oneof(fc.constantFrom('wiki', 'a', 'x_1'), fc.string()), url: hostileUrl, enabled: fc.jsonValue(), prefix: fc.jsonValue(), headers: fc.jsonValue() }, { requiredKeys: ['id', 'url'] });
+    const server = fc.record(
+      {
+        id: fc.oneof(fc.constantFrom('wiki', 'a', 'x_1'), fc.string()),
+        url: hostileUrl,
+        enabled: fc.jsonValue(),
+        prefix: fc.jsonValue(),
+        headers: fc.jsonValue(),
+      },
+      { requiredKeys: ['id', 'url'] },
+    );
     const configs = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.record({ servers: fc.array(server, { maxLength: 3 }), gateway: fc.jsonValue(), audit: fc.jsonValue(), auth: fc.jsonValue(), discovery: fc.jsonValue() }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+      fc
+        .record(
+          { servers: fc.array(server, { maxLength: 3 }), gateway: fc.jsonValue(), audit: fc.jsonValue(), auth: fc.jsonValue(), discovery: fc.jsonValue() },
+          { requiredKeys: [] },
+        )
+        .map((value) => JSON.stringify(value)),
       fc.tuple(fc.json(), fc.string()).map(([json, comment]) => `// ${comment.replace(/\n/g, ' ')}\n${json}`),
     );
     await checkProperty(
@@ -113,13 +150,25 @@ describe('fuzzing documents from servers, registries and files', () => {
     const policies = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.record({ allow: fc.jsonValue(), deny: fc.array(fc.string()), idp: fc.jsonValue(), locked: fc.jsonValue(), servers: fc.jsonValue(), catalogUrl: hostileUrl }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+      fc
+        .record(
+          { allow: fc.jsonValue(), deny: fc.array(fc.string()), idp: fc.jsonValue(), locked: fc.jsonValue(), servers: fc.jsonValue(), catalogUrl: hostileUrl },
+          { requiredKeys: [] },
+        )
+        .map((value) => JSON.stringify(value)),
     );
-    await checkProperty('company policy parsing', [policies], (text) => void acceptedOrClear(['POLICY_INVALID'], () => parseCompanyPolicyText(text, 'policy.json')), 3000);
+    await checkProperty(
+      'company policy parsing',
+      [policies],
+      (text) => void acceptedOrClear(['POLICY_INVALID'], () => parseCompanyPolicyText(text, 'policy.json')),
+      3000,
+    );
   });
 
   it('WWW-Authenticate headers: any value is read without throwing, and a resource_metadata URL is checked before use', async () => {
-    const param = fc.tuple(fc.constantFrom('resource_metadata', 'scope', 'error', 'realm', 'error_description'), fc.oneof(hostileUrl, fc.string())).map(([key, value]) => `${key}="${value.replace(/["\\]/g, '')}"`);
+    const param = fc
+      .tuple(fc.constantFrom('resource_metadata', 'scope', 'error', 'realm', 'error_description'), fc.oneof(hostileUrl, fc.string()))
+      .map(([key, value]) => `${key}="${value.replace(/["\\]/g, '')}"`);
     const headers = fc.oneof(
       fc.string(),
       fc.array(param, { maxLength: 5 }).map((params) => `Bearer ${params.join(', ')}`),

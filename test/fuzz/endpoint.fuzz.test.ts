@@ -7,10 +7,29 @@ import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fix
 import { checkProperty, fuzzReport } from './fuzz-kit.ts';
 
 const METHODS = [
-  'initialize', 'ping', 'tools/list', 'tools/call', 'prompts/list', 'prompts/get', 'resources/list', 'resources/read',
-  'resources/templates/list', 'resources/subscribe', 'resources/unsubscribe', 'completion/complete', 'logging/setLevel',
-  'server/discover', 'subscriptions/listen', 'tasks/get', 'tasks/update', 'tasks/cancel', 'notifications/initialized',
-  'notifications/cancelled', 'notifications/roots/list_changed', 'sampling/createMessage', 'elicitation/create',
+  'initialize',
+  'ping',
+  'tools/list',
+  'tools/call',
+  'prompts/list',
+  'prompts/get',
+  'resources/list',
+  'resources/read',
+  'resources/templates/list',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'completion/complete',
+  'logging/setLevel',
+  'server/discover',
+  'subscriptions/listen',
+  'tasks/get',
+  'tasks/update',
+  'tasks/cancel',
+  'notifications/initialized',
+  'notifications/cancelled',
+  'notifications/roots/list_changed',
+  'sampling/createMessage',
+  'elicitation/create',
 ];
 // Real names, so that generated calls reach the routing and the upstreams, not only the method table. No slow tool.
 const NAMES = ['modern_echo', 'modern_add', 'legacy_echo', 'legacy_add', 'legacy_noisy', 'modern_whoami', 'modern_greeting', 'echo', 'modern_', '_'];
@@ -94,10 +113,19 @@ function requests(port: number, credential: string): fc.Arbitrary<Sent> {
       };
       if (legacy) {
         // A 2025 client starts with initialize and no session; anything else without a session is refused by design.
-        const body = { jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' }, ...rpcParams } };
+        const body = {
+          jsonrpc: '2.0',
+          id,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' }, ...rpcParams },
+        };
         return { headers, body: JSON.stringify(body), method: 'initialize' };
       }
-      rpcParams._meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, ...((rpcParams._meta as object | undefined) ?? {}) };
+      rpcParams._meta = {
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/clientCapabilities': {},
+        ...((rpcParams._meta as object | undefined) ?? {}),
+      };
       headers['mcp-protocol-version'] = '2026-07-28';
       headers['mcp-method'] = method;
       if (typeof rpcParams.name === 'string' && /^[\x20-\x7e]*$/.test(rpcParams.name)) headers['mcp-name'] = rpcParams.name;
@@ -107,7 +135,11 @@ function requests(port: number, credential: string): fc.Arbitrary<Sent> {
   const headerNames = ['host', 'content-type', 'accept', 'authorization', 'mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-session-id', 'origin'];
   const mutation = fc.oneof(
     fc.record({ kind: fc.constant('drop' as const), header: fc.constantFrom(...headerNames) }),
-    fc.record({ kind: fc.constant('set' as const), header: fc.constantFrom(...headerNames), value: fc.oneof(fc.string(), fc.constantFrom(...VERSIONS, ...METHODS), fc.webUrl(), fc.domain()) }),
+    fc.record({
+      kind: fc.constant('set' as const),
+      header: fc.constantFrom(...headerNames),
+      value: fc.oneof(fc.string(), fc.constantFrom(...VERSIONS, ...METHODS), fc.webUrl(), fc.domain()),
+    }),
     fc.record({ kind: fc.constant('body' as const), body }),
     fc.record({ kind: fc.constant('verb' as const), verb: fc.constantFrom('GET', 'DELETE', 'PUT', 'OPTIONS', 'PATCH') }),
     fc.record({ kind: fc.constant('path' as const), path: fc.webPath() }),
@@ -145,10 +177,13 @@ function send(port: number, sent: Sent): Promise<Answer> {
     const request = httpRequest({ host: '127.0.0.1', port, method: sent.method, path: sent.path, headers: sent.headers, agent: false }, (response) => {
       let text = '';
       // A stream that stays open (a GET stream, subscriptions/listen) is read for a moment and then let go.
-      const letGo = setTimeout(() => {
-        response.destroy();
-        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: text, open: true });
-      }, sent.longLived ? 300 : 8_000);
+      const letGo = setTimeout(
+        () => {
+          response.destroy();
+          resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: text, open: true });
+        },
+        sent.longLived ? 300 : 8_000,
+      );
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
       response.on('end', () => {
         clearTimeout(letGo);
@@ -194,7 +229,12 @@ describe('fuzzing the local endpoint (both eras)', () => {
     const modern = await startMcpServer({ name: 'modern', era: 'modern' });
     const legacy = await startMcpServer({ name: 'legacy', era: 'legacy' });
     upstreams = [modern, legacy];
-    fixture = await startGatewayFixture({ servers: [{ id: 'modern', url: modern.url }, { id: 'legacy', url: legacy.url }] });
+    fixture = await startGatewayFixture({
+      servers: [
+        { id: 'modern', url: modern.url },
+        { id: 'legacy', url: legacy.url },
+      ],
+    });
     port = Number(new URL(fixture.serve.ready.mcpUrl).port);
   });
 
@@ -213,7 +253,10 @@ describe('fuzzing the local endpoint (both eras)', () => {
       async (sent) => {
         const answer = await send(port, sent);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        expect(answer.status, `${sent.method} ${sent.path} ${JSON.stringify(sent.headers)} ${sent.body.slice(0, 300)} → ${answer.body.slice(0, 300)}`).toBeLessThan(500);
+        expect(
+          answer.status,
+          `${sent.method} ${sent.path} ${JSON.stringify(sent.headers)} ${sent.body.slice(0, 300)} → ${answer.body.slice(0, 300)}`,
+        ).toBeLessThan(500);
         if (answer.open) expect(sent.longLived, 'only a GET stream or subscriptions/listen may stay open').toBe(true);
         if (expectWellFormed(answer) > 0) answeredByMcp++;
       },

@@ -35,7 +35,8 @@ export function fuzzReport(): string {
 
 /** A rejection is acceptable only as a SwitchboardError with a known code and a message a person can read. */
 export function expectClearError(error: unknown): SwitchboardError {
-  if (!(error instanceof SwitchboardError)) throw new Error(`expected a SwitchboardError, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
+  if (!(error instanceof SwitchboardError))
+    throw new Error(`expected a SwitchboardError, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
   if (!(ERROR_CODES as readonly string[]).includes(error.code)) throw new Error(`unknown error code ${error.code}`);
   if (error.message.trim().length < 10) throw new Error(`error ${error.code} has no useful message: "${error.message}"`);
   return error;

@@ -8,7 +8,11 @@ import { checkProperty, fuzzReport } from './fuzz-kit.ts';
 const CLIENT_SAFE = /^[A-Za-z0-9_-]{1,64}$/;
 const serverId = fc.stringMatching(SERVER_ID_PATTERN);
 // Names upstream servers may send: anything, including crafted lookalikes, separators, unicode and huge lengths.
-const toolName = fc.oneof(fc.string({ minLength: 1 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 300 }), fc.stringMatching(/^[A-Za-z0-9_.\-/ ]{1,120}$/));
+const toolName = fc.oneof(
+  fc.string({ minLength: 1 }),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 300 }),
+  fc.stringMatching(/^[A-Za-z0-9_.\-/ ]{1,120}$/),
+);
 
 describe('fuzzing exposed tool names', () => {
   afterAll(() => {

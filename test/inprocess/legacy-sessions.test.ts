@@ -19,13 +19,22 @@ function setup() {
     (context) => {
       const server = new McpServer({ name: 'gateway', version: '1.0.0' }, { capabilities: { tools: {} } });
       server.registerTool('whoami', { description: 'the client' }, () => ({ content: [{ type: 'text', text: context.clientId }] }));
-      server.registerTool('wait', { description: 'answers once released', inputSchema: z.object({}) }, () => new Promise((resolve) => releases.push(() => resolve({ content: [{ type: 'text', text: 'done' }] }))));
+      server.registerTool(
+        'wait',
+        { description: 'answers once released', inputSchema: z.object({}) },
+        () => new Promise((resolve) => releases.push(() => resolve({ content: [{ type: 'text', text: 'done' }] }))),
+      );
       return server.server;
     },
-    (authInfo: AuthInfo | undefined): DownstreamContext => ({ clientId: authInfo?.clientId ?? 'anonymous', view: {} as DownstreamContext['view'], subscriptions: new Set() }),
+    (authInfo: AuthInfo | undefined): DownstreamContext => ({
+      clientId: authInfo?.clientId ?? 'anonymous',
+      view: {} as DownstreamContext['view'],
+      subscriptions: new Set(),
+    }),
     { idleMs: IDLE_MS, maxPerClient: CAP, now: () => now },
   );
-  const fetchAs = (clientId: string) => (url: string | URL, init?: RequestInit) => sessions.fetch(new Request(url, init), { authInfo: { token: '', clientId, scopes: [] } });
+  const fetchAs = (clientId: string) => (url: string | URL, init?: RequestInit) =>
+    sessions.fetch(new Request(url, init), { authInfo: { token: '', clientId, scopes: [] } });
   const open: Client[] = [];
   const connect = async (clientId: string) => {
     const client = new Client({ name: `test-${clientId}`, version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
@@ -38,7 +47,12 @@ function setup() {
   const raw = (clientId: string, sessionId: string, body: unknown) =>
     fetchAs(clientId)(URL_, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': sessionId,
+        'mcp-protocol-version': '2025-11-25',
+      },
       body: JSON.stringify(body),
     });
   const listen = (clientId: string, sessionId: string) =>

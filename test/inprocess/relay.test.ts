@@ -43,7 +43,10 @@ async function until(condition: () => boolean, what: string, ms = 2_000): Promis
 describe.each(['modern', 'legacy'] as const)('a %s-era client', (era) => {
   it.each(['modern', 'legacy'] as const)('gets the progress a %s-era server reports, in order, before the result', async (serverEra) => {
     const seen: { progress: number; total?: number; message?: string }[] = [];
-    const result = await clients[era].callTool({ name: `${prefix[serverEra]}_slow`, arguments: { ms: 30, steps: 3 } }, { onprogress: (update) => void seen.push(update) });
+    const result = await clients[era].callTool(
+      { name: `${prefix[serverEra]}_slow`, arguments: { ms: 30, steps: 3 } },
+      { onprogress: (update) => void seen.push(update) },
+    );
     expect(result.content).toEqual([{ type: 'text', text: 'waited 30 ms in 3 steps' }]);
     expect(seen.map(({ progress, total, message }) => ({ progress, total, message }))).toEqual([
       { progress: 1, total: 3, message: 'step 1' },

@@ -1,7 +1,14 @@
 // A server that needs the person to sign in, in process: each era's client is answered at once with a sign-in link in the form it can use.
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InProcessNetwork, serveSignInRequired, serveUpstream, startInProcessGateway, type InProcessGateway, type InProcessUpstream } from '../support/in-process-gateway.ts';
+import {
+  InProcessNetwork,
+  serveSignInRequired,
+  serveUpstream,
+  startInProcessGateway,
+  type InProcessGateway,
+  type InProcessUpstream,
+} from '../support/in-process-gateway.ts';
 
 const network = new InProcessNetwork();
 let gateway: InProcessGateway;
@@ -9,7 +16,7 @@ let open: InProcessUpstream;
 let locked: ReturnType<typeof serveSignInRequired>;
 let linkPrefix: string;
 
-const text = (result: unknown) => ((result as { content?: { text?: string }[] }).content?.[0]?.text ?? '');
+const text = (result: unknown) => (result as { content?: { text?: string }[] }).content?.[0]?.text ?? '';
 
 beforeAll(async () => {
   network.install();
@@ -64,7 +71,10 @@ describe.each(['modern', 'legacy'] as const)('a %s-era client without URL elicit
 describe('clients that declared URL elicitation', () => {
   it('a 2026-07-28 client gets input_required embedding the link', async () => {
     const client = await gateway.connect('modern', { clientOptions: { capabilities: { elicitation: { url: {} } }, inputRequired: { autoFulfill: false } } });
-    const result = (await client.request({ method: 'tools/call', params: { name: 'crm_whoami', arguments: {} } }, { allowInputRequired: true })) as Record<string, unknown>;
+    const result = (await client.request({ method: 'tools/call', params: { name: 'crm_whoami', arguments: {} } }, { allowInputRequired: true })) as Record<
+      string,
+      unknown
+    >;
     expect(result.resultType).toBe('input_required');
     const [request] = Object.values(result.inputRequests as Record<string, { method: string; params: { mode: string; url: string } }>);
     expect(request).toMatchObject({ method: 'elicitation/create', params: { mode: 'url', url: expect.stringContaining(linkPrefix) } });
@@ -72,7 +82,10 @@ describe('clients that declared URL elicitation', () => {
 
   it('a 2025-11-25 client gets error -32042 with the link', async () => {
     const client = await gateway.connect('legacy', { clientOptions: { capabilities: { elicitation: { url: {} } } } });
-    const error = (await client.callTool({ name: 'crm_whoami', arguments: {} }).catch((caught: unknown) => caught)) as { code?: number; data?: { elicitations?: { mode: string; url: string }[] } };
+    const error = (await client.callTool({ name: 'crm_whoami', arguments: {} }).catch((caught: unknown) => caught)) as {
+      code?: number;
+      data?: { elicitations?: { mode: string; url: string }[] };
+    };
     expect(error.code).toBe(-32042);
     expect(error.data?.elicitations?.[0]).toMatchObject({ mode: 'url', url: expect.stringContaining(linkPrefix) });
   });

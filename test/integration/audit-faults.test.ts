@@ -53,7 +53,10 @@ describe('audit faults', () => {
     const { store, connection } = await openStore();
     const logged: string[] = [];
     const recorder = new AuditRecorder(store, { logger: createJsonLogger({ write: (line) => void logged.push(line), minLevel: 'debug' }) });
-    cleanups.push(() => recorder.close(), () => store.close());
+    cleanups.push(
+      () => recorder.close(),
+      () => store.close(),
+    );
 
     for (let index = 0; index < 100; index++) await recorder.record(call(index));
     breakIt(connection);
@@ -79,13 +82,19 @@ describe('audit faults', () => {
     const port = await freePort();
     const logger = createJsonLogger({ write: () => {}, minLevel: 'error' });
     const exporter = new SinkExporter(createAuditSink({ type: 'otlp', url: `http://127.0.0.1:${port}/v1/logs` }), store, logger);
-    cleanups.push(() => exporter.close(), () => store.close());
+    cleanups.push(
+      () => exporter.close(),
+      () => store.close(),
+    );
 
     // One record every 100 ms for an hour, written as the recorder would (time taken from the clock passed in).
     const hourStart = Date.parse('2026-11-25T09:00:00Z');
     const perSecond = 10;
     for (let second = 0; second < 3600; second++) {
-      store.appendMany(Array.from({ length: perSecond }, (_, index) => ({ ...call(second * perSecond + index), details: undefined })), new Date(hourStart + second * 1000));
+      store.appendMany(
+        Array.from({ length: perSecond }, (_, index) => ({ ...call(second * perSecond + index), details: undefined })),
+        new Date(hourStart + second * 1000),
+      );
     }
     exporter.poke();
     await expect(exporter.drain()).rejects.toThrow();

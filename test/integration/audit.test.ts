@@ -61,7 +61,9 @@ describe('audit trail', () => {
   it('records each request with client, server, method, target, id, version, outcome, latency, sizes and trace', async () => {
     const client = await gateway.connect();
     await client.listTools();
-    const traced = JSON.parse(((await client.callTool({ name: 'wiki_traceparent', arguments: {} })).content as { text: string }[])[0]!.text) as { traceparent: string };
+    const traced = JSON.parse(((await client.callTool({ name: 'wiki_traceparent', arguments: {} })).content as { text: string }[])[0]!.text) as {
+      traceparent: string;
+    };
     await client.callTool({ name: 'wiki_echo', arguments: { text: 'hello', ssn: '123-45-6789', token: CANARY } }).catch(() => undefined);
     await client.callTool({ name: 'wiki_nope', arguments: {} });
     await client.close();
@@ -114,14 +116,22 @@ describe('audit trail', () => {
       },
       { timeout: 20_000, interval: 200 },
     );
-    await vi.waitFor(() => expect(otlp.received.map((record) => Number((record.attributes as Record<string, string>)['switchboard.audit.seq']))).toContain(head), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(
+      () => expect(otlp.received.map((record) => Number((record.attributes as Record<string, string>)['switchboard.audit.seq']))).toContain(head),
+      { timeout: 20_000, interval: 200 },
+    );
 
     const syslogLines = (await readFile(rsyslog.output, 'utf8')).trim().split('\n');
     const syslogSeqs = syslogLines.map((line) => Number(/ seq="(\d+)"/.exec(line)?.[1]));
     // RFC 5424 as rsyslog parsed it: version 1, app name, structured data with the record's identity.
-    expect(syslogLines[0]).toMatch(/^<1\d\d>1 \d{4}-\d\d-\d\dT[^ ]+ [^ ]+ switchboard \d+ [^ ]+ \[switchboard@32473 id="[0-9a-f-]+" seq="\d+".*\]\[origin software="switchboard" swVersion="[^"]+"\] \{/);
+    expect(syslogLines[0]).toMatch(
+      /^<1\d\d>1 \d{4}-\d\d-\d\dT[^ ]+ [^ ]+ switchboard \d+ [^ ]+ \[switchboard@32473 id="[0-9a-f-]+" seq="\d+".*\]\[origin software="switchboard" swVersion="[^"]+"\] \{/,
+    );
     const otlpSeqs = otlp.received.map((record) => Number((record.attributes as Record<string, string>)['switchboard.audit.seq']));
-    const jsonlSeqs = (await readFile(join(dir, 'audit.jsonl'), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { seq: number }).seq);
+    const jsonlSeqs = (await readFile(join(dir, 'audit.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { seq: number }).seq);
     for (const seqs of [syslogSeqs, otlpSeqs, jsonlSeqs]) {
       const unique = [...new Set(seqs)];
       // At least once, in order, nothing missing from the first delivered record to the head.
@@ -130,16 +140,30 @@ describe('audit trail', () => {
       expect(unique.length).toBe(head - unique[0]! + 1);
     }
     const toolCall = otlp.received.find((record) => (record.attributes as Record<string, string>)['gen_ai.tool.name'] === 'wiki_add')!;
-    expect(toolCall.attributes).toMatchObject({ 'mcp.method.name': 'tools/call', 'gen_ai.operation.name': 'execute_tool', 'switchboard.server': 'wiki', 'switchboard.client': 'tester' });
+    expect(toolCall.attributes).toMatchObject({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.operation.name': 'execute_tool',
+      'switchboard.server': 'wiki',
+      'switchboard.client': 'tester',
+    });
     expect(toolCall.traceId).toMatch(/^[0-9a-f]{32}$/);
     // The same calls as spans and in the duration histogram, from the backlog too.
-    await vi.waitFor(() => expect(otlp.spans.filter((span) => span.name === 'tools/call wiki_add').length).toBeGreaterThanOrEqual(10), { timeout: 20_000, interval: 200 });
-    await vi.waitFor(() => expect(otlp.metrics.map((metric) => metric.name)).toEqual(expect.arrayContaining(['mcp.server.operation.duration', 'mcp.client.operation.duration'])), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(() => expect(otlp.spans.filter((span) => span.name === 'tools/call wiki_add').length).toBeGreaterThanOrEqual(10), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    await vi.waitFor(
+      () =>
+        expect(otlp.metrics.map((metric) => metric.name)).toEqual(expect.arrayContaining(['mcp.server.operation.duration', 'mcp.client.operation.duration'])),
+      { timeout: 20_000, interval: 200 },
+    );
   });
 
   it('exports each call as a SERVER span and a CLIENT span whose id is the traceparent the server received', async () => {
     const client = await gateway.connect();
-    const seen = JSON.parse(((await client.callTool({ name: 'wiki_traceparent', arguments: {} })).content as { text: string }[])[0]!.text) as { traceparent: string };
+    const seen = JSON.parse(((await client.callTool({ name: 'wiki_traceparent', arguments: {} })).content as { text: string }[])[0]!.text) as {
+      traceparent: string;
+    };
     await client.close();
     const [, traceId, hopSpanId] = seen.traceparent.split('-');
     const spans = await vi.waitFor(
@@ -170,13 +194,21 @@ describe('audit trail', () => {
     const page = JSON.parse(query.stdout) as { records: { target: string }[] };
     expect(page.records.length).toBeGreaterThanOrEqual(6);
     expect(page.records.every((record) => record.target === 'wiki_add')).toBe(true);
-    const summary = JSON.parse((await runCli(['audit', 'query', '--summary', '--data-dir', gateway.dataDir, '--json'])).stdout) as { total: number; byOutcome: Record<string, number> };
+    const summary = JSON.parse((await runCli(['audit', 'query', '--summary', '--data-dir', gateway.dataDir, '--json'])).stdout) as {
+      total: number;
+      byOutcome: Record<string, number>;
+    };
     expect(summary.total).toBeGreaterThan(8);
     expect(summary.byOutcome.tool_error).toBeGreaterThanOrEqual(1);
-    const security = JSON.parse((await runCli(['audit', 'query', '--kind', 'security', '--data-dir', gateway.dataDir, '--json'])).stdout) as { records: { method: string }[] };
+    const security = JSON.parse((await runCli(['audit', 'query', '--kind', 'security', '--data-dir', gateway.dataDir, '--json'])).stdout) as {
+      records: { method: string }[];
+    };
     expect(security.records.map((record) => record.method)).toEqual(expect.arrayContaining(['client.added', 'switchboard.started']));
     const exported = await runCli(['audit', 'export', '--data-dir', gateway.dataDir, '--server', 'wiki']);
-    const lines = exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; server: string });
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { seq: number; server: string });
     expect(lines.every((line) => line.server === 'wiki')).toBe(true);
     expect(lines.map((line) => line.seq)).toEqual([...lines.map((line) => line.seq)].sort((a, b) => a - b));
   });

@@ -58,7 +58,8 @@ async function startHostileServer() {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0]!;
     hits.push(`${request.method} ${path}`);
-    if (request.method === 'POST' && path === '/mcp') return void response.writeHead(401, { 'www-authenticate': challenge, 'content-type': 'application/json' }).end('{}');
+    if (request.method === 'POST' && path === '/mcp')
+      return void response.writeHead(401, { 'www-authenticate': challenge, 'content-type': 'application/json' }).end('{}');
     const route = routes.get(path);
     if (!route) return void response.writeHead(404).end();
     route(request, response);
@@ -81,14 +82,19 @@ async function startHostileServer() {
     redirect(path: string, status: number, location: string) {
       routes.set(path, (_request, response) => response.writeHead(status, { location }).end());
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
-const ping = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) };
+const ping = {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+  body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+};
 
 function recordingLogger() {
   const logs: { level: string; event: string; fields?: Record<string, unknown> }[] = [];
@@ -175,7 +181,10 @@ describe('authorization fetches on a hostile server’s say-so (issue 17)', () =
     hostile.challengeWith(hostile.prmUrl);
     hostile.json('/.well-known/oauth-protected-resource/mcp', { resource: hostile.mcpUrl, authorization_servers: ['https://internal.evil.test/'] });
     const { fetch } = authorizerFor(hostile.mcpUrl, spies.network);
-    expect(await failure(fetch(hostile.mcpUrl, ping))).toEqual({ code: 'AUTH_ADDRESS_REFUSED', message: expect.stringContaining('internal.evil.test resolves to the private address 10.0.0.5') });
+    expect(await failure(fetch(hostile.mcpUrl, ping))).toEqual({
+      code: 'AUTH_ADDRESS_REFUSED',
+      message: expect.stringContaining('internal.evil.test resolves to the private address 10.0.0.5'),
+    });
     // Only the hostile server itself (a URL naming this machine, for a server configured on this machine) was dialled.
     expect(spies.dialled.every((entry) => entry.endsWith('=127.0.0.1'))).toBe(true);
     expect(spies.asked).toEqual(['internal.evil.test']);
@@ -183,8 +192,15 @@ describe('authorization fetches on a hostile server’s say-so (issue 17)', () =
 
   it('AS metadata naming a private token endpoint: the client credentials grant is refused before connecting', async () => {
     serveMetadata({ token_endpoint: 'https://10.0.0.1/token' });
-    const { fetch, authorizer } = authorizerFor(hostile.mcpUrl, spies.network, { grant: 'client_credentials', clientId: 'switchboard', tokenEndpointAuthMethod: 'none' });
-    expect(await failure(fetch(hostile.mcpUrl, ping))).toEqual({ code: 'AUTH_ADDRESS_REFUSED', message: expect.stringContaining('refused to contact https://10.0.0.1/token: 10.0.0.1 is the private address') });
+    const { fetch, authorizer } = authorizerFor(hostile.mcpUrl, spies.network, {
+      grant: 'client_credentials',
+      clientId: 'switchboard',
+      tokenEndpointAuthMethod: 'none',
+    });
+    expect(await failure(fetch(hostile.mcpUrl, ping))).toEqual({
+      code: 'AUTH_ADDRESS_REFUSED',
+      message: expect.stringContaining('refused to contact https://10.0.0.1/token: 10.0.0.1 is the private address'),
+    });
     expect(spies.dialled.every((entry) => entry.endsWith('=127.0.0.1'))).toBe(true);
     expect(authorizer.status()).toMatchObject({ state: 'failed', code: 'AUTH_ADDRESS_REFUSED' });
   });
@@ -194,7 +210,10 @@ describe('authorization fetches on a hostile server’s say-so (issue 17)', () =
     const { authorizer } = authorizerFor(hostile.mcpUrl, spies.network);
     const opened: string[] = [];
     const person = { handoff: { open: async (url: string) => void opened.push(url) }, signal: new AbortController().signal };
-    expect(await failure(authorizer.signInPerson(person))).toEqual({ code: 'AUTH_ADDRESS_REFUSED', message: expect.stringContaining('cloud.evil.test resolves to the link-local address 169.254.169.254') });
+    expect(await failure(authorizer.signInPerson(person))).toEqual({
+      code: 'AUTH_ADDRESS_REFUSED',
+      message: expect.stringContaining('cloud.evil.test resolves to the link-local address 169.254.169.254'),
+    });
     expect(opened).toEqual([]);
     expect(spies.dialled.every((entry) => entry.endsWith('=127.0.0.1'))).toBe(true);
   });
@@ -202,7 +221,16 @@ describe('authorization fetches on a hostile server’s say-so (issue 17)', () =
   it('a rebound token endpoint at refresh time: refused, the expired record forgotten, and the refusal logged with its code', async () => {
     serveMetadata({ token_endpoint: 'https://metadata.evil.test/token' });
     const { fetch, vault, logs } = authorizerFor(hostile.mcpUrl, spies.network, { clientId: 'switchboard', tokenEndpointAuthMethod: 'none' });
-    const expired: TokenRecord = { accessToken: 'old', refreshToken: 'rt', expiresAt: Date.now() - 1_000, issuedAt: Date.now() - 60_000, serverUrl: hostile.mcpUrl, issuer: hostile.issuer, clientId: 'switchboard', grant: 'authorization_code' };
+    const expired: TokenRecord = {
+      accessToken: 'old',
+      refreshToken: 'rt',
+      expiresAt: Date.now() - 1_000,
+      issuedAt: Date.now() - 60_000,
+      serverUrl: hostile.mcpUrl,
+      issuer: hostile.issuer,
+      clientId: 'switchboard',
+      grant: 'authorization_code',
+    };
     await vault.write(vaultAccounts.token('hostile'), expired);
     // The renewal fails; the request goes on without a token and ends asking for a sign-in.
     expect(await failure(fetch(hostile.mcpUrl, ping))).toMatchObject({ code: 'AUTH_SIGN_IN_REQUIRED' });
@@ -215,7 +243,16 @@ describe('authorization fetches on a hostile server’s say-so (issue 17)', () =
   it('a private revocation endpoint: sign-out forgets the token here, revokes nothing there, and says why', async () => {
     serveMetadata({ revocation_endpoint: 'https://internal.evil.test/revoke' });
     const { authorizer, vault, logs } = authorizerFor(hostile.mcpUrl, spies.network, { clientId: 'switchboard', tokenEndpointAuthMethod: 'none' });
-    const record: TokenRecord = { accessToken: 'at', refreshToken: 'rt', expiresAt: Date.now() + 3_600_000, issuedAt: Date.now(), serverUrl: hostile.mcpUrl, issuer: hostile.issuer, clientId: 'switchboard', grant: 'authorization_code' };
+    const record: TokenRecord = {
+      accessToken: 'at',
+      refreshToken: 'rt',
+      expiresAt: Date.now() + 3_600_000,
+      issuedAt: Date.now(),
+      serverUrl: hostile.mcpUrl,
+      issuer: hostile.issuer,
+      clientId: 'switchboard',
+      grant: 'authorization_code',
+    };
     await vault.write(vaultAccounts.token('hostile'), record);
     expect(await authorizer.signOut()).toEqual({ revoked: [] });
     expect(await vault.read(vaultAccounts.token('hostile'))).toBeUndefined();
@@ -274,7 +311,9 @@ describe('authorization fetches on a hostile server’s say-so (issue 17)', () =
   it('named hosts may use private addresses: the server’s own host, every configured server’s, the company’s, the IdP’s — proved at the connector, never dialled', async () => {
     // The server's own host on a private address (an internal server and its own metadata).
     const internal = authorizerFor('https://intranet.corp.test/mcp', spies.network);
-    expect(await failure(internal.authorizer.authorize({ resourceMetadataUrl: 'https://intranet.corp.test/.well-known/oauth-protected-resource/mcp' }))).toEqual({
+    expect(
+      await failure(internal.authorizer.authorize({ resourceMetadataUrl: 'https://intranet.corp.test/.well-known/oauth-protected-resource/mcp' })),
+    ).toEqual({
       code: 'AUTH_DISCOVERY_FAILED',
       message: expect.stringContaining(KEPT_ON_LOOPBACK),
     });
@@ -282,7 +321,13 @@ describe('authorization fetches on a hostile server’s say-so (issue 17)', () =
 
     // As createSwitchboard wires it: another configured server's host and a company-named host are allowed too, an
     // unnamed one is not.
-    const config = configSchema.parse({ servers: [{ id: 'hostile', url: hostile.mcpUrl }, { id: 'intranet', url: 'https://intranet.corp.test/mcp' }, { id: 'off', url: 'https://internal.evil.test/mcp', enabled: false }] });
+    const config = configSchema.parse({
+      servers: [
+        { id: 'hostile', url: hostile.mcpUrl },
+        { id: 'intranet', url: 'https://intranet.corp.test/mcp' },
+        { id: 'off', url: 'https://internal.evil.test/mcp', enabled: false },
+      ],
+    });
     const { logger } = recordingLogger();
     const [upstream] = createUpstreams(config.servers, {
       auth: config.auth,
@@ -297,11 +342,17 @@ describe('authorization fetches on a hostile server’s say-so (issue 17)', () =
       onResourceUpdated: () => undefined,
     });
     spies.dialled.length = 0;
-    expect(await failure(upstream!.authorizer.authorize({ resourceMetadataUrl: 'https://intranet.corp.test/prm' }))).toMatchObject({ message: expect.stringContaining(KEPT_ON_LOOPBACK) });
+    expect(await failure(upstream!.authorizer.authorize({ resourceMetadataUrl: 'https://intranet.corp.test/prm' }))).toMatchObject({
+      message: expect.stringContaining(KEPT_ON_LOOPBACK),
+    });
     hostile.json('/.well-known/oauth-protected-resource/mcp', { resource: hostile.mcpUrl, authorization_servers: ['https://auth.corp.test/'] });
-    expect(await failure(upstream!.authorizer.authorize({ resourceMetadataUrl: hostile.prmUrl }))).toMatchObject({ message: expect.stringContaining(KEPT_ON_LOOPBACK) });
+    expect(await failure(upstream!.authorizer.authorize({ resourceMetadataUrl: hostile.prmUrl }))).toMatchObject({
+      message: expect.stringContaining(KEPT_ON_LOOPBACK),
+    });
     // A disabled server lends its host nothing.
-    expect(await failure(upstream!.authorizer.authorize({ resourceMetadataUrl: 'https://internal.evil.test/prm' }))).toMatchObject({ code: 'AUTH_ADDRESS_REFUSED' });
+    expect(await failure(upstream!.authorizer.authorize({ resourceMetadataUrl: 'https://internal.evil.test/prm' }))).toMatchObject({
+      code: 'AUTH_ADDRESS_REFUSED',
+    });
     expect(spies.dialled).toEqual(['intranet.corp.test=10.0.0.5', '127.0.0.1=127.0.0.1', 'auth.corp.test=10.0.0.6']);
 
     // The configured identity provider's host.
@@ -316,9 +367,18 @@ describe('authorization fetches on a hostile server’s say-so (issue 17)', () =
     serveMetadata({ token_endpoint: 'https://internal.evil.test/token' });
     const deps = ssoDeps(hostile.issuer);
     const sso = new SsoSession({ ...deps, network: spies.network });
-    const record: SsoRecord = { issuer: hostile.issuer, idToken: 'expired.id.token', idTokenExpiresAt: Date.now() - 1_000, refreshToken: 'rt', subject: 'someone' };
+    const record: SsoRecord = {
+      issuer: hostile.issuer,
+      idToken: 'expired.id.token',
+      idTokenExpiresAt: Date.now() - 1_000,
+      refreshToken: 'rt',
+      subject: 'someone',
+    };
     await deps.vault.write(vaultAccounts.sso(), record);
-    expect(await failure(sso.idJagFor('https://as.example.test/', undefined, undefined))).toEqual({ code: 'AUTH_ADDRESS_REFUSED', message: expect.stringContaining('internal.evil.test resolves to the private address 10.0.0.5') });
+    expect(await failure(sso.idJagFor('https://as.example.test/', undefined, undefined))).toEqual({
+      code: 'AUTH_ADDRESS_REFUSED',
+      message: expect.stringContaining('internal.evil.test resolves to the private address 10.0.0.5'),
+    });
     expect(await deps.vault.read(vaultAccounts.sso())).toEqual(record);
     expect(spies.dialled.every((entry) => entry.endsWith('=127.0.0.1'))).toBe(true);
   });

@@ -17,7 +17,11 @@ import { visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
 import { MemorySecretStore } from '../support/memory-secret-store.ts';
 
 /** A loopback server answering each path with whatever the test puts in `documents`. */
-async function startHostileServer(): Promise<{ origin: string; documents: Map<string, { status?: number; body: string; headers?: Record<string, string> }>; server: Server }> {
+async function startHostileServer(): Promise<{
+  origin: string;
+  documents: Map<string, { status?: number; body: string; headers?: Record<string, string> }>;
+  server: Server;
+}> {
   const documents = new Map<string, { status?: number; body: string; headers?: Record<string, string> }>();
   const server = createServer((request, response) => {
     const document = documents.get(request.url ?? '/');
@@ -46,13 +50,17 @@ describe('hostile authorization metadata', () => {
   afterAll(() => new Promise<void>((resolve) => hostile.server.close(() => resolve())));
 
   const serverUrl = () => new URL(`${hostile.origin}/mcp`);
-  const prm = (fields: Record<string, unknown>) => hostile.documents.set(prmPath, { body: JSON.stringify({ resource: `${hostile.origin}/mcp`, authorization_servers: [hostile.origin], ...fields }) });
+  const prm = (fields: Record<string, unknown>) =>
+    hostile.documents.set(prmPath, { body: JSON.stringify({ resource: `${hostile.origin}/mcp`, authorization_servers: [hostile.origin], ...fields }) });
 
   it('refuses a PRM for another resource, with wrong types, or oversized', async () => {
     prm({ resource: `${hostile.origin}/other` });
     expect(await codeOf(discoverProtectedResource(serverUrl()))).toMatchObject({ code: 'AUTH_DISCOVERY_FAILED', message: expect.stringContaining('not') });
     prm({ authorization_servers: 'not-a-list' });
-    expect(await codeOf(discoverProtectedResource(serverUrl()))).toMatchObject({ code: 'AUTH_DISCOVERY_FAILED', message: expect.stringContaining('authorization_servers') });
+    expect(await codeOf(discoverProtectedResource(serverUrl()))).toMatchObject({
+      code: 'AUTH_DISCOVERY_FAILED',
+      message: expect.stringContaining('authorization_servers'),
+    });
     hostile.documents.set(prmPath, { body: `{"resource":"${'x'.repeat(400_000)}"}` });
     expect(await codeOf(discoverProtectedResource(serverUrl()))).toMatchObject({ code: 'AUTH_DISCOVERY_FAILED', message: expect.stringContaining('limited') });
     hostile.documents.set(prmPath, { body: '{not json' });
@@ -63,14 +71,29 @@ describe('hostile authorization metadata', () => {
     prm({ authorization_servers: ['http://as.example.test'] });
     expect(await codeOf(discoverProtectedResource(serverUrl()))).toMatchObject({ code: 'AUTH_DISCOVERY_FAILED', message: expect.stringContaining('https') });
     for (const endpoint of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,hi']) {
-      hostile.documents.set(asPath, { body: JSON.stringify({ issuer: hostile.origin, authorization_endpoint: endpoint, token_endpoint: `${hostile.origin}/token`, code_challenge_methods_supported: ['S256'] }) });
-      expect(await codeOf(discoverAuthorizationServer(hostile.origin, false)), endpoint).toMatchObject({ code: 'AUTH_DISCOVERY_FAILED', message: expect.stringContaining('authorization_endpoint') });
+      hostile.documents.set(asPath, {
+        body: JSON.stringify({
+          issuer: hostile.origin,
+          authorization_endpoint: endpoint,
+          token_endpoint: `${hostile.origin}/token`,
+          code_challenge_methods_supported: ['S256'],
+        }),
+      });
+      expect(await codeOf(discoverAuthorizationServer(hostile.origin, false)), endpoint).toMatchObject({
+        code: 'AUTH_DISCOVERY_FAILED',
+        message: expect.stringContaining('authorization_endpoint'),
+      });
     }
   });
 
   it('refuses metadata whose issuer is not the one it was fetched for (mix-up), and does not follow redirects', async () => {
-    hostile.documents.set(asPath, { body: JSON.stringify({ issuer: 'https://elsewhere.example.test', authorization_endpoint: `${hostile.origin}/a`, token_endpoint: `${hostile.origin}/t` }) });
-    expect(await codeOf(discoverAuthorizationServer(hostile.origin, false))).toMatchObject({ code: 'AUTH_DISCOVERY_FAILED', message: expect.stringContaining('issuer') });
+    hostile.documents.set(asPath, {
+      body: JSON.stringify({ issuer: 'https://elsewhere.example.test', authorization_endpoint: `${hostile.origin}/a`, token_endpoint: `${hostile.origin}/t` }),
+    });
+    expect(await codeOf(discoverAuthorizationServer(hostile.origin, false))).toMatchObject({
+      code: 'AUTH_DISCOVERY_FAILED',
+      message: expect.stringContaining('issuer'),
+    });
     hostile.documents.set(prmPath, { status: 302, body: '', headers: { location: 'http://169.254.169.254/latest/meta-data' } });
     expect(await codeOf(discoverProtectedResource(serverUrl()))).toMatchObject({ code: 'AUTH_DISCOVERY_FAILED', message: expect.stringContaining('302') });
   });
@@ -89,7 +112,10 @@ describe('identity provider faults (keychain: in-memory stand-in)', () => {
   beforeAll(async () => {
     idp = await startIdentityProvider();
     const config = configSchema.parse({
-      auth: { idp: { issuer: idp.issuer, clientId: idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } }, signInTimeoutMs: 10_000 },
+      auth: {
+        idp: { issuer: idp.issuer, clientId: idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } },
+        signInTimeoutMs: 10_000,
+      },
     });
     await store.set(vaultAccounts.idpClientSecret(), idp.clientSecret);
     sso = new SsoSession({
@@ -109,7 +135,10 @@ describe('identity provider faults (keychain: in-memory stand-in)', () => {
   it('a revoked refresh token ends the session with AUTH_SSO_REQUIRED (sign in again), not a retry loop', async () => {
     expect(await idp.revokeRefreshTokens()).toBeGreaterThan(0);
     now += 2 * 3600 * 1000; // the ID token has expired, so the next use must refresh
-    expect(await codeOf(sso.idJagFor('https://as.example.test', undefined, undefined))).toMatchObject({ code: 'AUTH_SSO_REQUIRED', message: expect.stringContaining('switchboard login') });
+    expect(await codeOf(sso.idJagFor('https://as.example.test', undefined, undefined))).toMatchObject({
+      code: 'AUTH_SSO_REQUIRED',
+      message: expect.stringContaining('switchboard login'),
+    });
     expect(await sso.status()).toMatchObject({ signedIn: false });
   });
 
@@ -133,18 +162,31 @@ describe('keychain faults', () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-keychain-'));
     const script = join(dir, 'probe.ts');
     const storeModule = new URL('../../main/core/vault/keytar-secret-store.ts', import.meta.url).pathname;
-    await writeFile(script, `import { KeytarSecretStore } from ${JSON.stringify(storeModule)};\ntry { await new KeytarSecretStore('probe').set('a', 'b'); console.log('{}'); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }\n`);
-    const result = spawnSync(wrapper[0]!, [...wrapper.slice(1), process.execPath, script], { env: { ...process.env, ...env, XDG_DATA_HOME: join(dir, 'data'), XDG_RUNTIME_DIR: dir }, encoding: 'utf8', timeout: 30_000 });
+    await writeFile(
+      script,
+      `import { KeytarSecretStore } from ${JSON.stringify(storeModule)};\ntry { await new KeytarSecretStore('probe').set('a', 'b'); console.log('{}'); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }\n`,
+    );
+    const result = spawnSync(wrapper[0]!, [...wrapper.slice(1), process.execPath, script], {
+      env: { ...process.env, ...env, XDG_DATA_HOME: join(dir, 'data'), XDG_RUNTIME_DIR: dir },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     const line = result.stdout.trim().split('\n').at(-1) ?? '';
     return JSON.parse(line || '{"message":"no output"}') as { code?: string; message?: string };
   }
 
   it('no Secret Service at all: VAULT_UNAVAILABLE saying what to do', async () => {
-    expect(await probe(['env'], { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined })).toMatchObject({ code: 'VAULT_UNAVAILABLE', message: expect.stringContaining('unlock') });
+    expect(await probe(['env'], { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined })).toMatchObject({
+      code: 'VAULT_UNAVAILABLE',
+      message: expect.stringContaining('unlock'),
+    });
   });
 
   it('a locked keyring: VAULT_UNAVAILABLE, promptly, with no fallback to a file', async () => {
-    const locked = await probe(['dbus-run-session', '--', 'bash', '-c', 'gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1; exec "$@"', 'locked'], { DISPLAY: undefined });
+    const locked = await probe(
+      ['dbus-run-session', '--', 'bash', '-c', 'gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1; exec "$@"', 'locked'],
+      { DISPLAY: undefined },
+    );
     expect(locked).toMatchObject({ code: 'VAULT_UNAVAILABLE' });
   });
 });

@@ -29,7 +29,14 @@ async function call(gateway: GatewayFixture, method: string, params: Record<stri
       jsonrpc: '2.0',
       id: nextId++,
       method,
-      params: { ...params, _meta: { ...(params._meta as object | undefined), 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } },
+      params: {
+        ...params,
+        _meta: {
+          ...(params._meta as object | undefined),
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientCapabilities': {},
+        },
+      },
     }),
     ...(signal ? { signal } : {}),
   });
@@ -63,7 +70,7 @@ describe.each(['modern', 'legacy'] as const)('byte relay, %s server', (era) => {
     await upstream?.close();
   });
 
-  it('answers a tool call, a prompt and a resource exactly as the full path does, with the client\'s own id', async () => {
+  it("answers a tool call, a prompt and a resource exactly as the full path does, with the client's own id", async () => {
     const requests: [string, Record<string, unknown>][] = [
       ['tools/call', { name: 'wiki_echo', arguments: { text: 'héllo' } }],
       ['tools/call', { name: 'wiki_add', arguments: { a: 2, b: 40 } }],
@@ -80,7 +87,7 @@ describe.each(['modern', 'legacy'] as const)('byte relay, %s server', (era) => {
     }
   });
 
-  it('passes progress through before the answer, under the client\'s own progress token', async () => {
+  it("passes progress through before the answer, under the client's own progress token", async () => {
     const reply = await call(relayed, 'tools/call', { name: 'wiki_slow', arguments: { ms: 60, steps: 3 }, _meta: { progressToken: 'p-7' } });
     expect(reply.contentType).toContain('text/event-stream');
     const progress = reply.messages.filter((message) => message.method === 'notifications/progress');
@@ -89,21 +96,25 @@ describe.each(['modern', 'legacy'] as const)('byte relay, %s server', (era) => {
     expect(answerOf(reply).result).toMatchObject({ content: [{ type: 'text', text: 'waited 60 ms in 3 steps' }] });
   });
 
-  it('sends the server a trace context of Switchboard\'s own and never the client\'s reserved keys', async () => {
+  it("sends the server a trace context of Switchboard's own and never the client's reserved keys", async () => {
     const reply = await call(relayed, 'tools/call', { name: 'wiki_traceparent', arguments: {} });
-    const seen = JSON.parse(((answerOf(reply).result!.content as { text: string }[])[0]!).text) as { traceparent: string | null };
+    const seen = JSON.parse((answerOf(reply).result!.content as { text: string }[])[0]!.text) as { traceparent: string | null };
     expect(seen.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
   });
 
   it('a client that goes away mid-call frees the server and the next call works', async () => {
     const aborter = new AbortController();
-    const pending = call(relayed, 'tools/call', { name: 'wiki_slow', arguments: { ms: 5_000, steps: 50 }, _meta: { progressToken: 1 } }, aborter.signal).catch((error: Error) => error);
+    const pending = call(relayed, 'tools/call', { name: 'wiki_slow', arguments: { ms: 5_000, steps: 50 }, _meta: { progressToken: 1 } }, aborter.signal).catch(
+      (error: Error) => error,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     aborter.abort();
     expect(await pending).toBeInstanceOf(Error);
     // A 2025-era server hears of it as a cancellation on the shared session; a 2026-07-28 one sees its stream close.
     if (era === 'legacy') await expect.poll(() => upstream.methodsReceived.includes('notifications/cancelled'), { timeout: 5_000 }).toBe(true);
-    expect(answerOf(await call(relayed, 'tools/call', { name: 'wiki_echo', arguments: { text: 'after' } })).result).toMatchObject({ content: [{ text: 'after' }] });
+    expect(answerOf(await call(relayed, 'tools/call', { name: 'wiki_echo', arguments: { text: 'after' } })).result).toMatchObject({
+      content: [{ text: 'after' }],
+    });
   });
 });
 
@@ -121,12 +132,21 @@ describe('byte relay, multi-round-trip input (2026-07-28 server)', () => {
     await upstream?.close();
   });
 
-  it('hands the server\'s input request to the client and the client\'s answer back, with the request state', async () => {
+  it("hands the server's input request to the client and the client's answer back, with the request state", async () => {
     const asked = answerOf(await call(gateway, 'tools/call', { name: 'wiki_confirm', arguments: { question: 'Go?' } })).result!;
     expect(asked).toMatchObject({ resultType: 'input_required', inputRequests: { confirm: { method: 'elicitation/create' } }, requestState: 'asked-once' });
     const answered = answerOf(
-      await call(gateway, 'tools/call', { name: 'wiki_confirm', arguments: { question: 'Go?' }, inputResponses: { confirm: { action: 'accept', content: { confirmed: true } } }, requestState: asked.requestState }),
+      await call(gateway, 'tools/call', {
+        name: 'wiki_confirm',
+        arguments: { question: 'Go?' },
+        inputResponses: { confirm: { action: 'accept', content: { confirmed: true } } },
+        requestState: asked.requestState,
+      }),
     ).result!;
-    expect(JSON.parse((answered.content as { text: string }[])[0]!.text)).toEqual({ action: 'accept', content: { confirmed: true }, requestState: 'asked-once' });
+    expect(JSON.parse((answered.content as { text: string }[])[0]!.text)).toEqual({
+      action: 'accept',
+      content: { confirmed: true },
+      requestState: 'asked-once',
+    });
   });
 });

@@ -48,7 +48,10 @@ describe('exit codes', () => {
     expect(missing.stdout).toContain('ENOTFOUND');
     const refused = await runCli(['discover', 'http://127.0.0.1:1/mcp', '--data-dir', dataDir, '--json']);
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ cards: [], problems: expect.arrayContaining([expect.objectContaining({ code: 'DISCOVERY_FETCH_FAILED' })]) });
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      cards: [],
+      problems: expect.arrayContaining([expect.objectContaining({ code: 'DISCOVERY_FETCH_FAILED' })]),
+    });
   }, 30_000);
 
   it('progress goes to a terminal only: piped, stderr carries none', async () => {

@@ -36,7 +36,6 @@ describe('stale AI client entries and Repair', () => {
     await fixture?.close();
   });
 
-
   it('an entry pointing at an old address is stale, and Repair points it at today’s with the same credential', async () => {
     expect((await service.invoke('clients:configure', { client: 'cursor' })).ok).toBe(true);
     expect(await cursorState()).toMatchObject({ configured: true });

@@ -53,11 +53,17 @@ describe('switchboard clients targets, setup and unsetup', () => {
   it('lists every client with its file for this OS, found, configured, and the running endpoint', async () => {
     const listed = await cli(['targets', '--json']);
     expect(listed.code, listed.stderr).toBe(0);
-    const { mcpUrl, running, clients } = JSON.parse(listed.stdout) as { mcpUrl: string; running: boolean; clients: { id: string; file: string | null; found: boolean; configured: boolean; pointsAtTodaysUrl: boolean }[] };
+    const { mcpUrl, running, clients } = JSON.parse(listed.stdout) as {
+      mcpUrl: string;
+      running: boolean;
+      clients: { id: string; file: string | null; found: boolean; configured: boolean; pointsAtTodaysUrl: boolean }[];
+    };
     expect(mcpUrl).toBe(serve.ready.mcpUrl);
     expect(running).toBe(true);
     expect(clients.map((client) => client.id)).toEqual(AI_CLIENT_TARGETS.map((target) => target.id));
-    expect(clients.find((client) => client.id === 'codex')).toEqual(expect.objectContaining({ file: join(home, '.codex', 'config.toml'), found: false, configured: false, pointsAtTodaysUrl: false }));
+    expect(clients.find((client) => client.id === 'codex')).toEqual(
+      expect.objectContaining({ file: join(home, '.codex', 'config.toml'), found: false, configured: false, pointsAtTodaysUrl: false }),
+    );
     expect(clients.find((client) => client.id === 'jetbrains')?.file).toBeNull();
     const human = await cli(['targets']);
     expect(human.stdout).toContain(`Endpoint  ${serve.ready.mcpUrl}`);
@@ -89,11 +95,15 @@ describe('switchboard clients targets, setup and unsetup', () => {
     expect(entry.url).toBe(serve.ready.mcpUrl);
     // What Codex does with that table: connect to url with the header.
     const codexLike = new Client({ name: 'codex-like', version: '1.0.0' });
-    await codexLike.connect(new StreamableHTTPClientTransport(new URL(entry.url), { requestInit: { headers: { authorization: entry.http_headers.Authorization } } }));
+    await codexLike.connect(
+      new StreamableHTTPClientTransport(new URL(entry.url), { requestInit: { headers: { authorization: entry.http_headers.Authorization } } }),
+    );
     expect((await codexLike.listTools()).tools.map((tool) => tool.name)).toContain('modern_echo');
     await codexLike.close();
 
-    const listed = JSON.parse((await cli(['targets', '--json'])).stdout) as { clients: { id: string; found: boolean; configured: boolean; pointsAtTodaysUrl: boolean }[] };
+    const listed = JSON.parse((await cli(['targets', '--json'])).stdout) as {
+      clients: { id: string; found: boolean; configured: boolean; pointsAtTodaysUrl: boolean }[];
+    };
     expect(listed.clients.find((client) => client.id === 'codex')).toMatchObject({ found: true, configured: true, pointsAtTodaysUrl: true });
 
     const undone = await cli(['unsetup', 'codex', '--profile', profile]);

@@ -32,7 +32,8 @@ describe('50 concurrent clients', () => {
             client.callTool({ name: `${server}_add`, arguments: { a: index, b: 1000 } }),
             client.callTool({ name: `${server}_slow`, arguments: { ms: 40, steps: 4 } }, { onprogress: (update) => progress.push(update.progress) }),
             index % 5 === 0
-              ? (setTimeout(() => cancelled.abort(new Error('cancelled by the test')), 20), client.callTool({ name: `${server}_slow`, arguments: { ms: 2000, steps: 2 } }, { signal: cancelled.signal }))
+              ? (setTimeout(() => cancelled.abort(new Error('cancelled by the test')), 20),
+                client.callTool({ name: `${server}_slow`, arguments: { ms: 2000, steps: 2 } }, { signal: cancelled.signal }))
               : Promise.resolve(undefined),
           ]);
           return { index, echo, sum, slow, aborted, progress };
@@ -42,12 +43,15 @@ describe('50 concurrent clients', () => {
       }),
     );
     for (const { index, echo, sum, slow, aborted, progress } of outcomes) {
-      if (echo.status === "rejected") throw new Error(`client ${index} echo failed: ${String(echo.reason)}`);
-      expect(echo.status === "fulfilled" && echo.value.content, `client ${index} echo`).toEqual([expect.objectContaining({ text: `client-${index}` })]);
+      if (echo.status === 'rejected') throw new Error(`client ${index} echo failed: ${String(echo.reason)}`);
+      expect(echo.status === 'fulfilled' && echo.value.content, `client ${index} echo`).toEqual([expect.objectContaining({ text: `client-${index}` })]);
       expect(sum.status === 'fulfilled' && sum.value.content, `client ${index} add`).toEqual([expect.objectContaining({ text: String(index + 1000) })]);
       expect(slow.status, `client ${index} slow`).toBe('fulfilled');
       expect(progress.length, `client ${index} progress`).toBeGreaterThanOrEqual(3);
-      expect(progress.every((value) => value >= 1 && value <= 4), `client ${index} saw only its own progress`).toBe(true);
+      expect(
+        progress.every((value) => value >= 1 && value <= 4),
+        `client ${index} saw only its own progress`,
+      ).toBe(true);
       if (index % 5 === 0) expect(aborted.status, `client ${index} cancellation`).toBe('rejected');
     }
   }, 60_000);

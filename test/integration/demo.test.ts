@@ -66,7 +66,12 @@ describe('npm run demo (headless)', () => {
     demo.kill('SIGINT');
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);
-    expect(await waitUntilGone(tree.map((entry) => entry.pid), 2_000)).toEqual([]);
+    expect(
+      await waitUntilGone(
+        tree.map((entry) => entry.pid),
+        2_000,
+      ),
+    ).toEqual([]);
     expect(existsSync(workDir)).toBe(false);
   });
 
@@ -91,14 +96,21 @@ describe('npm run demo (headless)', () => {
       expect(environmentOf(serve.pid).DBUS_SESSION_BUS_ADDRESS).toBeUndefined();
 
       const client = new Client({ name: 'demo-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-      await client.connect(new StreamableHTTPClientTransport(new URL(ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${ready.credential}` } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${ready.credential}` } } }),
+      );
       expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['wiki_echo']));
       await client.close();
 
       npm.kill('SIGINT');
       const [code] = (await exited) as [number | null];
       expect(code, stderr).toBe(0);
-      expect(await waitUntilGone(tree.map((entry) => entry.pid), 2_000)).toEqual([]);
+      expect(
+        await waitUntilGone(
+          tree.map((entry) => entry.pid),
+          2_000,
+        ),
+      ).toEqual([]);
       expect(existsSync(ready.workDir)).toBe(false);
     } finally {
       for (const entry of stillRunning([...tree.map(({ pid }) => pid), npm.pid!])) process.kill(entry.pid, 'SIGKILL');
@@ -106,31 +118,40 @@ describe('npm run demo (headless)', () => {
     }
   }, 60_000);
 
-  it.runIf(process.platform === 'linux')('a second Ctrl-C forces: a Switchboard that cannot stop is killed, and the temporary folder still goes', async () => {
-    const demo = spawn(process.execPath, [join(repoRoot, 'test/sandbox/demo.ts'), '--headless'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = once(demo, 'exit');
-    let stderr = '';
-    demo.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const { workDir } = await demoReady(demo, []);
-    const tree = processTree(demo.pid!);
-    const serve = tree.find((entry) => entry.command.includes('main/cli/bin.js serve'))!;
-    expect(serve).toBeDefined();
-    // A Switchboard frozen mid-stop: only SIGKILL ends it, so only the forced path can finish.
-    process.kill(serve.pid, 'SIGSTOP');
-    try {
-      demo.kill('SIGINT');
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      expect(demo.exitCode).toBeNull();
-      const sentAt = Date.now();
-      demo.kill('SIGINT');
-      const [code] = (await exited) as [number | null];
-      expect(Date.now() - sentAt).toBeLessThan(1_000);
-      expect(code).toBe(130);
-      expect(stderr).toContain('Forced to stop.');
-      expect(await waitUntilGone(tree.map((entry) => entry.pid), 2_000)).toEqual([]);
-      expect(existsSync(workDir)).toBe(false);
-    } finally {
-      for (const entry of stillRunning(tree.map(({ pid }) => pid))) process.kill(entry.pid, 'SIGKILL');
-    }
-  }, 60_000);
+  it.runIf(process.platform === 'linux')(
+    'a second Ctrl-C forces: a Switchboard that cannot stop is killed, and the temporary folder still goes',
+    async () => {
+      const demo = spawn(process.execPath, [join(repoRoot, 'test/sandbox/demo.ts'), '--headless'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = once(demo, 'exit');
+      let stderr = '';
+      demo.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const { workDir } = await demoReady(demo, []);
+      const tree = processTree(demo.pid!);
+      const serve = tree.find((entry) => entry.command.includes('main/cli/bin.js serve'))!;
+      expect(serve).toBeDefined();
+      // A Switchboard frozen mid-stop: only SIGKILL ends it, so only the forced path can finish.
+      process.kill(serve.pid, 'SIGSTOP');
+      try {
+        demo.kill('SIGINT');
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        expect(demo.exitCode).toBeNull();
+        const sentAt = Date.now();
+        demo.kill('SIGINT');
+        const [code] = (await exited) as [number | null];
+        expect(Date.now() - sentAt).toBeLessThan(1_000);
+        expect(code).toBe(130);
+        expect(stderr).toContain('Forced to stop.');
+        expect(
+          await waitUntilGone(
+            tree.map((entry) => entry.pid),
+            2_000,
+          ),
+        ).toEqual([]);
+        expect(existsSync(workDir)).toBe(false);
+      } finally {
+        for (const entry of stillRunning(tree.map(({ pid }) => pid))) process.kill(entry.pid, 'SIGKILL');
+      }
+    },
+    60_000,
+  );
 });

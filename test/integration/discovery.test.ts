@@ -36,8 +36,20 @@ async function startDocumentServer() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const json = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    routes.set(path, (_request, response) => response.writeHead(200, { 'content-type': 'application/json', ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body)));
-  return { origin, routes, hits, json, close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }) };
+    routes.set(path, (_request, response) =>
+      response.writeHead(200, { 'content-type': 'application/json', ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body)),
+    );
+  return {
+    origin,
+    routes,
+    hits,
+    json,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 describe('discovery', () => {
@@ -56,7 +68,13 @@ describe('discovery', () => {
   it('finds a sandbox server from its domain (AI catalog) and from its MCP URL (server-card)', async () => {
     const byDomain = await discoverCards(new URL(wiki.url).host, { policy: NO_PRIVATE });
     expect(byDomain.problems).toEqual([]);
-    expect(byDomain.cards).toEqual([expect.objectContaining({ source: 'ai-catalog', identifier: expect.stringContaining(':mcp:wiki'), card: expect.objectContaining({ name: 'io.switchboard.sandbox/wiki' }) })]);
+    expect(byDomain.cards).toEqual([
+      expect.objectContaining({
+        source: 'ai-catalog',
+        identifier: expect.stringContaining(':mcp:wiki'),
+        card: expect.objectContaining({ name: 'io.switchboard.sandbox/wiki' }),
+      }),
+    ]);
     const byUrl = await discoverCards(wiki.url, { policy: NO_PRIVATE });
     expect(byUrl.cards[0]).toMatchObject({ card: { remotes: [{ url: wiki.url }] } });
   });
@@ -84,7 +102,11 @@ describe('discovery', () => {
     docs.routes.set('/cards/hang.json', (_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).write('{"$schema":'));
     docs.json('/.well-known/ai-catalog.json', {
       specVersion: '1.0',
-      entries: [...Object.keys(entries), 'hang'].map((name) => ({ identifier: `urn:air:example:${name}`, type: 'application/mcp-server-card+json', url: `/cards/${name}.json` })),
+      entries: [...Object.keys(entries), 'hang'].map((name) => ({
+        identifier: `urn:air:example:${name}`,
+        type: 'application/mcp-server-card+json',
+        url: `/cards/${name}.json`,
+      })),
     });
     const started = Date.now();
     const result = await discoverCards(docs.origin, { policy: NO_PRIVATE, timeoutMs: 800 }).finally(() => docs.routes.delete('/.well-known/ai-catalog.json'));
@@ -107,7 +129,11 @@ describe('discovery', () => {
     const asked: string[] = [];
     const resolver: Resolver = async (host) => {
       asked.push(host);
-      const addresses: Record<string, string> = { 'intranet.example.test': '10.1.2.3', 'metadata.example.test': '169.254.169.254', 'rebind.example.test': '127.0.0.1' };
+      const addresses: Record<string, string> = {
+        'intranet.example.test': '10.1.2.3',
+        'metadata.example.test': '169.254.169.254',
+        'rebind.example.test': '127.0.0.1',
+      };
       return [{ address: addresses[host] ?? '192.0.2.1', family: 4 }];
     };
     for (const [target, code] of [
@@ -121,7 +147,9 @@ describe('discovery', () => {
       await expect(guardedFetch(`${docs.origin}/redirect`, { accept: 'application/json' }, NO_PRIVATE, resolver), target).rejects.toMatchObject({ code });
     }
     // A public name that resolves to this machine (DNS rebinding) is refused too.
-    await expect(guardedFetch('https://rebind.example.test/card', { accept: 'application/json' }, NO_PRIVATE, resolver)).rejects.toMatchObject({ code: 'DISCOVERY_ADDRESS_REFUSED' });
+    await expect(guardedFetch('https://rebind.example.test/card', { accept: 'application/json' }, NO_PRIVATE, resolver)).rejects.toMatchObject({
+      code: 'DISCOVERY_ADDRESS_REFUSED',
+    });
     // Hosts the company catalog names may use private addresses (internal servers are normal in enterprises); checked
     // on the policy alone, so the test never connects to one.
     expect(refusalFor('10.1.2.3', 'intranet.example.test', { privateHosts: new Set(['intranet.example.test']) })).toBeUndefined();
@@ -129,7 +157,9 @@ describe('discovery', () => {
     expect(refusalFor('::ffff:127.0.0.1', 'rebind.example.test', NO_PRIVATE)).toContain('loopback');
     expect(asked).toEqual(expect.arrayContaining(['intranet.example.test', 'metadata.example.test', 'rebind.example.test']));
     // And never from a public host into this machine.
-    expect(() => checkUrl('http://127.0.0.1:8080/', new URL('https://cards.example.test/'))).toThrow(expect.objectContaining({ code: 'DISCOVERY_ADDRESS_REFUSED' }));
+    expect(() => checkUrl('http://127.0.0.1:8080/', new URL('https://cards.example.test/'))).toThrow(
+      expect.objectContaining({ code: 'DISCOVERY_ADDRESS_REFUSED' }),
+    );
   });
 
   it('revalidates with If-None-Match (304 keeps the cached card), honours max-age, and works offline from the cache', async () => {
@@ -161,7 +191,20 @@ describe('discovery', () => {
       const body =
         url.searchParams.get('cursor') === 'p2'
           ? page([{ server: { name: 'com.example/crm-local', version: '1.0.0', packages: [{ registryType: 'npm', identifier: '@example/crm' }] } }])
-          : page([{ server: { name: 'com.example/crm', version: '2.1.0', title: 'CRM', remotes: [{ type: 'streamable-http', url: 'https://crm.example.com/mcp' }] }, _meta: { 'io.modelcontextprotocol.registry/official': { status: 'active' } } }], 'p2');
+          : page(
+              [
+                {
+                  server: {
+                    name: 'com.example/crm',
+                    version: '2.1.0',
+                    title: 'CRM',
+                    remotes: [{ type: 'streamable-http', url: 'https://crm.example.com/mcp' }],
+                  },
+                  _meta: { 'io.modelcontextprotocol.registry/official': { status: 'active' } },
+                },
+              ],
+              'p2',
+            );
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     const deps = { baseUrl: docs.origin, policy: NO_PRIVATE };

@@ -60,7 +60,9 @@ posixOnly('owner-only data folder after a full run', () => {
 
     serve = await startServe(location);
     const client = new Client({ name: 'permissions-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }),
+    );
     await client.listTools();
     expect((await client.callTool({ name: 'wiki_echo', arguments: { text: 'hello' } })).isError).toBeFalsy();
     await client.close();
@@ -83,7 +85,9 @@ posixOnly('owner-only data folder after a full run', () => {
 
   it('looked at what a full run writes: the client registry, the audit trail with its WAL and shared memory, the catalog cache, the remembered endpoint, the audit export', () => {
     const names = (entries: Entry[]) => entries.map((entry) => relative(dataDir, entry.path));
-    expect(names(whileRunning)).toEqual(expect.arrayContaining(['clients.json', 'audit.db', 'audit.db-wal', 'audit.db-shm', 'catalog.db', 'endpoint.json', join('exports', 'audit.jsonl')]));
+    expect(names(whileRunning)).toEqual(
+      expect.arrayContaining(['clients.json', 'audit.db', 'audit.db-wal', 'audit.db-shm', 'catalog.db', 'endpoint.json', join('exports', 'audit.jsonl')]),
+    );
     expect(names(afterStop)).toEqual(expect.arrayContaining(['clients.json', 'audit.db', 'catalog.db', 'endpoint.json', join('exports', 'audit.jsonl')]));
   });
 

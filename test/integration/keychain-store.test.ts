@@ -57,7 +57,11 @@ describe('the keychain store', () => {
     expect(await store.get('local-client:cursor')).toBe('sbc_kept');
     expect(await store.get('sso')).toBe('current');
     expect(logger.lines.filter((line) => line.event === 'vault.keytar_entries_adopted')).toEqual([
-      { level: 'info', event: 'vault.keytar_entries_adopted', fields: expect.objectContaining({ service, moved: expect.arrayContaining(['token:crm', 'local-client:cursor']), superseded: ['sso'] }) },
+      {
+        level: 'info',
+        event: 'vault.keytar_entries_adopted',
+        fields: expect.objectContaining({ service, moved: expect.arrayContaining(['token:crm', 'local-client:cursor']), superseded: ['sso'] }),
+      },
     ]);
     // Nothing left under keytar's attributes; every item now has the store's own.
     const legacy = await KeytarEntries.open();
@@ -84,7 +88,9 @@ describe('the keychain store', () => {
     expect(String(logger.lines[0]!.fields!.message)).toContain('never in the OS keychain');
     // The OS keychain never saw it.
     expect(await new KeychainSecretStore(profile).get('token:crm')).toBeUndefined();
-    expect(() => openSecretStore(freshProfile(), { env: { SWITCHBOARD_KEYCHAIN: 'memory', SWITCHBOARD_KEYCHAIN_SEED: '["x"]' } })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => openSecretStore(freshProfile(), { env: { SWITCHBOARD_KEYCHAIN: 'memory', SWITCHBOARD_KEYCHAIN_SEED: '["x"]' } })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });
 
@@ -135,11 +141,21 @@ describe.runIf(linux)('a locked or missing keychain', () => {
   });
 
   it('no Secret Service on the bus and no bus at all: VAULT_UNAVAILABLE saying what to start', async () => {
-    const noBus = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(new URL('../../main/core/vault/keychain-secret-store.ts', import.meta.url).pathname)}).then(async ({ KeychainSecretStore }) => { try { await new KeychainSecretStore('probe').get('a'); console.log('{}'); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); } })`], {
-      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: '', XDG_RUNTIME_DIR: '/nonexistent', DISPLAY: '' },
-      encoding: 'utf8',
-      timeout: 30_000,
+    const noBus = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `import(${JSON.stringify(new URL('../../main/core/vault/keychain-secret-store.ts', import.meta.url).pathname)}).then(async ({ KeychainSecretStore }) => { try { await new KeychainSecretStore('probe').get('a'); console.log('{}'); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); } })`,
+      ],
+      {
+        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: '', XDG_RUNTIME_DIR: '/nonexistent', DISPLAY: '' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(JSON.parse(noBus.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+      code: 'VAULT_UNAVAILABLE',
+      message: expect.stringMatching(/no OS keychain is running|not available/),
     });
-    expect(JSON.parse(noBus.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ code: 'VAULT_UNAVAILABLE', message: expect.stringMatching(/no OS keychain is running|not available/) });
   });
 });

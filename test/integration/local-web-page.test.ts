@@ -59,7 +59,14 @@ async function listeningSockets(pid: number): Promise<string[]> {
       const [, local, , state, , , , , , inode] = fields;
       if (state !== '0A' || !inodes.has(inode!)) continue; // 0A = LISTEN
       const [hexAddress, hexPort] = local!.split(':');
-      const address = table === 'tcp' ? hexAddress!.match(/../g)!.reverse().map((byte) => parseInt(byte, 16)).join('.') : `[${hexAddress}]`;
+      const address =
+        table === 'tcp'
+          ? hexAddress!
+              .match(/../g)!
+              .reverse()
+              .map((byte) => parseInt(byte, 16))
+              .join('.')
+          : `[${hexAddress}]`;
       listening.push(`${address}:${parseInt(hexPort!, 16)}`);
     }
   }
@@ -94,7 +101,10 @@ describe('a malicious local web page (real Chromium)', () => {
   it('cannot call a tool or read anything: CORS fetch, no-cors POST, form post and GET stream are all refused before MCP handling', async () => {
     const context = await browser.newContext();
     const tab = await context.newPage();
-    const refusedBefore = gateway.serve.stderr().split('\n').filter((line) => line.includes('gateway.request_refused')).length;
+    const refusedBefore = gateway.serve
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('gateway.request_refused')).length;
     await tab.goto(pageUrl);
     await tab.waitForFunction(() => (window as unknown as { done?: boolean }).done === true, undefined, { timeout: 15_000 });
     await tab.waitForTimeout(500);
@@ -105,7 +115,11 @@ describe('a malicious local web page (real Chromium)', () => {
     expect(results.stream).toMatch(/^blocked/);
     expect(results.simple).toBe('opaque opaque');
     // What matters is what reached the server: nothing but refusals, and no tool call upstream.
-    const refusals = gateway.serve.stderr().split('\n').filter((line) => line.includes('gateway.request_refused')).slice(refusedBefore);
+    const refusals = gateway.serve
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('gateway.request_refused'))
+      .slice(refusedBefore);
     expect(refusals.length).toBeGreaterThanOrEqual(3);
     for (const line of refusals) expect(JSON.parse(line)).toMatchObject({ status: 403 });
     expect(wiki.methodsReceived).not.toContain('tools/call');

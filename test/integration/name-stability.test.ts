@@ -33,7 +33,10 @@ describe('exposed-name stability', () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
     try {
       const result = await client.callTool({ name: 'whoami', arguments: {} });
-      return { server: (JSON.parse((result.content as { text: string }[])[0]!.text) as { server: string }).server, collisions: [...switchboard.status().collisions] };
+      return {
+        server: (JSON.parse((result.content as { text: string }[])[0]!.text) as { server: string }).server,
+        collisions: [...switchboard.status().collisions],
+      };
     } finally {
       await client.close();
       await switchboard.stop();

@@ -31,7 +31,12 @@ describe('protocol edges', () => {
     });
 
   it.each(['2025-06-18', '2025-03-26'])('a %s client initializes and calls tools', async (version) => {
-    const initialized = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'old', version: '1' } } });
+    const initialized = await post({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'old', version: '1' } },
+    });
     expect(initialized.status).toBe(200);
     const sessionId = initialized.headers.get('mcp-session-id')!;
     expect(await initialized.text()).toContain(`"protocolVersion":"${version}"`);
@@ -52,7 +57,10 @@ describe('protocol edges', () => {
 
   it('marks aggregated 2026-07-28 lists as private to the client (cacheScope) with a ttlMs', async () => {
     for (const method of ['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list']) {
-      const response = await post({ jsonrpc: '2.0', id: 4, method, params: { _meta: MODERN_META } }, { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method });
+      const response = await post(
+        { jsonrpc: '2.0', id: 4, method, params: { _meta: MODERN_META } },
+        { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method },
+      );
       const { result } = (await response.json()) as { result: { ttlMs?: unknown; cacheScope?: unknown } };
       expect(result, method).toMatchObject({ cacheScope: 'private', ttlMs: expect.any(Number) });
     }

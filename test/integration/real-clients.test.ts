@@ -10,8 +10,14 @@ import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.ts';
 
 const require = createRequire(import.meta.url);
-const inspectorCli = join(dirname(require.resolve('@modelcontextprotocol/inspector/package.json')), require('@modelcontextprotocol/inspector/package.json').bin.inspector as string);
-const mcpRemoteCli = join(dirname(require.resolve('mcp-remote/package.json')), (require('mcp-remote/package.json') as { bin: Record<string, string> }).bin['mcp-remote']!);
+const inspectorCli = join(
+  dirname(require.resolve('@modelcontextprotocol/inspector/package.json')),
+  require('@modelcontextprotocol/inspector/package.json').bin.inspector as string,
+);
+const mcpRemoteCli = join(
+  dirname(require.resolve('mcp-remote/package.json')),
+  (require('mcp-remote/package.json') as { bin: Record<string, string> }).bin['mcp-remote']!,
+);
 
 describe('real MCP clients through the endpoint', () => {
   let upstreams: SandboxMcpServer[];
@@ -31,10 +37,14 @@ describe('real MCP clients through the endpoint', () => {
   });
 
   async function inspector(...args: string[]): Promise<unknown> {
-    const child = spawn(process.execPath, [inspectorCli, '--cli', gateway.serve.ready.mcpUrl, '--transport', 'http', '--header', `Authorization: Bearer ${gateway.credential}`, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HOME: home },
-    });
+    const child = spawn(
+      process.execPath,
+      [inspectorCli, '--cli', gateway.serve.ready.mcpUrl, '--transport', 'http', '--header', `Authorization: Bearer ${gateway.credential}`, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, HOME: home },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -47,7 +57,9 @@ describe('real MCP clients through the endpoint', () => {
   it('the Inspector CLI lists tools and calls one on each upstream', async () => {
     const listed = (await inspector('--method', 'tools/list')) as { tools: { name: string }[] };
     expect(listed.tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['wiki_echo', 'tickets_echo']));
-    const called = (await inspector('--method', 'tools/call', '--tool-name', 'tickets_add', '--tool-arg', 'a=2', '--tool-arg', 'b=40')) as { content: { text: string }[] };
+    const called = (await inspector('--method', 'tools/call', '--tool-name', 'tickets_add', '--tool-arg', 'a=2', '--tool-arg', 'b=40')) as {
+      content: { text: string }[];
+    };
     expect(called.content[0]?.text).toBe('42');
   }, 60_000);
 
@@ -62,7 +74,9 @@ describe('real MCP clients through the endpoint', () => {
     await client.connect(transport);
     try {
       expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['wiki_add', 'tickets_add']));
-      expect((await client.callTool({ name: 'wiki_echo', arguments: { text: 'via mcp-remote' } })).content).toEqual([expect.objectContaining({ text: 'via mcp-remote' })]);
+      expect((await client.callTool({ name: 'wiki_echo', arguments: { text: 'via mcp-remote' } })).content).toEqual([
+        expect.objectContaining({ text: 'via mcp-remote' }),
+      ]);
     } finally {
       await client.close();
     }

@@ -18,11 +18,14 @@ import { CLI_ENTRY, runCli, startServe, type ServeProcess } from '../support/ser
 /** Raw HTTP on the control socket, so the test can send what no well-behaved CLI would. */
 function rawControl(dataDir: string, method: string, path: string, body?: string | Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ socketPath: controlSocketPath(dataDir), method, path, agent: false, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
+    const request = httpRequest(
+      { socketPath: controlSocketPath(dataDir), method, path, agent: false, headers: body === undefined ? {} : { 'content-type': 'application/json' } },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -33,7 +36,12 @@ async function postMcp(mcpUrl: string, credential: string): Promise<number> {
   const response = await fetch(mcpUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${credential}` },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    }),
   });
   await response.body?.cancel();
   return response.status;
@@ -54,13 +62,19 @@ describe('sign-in and sign-out reach the running Switchboard', () => {
 
   async function connect(): Promise<Client> {
     const client = new Client({ name: 'running-sign-in-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }),
+    );
     return client;
   }
 
   async function invokeUi(channel: string, request: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
     const token = new URLSearchParams(uiUrl.hash.slice(1)).get('token')!;
-    const response = await fetch(new URL(`/api/invoke/${channel}`, uiUrl), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(request) });
+    const response = await fetch(new URL(`/api/invoke/${channel}`, uiUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(request),
+    });
     return (await response.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
   }
 
@@ -80,14 +94,22 @@ describe('sign-in and sign-out reach the running Switchboard', () => {
         ],
         auth: {
           profile,
-          idp: { issuer: sandbox.idp.issuer, clientId: sandbox.idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } },
+          idp: {
+            issuer: sandbox.idp.issuer,
+            clientId: sandbox.idp.clientId,
+            tokenEndpointAuthMethod: 'client_secret_basic',
+            extraAuthorizationParams: { prompt: 'consent' },
+          },
           // The person's browser, scripted: `login` opens it with the authorization URL and it signs in as the sandbox user.
           browserCommand: [process.execPath, join(import.meta.dirname, '../sandbox/visit-url.ts')],
           signInTimeoutMs: 30_000,
         },
       }),
     );
-    for (const [owner, secret] of [['idp', sandbox.idp.clientSecret], ['finance', sandbox.idJagClient.client_secret]] as const) {
+    for (const [owner, secret] of [
+      ['idp', sandbox.idp.clientSecret],
+      ['finance', sandbox.idJagClient.client_secret],
+    ] as const) {
       const stored = await cli(['auth', 'set-secret', owner], secret);
       expect(stored.code, stored.stderr).toBe(0);
     }
@@ -96,7 +118,9 @@ describe('sign-in and sign-out reach the running Switchboard', () => {
     credential = (JSON.parse(added.stdout) as { credential: string }).credential;
     const home = join(work, 'home');
     await mkdir(join(home, '.cursor'), { recursive: true });
-    serve = await startServe(['--config', configPath, '--data-dir', dataDir, '--ui'], { env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') } });
+    serve = await startServe(['--config', configPath, '--data-dir', dataDir, '--ui'], {
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+    });
     uiUrl = new URL(serve.ready.uiUrl!);
   }, 60_000);
 
@@ -142,25 +166,35 @@ describe('sign-in and sign-out reach the running Switchboard', () => {
     expect(status.sso.signedIn).toBe(true);
     const client = await connect();
     try {
-      await vi.waitFor(async () => expect((await client.callTool({ name: 'finance_whoami', arguments: {} })).isError).toBeFalsy(), { timeout: 10_000, interval: 200 });
+      await vi.waitFor(async () => expect((await client.callTool({ name: 'finance_whoami', arguments: {} })).isError).toBeFalsy(), {
+        timeout: 10_000,
+        interval: 200,
+      });
     } finally {
       await client.close();
     }
   }, 60_000);
 
   it('Ctrl-C during `login <server>` cancels the sign-in in the running Switchboard and exits non-zero', async () => {
-    const child = spawn(process.execPath, [CLI_ENTRY, 'login', 'crm', '--no-browser', '--config', configPath, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_ENTRY, 'login', 'crm', '--no-browser', '--config', configPath, '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = once(child, 'exit');
     await vi.waitFor(() => expect(stderr).toContain('Ctrl-C cancels it'), { timeout: 20_000, interval: 50 });
     expect(stderr).toMatch(/Open this address in your browser to sign in:\s+http:\/\/127\.0\.0\.1:\d+\/.*code_challenge=/);
-    expect(((await controlRequest(dataDir, 'GET', '/auth/status')) as { signingIn: { target: string }[] }).signingIn.map((entry) => entry.target)).toContain('crm');
+    expect(((await controlRequest(dataDir, 'GET', '/auth/status')) as { signingIn: { target: string }[] }).signingIn.map((entry) => entry.target)).toContain(
+      'crm',
+    );
     child.kill('SIGINT');
     const [code] = (await exited) as [number | null];
     expect(code).toBe(130);
     expect(stderr).toMatch(/AUTH_CALLBACK_FAILED: sign-in to "crm" cancelled in the running Switchboard/);
-    await vi.waitFor(async () => expect(((await controlRequest(dataDir, 'GET', '/auth/status')) as { signingIn: { target: string }[] }).signingIn).toEqual([]), { timeout: 5000 });
+    await vi.waitFor(
+      async () => expect(((await controlRequest(dataDir, 'GET', '/auth/status')) as { signingIn: { target: string }[] }).signingIn).toEqual([]),
+      { timeout: 5000 },
+    );
   }, 30_000);
 
   it('`logout <server>` while serve runs: the next call to that server needs a sign-in, and no token comes back to the keychain', async () => {
@@ -169,7 +203,13 @@ describe('sign-in and sign-out reach the running Switchboard', () => {
     expect(JSON.parse(login.stdout)).toMatchObject({ server: 'crm', auth: { state: 'signed-in', via: 'authorization_code' } });
     const client = await connect();
     try {
-      await vi.waitFor(async () => expect(JSON.parse(((await client.callTool({ name: 'crm_whoami', arguments: {} })) as { content: { text: string }[] }).content[0]!.text)).toMatchObject({ server: 'crm' }), { timeout: 10_000, interval: 200 });
+      await vi.waitFor(
+        async () =>
+          expect(
+            JSON.parse(((await client.callTool({ name: 'crm_whoami', arguments: {} })) as { content: { text: string }[] }).content[0]!.text),
+          ).toMatchObject({ server: 'crm' }),
+        { timeout: 10_000, interval: 200 },
+      );
       expect(await store.get(vaultAccounts.token('crm'))).toBeDefined();
 
       const logout = await cli(['logout', 'crm', '--json']);
@@ -182,7 +222,11 @@ describe('sign-in and sign-out reach the running Switchboard', () => {
       // No token in memory: crm saw no bearer after the sign-out, and none was written back to the keychain.
       expect(crm().server.authorizationsReceived.length).toBe(seenByCrm);
       expect(await store.get(vaultAccounts.token('crm'))).toBeUndefined();
-      expect((JSON.parse((await cli(['auth', 'status', '--json'])).stdout) as { servers: { id: string; auth: { state: string } }[] }).servers.find((server) => server.id === 'crm')?.auth.state).toBe('needs-sign-in');
+      expect(
+        (JSON.parse((await cli(['auth', 'status', '--json'])).stdout) as { servers: { id: string; auth: { state: string } }[] }).servers.find(
+          (server) => server.id === 'crm',
+        )?.auth.state,
+      ).toBe('needs-sign-in');
 
       // Signing out of everything ends the SSO session in the running Switchboard too: finance needs a sign-in again.
       expect((await cli(['logout', '--json'])).code).toBe(0);
@@ -208,10 +252,15 @@ describe('sign-in and sign-out reach the running Switchboard', () => {
     await vi.waitFor(async () => expect(await postMcp(serve.ready.mcpUrl, cursorCredential)).toBe(401), { timeout: 1500, interval: 50 });
     expect(Date.now() - revokedAt).toBeLessThan(1200);
     expect(await store.get(vaultAccounts.localClient('cursor'))).toBeUndefined();
-    await vi.waitFor(async () => {
-      const audit = JSON.parse((await runCli(['audit', 'query', '--method', 'client.removed', '--data-dir', dataDir, '--json'])).stdout) as { records: unknown[] };
-      expect(JSON.stringify(audit.records)).toContain('cursor');
-    }, { timeout: 5000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        const audit = JSON.parse((await runCli(['audit', 'query', '--method', 'client.removed', '--data-dir', dataDir, '--json'])).stdout) as {
+          records: unknown[];
+        };
+        expect(JSON.stringify(audit.records)).toContain('cursor');
+      },
+      { timeout: 5000, interval: 200 },
+    );
   }, 30_000);
 
   it('`clients remove` revokes the credential the same way: refused within a second, keychain entry deleted', async () => {
@@ -228,8 +277,22 @@ describe('sign-in and sign-out reach the running Switchboard', () => {
 
   it("`servers remove` deletes the server's token, client secret and secret headers from the keychain, and nothing else", async () => {
     const otherConfig = join(work, 'other.json');
-    await writeFile(otherConfig, JSON.stringify({ servers: [{ id: 'gone', url: 'https://gone.example/mcp', secretHeaders: ['X-Api-Key'] }, { id: 'kept', url: 'https://kept.example/mcp' }], auth: { profile } }));
-    const entries = [vaultAccounts.token('gone'), vaultAccounts.serverClientSecret('gone'), vaultAccounts.serverHeader('gone', 'X-Api-Key'), vaultAccounts.serverHeader('gone', 'X-Set-By-Hand')];
+    await writeFile(
+      otherConfig,
+      JSON.stringify({
+        servers: [
+          { id: 'gone', url: 'https://gone.example/mcp', secretHeaders: ['X-Api-Key'] },
+          { id: 'kept', url: 'https://kept.example/mcp' },
+        ],
+        auth: { profile },
+      }),
+    );
+    const entries = [
+      vaultAccounts.token('gone'),
+      vaultAccounts.serverClientSecret('gone'),
+      vaultAccounts.serverHeader('gone', 'X-Api-Key'),
+      vaultAccounts.serverHeader('gone', 'X-Set-By-Hand'),
+    ];
     for (const account of [...entries, vaultAccounts.token('kept')]) await store.set(account, `secret-of-${account}`);
     const removed = await runCli(['servers', 'remove', 'gone', '--config', otherConfig, '--data-dir', join(work, 'other-data'), '--json']);
     expect(removed.code, removed.stderr).toBe(0);

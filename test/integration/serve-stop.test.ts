@@ -57,7 +57,11 @@ describe('serve stops within 2 s of SIGINT', () => {
     const token = new URLSearchParams(ui.hash.slice(1)).get('token')!;
     // The page's sign-in: Switchboard hands over the authorization URL and waits for the browser to come back.
     const answer = (await (
-      await fetch(new URL('/api/invoke/auth:signIn', ui), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ server: 'crm' }) })
+      await fetch(new URL('/api/invoke/auth:signIn', ui), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ server: 'crm' }),
+      })
     ).json()) as { ok: boolean; value?: { started?: { state?: string; authorizationUrl?: string } } };
     const authorizationUrl = answer.value?.started?.authorizationUrl;
     expect(authorizationUrl, JSON.stringify(answer)).toBeDefined();

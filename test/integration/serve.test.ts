@@ -27,11 +27,18 @@ async function addClient(dataDir: string, id: string, extra: string[] = []): Pro
 /** Raw HTTP so the test controls Host and Origin headers, which fetch would not let it forge. */
 function rawPost(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${credential}`, ...headers } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
+    const request = httpRequest(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${credential}`, ...headers },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -122,13 +129,19 @@ describe('switchboard serve (walking skeleton)', () => {
     const wrongPort = await rawPost(serve.ready.mcpUrl, { host: '127.0.0.1:1' }, listTools);
     expect(wrongPort.status).toBe(403);
     // A page from another port on this machine is not us either; an opaque origin (sandboxed frame, file://) neither.
-    for (const origin of ['http://127.0.0.1:1', 'http://localhost:3000', 'null']) expect((await rawPost(serve.ready.mcpUrl, { origin }, listTools)).status, origin).toBe(403);
+    for (const origin of ['http://127.0.0.1:1', 'http://localhost:3000', 'null'])
+      expect((await rawPost(serve.ready.mcpUrl, { origin }, listTools)).status, origin).toBe(403);
     // Our own origin passes the guard (what follows is ordinary MCP handling).
     expect((await rawPost(serve.ready.mcpUrl, { origin: `http://127.0.0.1:${port}` }, listTools)).status).not.toBe(403);
   });
 
   it('refuses a body over the limit with 413 and keeps serving', async () => {
-    const huge = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'modern_echo', arguments: { text: 'x'.repeat(5 * 1024 * 1024) } } });
+    const huge = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'modern_echo', arguments: { text: 'x'.repeat(5 * 1024 * 1024) } },
+    });
     expect((await rawPost(serve.ready.mcpUrl, {}, huge)).status).toBe(413);
     const client = await connect(serve.ready.mcpUrl, 'auto');
     await expect(client.listTools()).resolves.toBeDefined();
@@ -181,7 +194,9 @@ describe('switchboard serve (walking skeleton)', () => {
           action: 'accept' as const,
           content: { confirmed: answer === 'yes' && JSON.stringify(request.params).includes(`question-${answer}`) },
         }));
-        await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }),
+        );
         return { client, answer };
       }),
     );
@@ -197,11 +212,18 @@ describe('switchboard serve (walking skeleton)', () => {
       }
       // At the same time, an elicitation Switchboard cannot attribute is refused, never sent to the wrong client.
       const together = await Promise.all(
-        clients.map(({ client, answer }) => client.callTool({ name: 'legacy_confirm', arguments: { question: `question-${answer}` } }).then(answerOf, (error: Error) => ({ error: error.message }))),
+        clients.map(({ client, answer }) =>
+          client
+            .callTool({ name: 'legacy_confirm', arguments: { question: `question-${answer}` } })
+            .then(answerOf, (error: Error) => ({ error: error.message })),
+        ),
       );
       for (const [index, outcome] of together.entries()) {
         const { answer } = clients[index]!;
-        expect([{ action: 'accept', content: { confirmed: answer === 'yes' } }, expect.objectContaining({ error: expect.stringContaining('Switchboard refused it') })]).toContainEqual(outcome);
+        expect([
+          { action: 'accept', content: { confirmed: answer === 'yes' } },
+          expect.objectContaining({ error: expect.stringContaining('Switchboard refused it') }),
+        ]).toContainEqual(outcome);
       }
     } finally {
       await Promise.all(clients.map(({ client }) => client.close()));
@@ -215,12 +237,18 @@ describe('switchboard serve (walking skeleton)', () => {
       asked = String((request.params as { message?: string }).message);
       return { action: 'accept' as const, content: { confirmed: true } };
     });
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }),
+    );
     try {
       const result = await client.callTool({ name: 'modern_confirm', arguments: { question: `deploy (${mode})?` } });
       expect(asked).toBe(`deploy (${mode})?`);
       // The server sees the answer and gets its own opaque state back unchanged.
-      expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toEqual({ action: 'accept', content: { confirmed: true }, requestState: 'asked-once' });
+      expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toEqual({
+        action: 'accept',
+        content: { confirmed: true },
+        requestState: 'asked-once',
+      });
     } finally {
       await client.close();
     }
@@ -237,7 +265,9 @@ describe('switchboard serve (walking skeleton)', () => {
       seen.push(request.params);
       return { action: 'accept' as const };
     });
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }),
+    );
     try {
       const result = await client.callTool({ name: tool, arguments: { url } });
       expect(seen).toEqual([expect.objectContaining({ mode: 'url', url, message: 'Link your account to continue.' })]);
@@ -255,7 +285,9 @@ describe('switchboard serve (walking skeleton)', () => {
     const roots = [{ uri: `file:///work/${mode}-project`, name: 'project' }];
     const client = new Client({ name: `roots-${mode}`, version: '1.0.0' }, { versionNegotiation: { mode }, capabilities: { roots: {} } });
     client.setRequestHandler('roots/list', async () => ({ roots }));
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }),
+    );
     try {
       const result = await client.callTool({ name: tool, arguments: {} });
       expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toMatchObject({ roots });
@@ -296,7 +328,11 @@ describe('switchboard serve (walking skeleton)', () => {
     await owner.connect(transport);
     const sessionId = transport.sessionId!;
     expect(sessionId).toBeTruthy();
-    const hijack = await rawPost(serve.ready.mcpUrl, { authorization: `Bearer ${other}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' }, listTools);
+    const hijack = await rawPost(
+      serve.ready.mcpUrl,
+      { authorization: `Bearer ${other}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' },
+      listTools,
+    );
     expect(hijack.status).toBe(404);
     await expect(owner.listTools()).resolves.toBeDefined();
     await owner.close();
@@ -306,7 +342,11 @@ describe('switchboard serve (walking skeleton)', () => {
     const dataDir = join(workDir, 'data');
     const result = await runCli(['status', '--data-dir', dataDir, '--json']);
     expect(result.code, result.stderr).toBe(0);
-    const status = JSON.parse(result.stdout) as { mcpUrl: string; clients: { id: string }[]; servers: { id: string; state: string; era?: string; toolCount?: number; lastError?: { code: string } }[] };
+    const status = JSON.parse(result.stdout) as {
+      mcpUrl: string;
+      clients: { id: string }[];
+      servers: { id: string; state: string; era?: string; toolCount?: number; lastError?: { code: string } }[];
+    };
     expect(status.mcpUrl).toBe(serve.ready.mcpUrl);
     expect(status.clients.map((client) => client.id)).toContain('tester');
     expect(JSON.stringify(status)).not.toContain('sbc_');

@@ -20,7 +20,10 @@ describe('discover and servers commands', () => {
     config = join(dir, 'config.json');
     await writeFile(join(dir, 'policy.json'), JSON.stringify({ deny: ['blocked.example.com'] }));
     // A person's file, with a comment the edits must keep.
-    await writeFile(config, `{\n  // my servers\n  "servers": [],\n  "auth": { "profile": "${profile}" },\n  "discovery": { "policyFile": ${JSON.stringify(join(dir, 'policy.json'))} }\n}\n`);
+    await writeFile(
+      config,
+      `{\n  // my servers\n  "servers": [],\n  "auth": { "profile": "${profile}" },\n  "discovery": { "policyFile": ${JSON.stringify(join(dir, 'policy.json'))} }\n}\n`,
+    );
   });
   afterAll(async () => {
     await wiki?.close();
@@ -32,7 +35,10 @@ describe('discover and servers commands', () => {
   it('discovers a server by domain and by URL; without a card it is described from a live connection', async () => {
     const byDomain = JSON.parse((await cli(['discover', new URL(wiki.url).host])).stdout) as { cards: { card: { name: string } }[] };
     expect(byDomain.cards.map((found) => found.card.name)).toEqual(['io.switchboard.sandbox/wiki']);
-    const live = JSON.parse((await cli(['discover', tickets.url])).stdout) as { cards: unknown[]; description: { name: string; live: { era: string; tools: string[] } } };
+    const live = JSON.parse((await cli(['discover', tickets.url])).stdout) as {
+      cards: unknown[];
+      description: { name: string; live: { era: string; tools: string[] } };
+    };
     expect(live.cards).toEqual([]);
     expect(live.description).toMatchObject({ name: 'sandbox-tickets', live: { era: 'legacy', tools: expect.arrayContaining(['echo', 'add']) } });
   });
@@ -65,14 +71,27 @@ describe('discover and servers commands', () => {
       const response = await fetch(serve.ready.mcpUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+        }),
       });
       expect(response.status).toBe(200);
       // Connecting to tickets needs its secret header from the keychain; without it the server would be unavailable.
-      await vi.waitFor(async () => {
-        const status = JSON.parse((await runCli(['status', '--data-dir', join(dir, 'data'), '--json'])).stdout) as { servers: { id: string; state: string }[] };
-        expect(status.servers.map((server) => [server.id, server.state]).sort()).toEqual([['tickets', 'ready'], ['wiki', 'ready']]);
-      }, { timeout: 10_000, interval: 200 });
+      await vi.waitFor(
+        async () => {
+          const status = JSON.parse((await runCli(['status', '--data-dir', join(dir, 'data'), '--json'])).stdout) as {
+            servers: { id: string; state: string }[];
+          };
+          expect(status.servers.map((server) => [server.id, server.state]).sort()).toEqual([
+            ['tickets', 'ready'],
+            ['wiki', 'ready'],
+          ]);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
     } finally {
       await serve.stop();
     }

@@ -15,7 +15,7 @@ import { startAuthorizationServer, type AuthorizationServer } from '../sandbox/a
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
 import { followSignInLink, signInLinkIn, visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
 
-const text = (result: unknown) => ((result as { content?: { text: string }[] }).content?.[0]?.text ?? '');
+const text = (result: unknown) => (result as { content?: { text: string }[] }).content?.[0]?.text ?? '';
 
 async function connectClient(mcpUrl: string, options: { era: 'modern' | 'legacy'; urlElicitation?: boolean }): Promise<Client> {
   const client = new Client(
@@ -49,7 +49,16 @@ describe('sign in once, never wait (sandbox, real keychain, SDK clients of both 
         { id: 'crm', url: url('crm') },
         { id: 'finance', url: url('finance'), auth: { clientId: sandbox.idJagClient.client_id, tokenEndpointAuthMethod: 'client_secret_basic' } },
       ],
-      auth: { profile, idp: { issuer: sandbox.idp.issuer, clientId: sandbox.idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } }, signInTimeoutMs: 60_000 },
+      auth: {
+        profile,
+        idp: {
+          issuer: sandbox.idp.issuer,
+          clientId: sandbox.idp.clientId,
+          tokenEndpointAuthMethod: 'client_secret_basic',
+          extraAuthorizationParams: { prompt: 'consent' },
+        },
+        signInTimeoutMs: 60_000,
+      },
     });
     await store.set(vaultAccounts.idpClientSecret(), sandbox.idp.clientSecret);
     await store.set(vaultAccounts.serverClientSecret('finance'), sandbox.idJagClient.client_secret);
@@ -81,7 +90,10 @@ describe('sign in once, never wait (sandbox, real keychain, SDK clients of both 
   it('a 2026-07-28 client that declared URL elicitation gets input_required with a sign-in link, at once', async () => {
     const modern = await client({ era: 'modern', urlElicitation: true });
     const started = Date.now();
-    const result = (await modern.request({ method: 'tools/call', params: { name: 'crm_whoami', arguments: {} } }, { allowInputRequired: true })) as Record<string, unknown>;
+    const result = (await modern.request({ method: 'tools/call', params: { name: 'crm_whoami', arguments: {} } }, { allowInputRequired: true })) as Record<
+      string,
+      unknown
+    >;
     expect(Date.now() - started).toBeLessThan(1000);
     expect(result.resultType).toBe('input_required');
     const [request] = Object.values(result.inputRequests as Record<string, { method: string; params: { mode: string; url: string; message: string } }>);
@@ -93,7 +105,10 @@ describe('sign in once, never wait (sandbox, real keychain, SDK clients of both 
   it('a 2025-11-25 client that declared URL elicitation gets error -32042 with the link, at once', async () => {
     const legacy = await client({ era: 'legacy', urlElicitation: true });
     const started = Date.now();
-    const error = (await legacy.callTool({ name: 'crm_whoami', arguments: {} }).catch((caught: unknown) => caught)) as { code?: number; data?: { elicitations?: { mode: string; url: string }[] } };
+    const error = (await legacy.callTool({ name: 'crm_whoami', arguments: {} }).catch((caught: unknown) => caught)) as {
+      code?: number;
+      data?: { elicitations?: { mode: string; url: string }[] };
+    };
     expect(Date.now() - started).toBeLessThan(1000);
     expect(error.code).toBe(-32042);
     expect(error.data?.elicitations?.[0]).toMatchObject({ mode: 'url', url: expect.stringContaining('/sign-in/') });
@@ -137,7 +152,10 @@ describe('sign in once, never wait (sandbox, real keychain, SDK clients of both 
     expect((await plain.listTools()).tools.map((tool) => tool.name)).toContain('wiki_echo');
     expect(switchboard.auth.cancelSignIn('crm')).toBe(true);
     await vi.waitFor(async () => expect((await switchboard.auth.status()).signingIn).toEqual([]), { timeout: 1000 });
-    expect((await switchboard.auth.status()).servers.find((server) => server.id === 'crm')?.auth).toMatchObject({ state: 'needs-sign-in', reason: expect.stringContaining('cancelled') });
+    expect((await switchboard.auth.status()).servers.find((server) => server.id === 'crm')?.auth).toMatchObject({
+      state: 'needs-sign-in',
+      reason: expect.stringContaining('cancelled'),
+    });
   });
 
   it('a server never seen lists one sign_in tool that says what is missing; calling it gives the link', async () => {
@@ -170,7 +188,10 @@ describe('sign in once, never wait (sandbox, real keychain, SDK clients of both 
     expect(refused).toMatch(/your company account/);
     const { authorizationUrl } = await followSignInLink(signInLinkIn(refused));
     expect(new URL(authorizationUrl).origin).toBe(new URL(sandbox.idp.issuer).origin);
-    await vi.waitFor(async () => expect(JSON.parse(text(await plain.callTool({ name: 'finance_whoami', arguments: {} })))).toMatchObject({ server: 'finance' }), { timeout: 10_000 });
+    await vi.waitFor(
+      async () => expect(JSON.parse(text(await plain.callTool({ name: 'finance_whoami', arguments: {} })))).toMatchObject({ server: 'finance' }),
+      { timeout: 10_000 },
+    );
   });
 
   it('sign-out revokes at the authorization server, and the next call needs sign-in again', async () => {
@@ -188,7 +209,7 @@ describe('sign in once, never wait (sandbox, real keychain, SDK clients of both 
     });
     expect(refresh.status).toBe(400);
     expect(((await refresh.json()) as { error: string }).error).toBe('invalid_grant');
-    expect(logLines.filter((line) => line.includes("\"event\":\"auth.revocation_failed\""))).toEqual([]);
+    expect(logLines.filter((line) => line.includes('"event":"auth.revocation_failed"'))).toEqual([]);
   });
 });
 
@@ -202,7 +223,11 @@ describe('tokens bound to where they belong, renewed as they age', () => {
 
   beforeAll(async () => {
     as = await startAuthorizationServer({ scopesSupported: ['read'], accessTokenTtlSeconds: 10 });
-    protectedServer = await startMcpServer({ name: 'short', era: 'modern', auth: { verifyAccessToken: (token) => as.verifyAccessToken(token), authorizationServers: [as.issuer], scopesSupported: ['read'] } });
+    protectedServer = await startMcpServer({
+      name: 'short',
+      era: 'modern',
+      auth: { verifyAccessToken: (token) => as.verifyAccessToken(token), authorizationServers: [as.issuer], scopesSupported: ['read'] },
+    });
     as.setResource(protectedServer.url);
     openServer = await startMcpServer({ name: 'open', era: 'legacy' });
   });

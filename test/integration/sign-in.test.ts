@@ -37,7 +37,12 @@ describe('sign in once (sandbox IdP and authorization servers, real keychain)', 
       auth: {
         profile,
         // oidc-provider issues a refresh token for offline_access only after an explicit consent prompt: a quirk kept as data.
-        idp: { issuer: sandbox.idp.issuer, clientId: sandbox.idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } },
+        idp: {
+          issuer: sandbox.idp.issuer,
+          clientId: sandbox.idp.clientId,
+          tokenEndpointAuthMethod: 'client_secret_basic',
+          extraAuthorizationParams: { prompt: 'consent' },
+        },
         signInTimeoutMs: 20_000,
       },
     });
@@ -70,12 +75,15 @@ describe('sign in once (sandbox IdP and authorization servers, real keychain)', 
     await sandbox?.close();
   });
 
-  const text = (result: unknown) => ((result as { content: { text: string }[] }).content[0]?.text ?? '');
+  const text = (result: unknown) => (result as { content: { text: string }[] }).content[0]?.text ?? '';
 
   it('before any sign-in, an ID-JAG server says to sign in (no browser is opened for it)', async () => {
     const result = await client.callTool({ name: 'finance_whoami', arguments: {} }).catch((error: Error) => error);
     expect(String((result as Error).message ?? text(result))).toMatch(/finance_whoami|sign/);
-    expect((await switchboard.auth.status()).servers.find((server) => server.id === 'finance')?.auth).toMatchObject({ state: 'needs-sign-in', code: 'AUTH_SSO_REQUIRED' });
+    expect((await switchboard.auth.status()).servers.find((server) => server.id === 'finance')?.auth).toMatchObject({
+      state: 'needs-sign-in',
+      code: 'AUTH_SSO_REQUIRED',
+    });
     expect(opened).toEqual([]);
   });
 
@@ -104,7 +112,10 @@ describe('sign in once (sandbox IdP and authorization servers, real keychain)', 
     expect(crmVisit.searchParams.get('resource')).toBe(sandbox.servers.find((entry) => entry.server.name === 'crm')!.server.url);
     await vi.waitFor(async () => expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('crm_whoami'), { timeout: 15_000 });
     expect(JSON.parse(text(await client.callTool({ name: 'crm_whoami', arguments: {} })))).toMatchObject({ server: 'crm' });
-    expect((await switchboard.auth.status()).servers.find((server) => server.id === 'crm')?.auth).toMatchObject({ state: 'signed-in', via: 'authorization_code' });
+    expect((await switchboard.auth.status()).servers.find((server) => server.id === 'crm')?.auth).toMatchObject({
+      state: 'signed-in',
+      via: 'authorization_code',
+    });
     // Nothing but the person opened a browser: Switchboard never did.
     expect(opened.length).toBe(openedBefore);
   });
@@ -114,7 +125,9 @@ describe('sign in once (sandbox IdP and authorization servers, real keychain)', 
     expect(text(refused)).toMatch(/more permissions/);
     const { authorizationUrl } = await followSignInLink(signInLinkIn(text(refused)));
     expect(new URL(authorizationUrl).searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['read', 'admin']));
-    await vi.waitFor(async () => expect(text(await client.callTool({ name: 'crm_admin_report', arguments: {} }))).toBe('confidential report from crm'), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(text(await client.callTool({ name: 'crm_admin_report', arguments: {} }))).toBe('confidential report from crm'), {
+      timeout: 10_000,
+    });
   });
 
   it('refreshes a token before it expires (rotating refresh token), without a browser', async () => {
@@ -159,7 +172,8 @@ describe('sign in once (sandbox IdP and authorization servers, real keychain)', 
       const value = (await store.get(account))!;
       try {
         const record = JSON.parse(value) as Record<string, unknown>;
-        for (const field of ['accessToken', 'refreshToken', 'idToken', 'clientSecret']) if (typeof record[field] === 'string') secrets.push(record[field] as string);
+        for (const field of ['accessToken', 'refreshToken', 'idToken', 'clientSecret'])
+          if (typeof record[field] === 'string') secrets.push(record[field] as string);
       } catch {
         secrets.push(value);
       }

@@ -16,7 +16,8 @@ const bridgeCommand = { command: process.execPath, args: ['unused'] };
 
 /** What an AI client would do: read Switchboard's entry from its own file and connect with that URL and credential. */
 async function listToolsAsClient(path: string): Promise<string[]> {
-  const entry = (parse(await readFile(path, 'utf8')) as { mcpServers: Record<string, { url: string; headers: Record<string, string> }> }).mcpServers.switchboard!;
+  const entry = (parse(await readFile(path, 'utf8')) as { mcpServers: Record<string, { url: string; headers: Record<string, string> }> }).mcpServers
+    .switchboard!;
   const client = new Client({ name: 'stable-address-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(entry.url), { requestInit: { headers: { authorization: entry.headers.Authorization! } } }));
   try {

@@ -6,10 +6,26 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runStdioBridge, type StdioBridgeOptions } from '../../main/core/bridge/stdio-bridge.ts';
 import { answerJson, openEventStream, startScriptedEndpoint, type RecordedRequest, type ScriptedEndpoint } from '../support/scripted-endpoint.ts';
 
-type Message = { jsonrpc: '2.0'; id?: string | number; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: { code: number; message: string; data?: Record<string, unknown> } };
+type Message = {
+  jsonrpc: '2.0';
+  id?: string | number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string; data?: Record<string, unknown> };
+};
 
-const MODERN_META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'test', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
-const INITIALIZE: Message = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: { roots: {} }, clientInfo: { name: 'stdio-client', version: '3.1' } } };
+const MODERN_META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'test', version: '1' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+const INITIALIZE: Message = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: { roots: {} }, clientInfo: { name: 'stdio-client', version: '3.1' } },
+};
 const INITIALIZED: Message = { jsonrpc: '2.0', method: 'notifications/initialized' };
 const quietLogger = { log: () => undefined };
 
@@ -56,9 +72,14 @@ function legacyEndpointScript(onOther: (request: RecordedRequest, response: Serv
       const id = `session-${++sessions}`;
       known.add(id);
       const capabilities = { tools: { listChanged: true }, resources: { subscribe: true } };
-      return answerJson(response, { jsonrpc: '2.0', id: request.body.id, result: { protocolVersion: '2025-11-25', capabilities, serverInfo: { name: 'scripted', version: '1' } } }, { 'mcp-session-id': id });
+      return answerJson(
+        response,
+        { jsonrpc: '2.0', id: request.body.id, result: { protocolVersion: '2025-11-25', capabilities, serverInfo: { name: 'scripted', version: '1' } } },
+        { 'mcp-session-id': id },
+      );
     }
-    if (session && !known.has(session)) return answerJson(response, { jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } }, {}, 404);
+    if (session && !known.has(session))
+      return answerJson(response, { jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } }, {}, 404);
     if (request.method === 'POST' && request.body?.id === undefined) return void response.writeHead(202).end();
     if (request.method === 'DELETE') {
       known.delete(session ?? '');
@@ -115,13 +136,20 @@ describe('the stdio bridge, against a scripted endpoint', () => {
     expect(retryWaits[2]).toBeGreaterThanOrEqual(160 - 2);
     expect(retryWaits[2]).toBeLessThan(320 + 1000);
     await bridge.waitFor((message) => message.params?.data === 'event 5');
-    expect(bridge.received.filter((message) => message.method === 'notifications/message').map((message) => message.params?.data)).toEqual(['event 1', 'event 5']);
+    expect(bridge.received.filter((message) => message.method === 'notifications/message').map((message) => message.params?.data)).toEqual([
+      'event 1',
+      'event 5',
+    ]);
   });
 
   it('after a 404 for its session it replays the client initialize and what the session held, then answers the call; the client hears its tools may have changed', async () => {
     const { script, forget } = legacyEndpointScript((request, response) => {
       if (request.method === 'GET') return void openEventStream(response);
-      answerJson(response, { jsonrpc: '2.0', id: request.body?.id, result: request.body?.method === 'tools/call' ? { content: [{ type: 'text', text: 'called' }] } : {} });
+      answerJson(response, {
+        jsonrpc: '2.0',
+        id: request.body?.id,
+        result: request.body?.method === 'tools/call' ? { content: [{ type: 'text', text: 'called' }] } : {},
+      });
     });
     const endpoint = await startScriptedEndpoint(script);
     cleanups.push(() => endpoint.close());
@@ -141,14 +169,22 @@ describe('the stdio bridge, against a scripted endpoint', () => {
     expect((await bridge.answerTo(4)).result).toEqual({ content: [{ type: 'text', text: 'called' }] });
 
     const renewed = postsOf(endpoint, 'session-2', 'switchboard-bridge/1');
-    expect(renewed.map((request) => request.body?.method)).toEqual(['initialize', 'notifications/initialized', 'resources/subscribe', 'logging/setLevel', 'tools/call']);
+    expect(renewed.map((request) => request.body?.method)).toEqual([
+      'initialize',
+      'notifications/initialized',
+      'resources/subscribe',
+      'logging/setLevel',
+      'tools/call',
+    ]);
     // The client's own initialize, under the bridge's id; the negotiated version goes with every later request.
     expect(renewed[0]!.body).toEqual({ ...INITIALIZE, id: 'switchboard-bridge/1' });
     expect(renewed.slice(1).map((request) => request.headers['mcp-protocol-version'])).toEqual(Array(4).fill('2025-11-25'));
     await expect.poll(() => endpoint.requests.some((request) => request.method === 'GET' && request.headers['mcp-session-id'] === 'session-2')).toBe(true);
 
     await bridge.waitFor((message) => message.method === 'notifications/tools/list_changed');
-    expect(bridge.received.filter((message) => message.method?.endsWith('/list_changed')).map((message) => message.method)).toEqual(['notifications/tools/list_changed']);
+    expect(bridge.received.filter((message) => message.method?.endsWith('/list_changed')).map((message) => message.method)).toEqual([
+      'notifications/tools/list_changed',
+    ]);
     // The replayed exchanges were the bridge's own: none of their answers reached the client.
     expect(bridge.received.filter((message) => String(message.id).startsWith('switchboard-bridge/'))).toEqual([]);
     expect(bridge.received.filter((message) => message.id === 1)).toHaveLength(1);
@@ -217,17 +253,25 @@ describe('the stdio bridge, against a scripted endpoint', () => {
     const failure = await bridge.answerTo('down');
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
     expect(Date.now() - started).toBeLessThan(1500 + 1500);
-    expect(failure.error).toMatchObject({ message: expect.stringContaining(`Switchboard is not running at ${url}`), data: { code: 'GATEWAY_NOT_RUNNING', url } });
+    expect(failure.error).toMatchObject({
+      message: expect.stringContaining(`Switchboard is not running at ${url}`),
+      data: { code: 'GATEWAY_NOT_RUNNING', url },
+    });
 
     bridge.send({ jsonrpc: '2.0', id: 'back', method: 'tools/list', params: { _meta: MODERN_META } });
     await new Promise((resolve) => setTimeout(resolve, 250));
-    const revived = await startScriptedEndpoint((request, response) => answerJson(response, { jsonrpc: '2.0', id: request.body?.id, result: { tools: [] } }), port);
+    const revived = await startScriptedEndpoint(
+      (request, response) => answerJson(response, { jsonrpc: '2.0', id: request.body?.id, result: { tools: [] } }),
+      port,
+    );
     cleanups.push(() => revived.close());
     expect((await bridge.answerTo('back')).result).toEqual({ tools: [] });
   });
 
   it('ends cleanly when stdin ends, after writing the answers already on their way', async () => {
-    const endpoint = await startScriptedEndpoint((request, response) => void setTimeout(() => answerJson(response, { jsonrpc: '2.0', id: request.body?.id, result: { tools: [] } }), 100));
+    const endpoint = await startScriptedEndpoint(
+      (request, response) => void setTimeout(() => answerJson(response, { jsonrpc: '2.0', id: request.body?.id, result: { tools: [] } }), 100),
+    );
     cleanups.push(() => endpoint.close());
     const bridge = bridgeTo(endpoint.url);
     bridge.send({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: MODERN_META } });

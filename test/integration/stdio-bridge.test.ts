@@ -27,7 +27,12 @@ describe('switchboard stdio (bridge for stdio-only clients)', () => {
   });
 
   const bridge = (env: Record<string, string>) =>
-    new StdioClientTransport({ command: process.execPath, args: [CLI_ENTRY, 'stdio', '--data-dir', dataDir], env: { ...env, PATH: process.env.PATH ?? '' }, stderr: 'pipe' });
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI_ENTRY, 'stdio', '--data-dir', dataDir],
+      env: { ...env, PATH: process.env.PATH ?? '' },
+      stderr: 'pipe',
+    });
 
   it.each(['legacy', 'auto'] as const)('lists and calls tools through the bridge (%s negotiation), with progress', async (mode) => {
     const client = new Client({ name: 'stdio-test', version: '1.0.0' }, { versionNegotiation: { mode } });
@@ -58,15 +63,29 @@ describe('switchboard stdio (bridge for stdio-only clients)', () => {
 
   // The SDK's stdio transport skips a line that is not JSON without answering it; the bridge goes on with the next.
   it('answers a request with an actionable error when the credential is missing, after skipping a line that is not JSON', async () => {
-    const child = spawn(process.execPath, [CLI_ENTRY, 'stdio', '--data-dir', dataDir], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+    const child = spawn(process.execPath, [CLI_ENTRY, 'stdio', '--data-dir', dataDir], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '' },
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stdin.write('this is not json\n');
-    child.stdin.end(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } })}\n`);
+    child.stdin.end(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } })}\n`,
+    );
     await once(child, 'exit');
-    const replies = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: unknown; error?: { code: number; message: string } });
+    const replies = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: unknown; error?: { code: number; message: string } });
     expect(replies).toEqual([
-      expect.objectContaining({ id: 7, error: expect.objectContaining({ message: expect.stringContaining('SWITCHBOARD_CLIENT_CREDENTIAL'), data: expect.objectContaining({ code: 'CLIENT_UNAUTHORIZED' }) }) }),
+      expect.objectContaining({
+        id: 7,
+        error: expect.objectContaining({
+          message: expect.stringContaining('SWITCHBOARD_CLIENT_CREDENTIAL'),
+          data: expect.objectContaining({ code: 'CLIENT_UNAUTHORIZED' }),
+        }),
+      }),
     ]);
   });
 });

@@ -17,7 +17,9 @@ describe('resource subscriptions between clients', () => {
     tickets = await startMcpServer({ name: 'tickets', era: 'legacy' });
     gateway = await startGatewayFixture({ servers: [{ id: 'tickets', url: tickets.url }], clientId: 'alice' });
     // Alice's transport is kept so that her client can end its session (DELETE) as a well-behaved client does.
-    aliceTransport = new StreamableHTTPClientTransport(new URL(gateway.serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${gateway.credential}` } } });
+    aliceTransport = new StreamableHTTPClientTransport(new URL(gateway.serve.ready.mcpUrl), {
+      requestInit: { headers: { authorization: `Bearer ${gateway.credential}` } },
+    });
     alice = new Client({ name: 'alice', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
     await alice.connect(aliceTransport);
     bob = await gateway.connect('legacy', await gateway.addClient('bob'));

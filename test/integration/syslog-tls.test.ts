@@ -11,7 +11,15 @@ import { createJsonLogger } from '../../main/core/index.ts';
 import { freePort } from '../support/free-port.ts';
 import { selfSignedCertificate, startRsyslog, type Rsyslog } from '../support/rsyslog.ts';
 
-const call = (index: number): AuditEntry => ({ kind: 'request', client: 'claude', server: 'wiki', method: 'tools/call', target: `tool_${index}`, outcome: index % 5 ? 'ok' : 'tool_error', latencyMs: 3 });
+const call = (index: number): AuditEntry => ({
+  kind: 'request',
+  client: 'claude',
+  server: 'wiki',
+  method: 'tools/call',
+  target: `tool_${index}`,
+  outcome: index % 5 ? 'ok' : 'tool_error',
+  latencyMs: 3,
+});
 
 describe('syslog over TLS', () => {
   let dir: string;
@@ -22,11 +30,15 @@ describe('syslog over TLS', () => {
   const logger = createJsonLogger({ write: () => {}, minLevel: 'error' });
   const exporters: SinkExporter[] = [];
   const exporter = (tls: { caFile?: string; servername?: string }, extra: { structuredDataId?: string } = {}) => {
-    const created = new SinkExporter(createAuditSink({ type: 'syslog', host: '127.0.0.1', port, tls, facility: 16, appName: 'switchboard', ...extra }), store, logger);
+    const created = new SinkExporter(
+      createAuditSink({ type: 'syslog', host: '127.0.0.1', port, tls, facility: 16, appName: 'switchboard', ...extra }),
+      store,
+      logger,
+    );
     exporters.push(created);
     return created;
   };
-  const received = async () => (await stat(rsyslog.output).catch(() => undefined) ? (await readFile(rsyslog.output, 'utf8')).trim().split('\n') : []);
+  const received = async () => ((await stat(rsyslog.output).catch(() => undefined)) ? (await readFile(rsyslog.output, 'utf8')).trim().split('\n') : []);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'switchboard-syslog-tls-'));
@@ -46,8 +58,14 @@ describe('syslog over TLS', () => {
 
   it('refuses a listener whose certificate it cannot verify, and one whose name does not match, sending nothing', async () => {
     const stranger = await selfSignedCertificate(dir, 'stranger');
-    await expect(exporter({ caFile: stranger.certFile }).drain()).rejects.toMatchObject({ code: 'AUDIT_SINK_FAILED', message: expect.stringContaining('self-signed certificate') });
-    await expect(exporter({ caFile, servername: 'logs.example.com' }).drain()).rejects.toMatchObject({ code: 'AUDIT_SINK_FAILED', message: expect.stringMatching(/does not match|altnames/i) });
+    await expect(exporter({ caFile: stranger.certFile }).drain()).rejects.toMatchObject({
+      code: 'AUDIT_SINK_FAILED',
+      message: expect.stringContaining('self-signed certificate'),
+    });
+    await expect(exporter({ caFile, servername: 'logs.example.com' }).drain()).rejects.toMatchObject({
+      code: 'AUDIT_SINK_FAILED',
+      message: expect.stringMatching(/does not match|altnames/i),
+    });
     expect(await received()).toEqual([]);
   });
 
@@ -58,7 +76,9 @@ describe('syslog over TLS', () => {
     await vi.waitFor(async () => expect(await received()).toHaveLength(20), { timeout: 10_000, interval: 100 });
     const lines = await received();
     // As rsyslog parsed it: RFC 5424 version 1, facility local0 with info or warning, the identity under the configured SD-ID, then origin.
-    expect(lines[0]).toMatch(/^<134>1 \d{4}-\d\d-\d\dT[^ ]+ [^ ]+ switchboard \d+ tools\.call \[audit@32473 id="[0-9a-f-]+" seq="1" hash="[0-9a-f]{64}" outcome="ok" server="wiki" client="claude"\]\[origin software="switchboard" swVersion="[^"]+"\] \{/);
+    expect(lines[0]).toMatch(
+      /^<134>1 \d{4}-\d\d-\d\dT[^ ]+ [^ ]+ switchboard \d+ tools\.call \[audit@32473 id="[0-9a-f-]+" seq="1" hash="[0-9a-f]{64}" outcome="ok" server="wiki" client="claude"\]\[origin software="switchboard" swVersion="[^"]+"\] \{/,
+    );
     expect(lines[4]).toMatch(/^<132>1 .* outcome="tool_error"/);
     expect(lines.map((line) => Number(/ seq="(\d+)"/.exec(line)?.[1]))).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
 

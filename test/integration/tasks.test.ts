@@ -51,7 +51,13 @@ describe('tasks extension through Switchboard', () => {
     });
     const text = await response.text();
     // A reply is JSON or an SSE stream whose last data line is the response.
-    const json = response.headers.get('content-type')?.includes('text/event-stream') ? text.split('\n').filter((line) => line.startsWith('data: ')).at(-1)!.slice(6) : text;
+    const json = response.headers.get('content-type')?.includes('text/event-stream')
+      ? text
+          .split('\n')
+          .filter((line) => line.startsWith('data: '))
+          .at(-1)!
+          .slice(6)
+      : text;
     return JSON.parse(json) as RpcReply;
   }
 
@@ -77,7 +83,11 @@ describe('tasks extension through Switchboard', () => {
 
     // Another local client cannot see, answer or cancel this client's task, even with its id.
     for (const method of ['tasks/get', 'tasks/update', 'tasks/cancel']) {
-      const stolen = await rpc(method, { taskId, ...(method === 'tasks/update' ? { inputResponses: { approve: { action: 'decline' } } } : {}) }, { credential: otherCredential });
+      const stolen = await rpc(
+        method,
+        { taskId, ...(method === 'tasks/update' ? { inputResponses: { approve: { action: 'decline' } } } : {}) },
+        { credential: otherCredential },
+      );
       expect(stolen.error, method).toMatchObject({ code: -32602, data: { switchboardCode: 'ROUTER_UNKNOWN_TASK' } });
     }
 

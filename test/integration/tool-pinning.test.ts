@@ -90,7 +90,11 @@ describe('tool pinning through serve, approved with the CLI', () => {
       expect(strings(tools).filter(hasHiddenContent)).toEqual([]);
     }
     const [pinned] = securityEvents(gateway.dataDir, 'tool.pinned');
-    expect(pinned).toMatchObject({ server: 'notes', url: upstream.url, tools: { lookup: toolDigest(await upstreamTool(upstream.url, 'lookup')), jot: expect.stringMatching(/^sha256:/) } });
+    expect(pinned).toMatchObject({
+      server: 'notes',
+      url: upstream.url,
+      tools: { lookup: toolDigest(await upstreamTool(upstream.url, 'lookup')), jot: expect.stringMatching(/^sha256:/) },
+    });
     // Flagged once, with what was removed where.
     const sanitised = securityEvents(gateway.dataDir, 'tool.sanitised');
     expect(sanitised).toEqual([
@@ -125,13 +129,24 @@ describe('tool pinning through serve, approved with the CLI', () => {
     expect(upstream.calls).not.toContain('lookup');
     const changed = toolDigest(await upstreamTool(upstream.url, 'lookup'));
     // Reported once, however often clients list.
-    expect(securityEvents(gateway.dataDir, 'tool.changed')).toEqual([{ server: 'notes', tool: 'lookup', oldDigest: approvedDigest, newDigest: changed, decision: 'held' }]);
+    expect(securityEvents(gateway.dataDir, 'tool.changed')).toEqual([
+      { server: 'notes', tool: 'lookup', oldDigest: approvedDigest, newDigest: changed, decision: 'held' },
+    ]);
   });
 
   it('`switchboard tools review` shows old against new; `approve` brings the tool back and clients hear of it', async () => {
     const review = await runCli(['tools', 'review', '--data-dir', gateway.dataDir, '--json']);
     expect(review.code).toBe(0);
-    const { held } = JSON.parse(review.stdout) as { held: { server: string; tool: string; change: string; changedFields: string[]; old: { description: string; digest: string }; new: { description: string; digest: string } }[] };
+    const { held } = JSON.parse(review.stdout) as {
+      held: {
+        server: string;
+        tool: string;
+        change: string;
+        changedFields: string[];
+        old: { description: string; digest: string };
+        new: { description: string; digest: string };
+      }[];
+    };
     expect(held).toEqual([
       expect.objectContaining({
         server: 'notes',
@@ -161,7 +176,14 @@ describe('tool pinning through serve, approved with the CLI', () => {
     // Nothing held now; the approved tool that came with hidden characters is still pointed out.
     expect(JSON.parse((await runCli(['tools', 'review', '--data-dir', gateway.dataDir, '--json'])).stdout)).toEqual({
       held: [],
-      cleaned: [{ server: 'notes', tool: 'jot', digest: expect.stringMatching(/^sha256:/), hidden: expect.arrayContaining([{ field: 'description', removed: ['ansi-escape', 'bidi', 'tag'] }]) }],
+      cleaned: [
+        {
+          server: 'notes',
+          tool: 'jot',
+          digest: expect.stringMatching(/^sha256:/),
+          hidden: expect.arrayContaining([{ field: 'description', removed: ['ansi-escape', 'bidi', 'tag'] }]),
+        },
+      ],
     });
     // Four CLI processes, each a Node start-up.
   }, 60_000);
@@ -179,7 +201,9 @@ describe('tool pinning through serve, approved with the CLI', () => {
     await vi.waitFor(
       async () => {
         await clients.modern.listTools();
-        expect(securityEvents(gateway.dataDir, 'tool.added')).toEqual([expect.objectContaining({ server: 'notes', tool: 'erase', oldDigest: null, decision: 'held' })]);
+        expect(securityEvents(gateway.dataDir, 'tool.added')).toEqual([
+          expect.objectContaining({ server: 'notes', tool: 'erase', oldDigest: null, decision: 'held' }),
+        ]);
       },
       { timeout: 5_000 },
     );
@@ -205,7 +229,10 @@ describe('tool pinning in the app: approved on the UI contract', () => {
     const { mcpUrl } = await switchboard.start();
     service = createUiServiceForHost(
       { configPath: join(dataDir, 'config.json'), dataDir, switchboard: () => switchboard, config: () => config, restart: async () => undefined },
-      { logger, machine: { pathEnvironment: { platform: 'linux', home: join(dataDir, 'home') }, bridgeCommand: { command: 'node', args: ['bin.js', 'stdio'] } } },
+      {
+        logger,
+        machine: { pathEnvironment: { platform: 'linux', home: join(dataDir, 'home') }, bridgeCommand: { command: 'node', args: ['bin.js', 'stdio'] } },
+      },
     );
     client = new Client({ name: 'pins-app-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
@@ -223,10 +250,18 @@ describe('tool pinning in the app: approved on the UI contract', () => {
     await upstream.define({ ...LOOKUP, title: 'Lookup', description: 'Looks it up\u202e.' });
     await vi.waitFor(async () => expect((await client.listTools()).tools).toEqual([]), { timeout: 5_000 });
 
-    const review = (await service.invoke('tools:review', {})) as { ok: true; value: { held: { tool: string; changedFields: string[]; hidden: unknown[]; new: { description: string } }[] } };
+    const review = (await service.invoke('tools:review', {})) as {
+      ok: true;
+      value: { held: { tool: string; changedFields: string[]; hidden: unknown[]; new: { description: string } }[] };
+    };
     expect(review.ok).toBe(true);
     expect(review.value.held).toEqual([
-      expect.objectContaining({ tool: 'lookup', changedFields: ['title', 'description'], hidden: [{ field: 'description', removed: ['bidi'] }], new: expect.objectContaining({ description: 'Looks it up⟨U+202E⟩.' }) }),
+      expect.objectContaining({
+        tool: 'lookup',
+        changedFields: ['title', 'description'],
+        hidden: [{ field: 'description', removed: ['bidi'] }],
+        new: expect.objectContaining({ description: 'Looks it up⟨U+202E⟩.' }),
+      }),
     ]);
     const approved = (await service.invoke('tools:approve', { server: 'desk' })) as { ok: true; value: { approved: { tool: string }[]; held: unknown[] } };
     expect(approved.value).toEqual({ approved: [expect.objectContaining({ server: 'desk', tool: 'lookup' })], held: [] });

@@ -24,7 +24,8 @@ describe('tool search: a client over its tool budget', () => {
     clients.push(client);
     return client;
   };
-  const call = async (client: Client, name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as unknown as ToolResult;
+  const call = async (client: Client, name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args })) as unknown as ToolResult;
   const text = (result: ToolResult) => result.content.map((part) => part.text).join('\n');
 
   beforeAll(async () => {
@@ -60,7 +61,9 @@ describe('tool search: a client over its tool budget', () => {
     expect(found.isError).toBeFalsy();
     const names = found.structuredContent!.tools.map((tool) => tool.name);
     expect(names).toContain('big_add');
-    expect(found.structuredContent!.tools.find((tool) => tool.name === 'big_add')!.inputSchema).toMatchObject({ properties: { a: { type: 'number' }, b: { type: 'number' } } });
+    expect(found.structuredContent!.tools.find((tool) => tool.name === 'big_add')!.inputSchema).toMatchObject({
+      properties: { a: { type: 'number' }, b: { type: 'number' } },
+    });
     expect(text(found)).toContain('big_add');
   });
 
@@ -103,7 +106,11 @@ describe('tool search: a client over its tool budget', () => {
     await (await connect()).listTools();
     const status = await runCli(['status', '--data-dir', gateway.dataDir, '--json']);
     expect(status.code, status.stderr).toBe(0);
-    const listings = (JSON.parse(status.stdout) as { toolListings: { client: string; mode: string; direct: number; throughSearch: number; budget: { maxTools: number; source: string } }[] }).toolListings;
+    const listings = (
+      JSON.parse(status.stdout) as {
+        toolListings: { client: string; mode: string; direct: number; throughSearch: number; budget: { maxTools: number; source: string } }[];
+      }
+    ).toolListings;
     const tester = listings.find((listing) => listing.client === 'tester')!;
     expect(tester).toMatchObject({ mode: 'search', direct: 1, budget: { maxTools: BUDGET, source: 'client' } });
     expect(tester.throughSearch).toBeGreaterThan(590);

@@ -66,7 +66,13 @@ describe('the UI in Chromium against serve --ui', () => {
     await mkdir(join(home, '.cursor'), { recursive: true });
     await writeFile(join(home, '.cursor', 'mcp.json'), CURSOR_FILE_BEFORE);
     configPath = join(work, 'config.json');
-    await writeFile(join(work, 'policy.json'), JSON.stringify({ servers: [{ id: 'reports', url: reports.url, title: 'Finance reports', description: 'Offered by the company.' }], locked: ['auth.idp'] }));
+    await writeFile(
+      join(work, 'policy.json'),
+      JSON.stringify({
+        servers: [{ id: 'reports', url: reports.url, title: 'Finance reports', description: 'Offered by the company.' }],
+        locked: ['auth.idp'],
+      }),
+    );
     const profile = `test-ui-${process.pid}`;
     await writeFile(
       configPath,
@@ -74,18 +80,31 @@ describe('the UI in Chromium against serve --ui', () => {
         servers: [
           { id: 'wiki', url: url('wiki'), title: 'Company wiki' },
           { id: 'tickets', url: url('tickets') },
-          { id: 'finance', url: url('finance'), title: 'Finance', auth: { clientId: sandbox.idJagClient.client_id, tokenEndpointAuthMethod: 'client_secret_basic' } },
+          {
+            id: 'finance',
+            url: url('finance'),
+            title: 'Finance',
+            auth: { clientId: sandbox.idJagClient.client_id, tokenEndpointAuthMethod: 'client_secret_basic' },
+          },
         ],
         discovery: { policyFile: 'policy.json' },
         auth: {
           profile,
           // No browser command: the page itself opens the sign-in, in this Chromium, where the sandbox IdP signs its default user in.
-          idp: { issuer: sandbox.idp.issuer, clientId: sandbox.idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } },
+          idp: {
+            issuer: sandbox.idp.issuer,
+            clientId: sandbox.idp.clientId,
+            tokenEndpointAuthMethod: 'client_secret_basic',
+            extraAuthorizationParams: { prompt: 'consent' },
+          },
         },
       }),
     );
     const dataDir = join(work, 'data');
-    for (const [owner, secret] of [['idp', sandbox.idp.clientSecret], ['finance', sandbox.idJagClient.client_secret]] as const) {
+    for (const [owner, secret] of [
+      ['idp', sandbox.idp.clientSecret],
+      ['finance', sandbox.idJagClient.client_secret],
+    ] as const) {
       const stored = await runCli(['auth', 'set-secret', owner, '--config', configPath, '--data-dir', dataDir], secret);
       expect(stored.code, stored.stderr).toBe(0);
     }
@@ -94,7 +113,11 @@ describe('the UI in Chromium against serve --ui', () => {
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('response', (response) => {
-      if (response.url().includes('/api/')) void response.text().then((text) => responses.push(text), () => undefined);
+      if (response.url().includes('/api/'))
+        void response.text().then(
+          (text) => responses.push(text),
+          () => undefined,
+        );
     });
     page.on('console', (message) => {
       if (message.type() === 'error') loadProblems.push(`console: ${message.text()}`);
@@ -119,7 +142,14 @@ describe('the UI in Chromium against serve --ui', () => {
     expect(page.url()).not.toContain('token=');
     for (const title of ['Company wiki', 'Finance reports']) await page.getByRole('listitem', { name: title }).waitFor();
     await page.getByRole('searchbox', { name: 'Search' }).fill('reports');
-    await expect.poll(() => page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3 }) }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('listitem')
+          .filter({ has: page.getByRole('heading', { level: 3 }) })
+          .count(),
+      )
+      .toBe(1);
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
     // Ready servers show their tool count, not a dash, without anyone listing their tools first.
     await expect.poll(() => page.getByRole('listitem', { name: 'Company wiki' }).locator('dd').last().textContent(), { timeout: 10_000 }).toMatch(/^\d+$/);
@@ -178,13 +208,18 @@ describe('the UI in Chromium against serve --ui', () => {
     };
     const catalog = createServer((request, response) => {
       if (request.url !== '/.well-known/ai-catalog.json') return void response.writeHead(404).end();
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ specVersion: '1.0', entries: [{ identifier: 'urn:team-search', type: 'application/mcp-server-card+json', data: card }] }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ specVersion: '1.0', entries: [{ identifier: 'urn:team-search', type: 'application/mcp-server-card+json', data: card }] }));
     });
     await new Promise<void>((resolve) => catalog.listen(0, '127.0.0.1', resolve));
     const catalogOrigin = `http://127.0.0.1:${(catalog.address() as AddressInfo).port}`;
     await page.getByRole('textbox', { name: 'Discover at' }).fill(catalogOrigin);
     await page.getByRole('button', { name: 'Discover' }).click();
-    await page.getByRole('status').filter({ hasText: `Found 1 server at ${catalogOrigin}` }).waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Found 1 server at ${catalogOrigin}` })
+      .waitFor({ timeout: 15_000 });
     await new Promise((resolve) => catalog.close(resolve));
 
     await page.getByRole('button', { name: 'Enable Team search' }).click();
@@ -197,7 +232,9 @@ describe('the UI in Chromium against serve --ui', () => {
 
     const text = await readFile(configPath, 'utf8');
     expect(text).not.toContain('team-secret-4711');
-    const added = (JSON.parse(text) as { servers: { url: string; headers?: Record<string, string>; secretHeaders?: string[] }[] }).servers.find((server) => server.url === `${search.origin}/mcp`);
+    const added = (JSON.parse(text) as { servers: { url: string; headers?: Record<string, string>; secretHeaders?: string[] }[] }).servers.find(
+      (server) => server.url === `${search.origin}/mcp`,
+    );
     expect(added).toMatchObject({ headers: { 'X-Team': 'platform' }, secretHeaders: ['X-Api-Key'] });
     // Once added, the catalog entry it came from is not offered a second time.
     await expect.poll(() => page.getByRole('listitem', { name: 'Team search' }).count()).toBe(1);
@@ -214,7 +251,12 @@ describe('the UI in Chromium against serve --ui', () => {
     // First a sign-in nobody finishes: the authorization page is held by the test, as a person who walks away.
     // (Routes see the first request of a redirect chain only, so the hold is on the authorization URL itself.)
     const held = (url: URL) => url.origin === idpOrigin && url.searchParams.has('code_challenge');
-    await context.route(held, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Company sign-in</title><h1>Company sign-in</h1><p>Held by the test: nobody signs in here.</p>' }));
+    await context.route(held, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: '<!doctype html><title>Company sign-in</title><h1>Company sign-in</h1><p>Held by the test: nobody signs in here.</p>',
+      }),
+    );
     await page.getByRole('button', { name: 'Sign-in', exact: true }).click();
     const firstTab = context.waitForEvent('page');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -252,8 +294,14 @@ describe('the UI in Chromium against serve --ui', () => {
 
     // The ID-JAG server gets its token without a browser: on its own once the company sign-in is done (the core
     // retries the servers that waited for it), or at once when asked, whichever comes first.
-    await page.getByRole('button', { name: 'Sign in to finance' }).click({ timeout: 2000 }).catch(() => undefined);
-    await page.getByRole('row', { name: /finance/ }).getByRole('cell', { name: 'Signed in', exact: true }).waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('button', { name: 'Sign in to finance' })
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
+    await page
+      .getByRole('row', { name: /finance/ })
+      .getByRole('cell', { name: 'Signed in', exact: true })
+      .waitFor({ timeout: 15_000 });
     expect(await page.getByRole('row', { name: /finance/ }).textContent()).toContain('id-jag');
     expect(context.pages()).toHaveLength(1);
     // Every server works now, and the badge says so only now.
@@ -272,7 +320,11 @@ describe('the UI in Chromium against serve --ui', () => {
     expect(config.servers.map((server) => server.id)).toContain('reports');
     const registered = await runCli(['clients', 'add', 'probe', '--data-dir', serve.ready.dataDir, '--profile', `test-${process.pid}`, '--json']);
     const client = new Client({ name: 'ui-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${(JSON.parse(registered.stdout) as { credential: string }).credential}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${(JSON.parse(registered.stdout) as { credential: string }).credential}` } },
+      }),
+    );
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('reports_echo');
     await client.close();
   });
@@ -293,7 +345,8 @@ describe('the UI in Chromium against serve --ui', () => {
 
     const written = await readFile(join(home, '.cursor', 'mcp.json'), 'utf8');
     expect(written).toContain('    "local-notes": { "command": "notes-mcp", "args": [] }');
-    const entry = (JSON.parse(written.replace(/^\s*\/\/.*$/m, '')) as { mcpServers: Record<string, { url: string; headers: { Authorization: string } }> }).mcpServers.switchboard!;
+    const entry = (JSON.parse(written.replace(/^\s*\/\/.*$/m, '')) as { mcpServers: Record<string, { url: string; headers: { Authorization: string } }> })
+      .mcpServers.switchboard!;
     expect(entry.url).toBe(serve.ready.mcpUrl);
     // The credential Cursor got works on the endpoint, as Cursor would use it.
     const cursor = new Client({ name: 'cursor-like', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
@@ -353,7 +406,9 @@ describe('the UI in Chromium against serve --ui', () => {
     await page.getByRole('textbox', { name: 'Redacted patterns' }).press('Enter');
     await page.getByRole('button', { name: 'Save and restart' }).click();
     await page.getByRole('alert').filter({ hasText: 'regular expression' }).waitFor();
-    expect(await page.getByRole('alert').filter({ hasText: 'regular expression' }).textContent()).toBe('Redacted patterns: Not saved: entry 1 must be a valid regular expression. The file was left as it was.');
+    expect(await page.getByRole('alert').filter({ hasText: 'regular expression' }).textContent()).toBe(
+      'Redacted patterns: Not saved: entry 1 must be a valid regular expression. The file was left as it was.',
+    );
     // A port that is not a number is refused inline, in words, before anything is sent; nothing points at a log the person cannot see.
     await page.getByRole('button', { name: 'Change Endpoint port' }).click();
     await page.getByRole('textbox', { name: 'Endpoint port' }).fill('abc');
@@ -376,7 +431,11 @@ describe('the UI in Chromium against serve --ui', () => {
   });
 
   it('follows the system’s dark scheme and holds from 800 to 1920 px: every page without a horizontal scroll, screenshots kept', async () => {
-    for (const [scheme, width] of [['dark', 800], ['light', 800], ['dark', 1920]] as const) {
+    for (const [scheme, width] of [
+      ['dark', 800],
+      ['light', 800],
+      ['dark', 1920],
+    ] as const) {
       const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height: 900 } });
       const tab = await context.newPage();
       const problems: string[] = [];
@@ -427,7 +486,10 @@ describe('the UI in Chromium against serve --ui', () => {
     expect(results.cors).toBe('blocked');
     expect(results.simple).toBe('opaque 0');
     // Nothing changed: wiki is still enabled.
-    expect((JSON.parse(await readFile(configPath, 'utf8')) as { servers: { id: string; enabled?: boolean }[] }).servers.find((server) => server.id === 'wiki')?.enabled).not.toBe(false);
+    expect(
+      (JSON.parse(await readFile(configPath, 'utf8')) as { servers: { id: string; enabled?: boolean }[] }).servers.find((server) => server.id === 'wiki')
+        ?.enabled,
+    ).not.toBe(false);
   });
 
   it('keeps the API closed: no token is 401, a foreign page’s origin is 403, and no response ever carried a credential', async () => {
@@ -438,11 +500,15 @@ describe('the UI in Chromium against serve --ui', () => {
     expect((await get(`${base}/api/invoke/app:getStatus`, { authorization: `Bearer ${token}` })).status).toBe(200);
     // A field the company manages cannot be changed through the API either.
     const locked = await new Promise<string>((resolve, reject) => {
-      const request = httpRequest(`${base}/api/invoke/settings:update`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve(body));
-      });
+      const request = httpRequest(
+        `${base}/api/invoke/settings:update`,
+        { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve(body));
+        },
+      );
       request.on('error', reject);
       request.end(JSON.stringify({ field: 'auth.idp', value: null }));
     });

@@ -13,7 +13,12 @@ describe('upstream healing', () => {
   beforeAll(async () => {
     legacy = await startMcpServer({ name: 'legacy', era: 'legacy' });
     modern = await startMcpServer({ name: 'modern', era: 'modern' });
-    gateway = await startGatewayFixture({ servers: [{ id: 'legacy', url: legacy.url }, { id: 'modern', url: modern.url }] });
+    gateway = await startGatewayFixture({
+      servers: [
+        { id: 'legacy', url: legacy.url },
+        { id: 'modern', url: modern.url },
+      ],
+    });
     client = await gateway.connect();
   });
 
@@ -52,7 +57,10 @@ describe('upstream healing', () => {
   });
 
   it('heals after the upstream restarts at the same address', async () => {
-    for (const [name, server] of [['legacy', legacy], ['modern', modern]] as const) {
+    for (const [name, server] of [
+      ['legacy', legacy],
+      ['modern', modern],
+    ] as const) {
       const port = server.port;
       await server.close();
       const restarted = await startMcpServer({ name, era: server.era, port });

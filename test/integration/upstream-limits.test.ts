@@ -109,7 +109,7 @@ describe('upstream protocol faults', () => {
     expect(await outcome(client, 'stray_echo', { text: 'found' })).toMatchObject({ ok: true, text: 'found' });
   });
 
-  it('a tool call that times out is that call\'s UPSTREAM_TIMEOUT; the server stays ready and the next call works', async () => {
+  it("a tool call that times out is that call's UPSTREAM_TIMEOUT; the server stays ready and the next call works", async () => {
     legacyProxy.setMode('hang');
     const failed = await outcome(client, 'stray_echo', { text: 'slow' });
     expect(failed).toMatchObject({ ok: false, code: 'UPSTREAM_TIMEOUT' });
@@ -129,7 +129,10 @@ describe('answer size (gateway.maxResponseBytes)', () => {
     modernReal = await startMcpServer({ name: 'big', era: 'modern' });
     modernProxy = await startFaultProxy(modernReal.url);
     // A timeout long enough for 70 MB to stream in on a busy machine: the cut-off, not the timeout, must end the call.
-    gateway = await startGatewayFixture({ servers: [{ id: 'big', url: modernProxy.url }], gateway: { upstreamTimeoutMs: SLOW_TIMEOUT_MS, maxResponseBytes: MAX_RESPONSE_BYTES } });
+    gateway = await startGatewayFixture({
+      servers: [{ id: 'big', url: modernProxy.url }],
+      gateway: { upstreamTimeoutMs: SLOW_TIMEOUT_MS, maxResponseBytes: MAX_RESPONSE_BYTES },
+    });
     client = await gateway.connect('auto');
   });
 
@@ -139,16 +142,19 @@ describe('answer size (gateway.maxResponseBytes)', () => {
     await Promise.allSettled([modernProxy?.close(), modernReal?.close()]);
   });
 
-  it.each(['large-json', 'large-sse'] as const)('%s over the cap: that call fails with UPSTREAM_TOO_LARGE naming the server and the limit, and the connection stays usable', async (mode) => {
-    modernProxy.setMode(mode, { bytes: MAX_RESPONSE_BYTES + 8 * MB });
-    const failed = await outcome(client, 'big_echo', { text: 'ignored' });
-    expect(failed).toMatchObject({ ok: false, code: 'UPSTREAM_TOO_LARGE' });
-    expect(failed.text).toContain(`server "big" answered with more than ${MAX_RESPONSE_BYTES} bytes`);
-    expect(failed.ms).toBeLessThan(SLOW_TIMEOUT_MS);
-    modernProxy.setMode('pass');
-    expect(await outcome(client, 'big_echo', { text: 'small' })).toMatchObject({ ok: true, text: 'small' });
-    expect(await serverState(gateway, 'big')).toBe('ready');
-  });
+  it.each(['large-json', 'large-sse'] as const)(
+    '%s over the cap: that call fails with UPSTREAM_TOO_LARGE naming the server and the limit, and the connection stays usable',
+    async (mode) => {
+      modernProxy.setMode(mode, { bytes: MAX_RESPONSE_BYTES + 8 * MB });
+      const failed = await outcome(client, 'big_echo', { text: 'ignored' });
+      expect(failed).toMatchObject({ ok: false, code: 'UPSTREAM_TOO_LARGE' });
+      expect(failed.text).toContain(`server "big" answered with more than ${MAX_RESPONSE_BYTES} bytes`);
+      expect(failed.ms).toBeLessThan(SLOW_TIMEOUT_MS);
+      modernProxy.setMode('pass');
+      expect(await outcome(client, 'big_echo', { text: 'small' })).toMatchObject({ ok: true, text: 'small' });
+      expect(await serverState(gateway, 'big')).toBe('ready');
+    },
+  );
 
   it('a 50 MB answer under the cap: what it costs the serve process in memory, and whether it comes back (printed)', async () => {
     const pid = gateway.serve.ready.pid;
@@ -167,9 +173,14 @@ describe('answer size (gateway.maxResponseBytes)', () => {
       expect(result.text.length).toBe(50 * MB);
       await sleep(5000);
       const settled = memoryOf(pid);
-      figures[mode] = `RSS before ${mib(before.rss)}, peak ${mib(peak)} (growth ${mib(peak - before.rss)} = ${((peak - before.rss) / (50 * MB)).toFixed(2)}× the answer), 5 s after ${mib(settled.rss)} (+${mib(settled.rss - before.rss)}) in ${result.ms.toFixed(0)} ms`;
+      figures[mode] =
+        `RSS before ${mib(before.rss)}, peak ${mib(peak)} (growth ${mib(peak - before.rss)} = ${((peak - before.rss) / (50 * MB)).toFixed(2)}× the answer), 5 s after ${mib(settled.rss)} (+${mib(settled.rss - before.rss)}) in ${result.ms.toFixed(0)} ms`;
     }
     modernProxy.setMode('pass');
-    console.log(`50 MiB tool result through serve (pid ${pid}):\n${Object.entries(figures).map(([mode, line]) => `  ${mode}: ${line}`).join('\n')}`);
+    console.log(
+      `50 MiB tool result through serve (pid ${pid}):\n${Object.entries(figures)
+        .map(([mode, line]) => `  ${mode}: ${line}`)
+        .join('\n')}`,
+    );
   }, 180_000);
 });

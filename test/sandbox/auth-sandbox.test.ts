@@ -99,7 +99,15 @@ describe('sandbox identity provider and authorization servers', () => {
     const visit = await visitAuthorizationUrl(url);
     expect(visit.delivered?.status).toBe(200);
     const params = oauth.validateAuthResponse(idpMetadata, desktopClient(), visit.callbackUrl, state);
-    const response = await oauth.authorizationCodeGrantRequest(idpMetadata, desktopClient(), desktopAuth(), params, callback.redirectUri, codeVerifier, insecure);
+    const response = await oauth.authorizationCodeGrantRequest(
+      idpMetadata,
+      desktopClient(),
+      desktopAuth(),
+      params,
+      callback.redirectUri,
+      codeVerifier,
+      insecure,
+    );
     // Returned as is: oauth4webapi remembers validated responses by identity (getValidatedIdTokenClaims).
     return oauth.processAuthorizationCodeResponse(idpMetadata, desktopClient(), response, { expectedNonce: nonce, requireIdToken: true });
   }
@@ -125,7 +133,14 @@ describe('sandbox identity provider and authorization servers', () => {
 
   async function jwtBearer(assertion: string, target: oauth.AuthorizationServer = asMetadata, scope = 'read'): Promise<oauth.TokenEndpointResponse> {
     const client = { client_id: desktopAtAs.client_id };
-    const response = await oauth.genericTokenEndpointRequest(target, client, oauth.ClientSecretBasic(desktopAtAs.client_secret), JWT_BEARER_GRANT, { assertion, scope }, insecure);
+    const response = await oauth.genericTokenEndpointRequest(
+      target,
+      client,
+      oauth.ClientSecretBasic(desktopAtAs.client_secret),
+      JWT_BEARER_GRANT,
+      { assertion, scope },
+      insecure,
+    );
     return oauth.processGenericTokenEndpointResponse(target, client, response);
   }
 
@@ -138,15 +153,23 @@ describe('sandbox identity provider and authorization servers', () => {
 
   it('rotates refresh tokens, and a used or revoked refresh token is invalid_grant', async () => {
     const { refresh_token: first } = await signIn();
-    const refreshed = await oauth.processRefreshTokenResponse(idpMetadata, desktopClient(), await oauth.refreshTokenGrantRequest(idpMetadata, desktopClient(), desktopAuth(), first!, insecure));
+    const refreshed = await oauth.processRefreshTokenResponse(
+      idpMetadata,
+      desktopClient(),
+      await oauth.refreshTokenGrantRequest(idpMetadata, desktopClient(), desktopAuth(), first!, insecure),
+    );
     expect(refreshed.refresh_token).not.toBe(first);
     await expectOAuthError(
-      oauth.refreshTokenGrantRequest(idpMetadata, desktopClient(), desktopAuth(), first!, insecure).then((r) => oauth.processRefreshTokenResponse(idpMetadata, desktopClient(), r)),
+      oauth
+        .refreshTokenGrantRequest(idpMetadata, desktopClient(), desktopAuth(), first!, insecure)
+        .then((r) => oauth.processRefreshTokenResponse(idpMetadata, desktopClient(), r)),
       'invalid_grant',
     );
     expect(await idp.revokeRefreshTokens('alice')).toBeGreaterThan(0);
     await expectOAuthError(
-      oauth.refreshTokenGrantRequest(idpMetadata, desktopClient(), desktopAuth(), refreshed.refresh_token!, insecure).then((r) => oauth.processRefreshTokenResponse(idpMetadata, desktopClient(), r)),
+      oauth
+        .refreshTokenGrantRequest(idpMetadata, desktopClient(), desktopAuth(), refreshed.refresh_token!, insecure)
+        .then((r) => oauth.processRefreshTokenResponse(idpMetadata, desktopClient(), r)),
       'invalid_grant',
     );
   });
@@ -167,7 +190,14 @@ describe('sandbox identity provider and authorization servers', () => {
     expect(exchanged).toMatchObject({ issued_token_type: ID_JAG_TOKEN_TYPE, token_type: 'n_a', expires_in: 300 });
     const idJag = exchanged.access_token;
     expect(decodeProtectedHeader(idJag).typ).toBe('oauth-id-jag+jwt');
-    expect(decodeJwt(idJag)).toMatchObject({ iss: idp.issuer, sub: 'alice', aud: as.issuer, resource: mcp.url, client_id: desktopAtAs.client_id, scope: 'read admin' });
+    expect(decodeJwt(idJag)).toMatchObject({
+      iss: idp.issuer,
+      sub: 'alice',
+      aud: as.issuer,
+      resource: mcp.url,
+      client_id: desktopAtAs.client_id,
+      scope: 'read admin',
+    });
 
     const access = await jwtBearer(idJag, asMetadata, 'read');
     expect(access.scope).toBe('read');
@@ -199,26 +229,43 @@ describe('sandbox identity provider and authorization servers', () => {
     const registered = await oauth.processDynamicClientRegistrationResponse(
       await oauth.dynamicClientRegistrationRequest(
         asMetadata,
-        { client_name: 'Switchboard', application_type: 'native', redirect_uris: [callback.redirectUri], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none' },
+        {
+          client_name: 'Switchboard',
+          application_type: 'native',
+          redirect_uris: [callback.redirectUri],
+          grant_types: ['authorization_code', 'refresh_token'],
+          token_endpoint_auth_method: 'none',
+        },
         insecure,
       ),
     );
     const client: oauth.Client = { client_id: registered.client_id };
-    const { url, codeVerifier, state } = await authorizationRequest(asMetadata, { client_id: client.client_id, redirect_uri: callback.redirectUri, scope: 'read', resource: mcp.url });
+    const { url, codeVerifier, state } = await authorizationRequest(asMetadata, {
+      client_id: client.client_id,
+      redirect_uri: callback.redirectUri,
+      scope: 'read',
+      resource: mcp.url,
+    });
     const visit = await visitAuthorizationUrl(url);
     expect(visit.callbackUrl.searchParams.get('iss')).toBe(as.issuer);
     const params = oauth.validateAuthResponse(asMetadata, client, visit.callbackUrl, state);
     const tokens = await oauth.processAuthorizationCodeResponse(
       asMetadata,
       client,
-      await oauth.authorizationCodeGrantRequest(asMetadata, client, oauth.None(), params, callback.redirectUri, codeVerifier, { ...insecure, additionalParameters: { resource: mcp.url } }),
+      await oauth.authorizationCodeGrantRequest(asMetadata, client, oauth.None(), params, callback.redirectUri, codeVerifier, {
+        ...insecure,
+        additionalParameters: { resource: mcp.url },
+      }),
     );
     expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: mcp.url, iss: as.issuer, scope: 'read' });
     await expect(as.verifyAccessToken(tokens.access_token)).resolves.toMatchObject({ sub: 'alice', scopes: ['read'] });
     const refreshed = await oauth.processRefreshTokenResponse(
       asMetadata,
       client,
-      await oauth.refreshTokenGrantRequest(asMetadata, client, oauth.None(), tokens.refresh_token!, { ...insecure, additionalParameters: { resource: mcp.url } }),
+      await oauth.refreshTokenGrantRequest(asMetadata, client, oauth.None(), tokens.refresh_token!, {
+        ...insecure,
+        additionalParameters: { resource: mcp.url },
+      }),
     );
     expect(decodeJwt(refreshed.access_token).aud).toBe(mcp.url);
     await expect(as.verifyAccessToken('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.')).rejects.toThrow();

@@ -72,11 +72,25 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx, indicator) => {
             if (indicator !== resource) throw new errors.InvalidTarget(`${indicator} is not a resource of this authorization server`);
-            return { scope: scopesSupported.join(' '), audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: accessTokenTtl, jwt: { sign: { alg: key.alg } } };
+            return {
+              scope: scopesSupported.join(' '),
+              audience: resource,
+              accessTokenFormat: 'jwt',
+              accessTokenTTL: accessTokenTtl,
+              jwt: { sign: { alg: key.alg } },
+            };
           },
         },
       },
-      ttl: { AccessToken: accessTokenTtl, AuthorizationCode: 60, RefreshToken: 86_400, Grant: 86_400, Session: 86_400, Interaction: 600, ClientCredentials: accessTokenTtl },
+      ttl: {
+        AccessToken: accessTokenTtl,
+        AuthorizationCode: 60,
+        RefreshToken: 86_400,
+        Grant: 86_400,
+        Session: 86_400,
+        Interaction: 600,
+        ClientCredentials: accessTokenTtl,
+      },
       discovery: options.trustedIdp ? { authorization_grant_profiles_supported: [ID_JAG_GRANT_PROFILE] } : {},
     }),
     // RFC 8414 metadata at its own well-known path: the same document the provider serves for OIDC discovery.
@@ -162,4 +176,3 @@ function forgetExpired(used: Map<string, number>): void {
   const now = Math.floor(Date.now() / 1000);
   for (const [jti, exp] of used) if (exp < now) used.delete(jti);
 }
-

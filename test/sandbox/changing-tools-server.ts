@@ -28,13 +28,20 @@ export async function startChangingToolsServer(name: string, tools: readonly Cha
   const current = new Map(tools.map((tool) => [tool.name, tool]));
   const calls: string[] = [];
   const build = () => {
-    const server = new McpServer({ name: `changing-${name}`, version: '1.0.0' }, { capabilities: { tools: { listChanged: true } }, supportedProtocolVersions: ['2026-07-28'] });
+    const server = new McpServer(
+      { name: `changing-${name}`, version: '1.0.0' },
+      { capabilities: { tools: { listChanged: true } }, supportedProtocolVersions: ['2026-07-28'] },
+    );
     for (const tool of current.values()) {
       const text = tool.argumentDescription === undefined ? z.string() : z.string().describe(tool.argumentDescription);
-      server.registerTool(tool.name, { ...(tool.title ? { title: tool.title } : {}), description: tool.description, inputSchema: z.object({ text }) }, ({ text: given }) => {
-        calls.push(tool.name);
-        return { content: [{ type: 'text', text: `${tool.name} ran: ${given}` }] };
-      });
+      server.registerTool(
+        tool.name,
+        { ...(tool.title ? { title: tool.title } : {}), description: tool.description, inputSchema: z.object({ text }) },
+        ({ text: given }) => {
+          calls.push(tool.name);
+          return { content: [{ type: 'text', text: `${tool.name} ran: ${given}` }] };
+        },
+      );
     }
     return server;
   };

@@ -110,7 +110,10 @@ async function main(): Promise<void> {
   // The demo never touches the person's keychain, and needs none (no gnome-keyring on Linux): every Switchboard process
   // it starts keeps its secrets in memory, starting with the sandbox's client secrets, and says so in its log.
   process.env[KEYCHAIN_ENV] = 'memory';
-  process.env[KEYCHAIN_SEED_ENV] = JSON.stringify({ [vaultAccounts.idpClientSecret()]: sandbox.idp.clientSecret, [vaultAccounts.serverClientSecret('finance')]: sandbox.idJagClient.client_secret });
+  process.env[KEYCHAIN_SEED_ENV] = JSON.stringify({
+    [vaultAccounts.idpClientSecret()]: sandbox.idp.clientSecret,
+    [vaultAccounts.serverClientSecret('finance')]: sandbox.idJagClient.client_secret,
+  });
 
   const electron = headlessRequested ? undefined : electronBinary();
   if (electron && hasDisplay()) {
@@ -124,7 +127,9 @@ async function main(): Promise<void> {
       env: { ...process.env, SWITCHBOARD_CONFIG: configFile },
     });
     adopt(app);
-    console.log('Switchboard is running in the tray (sandbox configuration; its secrets are kept in memory only, never in your keychain). Close it from the tray menu or press Ctrl-C here.');
+    console.log(
+      'Switchboard is running in the tray (sandbox configuration; its secrets are kept in memory only, never in your keychain). Close it from the tray menu or press Ctrl-C here.',
+    );
     app.on('exit', () => void shutdown(0));
   } else {
     if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) {
@@ -152,13 +157,28 @@ function demoConfig(sandbox: Awaited<ReturnType<typeof startSandbox>>): Record<s
     })),
     auth: {
       profile: 'demo',
-      idp: { issuer: sandbox.idp.issuer, clientId: sandbox.idp.clientId, tokenEndpointAuthMethod: 'client_secret_basic', extraAuthorizationParams: { prompt: 'consent' } },
+      idp: {
+        issuer: sandbox.idp.issuer,
+        clientId: sandbox.idp.clientId,
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        extraAuthorizationParams: { prompt: 'consent' },
+      },
     },
   };
 }
 
-function printHeadlessGuide(mcpUrl: string, uiUrl: string, credential: string, sandbox: Awaited<ReturnType<typeof startSandbox>>, configFile: string, workDir: string, electronPresent: boolean): void {
-  const why = electronPresent ? 'no display was found' : "Electron's binary is not installed; `npx install-electron` fetches it where its download site is reachable";
+function printHeadlessGuide(
+  mcpUrl: string,
+  uiUrl: string,
+  credential: string,
+  sandbox: Awaited<ReturnType<typeof startSandbox>>,
+  configFile: string,
+  workDir: string,
+  electronPresent: boolean,
+): void {
+  const why = electronPresent
+    ? 'no display was found'
+    : "Electron's binary is not installed; `npx install-electron` fetches it where its download site is reachable";
   console.log(
     [
       '',

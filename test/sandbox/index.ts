@@ -57,7 +57,9 @@ export async function startSandbox(): Promise<Sandbox> {
           ...(plan.authKind === 'id-jag'
             ? {
                 trustedIdp: { issuer: idp.issuer, jwksUri: idp.jwksUri },
-                clients: [{ ...idJagClient, grant_types: [JWT_BEARER_GRANT], redirect_uris: [], response_types: [], token_endpoint_auth_method: 'client_secret_basic' }],
+                clients: [
+                  { ...idJagClient, grant_types: [JWT_BEARER_GRANT], redirect_uris: [], response_types: [], token_endpoint_auth_method: 'client_secret_basic' },
+                ],
               }
             : {}),
         });
@@ -69,7 +71,16 @@ export async function startSandbox(): Promise<Sandbox> {
       const server = await startMcpServer({
         ...serverOptions,
         // The challenge asks for "read" only; "admin" comes by step-up when a tool needs it.
-        ...(as ? { auth: { verifyAccessToken: (token: string) => as.verifyAccessToken(token), authorizationServers: [as.issuer], scopesSupported: SCOPES, challengeScopes: ['read'] } } : {}),
+        ...(as
+          ? {
+              auth: {
+                verifyAccessToken: (token: string) => as.verifyAccessToken(token),
+                authorizationServers: [as.issuer],
+                scopesSupported: SCOPES,
+                challengeScopes: ['read'],
+              },
+            }
+          : {}),
       });
       closers.push(() => server.close());
       if (as) {

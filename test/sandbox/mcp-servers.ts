@@ -90,8 +90,10 @@ export async function startMcpServer(options: StartMcpServerOptions): Promise<Sa
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    if (options.card !== false && path === `${MCP_PATH}/server-card`) return serveDiscoveryDocument(request, response, buildServerCard(subject), SERVER_CARD_MEDIA_TYPE);
-    if (options.card !== false && path === '/.well-known/ai-catalog.json') return serveDiscoveryDocument(request, response, buildAiCatalog(subject), AI_CATALOG_MEDIA_TYPE);
+    if (options.card !== false && path === `${MCP_PATH}/server-card`)
+      return serveDiscoveryDocument(request, response, buildServerCard(subject), SERVER_CARD_MEDIA_TYPE);
+    if (options.card !== false && path === '/.well-known/ai-catalog.json')
+      return serveDiscoveryDocument(request, response, buildAiCatalog(subject), AI_CATALOG_MEDIA_TYPE);
     if (options.auth && PRM_PATHS.includes(path)) return sendJson(response, 200, protectedResourceMetadata(url, options.auth));
     if (path !== MCP_PATH) return void response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
 
@@ -116,7 +118,11 @@ export async function startMcpServer(options: StartMcpServerOptions): Promise<Sa
     if (options.era === 'modern' && callsTaskToolWithoutTasks(body)) {
       const requiredCapabilities = { extensions: { [TASKS_EXTENSION]: {} } };
       const id = (body as { id?: unknown }).id ?? null;
-      return sendJson(response, 400, { jsonrpc: '2.0', id, error: { code: -32021, message: 'Missing required client capability', data: { requiredCapabilities } } });
+      return sendJson(response, 400, {
+        jsonrpc: '2.0',
+        id,
+        error: { code: -32021, message: 'Missing required client capability', data: { requiredCapabilities } },
+      });
     }
     await serveMcp.handle(request, response, body);
   }
@@ -195,7 +201,13 @@ function createLegacyEndpoint(options: StartMcpServerOptions): McpEndpoint {
   };
 }
 
-async function authenticate(request: IncomingMessage, response: ServerResponse, auth: SandboxServerAuth, resourceMetadataUrl: string, resource: string): Promise<AuthInfo | undefined> {
+async function authenticate(
+  request: IncomingMessage,
+  response: ServerResponse,
+  auth: SandboxServerAuth,
+  resourceMetadataUrl: string,
+  resource: string,
+): Promise<AuthInfo | undefined> {
   const header = request.headers.authorization;
   const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
   const scopes = auth.challengeScopes ?? auth.scopesSupported;
@@ -216,7 +228,9 @@ async function authenticate(request: IncomingMessage, response: ServerResponse, 
     };
   } catch (error) {
     const reason = String((error as Error).message).replace(/["\\]/g, "'");
-    response.writeHead(401, { 'www-authenticate': challenge(`, error="invalid_token", error_description="${reason}"`), 'content-type': 'text/plain' }).end('invalid token');
+    response
+      .writeHead(401, { 'www-authenticate': challenge(`, error="invalid_token", error_description="${reason}"`), 'content-type': 'text/plain' })
+      .end('invalid token');
     return undefined;
   }
 }
@@ -228,7 +242,8 @@ function needsMissingScope(body: unknown, authInfo: AuthInfo): boolean {
 
 /** The task-only tool called by a client that did not declare the Tasks extension on the request. */
 function callsTaskToolWithoutTasks(body: unknown): boolean {
-  const message = body as { method?: unknown; params?: { name?: unknown; _meta?: Record<string, { extensions?: Record<string, unknown> } | undefined> } } | undefined;
+  const message = body as
+    { method?: unknown; params?: { name?: unknown; _meta?: Record<string, { extensions?: Record<string, unknown> } | undefined> } } | undefined;
   if (message?.method !== 'tools/call' || message.params?.name !== TASK_TOOL) return false;
   return !message.params._meta?.['io.modelcontextprotocol/clientCapabilities']?.extensions?.[TASKS_EXTENSION];
 }

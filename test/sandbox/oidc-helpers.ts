@@ -108,7 +108,12 @@ async function completeInteraction(running: RunningProvider, request: IncomingMe
   const details = await provider.interactionDetails(request, response);
   if (user.denyNext) {
     user.denyNext = false;
-    await provider.interactionFinished(request, response, { error: 'access_denied', error_description: 'the person declined' }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      request,
+      response,
+      { error: 'access_denied', error_description: 'the person declined' },
+      { mergeWithLastSubmission: false },
+    );
     return;
   }
   if (details.prompt.name === 'login') {
@@ -117,7 +122,9 @@ async function completeInteraction(running: RunningProvider, request: IncomingMe
   }
   const accountId = details.session?.accountId ?? user.currentUser;
   const clientId = String(details.params.client_id);
-  const grant = details.grantId ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId, clientId })) : new provider.Grant({ accountId, clientId });
+  const grant = details.grantId
+    ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId, clientId }))
+    : new provider.Grant({ accountId, clientId });
   const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);

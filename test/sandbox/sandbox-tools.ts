@@ -15,7 +15,11 @@ export const SCOPE_PROTECTED_TOOL_SCOPE = 'admin';
 export const TASK_TOOL = 'publish_report';
 
 /** `tasks`: a 2026-07-28 server's task store; the server then offers the Tasks extension and a tool that runs as a task. */
-export function createSandboxServer(options: SandboxSurfaceOptions, serverOptions: { supportedProtocolVersions?: string[] } = {}, tasks?: SandboxTaskStore): McpServer {
+export function createSandboxServer(
+  options: SandboxSurfaceOptions,
+  serverOptions: { supportedProtocolVersions?: string[] } = {},
+  tasks?: SandboxTaskStore,
+): McpServer {
   const server = new McpServer(
     { name: `sandbox-${options.name}`, version: '1.0.0' },
     {
@@ -33,10 +37,14 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
     content: [{ type: 'text', text: String(a + b) }],
   }));
 
-  server.registerTool('noisy', { description: 'Logs a message to the client (2025 era) before answering.', inputSchema: z.object({ text: z.string() }) }, async ({ text }, context) => {
-    if (!context.mcpReq.envelope) await context.mcpReq.log('info', { said: text }, `sandbox-${options.name}`);
-    return { content: [{ type: 'text', text: 'logged' }] };
-  });
+  server.registerTool(
+    'noisy',
+    { description: 'Logs a message to the client (2025 era) before answering.', inputSchema: z.object({ text: z.string() }) },
+    async ({ text }, context) => {
+      if (!context.mcpReq.envelope) await context.mcpReq.log('info', { said: text }, `sandbox-${options.name}`);
+      return { content: [{ type: 'text', text: 'logged' }] };
+    },
+  );
 
   server.registerTool('whoami', { description: 'Says which user and client the server sees (from the bearer token).' }, (context) => {
     const auth = context.http?.authInfo;
@@ -64,13 +72,17 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
 
   server.registerTool(
     'confirm',
-    { description: 'Asks the person a yes/no question through the client (elicitation) and reports the answer.', inputSchema: z.object({ question: z.string() }) },
+    {
+      description: 'Asks the person a yes/no question through the client (elicitation) and reports the answer.',
+      inputSchema: z.object({ question: z.string() }),
+    },
     async ({ question }, context) => {
       const requestedSchema = { type: 'object' as const, properties: { confirmed: { type: 'boolean' as const } }, required: ['confirmed'] };
       if (context.mcpReq.envelope) {
         // 2026-07-28: ask through a multi-round-trip input_required result, then read the answer on the retry.
         const answer = context.mcpReq.inputResponses?.confirm;
-        if (answer === undefined) return inputRequired({ inputRequests: { confirm: inputRequired.elicit({ message: question, requestedSchema }) }, requestState: 'asked-once' });
+        if (answer === undefined)
+          return inputRequired({ inputRequests: { confirm: inputRequired.elicit({ message: question, requestedSchema }) }, requestState: 'asked-once' });
         return { content: [{ type: 'text', text: JSON.stringify({ ...(answer as object), requestState: context.mcpReq.requestState() }) }] };
       }
       const answer = await context.mcpReq.elicitInput({ mode: 'form', message: question, requestedSchema });
@@ -113,9 +125,13 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
 
   for (let index = 0; index < (options.extraTools ?? 0); index++) {
     const name = `tool_${String(index).padStart(3, '0')}`;
-    server.registerTool(name, { description: `Generated tool ${index} of ${options.name}.`, inputSchema: z.object({ value: z.string().optional() }) }, ({ value }) => ({
-      content: [{ type: 'text', text: `${name}:${value ?? ''}` }],
-    }));
+    server.registerTool(
+      name,
+      { description: `Generated tool ${index} of ${options.name}.`, inputSchema: z.object({ value: z.string().optional() }) },
+      ({ value }) => ({
+        content: [{ type: 'text', text: `${name}:${value ?? ''}` }],
+      }),
+    );
   }
 
   server.registerPrompt('greeting', { description: 'Greets someone.', argsSchema: z.object({ name: z.string() }) }, ({ name }) => ({
@@ -159,7 +175,10 @@ export function createSandboxServer(options: SandboxSurfaceOptions, serverOption
 function registerTaskTool(server: McpServer, tasks: SandboxTaskStore): void {
   server.registerTool(
     TASK_TOOL,
-    { description: 'Builds a report in the background (a task), asks before publishing it.', inputSchema: z.object({ title: z.string(), ms: z.number().int().min(0).max(60_000).default(50) }) },
+    {
+      description: 'Builds a report in the background (a task), asks before publishing it.',
+      inputSchema: z.object({ title: z.string(), ms: z.number().int().min(0).max(60_000).default(50) }),
+    },
     (args) => {
       // A client without the extension never gets here: the HTTP layer answers it -32021 (McpServer would turn a
       // thrown error into a tool result, and the extension wants the JSON-RPC error).
@@ -167,7 +186,10 @@ function registerTaskTool(server: McpServer, tasks: SandboxTaskStore): void {
         control.report(`building "${args.title}"`);
         await sleep(args.ms, control.signal);
         const requestedSchema = { type: 'object' as const, properties: { publish: { type: 'boolean' as const } }, required: ['publish'] };
-        const answer = (await control.ask('approve', inputRequired.elicit({ message: `Publish "${args.title}"?`, requestedSchema }))) as { action?: string; content?: { publish?: boolean } };
+        const answer = (await control.ask('approve', inputRequired.elicit({ message: `Publish "${args.title}"?`, requestedSchema }))) as {
+          action?: string;
+          content?: { publish?: boolean };
+        };
         const published = answer.action === 'accept' && answer.content?.publish === true;
         return { content: [{ type: 'text', text: published ? `published "${args.title}"` : `kept "${args.title}" as a draft` }] };
       }) as never;
@@ -180,9 +202,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
   });
 }

@@ -31,10 +31,20 @@ async function startUpstream(id: string, era: 'modern' | 'legacy', port = 0) {
   return { id, era, port: Number(new URL(child.info.url).port), process: child };
 }
 
-const upstreams: { id: string; era: 'modern' | 'legacy'; port: number; process: Announced<{ url: string }> }[] = [await startUpstream('alpha', 'modern'), await startUpstream('beta', 'legacy')];
+const upstreams: { id: string; era: 'modern' | 'legacy'; port: number; process: Announced<{ url: string }> }[] = [
+  await startUpstream('alpha', 'modern'),
+  await startUpstream('beta', 'legacy'),
+];
 const workDir = await mkdtemp(join(tmpdir(), 'switchboard-rss-'));
 const dataDir = join(workDir, 'data');
-await writeFile(join(workDir, 'config.json'), JSON.stringify({ gateway: { upstreamTimeoutMs: 5000 }, ...(values.audit === 'off' ? { audit: { enabled: false } } : {}), servers: upstreams.map((u) => ({ id: u.id, url: u.process.info.url })) }));
+await writeFile(
+  join(workDir, 'config.json'),
+  JSON.stringify({
+    gateway: { upstreamTimeoutMs: 5000 },
+    ...(values.audit === 'off' ? { audit: { enabled: false } } : {}),
+    servers: upstreams.map((u) => ({ id: u.id, url: u.process.info.url })),
+  }),
+);
 const credentials: string[] = [];
 for (let index = 0; index < Number(values.clients); index++) {
   const result = await runCli(['clients', 'add', `soak-${index}`, '--data-dir', dataDir, '--profile', `rss-${process.pid}`, '--json']);
@@ -43,13 +53,22 @@ for (let index = 0; index < Number(values.clients); index++) {
 }
 const probeOut = values.probe ?? join(workDir, 'probe.jsonl');
 const serve = await startServe(['--config', join(workDir, 'config.json'), '--data-dir', dataDir], {
-  env: { ...process.env, NODE_OPTIONS: `--import ${join(import.meta.dirname, 'memory-probe.mjs')} ${values['serve-node-options']}`, PROBE_OUT: probeOut, PROBE_MS: String(Number(values.sample) * 1000), PROBE_GC: process.env.PROBE_GC ?? '1', ...(process.env.PROBE_ALLOC ? { PROBE_ALLOC: process.env.PROBE_ALLOC } : {}) },
+  env: {
+    ...process.env,
+    NODE_OPTIONS: `--import ${join(import.meta.dirname, 'memory-probe.mjs')} ${values['serve-node-options']}`,
+    PROBE_OUT: probeOut,
+    PROBE_MS: String(Number(values.sample) * 1000),
+    PROBE_GC: process.env.PROBE_GC ?? '1',
+    ...(process.env.PROBE_ALLOC ? { PROBE_ALLOC: process.env.PROBE_ALLOC } : {}),
+  },
 });
 const pid = serve.child.pid!;
 const clients = await Promise.all(
   credentials.map(async (credential, index) => {
     const client = new Client({ name: 'rss-soak', version: '1.0.0' }, { versionNegotiation: { mode: index % 2 ? 'legacy' : 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${credential}` } } }),
+    );
     return { client, calls: 0, failures: 0 };
   }),
 );

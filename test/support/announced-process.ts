@@ -36,7 +36,10 @@ export async function spawnAnnounced<T>(args: string[], env: NodeJS.ProcessEnv =
 /** Resident memory of a process and all its descendants, in MiB (Linux /proc). */
 export async function treeRssMiB(pid: number): Promise<number> {
   const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  const own = await readFile(`/proc/${pid}/status`, 'utf8').then((status) => Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024, () => 0);
+  const own = await readFile(`/proc/${pid}/status`, 'utf8').then(
+    (status) => Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
+    () => 0,
+  );
   let total = own;
   for (const child of children.trim().split(/\s+/).filter(Boolean)) total += await treeRssMiB(Number(child));
   return total;

@@ -97,7 +97,9 @@ function requestId(body: Buffer): string | number | undefined {
 
 /** A tool result whose text is `bytes` long, streamed in 64 KiB pieces (no Content-Length) as JSON or as one SSE message. */
 async function sendLarge(outgoing: ServerResponse, id: string | number | undefined, bytes: number, sse: boolean): Promise<void> {
-  const [head, tail] = JSON.stringify({ jsonrpc: '2.0', id: id ?? null, result: { resultType: 'complete', content: [{ type: 'text', text: '@' }] } }).split('@') as [string, string];
+  const [head, tail] = JSON.stringify({ jsonrpc: '2.0', id: id ?? null, result: { resultType: 'complete', content: [{ type: 'text', text: '@' }] } }).split(
+    '@',
+  ) as [string, string];
   outgoing.writeHead(200, { 'content-type': sse ? 'text/event-stream' : 'application/json', 'cache-control': 'no-cache' });
   const piece = Buffer.alloc(64 * 1024, 'x');
   const write = async (chunk: string | Buffer) => {
@@ -111,6 +113,7 @@ async function sendLarge(outgoing: ServerResponse, id: string | number | undefin
     });
   };
   await write(sse ? `event: message\ndata: ${head}` : head);
-  for (let sent = 0; sent < bytes && !outgoing.destroyed; sent += piece.length) await write(bytes - sent >= piece.length ? piece : piece.subarray(0, bytes - sent));
+  for (let sent = 0; sent < bytes && !outgoing.destroyed; sent += piece.length)
+    await write(bytes - sent >= piece.length ? piece : piece.subarray(0, bytes - sent));
   if (!outgoing.destroyed) outgoing.end(sse ? `${tail}\n\n` : tail);
 }

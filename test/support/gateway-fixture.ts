@@ -28,7 +28,10 @@ export async function startGatewayFixture(options: {
 }): Promise<GatewayFixture> {
   const workDir = await mkdtemp(join(tmpdir(), 'switchboard-test-'));
   const dataDir = join(workDir, 'data');
-  await writeFile(join(workDir, 'config.json'), JSON.stringify({ ...(options.gateway ? { gateway: options.gateway } : {}), ...(options.audit ? { audit: options.audit } : {}), servers: options.servers }));
+  await writeFile(
+    join(workDir, 'config.json'),
+    JSON.stringify({ ...(options.gateway ? { gateway: options.gateway } : {}), ...(options.audit ? { audit: options.audit } : {}), servers: options.servers }),
+  );
   const addClient = async (id: string, extraArgs: string[] = []) => {
     const result = await runCli(['clients', 'add', id, '--data-dir', dataDir, '--profile', `test-${process.pid}`, '--json', ...extraArgs]);
     if (result.code !== 0) throw new Error(`clients add ${id} failed: ${result.stderr}`);
@@ -48,7 +51,9 @@ export async function startGatewayFixture(options: {
     },
     async connect(mode = 'auto', bearer = credential, clientOptions = {}) {
       const client = new Client({ name: 'switchboard-test', version: '1.0.0' }, { versionNegotiation: { mode }, ...clientOptions });
-      await client.connect(new StreamableHTTPClientTransport(new URL(fixture.serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(fixture.serve.ready.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }),
+      );
       return client;
     },
     stop: async () => {

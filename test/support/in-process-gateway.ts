@@ -55,7 +55,8 @@ export class InProcessNetwork {
       const { origin, host } = new URL(request.url);
       const route = this.#routes.get(origin);
       if (route === undefined) return original(input, init);
-      if (route === 'refused') throw new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ECONNREFUSED ${host}`), { code: 'ECONNREFUSED' }) });
+      if (route === 'refused')
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ECONNREFUSED ${host}`), { code: 'ECONNREFUSED' }) });
       return route(request);
     };
   }
@@ -97,21 +98,31 @@ export function serveUpstream(network: InProcessNetwork, id: string, era: 'moder
   const cancelled: string[] = [];
   const build = (): McpServer => {
     const server = createSandboxServer({ name: id }, { supportedProtocolVersions: era === 'modern' ? MODERN_VERSIONS : LEGACY_VERSIONS });
-    server.registerTool('hold', { description: 'Waits until cancelled.', inputSchema: z.object({ tag: z.string() }) }, ({ tag }, context) =>
-      new Promise((_resolve, reject) => {
-        holding.push(tag);
-        context.mcpReq.signal.addEventListener('abort', () => {
-          cancelled.push(tag);
-          reject(new Error('cancelled'));
-        }, { once: true });
-      }),
+    server.registerTool(
+      'hold',
+      { description: 'Waits until cancelled.', inputSchema: z.object({ tag: z.string() }) },
+      ({ tag }, context) =>
+        new Promise((_resolve, reject) => {
+          holding.push(tag);
+          context.mcpReq.signal.addEventListener(
+            'abort',
+            () => {
+              cancelled.push(tag);
+              reject(new Error('cancelled'));
+            },
+            { once: true },
+          );
+        }),
     );
     for (const name of added) registerAdded(server, name);
     return server;
   };
   const record = async (request: Request) => {
     if (request.method !== 'POST') return;
-    const body = (await request.clone().json().catch(() => undefined)) as { method?: unknown } | undefined;
+    const body = (await request
+      .clone()
+      .json()
+      .catch(() => undefined)) as { method?: unknown } | undefined;
     if (typeof body?.method === 'string') methodsReceived.push(body.method);
   };
 
@@ -122,7 +133,12 @@ export function serveUpstream(network: InProcessNetwork, id: string, era: 'moder
       return handler.fetch(request);
     });
     return {
-      id, era, url: `${origin}/mcp`, methodsReceived, holding, cancelled,
+      id,
+      era,
+      url: `${origin}/mcp`,
+      methodsReceived,
+      holding,
+      cancelled,
       async addTool(name) {
         added.push(name);
         await handler.notify.toolsChanged();
@@ -140,8 +156,15 @@ export function serveUpstream(network: InProcessNetwork, id: string, era: 'moder
       if (!session) return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } }, { status: 404 });
       return session.transport.handleRequest(request);
     }
-    const body: unknown = request.method === 'POST' ? await request.clone().json().catch(() => undefined) : undefined;
-    if (!isInitializeRequest(body)) return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Bad Request: No valid session ID provided' } }, { status: 400 });
+    const body: unknown =
+      request.method === 'POST'
+        ? await request
+            .clone()
+            .json()
+            .catch(() => undefined)
+        : undefined;
+    if (!isInitializeRequest(body))
+      return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Bad Request: No valid session ID provided' } }, { status: 400 });
     const server = build();
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -152,7 +175,12 @@ export function serveUpstream(network: InProcessNetwork, id: string, era: 'moder
     return transport.handleRequest(request, { parsedBody: body });
   });
   return {
-    id, era, url: `${origin}/mcp`, methodsReceived, holding, cancelled,
+    id,
+    era,
+    url: `${origin}/mcp`,
+    methodsReceived,
+    holding,
+    cancelled,
     async addTool(name) {
       added.push(name);
       for (const { server } of sessions.values()) {
@@ -187,7 +215,10 @@ export function serveSignInRequired(network: InProcessNetwork): { url: string; m
     if (path === '/mcp') {
       const authorization = request.headers.get('authorization');
       if (authorization) authorizationsReceived.push(authorization);
-      const body = (await request.clone().json().catch(() => undefined)) as { method?: unknown } | undefined;
+      const body = (await request
+        .clone()
+        .json()
+        .catch(() => undefined)) as { method?: unknown } | undefined;
       if (typeof body?.method === 'string') methodsReceived.push(body.method);
       return new Response('sign in first', { status: 401, headers: { 'www-authenticate': `Bearer resource_metadata="${prm}", scope="read"` } });
     }
@@ -214,7 +245,10 @@ export interface InProcessGateway {
   mcpUrl: string;
   logs: { level: string; event: string; fields?: Record<string, unknown> }[];
   /** An SDK client of one era whose transport calls the handler's fetch directly, as one authenticated local client. */
-  connect(era: 'modern' | 'legacy', options?: { clientId?: string; view?: ClientView; clientOptions?: ConstructorParameters<typeof Client>[1] }): Promise<Client>;
+  connect(
+    era: 'modern' | 'legacy',
+    options?: { clientId?: string; view?: ClientView; clientOptions?: ConstructorParameters<typeof Client>[1] },
+  ): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -228,18 +262,36 @@ export async function startInProcessGateway(servers: { id: string; url: string; 
   let notifyListChanged: (kind: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => void = () => undefined;
   const upstreams = config.servers.map((server) => {
     // The servers are functions here: sign-in fetches go through the in-process network, not sockets.
-    const authorizer = new ServerAuthorizer(server, { auth: config.auth, vault, sso: undefined, logger, clock: systemClock, network: { inProcessFetch: (input, init) => fetch(input, init) } });
-    const connection = new UpstreamConnection(server, { logger, requestTimeoutMs: config.gateway.upstreamTimeoutMs, onListChanged: (kind) => notifyListChanged(kind), authorizer });
+    const authorizer = new ServerAuthorizer(server, {
+      auth: config.auth,
+      vault,
+      sso: undefined,
+      logger,
+      clock: systemClock,
+      network: { inProcessFetch: (input, init) => fetch(input, init) },
+    });
+    const connection = new UpstreamConnection(server, {
+      logger,
+      requestTimeoutMs: config.gateway.upstreamTimeoutMs,
+      onListChanged: (kind) => notifyListChanged(kind),
+      authorizer,
+    });
     return { connection, prefix: server.prefix ?? server.id };
   });
-  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(dataDir, 'names.json'), logger), { memory: new SurfaceMemory(join(dataDir, 'surfaces.json'), logger) });
+  const router = new CatalogRouter(upstreams, logger, new NameLedger(join(dataDir, 'names.json'), logger), {
+    memory: new SurfaceMemory(join(dataDir, 'surfaces.json'), logger),
+  });
   const mcpUrl = 'http://127.0.0.1:9/mcp';
   const describe = (target: string) => `"${target}"`;
   const signInLinks = new SignInLinks({ begin: () => Promise.resolve({ state: 'waiting' }), describe, logger });
   signInLinks.setOrigin(new URL(mcpUrl).origin);
   const handler = createGatewayMcpHandler({
     buildServer: createDownstreamServerFactory(router, { signInLinks: { issue: (target) => signInLinks.issue(target), describe } }),
-    contextOf: (authInfo: AuthInfo | undefined): DownstreamContext => ({ clientId: authInfo?.clientId ?? 'anonymous', view: (authInfo?.extra?.view ?? {}) as ClientView, subscriptions: new Set() }),
+    contextOf: (authInfo: AuthInfo | undefined): DownstreamContext => ({
+      clientId: authInfo?.clientId ?? 'anonymous',
+      view: (authInfo?.extra?.view ?? {}) as ClientView,
+      subscriptions: new Set(),
+    }),
     maxBodyBytes: config.gateway.maxBodyBytes,
     logger,
   });
@@ -254,7 +306,10 @@ export async function startInProcessGateway(servers: { id: string; url: string; 
     logs,
     async connect(era, options = {}) {
       const authInfo: AuthInfo = { token: '', clientId: options.clientId ?? 'tester', scopes: [], extra: { view: options.view ?? {} } };
-      const client = new Client({ name: 'in-process-test', version: '1.0.0' }, { versionNegotiation: { mode: era === 'legacy' ? 'legacy' : 'auto' }, ...options.clientOptions });
+      const client = new Client(
+        { name: 'in-process-test', version: '1.0.0' },
+        { versionNegotiation: { mode: era === 'legacy' ? 'legacy' : 'auto' }, ...options.clientOptions },
+      );
       await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { fetch: (url, init) => handler.fetch(new Request(url, init), { authInfo }) }));
       clients.push(client);
       return client;

@@ -14,7 +14,14 @@ const DEFAULT_COLLECTION = '/org/freedesktop/secrets/aliases/default';
 export async function writeAsKeytarDid(service: string, account: string, secret: string): Promise<void> {
   const bus = await DbusConnection.open();
   try {
-    const [, session] = (await bus.call({ destination: SECRETS, path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service', member: 'OpenSession', signature: 'sv', body: ['plain', { signature: 's', value: '' }] })) as [unknown, string];
+    const [, session] = (await bus.call({
+      destination: SECRETS,
+      path: '/org/freedesktop/secrets',
+      interface: 'org.freedesktop.Secret.Service',
+      member: 'OpenSession',
+      signature: 'sv',
+      body: ['plain', { signature: 's', value: '' }],
+    })) as [unknown, string];
     const properties: [string, DbusValue][] = [
       ['org.freedesktop.Secret.Item.Label', { signature: 's', value: `${service}/${account}` }],
       [
@@ -46,10 +53,24 @@ export async function writeAsKeytarDid(service: string, account: string, secret:
 export async function itemAttributes(service: string): Promise<Record<string, string>[]> {
   const bus = await DbusConnection.open();
   try {
-    const [unlocked, locked] = (await bus.call({ destination: SECRETS, path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service', member: 'SearchItems', signature: 'a{ss}', body: [[['service', service]]] })) as [string[], string[]];
+    const [unlocked, locked] = (await bus.call({
+      destination: SECRETS,
+      path: '/org/freedesktop/secrets',
+      interface: 'org.freedesktop.Secret.Service',
+      member: 'SearchItems',
+      signature: 'a{ss}',
+      body: [[['service', service]]],
+    })) as [string[], string[]];
     const all: Record<string, string>[] = [];
     for (const item of [...unlocked, ...locked]) {
-      const [variant] = (await bus.call({ destination: SECRETS, path: item, interface: 'org.freedesktop.DBus.Properties', member: 'Get', signature: 'ss', body: ['org.freedesktop.Secret.Item', 'Attributes'] })) as unknown as [{ value: [string, string][] }];
+      const [variant] = (await bus.call({
+        destination: SECRETS,
+        path: item,
+        interface: 'org.freedesktop.DBus.Properties',
+        member: 'Get',
+        signature: 'ss',
+        body: ['org.freedesktop.Secret.Item', 'Attributes'],
+      })) as unknown as [{ value: [string, string][] }];
       all.push(Object.fromEntries(variant.value));
     }
     return all;
@@ -62,8 +83,22 @@ export async function itemAttributes(service: string): Promise<Record<string, st
 export async function lockDefaultCollection(): Promise<void> {
   const bus = await DbusConnection.open();
   try {
-    const [collection] = (await bus.call({ destination: SECRETS, path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service', member: 'ReadAlias', signature: 's', body: ['default'] })) as [string];
-    await bus.call({ destination: SECRETS, path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service', member: 'Lock', signature: 'ao', body: [[collection]] });
+    const [collection] = (await bus.call({
+      destination: SECRETS,
+      path: '/org/freedesktop/secrets',
+      interface: 'org.freedesktop.Secret.Service',
+      member: 'ReadAlias',
+      signature: 's',
+      body: ['default'],
+    })) as [string];
+    await bus.call({
+      destination: SECRETS,
+      path: '/org/freedesktop/secrets',
+      interface: 'org.freedesktop.Secret.Service',
+      member: 'Lock',
+      signature: 'ao',
+      body: [[collection]],
+    });
   } finally {
     bus.close();
   }

@@ -102,21 +102,35 @@ function decode(path: string, payload: Record<string, unknown>, into: Omit<OtlpR
       }
     }
   } else if (path === '/v1/traces') {
-    type Payload = { resourceSpans: { resource: { attributes: KeyValues }; scopeSpans: { scope: ReceivedSpan['scope']; spans: (Omit<ReceivedSpan, 'attributes' | 'resource' | 'scope'> & { attributes: KeyValues })[] }[] }[] };
+    type Payload = {
+      resourceSpans: {
+        resource: { attributes: KeyValues };
+        scopeSpans: { scope: ReceivedSpan['scope']; spans: (Omit<ReceivedSpan, 'attributes' | 'resource' | 'scope'> & { attributes: KeyValues })[] }[];
+      }[];
+    };
     for (const resourceSpan of (payload as Payload).resourceSpans) {
       for (const scopeSpan of resourceSpan.scopeSpans) {
-        for (const span of scopeSpan.spans) into.spans.push({ ...span, attributes: typed(span.attributes), resource: typed(resourceSpan.resource.attributes), scope: scopeSpan.scope });
+        for (const span of scopeSpan.spans)
+          into.spans.push({ ...span, attributes: typed(span.attributes), resource: typed(resourceSpan.resource.attributes), scope: scopeSpan.scope });
       }
     }
   } else if (path === '/v1/metrics') {
     type RawPoint = Omit<ReceivedDataPoint, 'attributes'> & { attributes: KeyValues };
-    type Payload = { resourceMetrics: { resource: { attributes: KeyValues }; scopeMetrics: { metrics: (Omit<ReceivedMetric, 'resource' | 'histogram'> & { histogram?: { aggregationTemporality: number; dataPoints: RawPoint[] } })[] }[] }[] };
+    type Payload = {
+      resourceMetrics: {
+        resource: { attributes: KeyValues };
+        scopeMetrics: {
+          metrics: (Omit<ReceivedMetric, 'resource' | 'histogram'> & { histogram?: { aggregationTemporality: number; dataPoints: RawPoint[] } })[];
+        }[];
+      }[];
+    };
     for (const resourceMetric of (payload as Payload).resourceMetrics) {
       for (const scopeMetric of resourceMetric.scopeMetrics) {
         for (const metric of scopeMetric.metrics) {
           const { histogram, ...rest } = metric;
           const decoded: ReceivedMetric = { ...rest, resource: typed(resourceMetric.resource.attributes) };
-          if (histogram) decoded.histogram = { ...histogram, dataPoints: histogram.dataPoints.map((point) => ({ ...point, attributes: typed(point.attributes) })) };
+          if (histogram)
+            decoded.histogram = { ...histogram, dataPoints: histogram.dataPoints.map((point) => ({ ...point, attributes: typed(point.attributes) })) };
           into.metrics.push(decoded);
         }
       }

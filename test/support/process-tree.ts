@@ -35,7 +35,7 @@ export function processTree(root: number): ProcessEntry[] {
     .filter((entry): entry is ProcessEntry => entry !== undefined);
   const found = new Map<number, ProcessEntry>();
   for (const entry of processes) if (entry.pid === root) found.set(root, entry);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const entry of processes) {
       if (!found.has(entry.pid) && (found.has(entry.ppid) || (entry.session !== 0 && found.has(entry.session)))) {
@@ -55,5 +55,10 @@ export function stillRunning(pids: readonly number[]): ProcessEntry[] {
 /** The environment a process was started with (to find the folders it was given). */
 export function environmentOf(pid: number): Record<string, string> {
   const raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
-  return Object.fromEntries(raw.split('\0').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    raw
+      .split('\0')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 }

@@ -31,7 +31,13 @@ export async function startScriptedEndpoint(script: EndpointScript, port = 0): P
     incoming.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       const closed = new Promise<void>((resolve) => response.once('close', () => resolve()));
-      const request: RecordedRequest = { method: incoming.method ?? '', headers: incoming.headers, at, closed, ...(text ? { body: JSON.parse(text) as RecordedRequest['body'] } : {}) };
+      const request: RecordedRequest = {
+        method: incoming.method ?? '',
+        headers: incoming.headers,
+        at,
+        closed,
+        ...(text ? { body: JSON.parse(text) as RecordedRequest['body'] } : {}),
+      };
       requests.push(request);
       void Promise.resolve(script(request, response)).catch((error: unknown) => {
         if (!response.headersSent) response.writeHead(500).end(String(error));

@@ -35,7 +35,11 @@ export interface SpawnOptions {
 }
 
 export async function startServe(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } & SpawnOptions = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: Boolean(options.detached), ...(options.env ? { env: options.env } : {}) });
+  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: Boolean(options.detached),
+    ...(options.env ? { env: options.env } : {}),
+  });
   options.onSpawn?.(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -44,7 +48,10 @@ export async function startServe(args: string[], options: { timeoutMs?: number; 
   const exited = once(child, 'exit');
 
   const ready = await new Promise<ReadyLine>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve was not ready within ${options.timeoutMs ?? 15_000} ms; stderr:\n${stderr}`)), options.timeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`serve was not ready within ${options.timeoutMs ?? 15_000} ms; stderr:\n${stderr}`)),
+      options.timeoutMs ?? 15_000,
+    );
     lines.on('line', (line) => {
       stdoutLines.push(line);
       if (stdoutLines.length === 1) {
@@ -78,7 +85,10 @@ export async function startServe(args: string[], options: { timeoutMs?: number; 
 
 /** Runs the CLI to completion (for commands that exit by themselves) and returns what it printed. */
 export async function runCli(args: string[], input?: string, options: SpawnOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: Boolean(options.detached) });
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    detached: Boolean(options.detached),
+  });
   options.onSpawn?.(child);
   if (input !== undefined) child.stdin!.end(input);
   let stdout = '';

@@ -19,7 +19,12 @@ export async function startUiServiceFixture(options: { name: string; allowAnonym
   const dataDir = await mkdtemp(join(tmpdir(), `switchboard-${options.name}-`));
   const home = join(dataDir, 'home');
   const logger = createJsonLogger({ write: () => {}, minLevel: 'error' });
-  const switchboard = createSwitchboard({ config: configSchema.parse({ auth: { profile: `test-${options.name}-${process.pid}` } }), paths: { dataDir }, logger, allowAnonymous: Boolean(options.allowAnonymous) });
+  const switchboard = createSwitchboard({
+    config: configSchema.parse({ auth: { profile: `test-${options.name}-${process.pid}` } }),
+    paths: { dataDir },
+    logger,
+    allowAnonymous: Boolean(options.allowAnonymous),
+  });
   await switchboard.start();
   const config = configSchema.parse({});
   const service = createUiServiceForHost(

@@ -8,7 +8,11 @@ import { AI_CLIENT_TARGETS, entryFor, targetPath, type PathEnvironment } from '.
 
 const posixOnly = process.platform === 'win32' ? describe.skip : describe;
 const cursor = AI_CLIENT_TARGETS.find((candidate) => candidate.id === 'cursor')!;
-const entry = entryFor(cursor, { mcpUrl: 'http://127.0.0.1:4100/mcp', credential: 'sbc_test-credential', bridgeCommand: { command: '/usr/bin/node', args: ['stdio'] } });
+const entry = entryFor(cursor, {
+  mcpUrl: 'http://127.0.0.1:4100/mcp',
+  credential: 'sbc_test-credential',
+  bridgeCommand: { command: '/usr/bin/node', args: ['stdio'] },
+});
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
 posixOnly('AI client config backups', () => {
@@ -32,7 +36,7 @@ posixOnly('AI client config backups', () => {
     return path;
   }
 
-  it('backs up a 0644 client file as 0600: the copy may hold the client\'s other credentials', async () => {
+  it("backs up a 0644 client file as 0600: the copy may hold the client's other credentials", async () => {
     await clientFileWithMode(0o644);
     const { path, backupPath } = await applySetup(cursor, env, entry);
     expect(await modeOf(backupPath!)).toBe(0o600);
@@ -53,7 +57,7 @@ posixOnly('AI client config backups', () => {
     expect(await readdir(dirname(path))).toEqual(['mcp.json']);
   });
 
-  it('creates a missing client folder 0700: it is about to hold Switchboard\'s credential', async () => {
+  it("creates a missing client folder 0700: it is about to hold Switchboard's credential", async () => {
     const { path } = await applySetup(cursor, env, entry);
     expect(await modeOf(dirname(path))).toBe(0o700);
     expect(await modeOf(path)).toBe(0o600);

@@ -34,7 +34,9 @@ posixOnly('AI client files that need care', () => {
     await applySetup(cursor, env, entryFor(cursor, endpoint));
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readlink(link)).toBe(real);
-    expect((JSON.parse(await readFile(real, 'utf8')) as { mcpServers: Record<string, unknown> }).mcpServers.switchboard).toMatchObject({ url: endpoint.mcpUrl });
+    expect((JSON.parse(await readFile(real, 'utf8')) as { mcpServers: Record<string, unknown> }).mcpServers.switchboard).toMatchObject({
+      url: endpoint.mcpUrl,
+    });
     await undoSetup(cursor, env);
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readFile(real, 'utf8')).toBe(original);
@@ -48,7 +50,10 @@ posixOnly('AI client files that need care', () => {
     const missing = join(env.home, 'dotfiles-not-mounted', 'mcp.json');
     await mkdir(dirname(link), { recursive: true });
     await symlink(missing, link);
-    await expect(applySetup(cursor, env, entryFor(cursor, endpoint))).rejects.toMatchObject({ code: 'CLIENT_FILE_BROKEN_LINK', message: expect.stringContaining(missing) });
+    await expect(applySetup(cursor, env, entryFor(cursor, endpoint))).rejects.toMatchObject({
+      code: 'CLIENT_FILE_BROKEN_LINK',
+      message: expect.stringContaining(missing),
+    });
     expect(await readdir(dirname(link))).toEqual(['mcp.json']);
     expect(await readdir(env.home)).not.toContain('dotfiles-not-mounted');
   });
@@ -89,17 +94,20 @@ posixOnly('AI client files that need care', () => {
     const alwaysLocked = async () => {
       throw Object.assign(new Error('EPERM: operation not permitted, rename'), { code: 'EPERM' });
     };
-    await expect(applySetup(cursor, env, entryFor(cursor, endpoint), new Date(), { rename: alwaysLocked, retryDelaysMs: [1, 1] })).rejects.toMatchObject({ code: 'CLIENT_FILE_LOCKED' });
+    await expect(applySetup(cursor, env, entryFor(cursor, endpoint), new Date(), { rename: alwaysLocked, retryDelaysMs: [1, 1] })).rejects.toMatchObject({
+      code: 'CLIENT_FILE_LOCKED',
+    });
     expect(await readFile(path, 'utf8')).toBe(original);
     // Only the file and the backup taken before the attempt.
     expect((await readdir(dirname(path))).filter((name) => !name.includes('switchboard-backup'))).toEqual(['mcp.json']);
   });
 
-  it('replaces a stale Codex table in place of the old one and leaves the person\'s tables and comments', async () => {
+  it("replaces a stale Codex table in place of the old one and leaves the person's tables and comments", async () => {
     const env = await home();
     const path = targetPath(codex, env);
     await mkdir(dirname(path), { recursive: true });
-    const person = '# my Codex\nmodel = "o3"\n\n[mcp_servers.switchboard]\nurl = "http://127.0.0.1:3999/mcp"\n\n[mcp_servers.switchboard.http_headers]\nAuthorization = "Bearer sbc_old"\n\n[mcp_servers.docs]\nurl = "https://docs.example.com/mcp" # their own\n';
+    const person =
+      '# my Codex\nmodel = "o3"\n\n[mcp_servers.switchboard]\nurl = "http://127.0.0.1:3999/mcp"\n\n[mcp_servers.switchboard.http_headers]\nAuthorization = "Bearer sbc_old"\n\n[mcp_servers.docs]\nurl = "https://docs.example.com/mcp" # their own\n';
     await writeFile(path, person);
     await applySetup(codex, env, entryFor(codex, endpoint));
     const written = await readFile(path, 'utf8');

@@ -10,20 +10,47 @@ import { AI_CLIENT_TARGETS, configFile, entryFor, findTarget, type PathEnvironme
 const target = (id: string) => findTarget(id)!;
 const nothingExists = () => false;
 const mac: PathEnvironment = { platform: 'darwin', home: '/Users/ada', variables: {}, exists: nothingExists };
-const windows: PathEnvironment = { platform: 'win32', home: 'C:/Users/ada', appData: 'C:/Users/ada/AppData/Roaming', localAppData: 'C:/Users/ada/AppData/Local', variables: {}, exists: nothingExists };
+const windows: PathEnvironment = {
+  platform: 'win32',
+  home: 'C:/Users/ada',
+  appData: 'C:/Users/ada/AppData/Roaming',
+  localAppData: 'C:/Users/ada/AppData/Local',
+  variables: {},
+  exists: nothingExists,
+};
 const linux: PathEnvironment = { platform: 'linux', home: '/home/ada', variables: {}, exists: nothingExists };
 
 describe('AI client paths', () => {
   it.each([
-    ['claude-desktop', '/Users/ada/Library/Application Support/Claude/claude_desktop_config.json', 'C:/Users/ada/AppData/Roaming/Claude/claude_desktop_config.json', '/home/ada/.config/Claude/claude_desktop_config.json'],
+    [
+      'claude-desktop',
+      '/Users/ada/Library/Application Support/Claude/claude_desktop_config.json',
+      'C:/Users/ada/AppData/Roaming/Claude/claude_desktop_config.json',
+      '/home/ada/.config/Claude/claude_desktop_config.json',
+    ],
     ['claude-code', '/Users/ada/.claude.json', 'C:/Users/ada/.claude.json', '/home/ada/.claude.json'],
-    ['vscode', '/Users/ada/Library/Application Support/Code/User/mcp.json', 'C:/Users/ada/AppData/Roaming/Code/User/mcp.json', '/home/ada/.config/Code/User/mcp.json'],
-    ['vscode-insiders', '/Users/ada/Library/Application Support/Code - Insiders/User/mcp.json', 'C:/Users/ada/AppData/Roaming/Code - Insiders/User/mcp.json', '/home/ada/.config/Code - Insiders/User/mcp.json'],
+    [
+      'vscode',
+      '/Users/ada/Library/Application Support/Code/User/mcp.json',
+      'C:/Users/ada/AppData/Roaming/Code/User/mcp.json',
+      '/home/ada/.config/Code/User/mcp.json',
+    ],
+    [
+      'vscode-insiders',
+      '/Users/ada/Library/Application Support/Code - Insiders/User/mcp.json',
+      'C:/Users/ada/AppData/Roaming/Code - Insiders/User/mcp.json',
+      '/home/ada/.config/Code - Insiders/User/mcp.json',
+    ],
     ['copilot-cli', '/Users/ada/.copilot/mcp-config.json', 'C:/Users/ada/.copilot/mcp-config.json', '/home/ada/.copilot/mcp-config.json'],
     ['visual-studio', undefined, 'C:/Users/ada/.mcp.json', undefined],
     ['codex', '/Users/ada/.codex/config.toml', 'C:/Users/ada/.codex/config.toml', '/home/ada/.codex/config.toml'],
     ['gemini-cli', '/Users/ada/.gemini/settings.json', 'C:/Users/ada/.gemini/settings.json', '/home/ada/.gemini/settings.json'],
-    ['cline', '/Users/ada/Library/Application Support/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json', 'C:/Users/ada/AppData/Roaming/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json', '/home/ada/.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json'],
+    [
+      'cline',
+      '/Users/ada/Library/Application Support/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+      'C:/Users/ada/AppData/Roaming/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+      '/home/ada/.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+    ],
     ['zed', '/Users/ada/.config/zed/settings.json', 'C:/Users/ada/AppData/Roaming/Zed/settings.json', '/home/ada/.config/zed/settings.json'],
     ['kiro', '/Users/ada/.kiro/settings/mcp.json', 'C:/Users/ada/.kiro/settings/mcp.json', '/home/ada/.kiro/settings/mcp.json'],
     ['lm-studio', '/Users/ada/.lmstudio/mcp.json', 'C:/Users/ada/.lmstudio/mcp.json', '/home/ada/.lmstudio/mcp.json'],
@@ -37,7 +64,7 @@ describe('AI client paths', () => {
     expect(configFile(target(id), linux)).toBe(onLinux);
   });
 
-  it('honours XDG_CONFIG_HOME where the client does, and each client\'s own folder variable', () => {
+  it("honours XDG_CONFIG_HOME where the client does, and each client's own folder variable", () => {
     const xdg = { ...linux, xdgConfigHome: '/xdg' };
     expect(configFile(target('vscode'), xdg)).toBe('/xdg/Code/User/mcp.json');
     expect(configFile(target('zed'), xdg)).toBe('/xdg/zed/settings.json');
@@ -45,7 +72,10 @@ describe('AI client paths', () => {
     expect(configFile(target('opencode'), xdg)).toBe('/xdg/opencode/opencode.json');
     // Zed on macOS always uses ~/.config/zed.
     expect(configFile(target('zed'), { ...mac, xdgConfigHome: '/xdg' })).toBe('/Users/ada/.config/zed/settings.json');
-    const moved = { ...linux, variables: { CLAUDE_CONFIG_DIR: '/work/claude-b', CODEX_HOME: '/work/codex', COPILOT_HOME: 'copilot-home', CONTINUE_GLOBAL_DIR: '/work/continue' } };
+    const moved = {
+      ...linux,
+      variables: { CLAUDE_CONFIG_DIR: '/work/claude-b', CODEX_HOME: '/work/codex', COPILOT_HOME: 'copilot-home', CONTINUE_GLOBAL_DIR: '/work/continue' },
+    };
     expect(configFile(target('claude-code'), moved)).toBe('/work/claude-b/.claude.json');
     expect(configFile(target('codex'), moved)).toBe('/work/codex/config.toml');
     expect(configFile(target('copilot-cli'), moved)).toBe('/home/ada/copilot-home/mcp-config.json');
@@ -55,13 +85,19 @@ describe('AI client paths', () => {
   it('reads the process environment: XDG_CONFIG_HOME only when absolute, APPDATA and LOCALAPPDATA on Windows', () => {
     expect(pathEnvironmentOfThisProcess({ XDG_CONFIG_HOME: '/x' }, 'linux', '/h')).toMatchObject({ platform: 'linux', home: '/h', xdgConfigHome: '/x' });
     expect(pathEnvironmentOfThisProcess({ XDG_CONFIG_HOME: 'relative' }, 'linux', '/h').xdgConfigHome).toBeUndefined();
-    expect(pathEnvironmentOfThisProcess({ APPDATA: 'C:/R', LOCALAPPDATA: 'C:/L' }, 'win32', 'C:/h')).toMatchObject({ platform: 'win32', appData: 'C:/R', localAppData: 'C:/L' });
+    expect(pathEnvironmentOfThisProcess({ APPDATA: 'C:/R', LOCALAPPDATA: 'C:/L' }, 'win32', 'C:/h')).toMatchObject({
+      platform: 'win32',
+      appData: 'C:/R',
+      localAppData: 'C:/L',
+    });
     expect(pathEnvironmentOfThisProcess({}, 'freebsd', '/h').platform).toBe('linux');
   });
 
   it('writes where Claude Desktop reads on Windows: inside the MSIX package when that install is present', () => {
     const msix = { ...windows, exists: (path: string) => path === 'C:/Users/ada/AppData/Local/Packages/Claude_pzs8sxrjxfjjc' };
-    expect(configFile(target('claude-desktop'), msix)).toBe('C:/Users/ada/AppData/Local/Packages/Claude_pzs8sxrjxfjjc/LocalCache/Roaming/Claude/claude_desktop_config.json');
+    expect(configFile(target('claude-desktop'), msix)).toBe(
+      'C:/Users/ada/AppData/Local/Packages/Claude_pzs8sxrjxfjjc/LocalCache/Roaming/Claude/claude_desktop_config.json',
+    );
     expect(configFile(target('claude-desktop'), windows)).toBe('C:/Users/ada/AppData/Roaming/Claude/claude_desktop_config.json');
   });
 
@@ -93,7 +129,10 @@ describe('AI client paths', () => {
     expect(configFile(work, env)).toBe(join(user, 'profiles', '-5b6e2e16', 'mcp.json'));
     const entry = entryFor(work, { mcpUrl: 'http://127.0.0.1:4100/mcp', credential: 'sbc_work', bridgeCommand: { command: 'node', args: [] } });
     await applySetup(work, env, entry);
-    expect(await inspectClient(work, env, { mcpUrl: 'http://127.0.0.1:4100/mcp', accepts: (credential) => credential === 'sbc_work' })).toMatchObject({ configured: true, detected: true });
+    expect(await inspectClient(work, env, { mcpUrl: 'http://127.0.0.1:4100/mcp', accepts: (credential) => credential === 'sbc_work' })).toMatchObject({
+      configured: true,
+      detected: true,
+    });
     // The default profile's file is another one, untouched.
     expect(await inspectClient(target('vscode'), env, { mcpUrl: undefined, accepts: () => true })).toMatchObject({ configured: false });
     expect(work.id).toMatch(/^[a-z0-9][a-z0-9_-]{0,31}$/);

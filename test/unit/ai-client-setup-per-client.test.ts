@@ -9,7 +9,11 @@ import { parseAllDocuments } from 'yaml';
 import { applySetup, inspectClient, previewSetup, undoSetup } from '../../main/core/clients/ai-client-setup.ts';
 import { AI_CLIENT_TARGETS, entryFor, targetPath, type AiClientTarget, type PathEnvironment } from '../../main/core/clients/ai-client-targets.ts';
 
-const endpoint = { mcpUrl: 'http://127.0.0.1:4100/mcp', credential: 'sbc_per-client-test', bridgeCommand: { command: '/usr/bin/node', args: ['/opt/switchboard/main/cli/bin.js', 'stdio'] } };
+const endpoint = {
+  mcpUrl: 'http://127.0.0.1:4100/mcp',
+  credential: 'sbc_per-client-test',
+  bridgeCommand: { command: '/usr/bin/node', args: ['/opt/switchboard/main/cli/bin.js', 'stdio'] },
+};
 const expected = { mcpUrl: endpoint.mcpUrl, accepts: (credential: string) => credential === endpoint.credential };
 const fileTargets = AI_CLIENT_TARGETS.filter((target) => target.method !== 'copy');
 
@@ -57,20 +61,39 @@ function existingFile(target: AiClientTarget): { text: string; otherServer: stri
   const key = target.container.path[0]!;
   switch (target.format) {
     case 'json':
-      return { text: `{\n  "theme": "dark",\n  "${key}": {\n    "other": { "command": "other-mcp", "env": { "TOKEN": "other-secret" } }\n  }\n}\n`, otherServer: 'other' };
+      return {
+        text: `{\n  "theme": "dark",\n  "${key}": {\n    "other": { "command": "other-mcp", "env": { "TOKEN": "other-secret" } }\n  }\n}\n`,
+        otherServer: 'other',
+      };
     case 'jsonc':
-      return { text: `{\n  // keep me\n  "theme": "dark",\n  "${key}": {\n    "other": { "command": "other-mcp", "env": { "TOKEN": "other-secret" } },\n  },\n}\n`, otherServer: 'other', comment: '// keep me' };
+      return {
+        text: `{\n  // keep me\n  "theme": "dark",\n  "${key}": {\n    "other": { "command": "other-mcp", "env": { "TOKEN": "other-secret" } },\n  },\n}\n`,
+        otherServer: 'other',
+        comment: '// keep me',
+      };
     case 'toml':
-      return { text: `# keep me\nmodel = "o3"\n\n[${key}.other]\ncommand = "other-mcp"\nenv = { TOKEN = "other-secret" }\n`, otherServer: 'other', comment: '# keep me' };
+      return {
+        text: `# keep me\nmodel = "o3"\n\n[${key}.other]\ncommand = "other-mcp"\nenv = { TOKEN = "other-secret" }\n`,
+        otherServer: 'other',
+        comment: '# keep me',
+      };
     case 'yaml':
       return target.container.shape === 'map'
-        ? { text: `# keep me\nGOOSE_MODEL: gpt-5\n${key}:\n  other:\n    enabled: true\n    type: stdio\n    cmd: other-mcp\n    args:\n    - --quiet\n    envs:\n      TOKEN: other-secret\n`, otherServer: 'other', comment: '# keep me' }
-        : { text: `name: Local Config\nversion: 1.0.0\nschema: v1\n# keep me\n${key}:\n  - name: other\n    command: other-mcp\n    env:\n      TOKEN: other-secret\n`, otherServer: 'other', comment: '# keep me' };
+        ? {
+            text: `# keep me\nGOOSE_MODEL: gpt-5\n${key}:\n  other:\n    enabled: true\n    type: stdio\n    cmd: other-mcp\n    args:\n    - --quiet\n    envs:\n      TOKEN: other-secret\n`,
+            otherServer: 'other',
+            comment: '# keep me',
+          }
+        : {
+            text: `name: Local Config\nversion: 1.0.0\nschema: v1\n# keep me\n${key}:\n  - name: other\n    command: other-mcp\n    env:\n      TOKEN: other-secret\n`,
+            otherServer: 'other',
+            comment: '# keep me',
+          };
   }
 }
 
 describe.each(fileTargets.map((target) => [target.id, target] as const))('%s', (_id, target) => {
-  it('creates the file, readable by the client\'s own parser, pointing at the endpoint with the credential', async () => {
+  it("creates the file, readable by the client's own parser, pointing at the endpoint with the credential", async () => {
     const env = await homeFor(target);
     const { path, backupPath } = await applySetup(target, env, entryFor(target, endpoint));
     expect(path).toBe(targetPath(target, env));
@@ -80,7 +103,7 @@ describe.each(fileTargets.map((target) => [target.id, target] as const))('%s', (
     expect(await inspectClient(target, env, expected)).toMatchObject({ configured: true, detected: true });
   });
 
-  it('merges into the person\'s file, keeps a byte-identical backup, and undo leaves the rest byte-identical', async () => {
+  it("merges into the person's file, keeps a byte-identical backup, and undo leaves the rest byte-identical", async () => {
     const env = await homeFor(target);
     const path = targetPath(target, env);
     const existing = existingFile(target);
@@ -104,7 +127,7 @@ describe.each(fileTargets.map((target) => [target.id, target] as const))('%s', (
     expect(await undoSetup(target, env)).toMatchObject({ removed: false });
   });
 
-  it('previews only its own entry and a summary: the other server\'s secret never leaves the file', async () => {
+  it("previews only its own entry and a summary: the other server's secret never leaves the file", async () => {
     const env = await homeFor(target);
     const path = targetPath(target, env);
     await mkdir(dirname(path), { recursive: true });
@@ -125,7 +148,9 @@ describe.each(fileTargets.map((target) => [target.id, target] as const))('%s', (
   it('refuses a file its client could not read either, and changes nothing', async () => {
     const env = await homeFor(target);
     const path = targetPath(target, env);
-    const broken = { json: '{ "mcpServers": { broken', jsonc: '{ "servers": { broken', toml: '[mcp_servers\nurl = ', yaml: 'extensions:\n  - a\n  b: [\n' }[target.format];
+    const broken = { json: '{ "mcpServers": { broken', jsonc: '{ "servers": { broken', toml: '[mcp_servers\nurl = ', yaml: 'extensions:\n  - a\n  b: [\n' }[
+      target.format
+    ];
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, broken);
     await expect(applySetup(target, env, entryFor(target, endpoint))).rejects.toMatchObject({ code: 'CLIENT_FILE_MALFORMED' });

@@ -9,7 +9,11 @@ import { AI_CLIENT_TARGETS, entryFor, targetPath, type AiClientId, type PathEnvi
 import { SwitchboardError } from '../../main/core/errors.ts';
 
 const target = (id: AiClientId) => AI_CLIENT_TARGETS.find((candidate) => candidate.id === id)!;
-const endpoint = { mcpUrl: 'http://127.0.0.1:4100/mcp', credential: 'sbc_test-credential', bridgeCommand: { command: '/usr/bin/node', args: ['/opt/switchboard/main/cli/bin.js', 'stdio'] } };
+const endpoint = {
+  mcpUrl: 'http://127.0.0.1:4100/mcp',
+  credential: 'sbc_test-credential',
+  bridgeCommand: { command: '/usr/bin/node', args: ['/opt/switchboard/main/cli/bin.js', 'stdio'] },
+};
 /** Today's endpoint, and a registry that knows only the test credential. */
 const expected: EntryExpectation = { mcpUrl: endpoint.mcpUrl, accepts: (credential) => credential === endpoint.credential };
 
@@ -32,7 +36,11 @@ describe('AI client setup', () => {
   });
 
   it('writes what each client reads: the stdio bridge for Claude Desktop, HTTP with the header elsewhere', () => {
-    expect(entryFor(target('claude-desktop'), endpoint)).toEqual({ command: '/usr/bin/node', args: ['/opt/switchboard/main/cli/bin.js', 'stdio'], env: { SWITCHBOARD_CLIENT_CREDENTIAL: 'sbc_test-credential' } });
+    expect(entryFor(target('claude-desktop'), endpoint)).toEqual({
+      command: '/usr/bin/node',
+      args: ['/opt/switchboard/main/cli/bin.js', 'stdio'],
+      env: { SWITCHBOARD_CLIENT_CREDENTIAL: 'sbc_test-credential' },
+    });
     expect(entryFor(target('vscode'), endpoint)).toEqual({ type: 'http', url: endpoint.mcpUrl, headers: { Authorization: 'Bearer sbc_test-credential' } });
     expect(entryFor(target('windsurf'), endpoint)).toEqual({ serverUrl: endpoint.mcpUrl, headers: { Authorization: 'Bearer sbc_test-credential' } });
   });
@@ -43,15 +51,22 @@ describe('AI client setup', () => {
     expect(await inspectClient(vscode, env, expected)).toMatchObject({ detected: false, configured: false });
     const { path, backupPath } = await applySetup(vscode, env, entryFor(vscode, endpoint));
     expect(backupPath).toBeNull();
-    expect((parse(await readFile(path, 'utf8')) as { servers: Record<string, unknown> }).servers.switchboard).toMatchObject({ type: 'http', url: endpoint.mcpUrl });
+    expect((parse(await readFile(path, 'utf8')) as { servers: Record<string, unknown> }).servers.switchboard).toMatchObject({
+      type: 'http',
+      url: endpoint.mcpUrl,
+    });
     expect(await inspectClient(vscode, env, expected)).toMatchObject({ detected: true, configured: true });
   });
 
-  it('calls an entry configured only when it points at today\'s address with an accepted credential', async () => {
+  it("calls an entry configured only when it points at today's address with an accepted credential", async () => {
     const env = await home();
     const cursor = target('cursor');
     await applySetup(cursor, env, entryFor(cursor, { ...endpoint, mcpUrl: 'http://127.0.0.1:4099/mcp' }));
-    expect(await inspectClient(cursor, env, expected)).toMatchObject({ configured: false, stale: 'address', staleReason: expect.stringContaining('http://127.0.0.1:4099/mcp') });
+    expect(await inspectClient(cursor, env, expected)).toMatchObject({
+      configured: false,
+      stale: 'address',
+      staleReason: expect.stringContaining('http://127.0.0.1:4099/mcp'),
+    });
     await applySetup(cursor, env, entryFor(cursor, { ...endpoint, credential: 'sbc_revoked' }));
     expect(await inspectClient(cursor, env, expected)).toMatchObject({ configured: false, stale: 'credential' });
     await applySetup(cursor, env, entryFor(cursor, endpoint));
@@ -90,7 +105,7 @@ describe('AI client setup', () => {
     expect(await undoSetup(vscode, env)).toMatchObject({ removed: false });
   });
 
-  it('reads Claude Desktop\'s file as strict JSON, as the app does: a comment there is an error, not a success', async () => {
+  it("reads Claude Desktop's file as strict JSON, as the app does: a comment there is an error, not a success", async () => {
     const env = await home();
     const desktop = target('claude-desktop');
     const path = targetPath(desktop, env);

@@ -45,12 +45,15 @@ describe('AI clients that need more than a file edit', () => {
   it('sets Claude Code up through `claude mcp add-json --scope user` when claude is on PATH, backs the file up, and reads it back', async () => {
     const env = await home();
     const path = targetPath(target('claude-code'), env);
-    const account = '{\n  "oauthAccount": { "emailAddress": "ada@example.com" },\n  "mcpServers": { "other": { "type": "http", "url": "https://x.example/mcp", "headers": { "Authorization": "Bearer other-secret" } } }\n}\n';
+    const account =
+      '{\n  "oauthAccount": { "emailAddress": "ada@example.com" },\n  "mcpServers": { "other": { "type": "http", "url": "https://x.example/mcp", "headers": { "Authorization": "Bearer other-secret" } } }\n}\n';
     await writeFile(path, account);
     const claude = standInClaudeCli(path);
     const entry = entryFor(target('claude-code'), endpoint);
 
-    const preview = await previewSetup(target('claude-code'), env, entryFor(target('claude-code'), { ...endpoint, credential: '«placeholder»' }), { commands: claude });
+    const preview = await previewSetup(target('claude-code'), env, entryFor(target('claude-code'), { ...endpoint, credential: '«placeholder»' }), {
+      commands: claude,
+    });
     expect(preview.method).toBe('command');
     expect(preview.command).toContain("claude mcp add-json --scope user switchboard '{");
     expect(JSON.stringify(preview)).not.toMatch(/ada@example\.com|other-secret/);
@@ -77,7 +80,9 @@ describe('AI clients that need more than a file edit', () => {
     const path = targetPath(target('claude-code'), env);
     await writeFile(path, '{}\n');
     const claude = standInClaudeCli(path, { failAdd: true });
-    const failure: unknown = await applySetup(target('claude-code'), env, entryFor(target('claude-code'), endpoint), new Date(), { commands: claude }).catch((error: unknown) => error);
+    const failure: unknown = await applySetup(target('claude-code'), env, entryFor(target('claude-code'), endpoint), new Date(), { commands: claude }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toMatchObject({ code: 'CLIENT_SETUP_FAILED' });
     expect((failure as Error).message).not.toContain(endpoint.credential);
   });
@@ -87,7 +92,9 @@ describe('AI clients that need more than a file edit', () => {
     const path = targetPath(target('claude-code'), env);
     await writeFile(path, '{\n  "numStartups": 3\n}\n');
     const noClaude: ClientCommands = { find: () => undefined, run: () => Promise.reject(new Error('must not run')) };
-    expect(await applySetup(target('claude-code'), env, entryFor(target('claude-code'), endpoint), new Date(), { commands: noClaude })).toMatchObject({ via: 'file' });
+    expect(await applySetup(target('claude-code'), env, entryFor(target('claude-code'), endpoint), new Date(), { commands: noClaude })).toMatchObject({
+      via: 'file',
+    });
   });
 
   it('creates a Continue config.yaml with the fields Continue requires, but leaves a config.json setup alone', async () => {
@@ -95,13 +102,21 @@ describe('AI clients that need more than a file edit', () => {
     const continueTarget = target('continue');
     const path = targetPath(continueTarget, env);
     await applySetup(continueTarget, env, entryFor(continueTarget, endpoint));
-    expect(parseYaml(await readFile(path, 'utf8'))).toMatchObject({ name: 'Local Config', version: '1.0.0', schema: 'v1', mcpServers: [{ name: 'switchboard', type: 'streamable-http', url: endpoint.mcpUrl }] });
+    expect(parseYaml(await readFile(path, 'utf8'))).toMatchObject({
+      name: 'Local Config',
+      version: '1.0.0',
+      schema: 'v1',
+      mcpServers: [{ name: 'switchboard', type: 'streamable-http', url: endpoint.mcpUrl }],
+    });
 
     const older = await home();
     const olderPath = targetPath(continueTarget, older);
     await mkdir(dirname(olderPath), { recursive: true });
     await writeFile(join(dirname(olderPath), 'config.json'), '{ "models": [] }');
-    await expect(applySetup(continueTarget, older, entryFor(continueTarget, endpoint))).rejects.toMatchObject({ code: 'CLIENT_SETUP_FAILED', message: expect.stringContaining('config.json') });
+    await expect(applySetup(continueTarget, older, entryFor(continueTarget, endpoint))).rejects.toMatchObject({
+      code: 'CLIENT_SETUP_FAILED',
+      message: expect.stringContaining('config.json'),
+    });
     expect(await readdir(dirname(olderPath))).toEqual(['config.json']);
   });
 
@@ -123,7 +138,9 @@ describe('AI clients that need more than a file edit', () => {
     const jetbrains = target('jetbrains');
     const preview = await previewSetup(jetbrains, env, entryFor(jetbrains, { ...endpoint, credential: '«placeholder»' }));
     expect(preview).toMatchObject({ method: 'copy', path: null });
-    expect(JSON.parse(preview.entryAfter)).toEqual({ mcpServers: { switchboard: { type: 'http', url: endpoint.mcpUrl, headers: { Authorization: 'Bearer «placeholder»' } } } });
+    expect(JSON.parse(preview.entryAfter)).toEqual({
+      mcpServers: { switchboard: { type: 'http', url: endpoint.mcpUrl, headers: { Authorization: 'Bearer «placeholder»' } } },
+    });
     await expect(applySetup(jetbrains, env, entryFor(jetbrains, endpoint))).rejects.toMatchObject({ code: 'CLIENT_SETUP_FAILED' });
     expect(await readdir(env.home)).toEqual([]);
   });

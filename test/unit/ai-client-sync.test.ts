@@ -14,7 +14,7 @@ const oldUrl = 'http://127.0.0.1:4100/mcp';
 const newUrl = 'http://127.0.0.1:4300/mcp';
 const bridgeCommand = { command: 'node', args: ['stdio'] };
 
-describe('keeping AI clients at today\'s address', () => {
+describe("keeping AI clients at today's address", () => {
   it('rewrites only the address of its own entries, in TOML and YAML files as in JSON', async () => {
     const env: PathEnvironment = { platform: 'linux', home: await mkdtemp(join(tmpdir(), 'switchboard-home-')), variables: {} };
     const codex = findTarget('codex')!;
@@ -26,13 +26,28 @@ describe('keeping AI clients at today\'s address', () => {
     await applySetup(goose, env, entryFor(goose, { mcpUrl: oldUrl, credential: 'sbc_ours', bridgeCommand }));
     await applySetup(cursor, env, entryFor(cursor, { mcpUrl: oldUrl, credential: 'sbc_someone-else', bridgeCommand }));
 
-    const outcomes = await syncConfiguredClients({ mcpUrl: newUrl, pathEnvironment: env, accepts: (credential) => credential === 'sbc_ours', logger: silentLogger });
-    expect(Object.fromEntries(outcomes.map(({ client, outcome }) => [client, outcome]))).toMatchObject({ codex: 'updated', goose: 'updated', cursor: 'not-ours', 'gemini-cli': 'not-configured' });
+    const outcomes = await syncConfiguredClients({
+      mcpUrl: newUrl,
+      pathEnvironment: env,
+      accepts: (credential) => credential === 'sbc_ours',
+      logger: silentLogger,
+    });
+    expect(Object.fromEntries(outcomes.map(({ client, outcome }) => [client, outcome]))).toMatchObject({
+      codex: 'updated',
+      goose: 'updated',
+      cursor: 'not-ours',
+      'gemini-cli': 'not-configured',
+    });
 
     const codexText = await readFile(targetPath(codex, env), 'utf8');
     expect(codexText.startsWith('# mine\nmodel = "o3"\n')).toBe(true);
-    expect((parseToml(codexText) as { mcp_servers: { switchboard: unknown } }).mcp_servers.switchboard).toEqual({ url: newUrl, http_headers: { Authorization: 'Bearer sbc_ours' } });
-    expect((parseYaml(await readFile(targetPath(goose, env), 'utf8')) as { extensions: { switchboard: { uri: string } } }).extensions.switchboard.uri).toBe(newUrl);
+    expect((parseToml(codexText) as { mcp_servers: { switchboard: unknown } }).mcp_servers.switchboard).toEqual({
+      url: newUrl,
+      http_headers: { Authorization: 'Bearer sbc_ours' },
+    });
+    expect((parseYaml(await readFile(targetPath(goose, env), 'utf8')) as { extensions: { switchboard: { uri: string } } }).extensions.switchboard.uri).toBe(
+      newUrl,
+    );
     expect(await readFile(targetPath(cursor, env), 'utf8')).toContain(oldUrl);
   });
 });

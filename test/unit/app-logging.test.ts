@@ -14,7 +14,15 @@ describe('the JSON logger', () => {
     const logger = createJsonLogger({ write: (line) => lines.push(line), now: () => Date.UTC(2026, 0, 2, 3, 4, 5) });
     logger.log('error', 'upstream.failed', { level: 'debug', time: 'yesterday', event: 'nothing', server: 'crm' });
     const record = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(record).toEqual({ time: '2026-01-02T03:04:05.000Z', level: 'error', event: 'upstream.failed', 'field.level': 'debug', 'field.time': 'yesterday', 'field.event': 'nothing', server: 'crm' });
+    expect(record).toEqual({
+      time: '2026-01-02T03:04:05.000Z',
+      level: 'error',
+      event: 'upstream.failed',
+      'field.level': 'debug',
+      'field.time': 'yesterday',
+      'field.event': 'nothing',
+      server: 'crm',
+    });
     expect(Object.keys(record).slice(0, 3)).toEqual(['time', 'level', 'event']);
   });
 
@@ -35,7 +43,10 @@ describe('the rotating log file', () => {
     for (const line of lines) file.write(line);
     file.close();
     expect((await readdir(dir)).sort()).toEqual(['switchboard.1.log', 'switchboard.2.log', 'switchboard.log']);
-    const kept = (await readFile(join(dir, 'switchboard.2.log'), 'utf8')) + (await readFile(join(dir, 'switchboard.1.log'), 'utf8')) + (await readFile(join(dir, 'switchboard.log'), 'utf8'));
+    const kept =
+      (await readFile(join(dir, 'switchboard.2.log'), 'utf8')) +
+      (await readFile(join(dir, 'switchboard.1.log'), 'utf8')) +
+      (await readFile(join(dir, 'switchboard.log'), 'utf8'));
     // The newest lines, in order and whole; the oldest went with the file past `keep`.
     expect(lines.join('').endsWith(kept)).toBe(true);
     for (const name of await readdir(dir)) expect((await stat(join(dir, name))).size).toBeLessThanOrEqual(100);

@@ -70,8 +70,39 @@ describe('audit record canonical text', () => {
     db.prepare(
       `INSERT INTO records (seq, id, time, kind, client, user, server, method, target, jsonrpc_id, protocol_version, outcome, error_code, error_type, latency_ms,
         request_bytes, response_bytes, traceparent, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(7, everyField.id, everyField.time, 'request', 'cursor', 'ana@example.com', 'crm', 'tools/call', 'crm_search', '42', '2026-07-28', 'tool_error', -32603, 'tool_error', 12.5, 321, 4567, everyField.traceparent, everyField.details, GENESIS_HASH, EVERY_FIELD_HASH);
-    db.prepare('INSERT INTO records (seq, id, time, kind, method, outcome, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(8, requiredOnly.id, requiredOnly.time, 'security', 'auth.token_obtained', 'ok', EVERY_FIELD_HASH, REQUIRED_ONLY_HASH);
+    ).run(
+      7,
+      everyField.id,
+      everyField.time,
+      'request',
+      'cursor',
+      'ana@example.com',
+      'crm',
+      'tools/call',
+      'crm_search',
+      '42',
+      '2026-07-28',
+      'tool_error',
+      -32603,
+      'tool_error',
+      12.5,
+      321,
+      4567,
+      everyField.traceparent,
+      everyField.details,
+      GENESIS_HASH,
+      EVERY_FIELD_HASH,
+    );
+    db.prepare('INSERT INTO records (seq, id, time, kind, method, outcome, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      8,
+      requiredOnly.id,
+      requiredOnly.time,
+      'security',
+      'auth.token_obtained',
+      'ok',
+      EVERY_FIELD_HASH,
+      REQUIRED_ONLY_HASH,
+    );
     db.prepare('UPDATE chain_state SET head_seq = 8, head_hash = ?, anchor_seq = 6, anchor_hash = ?').run(REQUIRED_ONLY_HASH, GENESIS_HASH);
     db.close();
 

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { AUDIT_FIELD_NAMES, AUDIT_FIELDS, canonicalRecordText, chainHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from '../../main/core/audit/audit-record.ts';
+import {
+  AUDIT_FIELD_NAMES,
+  AUDIT_FIELDS,
+  canonicalRecordText,
+  chainHash,
+  GENESIS_HASH,
+  type AuditEntry,
+  type AuditRecord,
+} from '../../main/core/audit/audit-record.ts';
 import { AuditStore } from '../../main/core/audit/audit-store.ts';
 import { createJsonlSink, exported } from '../../main/core/audit/sinks/jsonl-sink.ts';
 import { formatRfc5424 } from '../../main/core/audit/sinks/syslog-sink.ts';
@@ -63,7 +71,11 @@ describe('audit record fields', () => {
       expect(columns.map((column) => column.name).sort()).toEqual(AUDIT_FIELD_NAMES.map((name) => AUDIT_FIELDS[name].column).sort());
       for (const name of AUDIT_FIELD_NAMES) {
         const column = columns.find((candidate) => candidate.name === AUDIT_FIELDS[name].column)!;
-        expect({ name, type: column.type, required: column.notnull === 1 || column.pk === 1 }).toEqual({ name, type: AUDIT_FIELDS[name].type.sql, required: AUDIT_FIELDS[name].presence === 'required' });
+        expect({ name, type: column.type, required: column.notnull === 1 || column.pk === 1 }).toEqual({
+          name,
+          type: AUDIT_FIELDS[name].type.sql,
+          required: AUDIT_FIELDS[name].presence === 'required',
+        });
       }
       // The empty chain starts at the genesis hash the first record links to.
       expect(db.prepare('SELECT head_hash, anchor_hash FROM chain_state').get()).toEqual({ head_hash: GENESIS_HASH, anchor_hash: GENESIS_HASH });
@@ -100,8 +112,27 @@ describe('audit record fields', () => {
     const line = JSON.parse(await readFile(jsonlPath, 'utf8')) as Record<string, unknown>;
     expect(line).toEqual({ ...written, details: everyCallerField.details });
     expect(Object.keys(line)).toEqual([
-      'seq', 'id', 'time', 'kind', 'method', 'outcome', 'details', 'prevHash', 'hash',
-      'client', 'user', 'server', 'target', 'jsonrpcId', 'protocolVersion', 'errorCode', 'errorType', 'latencyMs', 'requestBytes', 'responseBytes', 'traceparent',
+      'seq',
+      'id',
+      'time',
+      'kind',
+      'method',
+      'outcome',
+      'details',
+      'prevHash',
+      'hash',
+      'client',
+      'user',
+      'server',
+      'target',
+      'jsonrpcId',
+      'protocolVersion',
+      'errorCode',
+      'errorType',
+      'latencyMs',
+      'requestBytes',
+      'responseBytes',
+      'traceparent',
     ]);
     // An exported line still carries everything its hash covers, so it verifies downstream.
     expect(chainHash(line.prevHash as string, canonicalRecordText({ ...(line as AuditRecord), details: canonicalize(line.details) ?? null }))).toBe(line.hash);

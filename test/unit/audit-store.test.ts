@@ -45,7 +45,7 @@ describe('audit store', () => {
   });
 
   it.each([
-    ['modified', 'UPDATE records SET target = \'other\' WHERE seq = 20', 20],
+    ['modified', "UPDATE records SET target = 'other' WHERE seq = 20", 20],
     ['deleted', 'DELETE FROM records WHERE seq = 20', 20],
     ['deleted', 'DELETE FROM records WHERE seq > 45', 46],
     ['inserted', "UPDATE records SET prev_hash = '" + 'f'.repeat(64) + "' WHERE seq = 30", 30],
@@ -63,14 +63,20 @@ describe('audit store', () => {
     // The forger computes a correct hash; only the chain's recorded head gives it away.
     const forged = { seq: 2, id: 'forged', time: last!.time, kind: 'request' as const, method: 'tools/call', outcome: 'ok' as const, details: null };
     const hash = chainHash(last!.hash, canonicalRecordText(forged));
-    tamper(path, `INSERT INTO records (seq, id, time, kind, method, outcome, prev_hash, hash) VALUES (2, 'forged', '${last!.time}', 'request', 'tools/call', 'ok', '${last!.hash}', '${hash}')`);
+    tamper(
+      path,
+      `INSERT INTO records (seq, id, time, kind, method, outcome, prev_hash, hash) VALUES (2, 'forged', '${last!.time}', 'request', 'tools/call', 'ok', '${last!.hash}', '${hash}')`,
+    );
     expect(store.verify()).toMatchObject({ ok: false, problem: { kind: 'inserted' } });
     store.close();
   });
 
   it('prunes by count and age, keeps the rest verifiable, and never prunes what a sink has not delivered', async () => {
     const { store } = await freshStore();
-    store.appendMany(Array.from({ length: 100 }, (_, index) => call(index)), new Date('2026-01-01T00:00:00Z'));
+    store.appendMany(
+      Array.from({ length: 100 }, (_, index) => call(index)),
+      new Date('2026-01-01T00:00:00Z'),
+    );
     store.appendMany(Array.from({ length: 20 }, (_, index) => call(index)));
     store.setCursor('syslog', 50);
     expect(store.prune({ maxRecords: 10 })).toBe(50);

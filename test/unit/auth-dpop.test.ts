@@ -14,7 +14,10 @@ import { MemorySecretStore } from '../support/memory-secret-store.ts';
 const as: oauth.AuthorizationServer = { issuer: 'https://as.example', token_endpoint: 'https://as.example/token' };
 
 function decode(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header, payload] = jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+  const [header, payload] = jwt
+    .split('.')
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
   return { header: header!, payload: payload! };
 }
 
@@ -48,7 +51,16 @@ describe('DPoP', () => {
   it('never hands a DPoP-bound token out as a bearer token; upstream it goes as DPoP with a fresh proof, retried once with the server’s nonce', async () => {
     const config = configSchema.parse({ servers: [{ id: 'crm', url: 'https://mcp.example/mcp' }] });
     const vault = new Vault(new MemorySecretStore());
-    const record: TokenRecord = { accessToken: 'bound-token', issuer: as.issuer, clientId: 'c', serverUrl: 'https://mcp.example/mcp', grant: 'authorization_code', tokenType: 'dpop', issuedAt: Date.now(), expiresAt: Date.now() + 3_600_000 };
+    const record: TokenRecord = {
+      accessToken: 'bound-token',
+      issuer: as.issuer,
+      clientId: 'c',
+      serverUrl: 'https://mcp.example/mcp',
+      grant: 'authorization_code',
+      tokenType: 'dpop',
+      issuedAt: Date.now(),
+      expiresAt: Date.now() + 3_600_000,
+    };
     await vault.write(vaultAccounts.token('crm'), record);
     const logger = { log: () => undefined };
     const authorizer = new ServerAuthorizer(config.servers[0]!, { auth: config.auth, vault, sso: undefined, logger, clock: systemClock });
@@ -58,11 +70,16 @@ describe('DPoP', () => {
     const upstream = async (_url: string | URL, init?: RequestInit) => {
       const headers = new Headers(init?.headers);
       seen.push(headers);
-      if (seen.length === 1) return new Response('{}', { status: 401, headers: { 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': 'server-nonce-1' } });
+      if (seen.length === 1)
+        return new Response('{}', { status: 401, headers: { 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': 'server-nonce-1' } });
       return new Response('{"jsonrpc":"2.0","id":1,"result":{}}', { status: 200, headers: { 'content-type': 'application/json' } });
     };
     const fetch = createAuthorizedFetch(authorizer, upstream);
-    const response = await fetch('https://mcp.example/mcp?session=1', { method: 'POST', headers: { 'content-type': 'application/json', 'x-kept': 'yes' }, body: '{}' });
+    const response = await fetch('https://mcp.example/mcp?session=1', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kept': 'yes' },
+      body: '{}',
+    });
     expect(response.status).toBe(200);
     expect(seen).toHaveLength(2);
     const proofs = seen.map((headers) => {
@@ -90,13 +107,21 @@ describe('DPoP', () => {
 describe('token requests with proofs, and workload identity (SEP-1933)', () => {
   it('a workload JWT in the keychain is the jwt-bearer assertion; the token request carries a proof, once more with the AS nonce, and the DPoP token is kept as bound', async () => {
     const requests: { grant: string | null; assertion: string | null; clientId: string | null; proof: Record<string, unknown> | undefined }[] = [];
-    const json = (body: unknown, init: ResponseInit = {}) => new Response(JSON.stringify(body), { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+    const json = (body: unknown, init: ResponseInit = {}) =>
+      new Response(JSON.stringify(body), { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
     const inProcessFetch = (async (input: string | URL | Request, init?: RequestInit) => {
       const request = new Request(input, init);
       const url = new URL(request.url);
-      if (url.href === 'https://mcp.example/.well-known/oauth-protected-resource/mcp') return json({ resource: 'https://mcp.example/mcp', authorization_servers: ['https://as.example'] });
+      if (url.href === 'https://mcp.example/.well-known/oauth-protected-resource/mcp')
+        return json({ resource: 'https://mcp.example/mcp', authorization_servers: ['https://as.example'] });
       if (url.href === 'https://as.example/.well-known/oauth-authorization-server') {
-        return json({ issuer: 'https://as.example', token_endpoint: 'https://as.example/token', response_types_supported: ['code'], grant_types_supported: ['urn:ietf:params:oauth:grant-type:jwt-bearer'], dpop_signing_alg_values_supported: ['ES256'] });
+        return json({
+          issuer: 'https://as.example',
+          token_endpoint: 'https://as.example/token',
+          response_types_supported: ['code'],
+          grant_types_supported: ['urn:ietf:params:oauth:grant-type:jwt-bearer'],
+          dpop_signing_alg_values_supported: ['ES256'],
+        });
       }
       if (url.href === 'https://as.example/token') {
         const body = new URLSearchParams(await request.text());
@@ -110,7 +135,14 @@ describe('token requests with proofs, and workload identity (SEP-1933)', () => {
     const config = configSchema.parse({ servers: [{ id: 'wl', url: 'https://mcp.example/mcp', auth: { clientId: 'workload-1' } }] });
     const vault = new Vault(new MemorySecretStore());
     await vault.setSecret(vaultAccounts.workloadAssertion('wl'), 'header.workload-jwt.signature\n');
-    const authorizer = new ServerAuthorizer(config.servers[0]!, { auth: config.auth, vault, sso: undefined, logger: { log: () => undefined }, clock: systemClock, network: { inProcessFetch } });
+    const authorizer = new ServerAuthorizer(config.servers[0]!, {
+      auth: config.auth,
+      vault,
+      sso: undefined,
+      logger: { log: () => undefined },
+      clock: systemClock,
+      network: { inProcessFetch },
+    });
     await authorizer.authorize({ resourceMetadataUrl: 'https://mcp.example/.well-known/oauth-protected-resource/mcp' });
 
     expect(requests.map(({ grant, assertion, clientId }) => ({ grant, assertion, clientId }))).toEqual([
@@ -120,7 +152,12 @@ describe('token requests with proofs, and workload identity (SEP-1933)', () => {
     expect(requests[0]!.proof).toMatchObject({ htm: 'POST', htu: 'https://as.example/token' });
     expect(requests[0]!.proof!.nonce).toBeUndefined();
     expect(requests[1]!.proof!.nonce).toBe('as-nonce');
-    expect(await vault.read<TokenRecord>(vaultAccounts.token('wl'))).toMatchObject({ accessToken: 'workload-token', tokenType: 'dpop', grant: 'workload-identity', clientId: 'workload-1' });
+    expect(await vault.read<TokenRecord>(vaultAccounts.token('wl'))).toMatchObject({
+      accessToken: 'workload-token',
+      tokenType: 'dpop',
+      grant: 'workload-identity',
+      clientId: 'workload-1',
+    });
     expect(await authorizer.credential()).toMatchObject({ token: 'workload-token', dpop: expect.anything() });
   });
 });

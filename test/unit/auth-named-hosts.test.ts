@@ -5,9 +5,9 @@ import { refusalFor } from '../../main/core/net/address-policy.ts';
 
 describe('named hosts', () => {
   it('takes hosts from URLs and from lists, lower-cased, IPv6 without brackets; unparseable URLs add nothing', () => {
-    expect(namedHosts({ urls: ['https://MCP.Corp.Test/mcp', 'http://[fd00::1]:8080/', 'not a url', undefined], hosts: ['Auth.Corp.Test', '[fd00::2]'] })).toEqual(
-      new Set(['mcp.corp.test', 'fd00::1', 'auth.corp.test', 'fd00::2']),
-    );
+    expect(
+      namedHosts({ urls: ['https://MCP.Corp.Test/mcp', 'http://[fd00::1]:8080/', 'not a url', undefined], hosts: ['Auth.Corp.Test', '[fd00::2]'] }),
+    ).toEqual(new Set(['mcp.corp.test', 'fd00::1', 'auth.corp.test', 'fd00::2']));
   });
 
   it('a server’s guard names its own host, the extra URLs and the listed hosts; loopback only for a server on this machine', () => {
@@ -31,7 +31,9 @@ describe('named hosts', () => {
     expect(refusalFor('169.254.169.254', '169.254.169.254', policy)).toMatch(/^169\.254\.169\.254 is the link-local address, which only hosts named by/);
     expect(refusalFor('::ffff:10.0.0.1', 'mapped.example', policy)).toContain('private address ::ffff:10.0.0.1');
     // Named hosts get private addresses, not this machine's.
-    expect(refusalFor('127.0.0.1', 'mcp.corp.test', policy)).toBe('mcp.corp.test resolves to the loopback address 127.0.0.1; only a URL that names this machine may reach it');
+    expect(refusalFor('127.0.0.1', 'mcp.corp.test', policy)).toBe(
+      'mcp.corp.test resolves to the loopback address 127.0.0.1; only a URL that names this machine may reach it',
+    );
     expect(refusalFor('127.0.0.1', '127.0.0.1', policy)).toContain('was named by a server elsewhere');
     expect(refusalFor('127.0.0.1', '127.0.0.1', authGuardFor('http://127.0.0.1:1/mcp', undefined).policy)).toBeUndefined();
     expect(refusalFor('198.51.100.7', 'mcp.corp.test', policy)).toBe('mcp.corp.test resolves to the reserved address 198.51.100.7, which is never contacted');

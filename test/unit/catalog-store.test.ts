@@ -15,11 +15,26 @@ describe('catalog store', () => {
     const path = await cachePath();
     const first = new CatalogStore(path);
     first.saveDocument({ url: 'https://example.com/card', body: '{}', etag: '"v1"', fetchedAt: 1000, maxAgeSeconds: 60 });
-    first.saveEntry({ key: 'com.example/crm', source: 'server-card', name: 'com.example/crm', mcpUrl: 'https://example.com/mcp', runnable: true, discoveredAt: Date.now() });
+    first.saveEntry({
+      key: 'com.example/crm',
+      source: 'server-card',
+      name: 'com.example/crm',
+      mcpUrl: 'https://example.com/mcp',
+      runnable: true,
+      discoveredAt: Date.now(),
+    });
     first.close();
     const second = new CatalogStore(path);
-    expect(second.document('https://example.com/card')).toEqual({ url: 'https://example.com/card', body: '{}', etag: '"v1"', fetchedAt: 1000, maxAgeSeconds: 60 });
-    expect(second.entries()).toEqual([expect.objectContaining({ key: 'com.example/crm', source: 'server-card', mcpUrl: 'https://example.com/mcp', runnable: true })]);
+    expect(second.document('https://example.com/card')).toEqual({
+      url: 'https://example.com/card',
+      body: '{}',
+      etag: '"v1"',
+      fetchedAt: 1000,
+      maxAgeSeconds: 60,
+    });
+    expect(second.entries()).toEqual([
+      expect.objectContaining({ key: 'com.example/crm', source: 'server-card', mcpUrl: 'https://example.com/mcp', runnable: true }),
+    ]);
     second.close();
   });
 
@@ -50,6 +65,8 @@ describe('catalog store', () => {
   it('reports a cache it cannot open as before (DISCOVERY_FETCH_FAILED)', async () => {
     const path = await cachePath();
     new CatalogStore(path).close();
-    expect(() => new CatalogStore(join(path, 'under-a-file.db'))).toThrow(expect.objectContaining({ code: 'DISCOVERY_FETCH_FAILED', message: expect.stringContaining('cannot open the catalog cache') }));
+    expect(() => new CatalogStore(join(path, 'under-a-file.db'))).toThrow(
+      expect.objectContaining({ code: 'DISCOVERY_FETCH_FAILED', message: expect.stringContaining('cannot open the catalog cache') }),
+    );
   });
 });

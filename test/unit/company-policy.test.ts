@@ -16,7 +16,10 @@ describe('company policy', () => {
   it('disables servers it denies or does not allow; deny wins over allow', () => {
     const policy = companyPolicySchema.parse({ allow: ['*.corp.example'], deny: ['legacy.corp.example'] });
     const outcome = applyCompanyPolicy(config, policy);
-    expect(outcome.config.servers.map((server) => [server.id, server.enabled])).toEqual([['crm', true], ['shadow', false]]);
+    expect(outcome.config.servers.map((server) => [server.id, server.enabled])).toEqual([
+      ['crm', true],
+      ['shadow', false],
+    ]);
     expect(outcome.disabled[0]).toMatchObject({ id: 'shadow', reason: expect.stringContaining('allows only') });
     expect(policyRefusal(policy, 'https://legacy.corp.example/mcp')).toContain('denies');
   });

@@ -54,9 +54,7 @@ describe('configuration file', () => {
   });
 
   it('refuses duplicate ids and unknown keys', () => {
-    const duplicate = errorOf(() =>
-      parseConfigText('{"servers":[{"id":"a","url":"https://a.example/mcp"},{"id":"a","url":"https://b.example/mcp"}]}', 'c'),
-    );
+    const duplicate = errorOf(() => parseConfigText('{"servers":[{"id":"a","url":"https://a.example/mcp"},{"id":"a","url":"https://b.example/mcp"}]}', 'c'));
     expect(duplicate.message).toContain('servers[1].id: duplicates the id of servers[0]');
     expect(errorOf(() => parseConfigText('{"servers":[],"sever":1}', 'c')).message).toContain('Unrecognized key: "sever"');
   });

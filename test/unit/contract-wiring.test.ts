@@ -6,12 +6,16 @@ import type { UiService } from '../../main/core/index.ts';
 import { startUiServiceFixture, type UiServiceFixture } from '../support/ui-service-fixture.ts';
 
 const handled = new Map<string, (event: unknown, request?: unknown) => Promise<unknown>>();
-let exposed: { invoke(channel: unknown, request?: unknown): Promise<unknown>; subscribe(channel: unknown, listener: (payload: unknown) => void): () => void } | undefined;
+let exposed:
+  { invoke(channel: unknown, request?: unknown): Promise<unknown>; subscribe(channel: unknown, listener: (payload: unknown) => void): () => void } | undefined;
 const ipcRenderer = { invoke: vi.fn(async (channel: string) => `sent ${channel}`), on: vi.fn(), removeListener: vi.fn() };
 
 // The OS edge: Electron's binary cannot run on our machines, so its modules are replaced by recorders here.
 vi.mock('electron', () => ({
-  ipcMain: { handle: (channel: string, handler: (event: unknown, request?: unknown) => Promise<unknown>) => void handled.set(channel, handler), removeHandler: (channel: string) => void handled.delete(channel) },
+  ipcMain: {
+    handle: (channel: string, handler: (event: unknown, request?: unknown) => Promise<unknown>) => void handled.set(channel, handler),
+    removeHandler: (channel: string) => void handled.delete(channel),
+  },
   contextBridge: { exposeInMainWorld: (_key: string, api: typeof exposed) => void (exposed = api) },
   ipcRenderer,
 }));
@@ -46,7 +50,6 @@ describe('the UI contract', () => {
     await fixture?.close();
   });
 
-
   it('gives every channel a request and response schema, and every event a payload schema', () => {
     expect(Object.keys(CONTRACT).sort()).toEqual([...INVOKE_CHANNELS].sort());
     expect(Object.keys(EVENTS).sort()).toEqual([...EVENT_CHANNELS].sort());
@@ -67,9 +70,16 @@ describe('the UI contract', () => {
 
   it('the shell handles exactly the contract’s channels and refuses any page but ours (Electron mocked: no binary here)', async () => {
     const { registerContractHandlers } = await import('../../main/shell/ipc.ts');
-    const dispose = registerContractHandlers(service, (url) => url === 'file:///app/index.html', () => undefined);
+    const dispose = registerContractHandlers(
+      service,
+      (url) => url === 'file:///app/index.html',
+      () => undefined,
+    );
     expect([...handled.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
-    expect(await handled.get('app:getStatus')!({ senderFrame: { url: 'https://evil.example/' } })).toMatchObject({ ok: false, error: { code: 'UI_UNAUTHORIZED' } });
+    expect(await handled.get('app:getStatus')!({ senderFrame: { url: 'https://evil.example/' } })).toMatchObject({
+      ok: false,
+      error: { code: 'UI_UNAUTHORIZED' },
+    });
     expect(await handled.get('app:getStatus')!({ senderFrame: { url: 'file:///app/index.html' } })).toMatchObject({ ok: true });
     dispose();
     expect(handled.size).toBe(0);

@@ -17,14 +17,18 @@ describe('where Switchboard keeps things', () => {
     expect(defaultPaths('linux', {}, '/home/ada').dataDir).toBe('/home/ada/.local/share/switchboard');
     expect(defaultPaths('linux', { XDG_DATA_HOME: '/data' }, '/home/ada').dataDir).toBe('/data/switchboard');
     expect(defaultPaths('darwin', {}, '/Users/ada').dataDir).toBe('/Users/ada/Library/Application Support/Switchboard');
-    expect(defaultPaths('win32', { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, 'C:\\Users\\ada').dataDir).toBe(join('C:\\Users\\ada\\AppData\\Roaming', 'Switchboard'));
+    expect(defaultPaths('win32', { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, 'C:\\Users\\ada').dataDir).toBe(
+      join('C:\\Users\\ada\\AppData\\Roaming', 'Switchboard'),
+    );
   });
 
   it("logs in each OS's place for logs", () => {
     expect(defaultLogDir('linux', {}, '/home/ada')).toBe('/home/ada/.local/state/switchboard/logs');
     expect(defaultLogDir('linux', { XDG_STATE_HOME: '/state' }, '/home/ada')).toBe('/state/switchboard/logs');
     expect(defaultLogDir('darwin', {}, '/Users/ada')).toBe('/Users/ada/Library/Logs/Switchboard');
-    expect(defaultLogDir('win32', { LOCALAPPDATA: 'C:\\Users\\ada\\AppData\\Local' }, 'C:\\Users\\ada')).toBe(join('C:\\Users\\ada\\AppData\\Local', 'Switchboard', 'logs'));
+    expect(defaultLogDir('win32', { LOCALAPPDATA: 'C:\\Users\\ada\\AppData\\Local' }, 'C:\\Users\\ada')).toBe(
+      join('C:\\Users\\ada\\AppData\\Local', 'Switchboard', 'logs'),
+    );
   });
 
   it("the older app's folder exists to move only on Linux (Electron's userData under XDG_CONFIG_HOME)", () => {

@@ -23,16 +23,44 @@ describe('D-Bus wire format', () => {
     const body: DbusValue[] = [
       [
         ['org.freedesktop.Secret.Item.Label', { signature: 's', value: 'dev.switchboard.default/token:crm' }],
-        ['org.freedesktop.Secret.Item.Attributes', { signature: 'a{ss}', value: [['service', 'dev.switchboard.default'], ['account', 'token:crm']] }],
+        [
+          'org.freedesktop.Secret.Item.Attributes',
+          {
+            signature: 'a{ss}',
+            value: [
+              ['service', 'dev.switchboard.default'],
+              ['account', 'token:crm'],
+            ],
+          },
+        ],
       ],
       ['/org/freedesktop/secrets/session/s1', Buffer.alloc(0), Buffer.from('sécret', 'utf8'), 'text/plain'],
       true,
     ];
-    const decoded = decodeMessage(encodeMessage({ type: MessageType.methodCall, serial: 1, path: '/org/freedesktop/secrets/aliases/default', interface: 'org.freedesktop.Secret.Collection', member: 'CreateItem', destination: 'org.freedesktop.secrets', signature: 'a{sv}(oayays)b', body }));
+    const decoded = decodeMessage(
+      encodeMessage({
+        type: MessageType.methodCall,
+        serial: 1,
+        path: '/org/freedesktop/secrets/aliases/default',
+        interface: 'org.freedesktop.Secret.Collection',
+        member: 'CreateItem',
+        destination: 'org.freedesktop.secrets',
+        signature: 'a{sv}(oayays)b',
+        body,
+      }),
+    );
     expect(decoded).toMatchObject({ type: 1, serial: 1, member: 'CreateItem', destination: 'org.freedesktop.secrets', signature: 'a{sv}(oayays)b' });
     expect(decoded.body).toEqual(body);
 
-    const reply = decodeMessage(encodeMessage({ type: MessageType.methodReturn, serial: 2, replySerial: 1, signature: 'a{o(oayays)}aoxtdnqy', body: [[['/i/1', ['/s', Buffer.from([1]), Buffer.from('x'), 'text/plain']]], [], -5n, 2n ** 63n, 1.5, -2, 65535, 255] }));
+    const reply = decodeMessage(
+      encodeMessage({
+        type: MessageType.methodReturn,
+        serial: 2,
+        replySerial: 1,
+        signature: 'a{o(oayays)}aoxtdnqy',
+        body: [[['/i/1', ['/s', Buffer.from([1]), Buffer.from('x'), 'text/plain']]], [], -5n, 2n ** 63n, 1.5, -2, 65535, 255],
+      }),
+    );
     expect(reply.replySerial).toBe(1);
     expect(reply.body).toEqual([[['/i/1', ['/s', Buffer.from([1]), Buffer.from('x'), 'text/plain']]], [], -5n, 2n ** 63n, 1.5, -2, 65535, 255]);
   });

@@ -20,7 +20,11 @@ function recordingLogger(): Logger & { events: { level: string; event: string; f
   return { events, log: (level, event, fields) => void events.push({ level, event, ...(fields ? { fields } : {}) }) };
 }
 
-async function bindWith(dataDir: string, logger: Logger, configuredPort = 0): Promise<{ endpoint: LocalEndpoint; addressChanged?: { previousPort: number; port: number } }> {
+async function bindWith(
+  dataDir: string,
+  logger: Logger,
+  configuredPort = 0,
+): Promise<{ endpoint: LocalEndpoint; addressChanged?: { previousPort: number; port: number } }> {
   const bound = await bindStableEndpoint({
     configuredPort,
     dataDir,
@@ -70,7 +74,13 @@ describe('endpoint port memory', () => {
     const moved = await bindWith(dir, logger);
     expect(moved.endpoint.port).not.toBe(previousPort);
     expect(moved.addressChanged).toEqual({ previousPort, port: moved.endpoint.port });
-    expect(logger.events).toContainEqual(expect.objectContaining({ level: 'warn', event: 'gateway.port_changed', fields: expect.objectContaining({ old: previousPort, new: moved.endpoint.port }) }));
+    expect(logger.events).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        event: 'gateway.port_changed',
+        fields: expect.objectContaining({ old: previousPort, new: moved.endpoint.port }),
+      }),
+    );
     expect(await readRememberedPort(dir, logger)).toBe(moved.endpoint.port);
   });
 
@@ -95,6 +105,8 @@ describe('endpoint port memory', () => {
     const error = await bindWith(dir, recordingLogger(), port).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SwitchboardError);
     expect((error as SwitchboardError).code).toBe('GATEWAY_BIND_FAILED');
-    expect((error as SwitchboardError).message).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*--port or gateway\\.port.*gateway\\.port to 0`));
+    expect((error as SwitchboardError).message).toMatch(
+      new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*--port or gateway\\.port.*gateway\\.port to 0`),
+    );
   });
 });

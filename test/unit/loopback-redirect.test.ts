@@ -99,7 +99,18 @@ describe('loopback redirect', () => {
   });
 
   it('explains every standard error code, and unknown ones generically', () => {
-    for (const code of ['access_denied', 'invalid_request', 'unauthorized_client', 'unsupported_response_type', 'invalid_scope', 'server_error', 'temporarily_unavailable', 'login_required', 'consent_required', 'interaction_required']) {
+    for (const code of [
+      'access_denied',
+      'invalid_request',
+      'unauthorized_client',
+      'unsupported_response_type',
+      'invalid_scope',
+      'server_error',
+      'temporarily_unavailable',
+      'login_required',
+      'consent_required',
+      'interaction_required',
+    ]) {
       expect(explainAuthorizationError(code)).not.toBe(explainAuthorizationError('something_else'));
     }
     expect(explainAuthorizationError('something_else')).toContain('ended the sign-in with an error');
@@ -152,7 +163,9 @@ describe('loopback redirect', () => {
     }
     expect(loopbackRedirectOptions('http://127.0.0.1/oauth/callback')).toMatchObject({ port: 0, path: '/oauth/callback', host: '127.0.0.1' });
     expect(loopbackRedirectOptions('http://[::1]:8400/cb')).toMatchObject({ port: 8400, path: '/cb', host: '[::1]' });
-    expect(() => loopbackRedirectOptions('https://127.0.0.1/cb')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('auth.idp.redirectUri must start with http://') }));
+    expect(() => loopbackRedirectOptions('https://127.0.0.1/cb')).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('auth.idp.redirectUri must start with http://') }),
+    );
   });
 
   it('listens on [::1] only when the registered redirect URI says [::1]', async () => {
@@ -192,6 +205,9 @@ describe('loopback redirect', () => {
       expect(parsed.error?.issues[0]?.message, value).toMatch(message);
     }
     // Server sign-ins keep their own setting, untouched by the IdP's.
-    expect(configSchema.parse({ servers: [], auth: { redirectPort: 53682, idp: { ...idp, redirectUri: 'http://127.0.0.1:53683/oauth/callback' } } }).auth.redirectPort).toBe(53682);
+    expect(
+      configSchema.parse({ servers: [], auth: { redirectPort: 53682, idp: { ...idp, redirectUri: 'http://127.0.0.1:53683/oauth/callback' } } }).auth
+        .redirectPort,
+    ).toBe(53682);
   });
 });

@@ -29,24 +29,26 @@ describe('browser URL policy', () => {
     expect(assertBrowserUrl('http://127.0.0.1:5555/callback').port).toBe('5555');
   });
 
-  it.each(['javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'http://example.com/', 'not a url', 'smb://host/share'])(
-    'refuses %s',
-    (url) => {
-      expect(() => assertBrowserUrl(url)).toThrow(SwitchboardError);
-      try {
-        assertBrowserUrl(url);
-      } catch (error) {
-        expect((error as SwitchboardError).code).toBe('URL_REFUSED');
-      }
-    },
-  );
+  it.each(['javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'http://example.com/', 'not a url', 'smb://host/share'])('refuses %s', (url) => {
+    expect(() => assertBrowserUrl(url)).toThrow(SwitchboardError);
+    try {
+      assertBrowserUrl(url);
+    } catch (error) {
+      expect((error as SwitchboardError).code).toBe('URL_REFUSED');
+    }
+  });
 });
 
 describe('loopback hosts', () => {
-  it.each([['127.0.0.1', true], ['127.8.9.10', true], ['[::1]', true], ['localhost', true], ['10.0.0.1', false], ['localhost.evil.com', false], ['0.0.0.0', false]])(
-    '%s → %s',
-    (host, expected) => expect(isLoopbackHost(host as string)).toBe(expected),
-  );
+  it.each([
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['[::1]', true],
+    ['localhost', true],
+    ['10.0.0.1', false],
+    ['localhost.evil.com', false],
+    ['0.0.0.0', false],
+  ])('%s → %s', (host, expected) => expect(isLoopbackHost(host as string)).toBe(expected));
 });
 
 describe('SwitchboardError', () => {

@@ -48,7 +48,10 @@ describe('OTLP export of the audit trail', () => {
     seq = 0;
     port = await freePort();
     receiver = await startOtlpReceiver(port);
-    sink = createAuditSink({ type: 'otlp', endpoint: `http://127.0.0.1:${port}` }, { env: {}, serverUrl: (id) => (id === 'wiki' ? 'https://wiki.example.com/mcp' : undefined) });
+    sink = createAuditSink(
+      { type: 'otlp', endpoint: `http://127.0.0.1:${port}` },
+      { env: {}, serverUrl: (id) => (id === 'wiki' ? 'https://wiki.example.com/mcp' : undefined) },
+    );
   });
   afterEach(() => receiver.close());
 
@@ -59,7 +62,14 @@ describe('OTLP export of the audit trail', () => {
     expect(spansOf(record)).toHaveLength(2);
 
     // The traceparent Switchboard sent upstream names the CLIENT span: the server's own span will name it as parent.
-    expect(client).toMatchObject({ traceId: TRACE, spanId: hopSpanId(record), parentSpanId: server.spanId, flags: 1, name: 'tools/call wiki_add', status: { code: 0 } });
+    expect(client).toMatchObject({
+      traceId: TRACE,
+      spanId: hopSpanId(record),
+      parentSpanId: server.spanId,
+      flags: 1,
+      name: 'tools/call wiki_add',
+      status: { code: 0 },
+    });
     expect(server).toMatchObject({ traceId: TRACE, flags: 1, name: 'tools/call wiki_add', status: { code: 0 } });
     expect(server.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(server.spanId).not.toBe(client.spanId);
@@ -124,7 +134,11 @@ describe('OTLP export of the audit trail', () => {
       expect(span.attributes['rpc.response.status_code']).toBeUndefined();
     }
     // The client got Switchboard's -32603; the server gave no answer at all.
-    expect(kind(timedOut, 2).attributes).toMatchObject({ 'error.type': s('-32603'), 'rpc.response.status_code': s('-32603'), 'switchboard.error.code': s('UPSTREAM_TIMEOUT') });
+    expect(kind(timedOut, 2).attributes).toMatchObject({
+      'error.type': s('-32603'),
+      'rpc.response.status_code': s('-32603'),
+      'switchboard.error.code': s('UPSTREAM_TIMEOUT'),
+    });
     expect(kind(timedOut, 3).attributes).toMatchObject({ 'error.type': s('UPSTREAM_TIMEOUT') });
     expect(kind(timedOut, 3).attributes['rpc.response.status_code']).toBeUndefined();
     // Failed before any server: one SERVER span, on the record's own span id.
@@ -150,7 +164,9 @@ describe('OTLP export of the audit trail', () => {
     expect(spansOf(unsampled)).toEqual([]);
     expect(spansOf(security)).toEqual([]);
     // The audit trail is complete regardless: every record is a log record, its span the call's SERVER span.
-    expect(receiver.received.map((log) => (log.attributes as Record<string, string>)['switchboard.audit.id'])).toEqual([prompt, read, list, unsampled, security].map((record) => record.id));
+    expect(receiver.received.map((log) => (log.attributes as Record<string, string>)['switchboard.audit.id'])).toEqual(
+      [prompt, read, list, unsampled, security].map((record) => record.id),
+    );
     const promptLog = receiver.received[0]!;
     expect(promptLog).toMatchObject({ traceId: TRACE, spanId: spansOf(prompt).find((span) => span.kind === 2)!.spanId, flags: 1, severityText: 'INFO' });
     expect(receiver.received[4]!.attributes).toMatchObject({ 'switchboard.event': 'client.added', 'switchboard.audit.kind': 'security' });
@@ -187,7 +203,10 @@ describe('OTLP export of the audit trail', () => {
     expect(okCalls).toMatchObject({ count: '4', sum: 0.005 + 0.015 + 0.25 + 400, min: 0.005, max: 400 });
     expect(okCalls.bucketCounts).toEqual(['1', '1', '0', '0', '0', '1', '0', '0', '0', '0', '0', '0', '0', '0', '1']);
     // A failed call counts whether or not its trace was sampled, under its error attributes.
-    expect(points.find((point) => point.attributes['error.type'])!).toMatchObject({ count: '1', attributes: { 'error.type': s('-32602'), 'rpc.response.status_code': s('-32602') } });
+    expect(points.find((point) => point.attributes['error.type'])!).toMatchObject({
+      count: '1',
+      attributes: { 'error.type': s('-32602'), 'rpc.response.status_code': s('-32602') },
+    });
     // The resource URI is opt-in on the metric: left out.
     expect(points.find((point) => point.attributes['mcp.method.name']!.stringValue === 'resources/read')!.attributes['mcp.resource.uri']).toBeUndefined();
     // The interval runs from the earliest call's start (the 250 ms one) to the latest call's end.
@@ -196,7 +215,10 @@ describe('OTLP export of the audit trail', () => {
     expect(okCalls.timeUnixNano).toBe(String(BigInt(Date.parse('2026-11-25T10:07:00.000Z')) * 1_000_000n));
 
     const [client] = metric('mcp.client.operation.duration');
-    expect(client!.histogram!.dataPoints.find((point) => !point.attributes['error.type'])!.attributes).toMatchObject({ 'server.address': s('wiki.example.com'), 'server.port': i(443) });
+    expect(client!.histogram!.dataPoints.find((point) => !point.attributes['error.type'])!.attributes).toMatchObject({
+      'server.address': s('wiki.example.com'),
+      'server.port': i(443),
+    });
     expect(client!.histogram!.dataPoints.reduce((total, point) => total + Number(point.count), 0)).toBe(5);
 
     // The next export's interval starts where this one ended: delta points of a series never overlap.
@@ -209,7 +231,10 @@ describe('OTLP export of the audit trail', () => {
   it('sends each signal only what it has not accepted yet when one receiver path fails, and tells which one failed', async () => {
     receiver.failing.set('/v1/traces', 404);
     const batch = [call({ server: 'wiki' }), call({ server: 'wiki' })];
-    await expect(send(batch)).rejects.toMatchObject({ code: 'AUDIT_SINK_FAILED', message: `the OTLP receiver at http://127.0.0.1:${port}/v1/traces (traces) answered HTTP 404` });
+    await expect(send(batch)).rejects.toMatchObject({
+      code: 'AUDIT_SINK_FAILED',
+      message: `the OTLP receiver at http://127.0.0.1:${port}/v1/traces (traces) answered HTTP 404`,
+    });
     expect(receiver.received).toHaveLength(2);
     expect(receiver.spans).toHaveLength(0);
     receiver.failing.clear();
@@ -222,12 +247,20 @@ describe('OTLP export of the audit trail', () => {
 
   it('carries headers from the environment and the file without ever putting them in its name or its errors; gzip when asked', async () => {
     const env = { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cret-token', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' };
-    const secretSink = createAuditSink({ type: 'otlp', url: `http://user:hunter2@127.0.0.1:${port}/v1/logs?key=abc`, endpoint: `http://127.0.0.1:${port}`, headers: { 'X-Tenant': 'acme' } }, { env });
+    const secretSink = createAuditSink(
+      { type: 'otlp', url: `http://user:hunter2@127.0.0.1:${port}/v1/logs?key=abc`, endpoint: `http://127.0.0.1:${port}`, headers: { 'X-Tenant': 'acme' } },
+      { env },
+    );
     receiver.failing.set('/v1/metrics', 503);
     const failure = await secretSink.send([call()], new AbortController().signal).catch((error: Error) => error);
     expect(secretSink.name).toBe(`otlp:http://127.0.0.1:${port}/v1/logs`);
     const request = receiver.requests.find((entry) => entry.path === '/v1/traces')!;
-    expect(request.headers).toMatchObject({ authorization: 'Bearer s3cret-token', 'x-tenant': 'acme', 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(request.headers).toMatchObject({
+      authorization: 'Bearer s3cret-token',
+      'x-tenant': 'acme',
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
     expect(receiver.spans).toHaveLength(1);
     // A user and password in the URL are HTTP Basic credentials, unless the headers name an authorization already.
     expect(receiver.requests.find((entry) => entry.path === '/v1/logs?key=abc')!.headers.authorization).toBe('Bearer s3cret-token');
@@ -239,7 +272,10 @@ describe('OTLP export of the audit trail', () => {
     }
     // Nothing listens here: the error names the receiver, not its credentials.
     const unreachable = createAuditSink({ type: 'otlp', endpoint: `http://127.0.0.1:${await freePort()}` }, { env });
-    await expect(unreachable.send([call()], new AbortController().signal)).rejects.toMatchObject({ code: 'AUDIT_SINK_FAILED', message: expect.not.stringMatching(/s3cret/) });
+    await expect(unreachable.send([call()], new AbortController().signal)).rejects.toMatchObject({
+      code: 'AUDIT_SINK_FAILED',
+      message: expect.not.stringMatching(/s3cret/),
+    });
     // A logs-only sink keeps the name it always had (its delivery cursor is kept under it), written as configured.
     expect(createAuditSink({ type: 'otlp', url: 'http://LOCALHOST:4318' }, { env: {} }).name).toBe('otlp:http://LOCALHOST:4318');
   });

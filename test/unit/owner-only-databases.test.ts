@@ -44,7 +44,15 @@ posixOnly('owner-only SQLite files', () => {
     const dataDir = join(folder, 'data');
     const catalog = new CatalogStore(join(dataDir, 'catalog.db'));
     try {
-      catalog.saveEntry({ key: 'wiki', source: 'registry', name: 'io.example/wiki', version: '1.0.0', document: '{}', runnable: true, discoveredAt: Date.now() });
+      catalog.saveEntry({
+        key: 'wiki',
+        source: 'registry',
+        name: 'io.example/wiki',
+        version: '1.0.0',
+        document: '{}',
+        runnable: true,
+        discoveredAt: Date.now(),
+      });
       expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
       expect(await modesIn(dataDir)).toEqual({ 'catalog.db': 0o600, 'catalog.db-shm': 0o600, 'catalog.db-wal': 0o600 });
     } finally {
@@ -86,7 +94,10 @@ posixOnly('owner-only SQLite files', () => {
     try {
       store.append({ kind: 'security', method: 'auth.token_obtained', server: 'crm', outcome: 'ok' });
       const modes = await modesIn(dataDir);
-      expect(Object.values(modes).every((mode) => mode === 0o600), JSON.stringify(modes)).toBe(true);
+      expect(
+        Object.values(modes).every((mode) => mode === 0o600),
+        JSON.stringify(modes),
+      ).toBe(true);
     } finally {
       store.close();
     }

@@ -3,7 +3,14 @@ import { chmod, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyOwnerOnly, ensureOwnerOnlyDir, makeOwnerOnlyFolder, makeOwnerOnlyFolderSync, writeOwnerOnlyFile, writeOwnerOnlyFileSync } from '../../main/core/platform/owner-only.ts';
+import {
+  copyOwnerOnly,
+  ensureOwnerOnlyDir,
+  makeOwnerOnlyFolder,
+  makeOwnerOnlyFolderSync,
+  writeOwnerOnlyFile,
+  writeOwnerOnlyFileSync,
+} from '../../main/core/platform/owner-only.ts';
 import { ownerOnlyAclArguments } from '../../main/core/platform/windows-acl.ts';
 import type { Logger } from '../../main/core/ports.ts';
 
@@ -38,7 +45,7 @@ posixOnly('owner-only storage on POSIX', () => {
     expect(await modeOf(join(folder, 'existing'))).toBe(0o755);
   });
 
-  it('creates folders usable by their owner even under a umask that would take the owner\'s own rights away', async () => {
+  it("creates folders usable by their owner even under a umask that would take the owner's own rights away", async () => {
     process.umask(0o277);
     await makeOwnerOnlyFolder(join(folder, 'strict'));
     makeOwnerOnlyFolderSync(join(folder, 'strict-sync'));
@@ -86,7 +93,11 @@ posixOnly('owner-only storage on POSIX', () => {
     expect(await modeOf(join(dataDir, 'audit.db'))).toBe(0o600);
     expect(await modeOf(join(dataDir, 'names.json'))).toBe(0o600);
     expect(logger.lines).toEqual([
-      { level: 'warn', event: 'storage.folder_tightened', fields: expect.objectContaining({ path: dataDir, from: '0755', to: '0700', filesNarrowed: ['audit.db'] }) },
+      {
+        level: 'warn',
+        event: 'storage.folder_tightened',
+        fields: expect.objectContaining({ path: dataDir, from: '0755', to: '0700', filesNarrowed: ['audit.db'] }),
+      },
     ]);
 
     // Nothing left to change: the next start says nothing.
@@ -117,7 +128,9 @@ describe('owner-only data folder on Windows (stand-in: the icacls runner is inje
     const folder = await mkdtemp(join(tmpdir(), 'switchboard-acl-'));
     const logger = recordingLogger();
     await ensureOwnerOnlyDir(folder, logger, { platform: 'win32', runCommand: async () => Promise.reject(new Error('Access is denied.')) });
-    expect(logger.lines).toEqual([{ level: 'warn', event: 'storage.folder_not_restricted', fields: expect.objectContaining({ path: folder, reason: 'Access is denied.' }) }]);
+    expect(logger.lines).toEqual([
+      { level: 'warn', event: 'storage.folder_not_restricted', fields: expect.objectContaining({ path: folder, reason: 'Access is denied.' }) },
+    ]);
   });
 
   it('stand-in: the account is named exactly as given, with no shell to expand or split it', () => {

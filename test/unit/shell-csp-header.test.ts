@@ -2,7 +2,10 @@
 // Electron's binary cannot run here: `session`, `app` and `shell` are recorders; the code under test is the shipped main/shell/security.ts.
 import { describe, expect, it, vi } from 'vitest';
 
-type Listener = (details: { url: string; resourceType: string; responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void;
+type Listener = (
+  details: { url: string; resourceType: string; responseHeaders?: Record<string, string[]> },
+  callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
+) => void;
 const recorded: { onHeadersReceived?: Listener } = {};
 
 vi.mock('electron', () => ({
@@ -20,8 +23,14 @@ vi.mock('electron', () => ({
 const { applySecurityPolicy, UI_CONTENT_SECURITY_POLICY } = await import('../../main/shell/security.ts');
 const { UI_CONTENT_SECURITY_POLICY: CORE_POLICY } = await import('../../main/core/ui/content-security-policy.ts');
 
-const headersFor = (url: string, resourceType = 'mainFrame', responseHeaders: Record<string, string[]> = { 'content-type': ['text/html'], 'content-security-policy': ['default-src *'] }) =>
-  new Promise<Record<string, string[]> | undefined>((resolve) => recorded.onHeadersReceived!({ url, resourceType, responseHeaders }, (response) => resolve(response.responseHeaders)));
+const headersFor = (
+  url: string,
+  resourceType = 'mainFrame',
+  responseHeaders: Record<string, string[]> = { 'content-type': ['text/html'], 'content-security-policy': ['default-src *'] },
+) =>
+  new Promise<Record<string, string[]> | undefined>((resolve) =>
+    recorded.onHeadersReceived!({ url, resourceType, responseHeaders }, (response) => resolve(response.responseHeaders)),
+  );
 
 describe('the shell’s CSP header (Electron recorded, not run)', () => {
   applySecurityPolicy((url) => url.startsWith('http://localhost:5173/'));

@@ -74,7 +74,9 @@ describe('openMigrated', () => {
     openMigrated(path, spec([V1])).close();
     const notADatabase = join(path, '..', 'garbage.db');
     await writeFile(notADatabase, 'this is not a database, just enough bytes to not look like an empty file at all '.repeat(20));
-    expect(() => openMigrated(notADatabase, spec([V1]))).toThrow(expect.objectContaining({ code: 'AUDIT_UNAVAILABLE', message: expect.stringContaining(`cannot open the test database ${notADatabase}: `) }));
+    expect(() => openMigrated(notADatabase, spec([V1]))).toThrow(
+      expect.objectContaining({ code: 'AUDIT_UNAVAILABLE', message: expect.stringContaining(`cannot open the test database ${notADatabase}: `) }),
+    );
     // A path under a file, where no folder can be made.
     expect(() => openMigrated(join(notADatabase, 'inside.db'), spec([V1]))).toThrow(expect.objectContaining({ code: 'AUDIT_UNAVAILABLE' }));
   });
@@ -92,7 +94,10 @@ describe('openMigrated', () => {
 
   it('hands the set-up connection to configure before migrating', async () => {
     const seen: number[] = [];
-    const db = openMigrated(await scratchPath(), spec([V1], { configure: (connection) => seen.push(Number(connection.pragma('user_version', { simple: true }))) }));
+    const db = openMigrated(
+      await scratchPath(),
+      spec([V1], { configure: (connection) => seen.push(Number(connection.pragma('user_version', { simple: true }))) }),
+    );
     expect(seen).toEqual([0]);
     db.close();
   });

@@ -54,7 +54,12 @@ describe('revealHidden', () => {
 });
 
 describe('sanitiseTool', () => {
-  const clean: Tool = { name: 'search', title: 'Search', description: 'Searches.', inputSchema: { type: 'object', properties: { q: { type: 'string', description: 'Query' } } } };
+  const clean: Tool = {
+    name: 'search',
+    title: 'Search',
+    description: 'Searches.',
+    inputSchema: { type: 'object', properties: { q: { type: 'string', description: 'Query' } } },
+  };
 
   it('returns a clean definition as the very same object, with no findings', () => {
     const result = sanitiseTool(clean);

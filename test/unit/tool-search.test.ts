@@ -6,7 +6,14 @@ import { companyPolicySchema } from '../../main/core/config/company-policy-schem
 import { configSchema } from '../../main/core/config/config-schema.ts';
 import { combineToolSearch } from '../../main/core/config/tool-search-schema.ts';
 import { planListing } from '../../main/core/router/tool-search/listing-plan.ts';
-import { argumentProblems, auditedToolName, CALL_TOOL_NAME, parseCallArguments, parseSearchArguments, SEARCH_TOOL_NAME } from '../../main/core/router/tool-search/meta-tools.ts';
+import {
+  argumentProblems,
+  auditedToolName,
+  CALL_TOOL_NAME,
+  parseCallArguments,
+  parseSearchArguments,
+  SEARCH_TOOL_NAME,
+} from '../../main/core/router/tool-search/meta-tools.ts';
 import { rerankedNames, rerankRequest } from '../../main/core/router/tool-search/sampling-rerank.ts';
 import { resolveToolBudget } from '../../main/core/router/tool-search/tool-budget.ts';
 import { ToolSearchIndex, type IndexedTool } from '../../main/core/router/tool-search/tool-index.ts';
@@ -21,11 +28,19 @@ const tool = (name: string, description: string, properties: Tool['inputSchema']
 });
 
 const catalog: IndexedTool[] = [
-  { name: 'github_create_issue', server: 'github', tool: tool('create_issue', 'Create a new issue in a GitHub repository.', { title: { type: 'string', description: 'Issue title' } }) },
+  {
+    name: 'github_create_issue',
+    server: 'github',
+    tool: tool('create_issue', 'Create a new issue in a GitHub repository.', { title: { type: 'string', description: 'Issue title' } }),
+  },
   { name: 'github_list_pull_requests', server: 'github', tool: tool('list_pull_requests', 'List pull requests in a GitHub repository.') },
   { name: 'fs_create_directory', server: 'fs', tool: tool('create_directory', 'Create a new directory on disk.', { path: { type: 'string' } }) },
   { name: 'fs_read_text_file', server: 'fs', tool: tool('read_text_file', 'Read the complete contents of a file as text.') },
-  { name: 'cal_createReservation', server: 'cal', tool: tool('createReservation', 'Books a table at a restaurant.', { partySize: { type: 'integer', description: 'How many guests' } }) },
+  {
+    name: 'cal_createReservation',
+    server: 'cal',
+    tool: tool('createReservation', 'Books a table at a restaurant.', { partySize: { type: 'integer', description: 'How many guests' } }),
+  },
 ];
 
 describe('tool text', () => {
@@ -65,7 +80,9 @@ describe('the search index', () => {
     const index = new ToolSearchIndex();
     index.sync(catalog);
     expect(index.size).toBe(5);
-    const changed = catalog.map((entry) => (entry.name === 'fs_read_text_file' ? { ...entry, tool: tool('read_text_file', 'Show an image from disk.') } : entry)).filter((entry) => entry.name !== 'github_create_issue');
+    const changed = catalog
+      .map((entry) => (entry.name === 'fs_read_text_file' ? { ...entry, tool: tool('read_text_file', 'Show an image from disk.') } : entry))
+      .filter((entry) => entry.name !== 'github_create_issue');
     index.sync(changed);
     expect(index.size).toBe(4);
     expect(index.search('create issue', { limit: 5 }).map((hit) => hit.name)).not.toContain('github_create_issue');
@@ -93,14 +110,22 @@ describe('tool budgets', () => {
     expect(resolveToolBudget('my-agent', undefined)).toEqual({ maxTools: 200, source: 'default', forceSearch: false });
     expect(resolveToolBudget('cursor', 30)).toEqual({ maxTools: 30, source: 'client', forceSearch: false });
     expect(resolveToolBudget('cursor', 30, { maxTools: 20 })).toEqual({ maxTools: 20, source: 'policy', forceSearch: false });
-    expect(resolveToolBudget('cursor', 10, { maxTools: 20, clients: { cursor: 25 }, forceSearch: true })).toEqual({ maxTools: 10, source: 'client', forceSearch: true });
+    expect(resolveToolBudget('cursor', 10, { maxTools: 20, clients: { cursor: 25 }, forceSearch: true })).toEqual({
+      maxTools: 10,
+      source: 'client',
+      forceSearch: true,
+    });
   });
 
   it('lists everything that fits; over budget, pinned then most used, within the room left by the two meta-tools', () => {
     const names = Array.from({ length: 50 }, (_, index) => `t${String(index).padStart(2, '0')}`);
     const uses = (name: string) => ({ t10: 5, t20: 9, t30: 1 })[name] ?? 0;
     expect(planListing(names, { maxTools: 50, forceSearch: false, pinned: [], uses }).mode).toBe('all');
-    expect(planListing(names, { maxTools: 5, forceSearch: false, pinned: ['t40', 'gone'], uses })).toEqual({ mode: 'search', direct: ['t10', 't20', 't40'], searchOnly: 47 });
+    expect(planListing(names, { maxTools: 5, forceSearch: false, pinned: ['t40', 'gone'], uses })).toEqual({
+      mode: 'search',
+      direct: ['t10', 't20', 't40'],
+      searchOnly: 47,
+    });
     expect(planListing(names, { maxTools: 100, forceSearch: true, pinned: [], uses }).direct).toEqual(['t10', 't20', 't30']);
     expect(planListing(names, { maxTools: 2, forceSearch: false, pinned: ['t40'], uses }).direct).toEqual([]);
   });
@@ -108,7 +133,12 @@ describe('tool budgets', () => {
 
 describe('tool budgets in the configuration and the company policy', () => {
   it('holds a person to the company’s budgets: the smaller wins, its pins come first, its forced search stays', () => {
-    expect(combineToolSearch({ maxTools: 80, clients: { cursor: 30 }, pinned: ['mine'] }, { maxTools: 50, clients: { vscode: 60 }, pinned: ['theirs'], forceSearch: true })).toEqual({
+    expect(
+      combineToolSearch(
+        { maxTools: 80, clients: { cursor: 30 }, pinned: ['mine'] },
+        { maxTools: 50, clients: { vscode: 60 }, pinned: ['theirs'], forceSearch: true },
+      ),
+    ).toEqual({
       maxTools: 50,
       clients: { cursor: 30, vscode: 60 },
       pinned: ['theirs', 'mine'],
@@ -178,7 +208,10 @@ describe('the meta-tools’ arguments', () => {
 });
 
 describe('the tool-search router over a stand-in catalog router', () => {
-  const manyTools = [tool('add', 'Adds two numbers.', { a: { type: 'number' }, b: { type: 'number' } }, ['a', 'b']), ...Array.from({ length: 60 }, (_, index) => tool(`tool_${index}`, `Generated tool ${index}.`))].map((definition) => ({ ...definition, name: `s_${definition.name}` }));
+  const manyTools = [
+    tool('add', 'Adds two numbers.', { a: { type: 'number' }, b: { type: 'number' } }, ['a', 'b']),
+    ...Array.from({ length: 60 }, (_, index) => tool(`tool_${index}`, `Generated tool ${index}.`)),
+  ].map((definition) => ({ ...definition, name: `s_${definition.name}` }));
   const calls: { name: string; view: unknown }[] = [];
   const inner = {
     listTools: async () => manyTools,
@@ -196,18 +229,25 @@ describe('the tool-search router over a stand-in catalog router', () => {
     const view = { client: 'cursor', servers: ['s'] };
     const listed = (await router.listTools(view)).map((entry) => entry.name);
     expect(listed).toEqual(['s_tool_7', SEARCH_TOOL_NAME, CALL_TOOL_NAME]);
-    expect(router.listings()).toEqual([{ client: 'cursor', budget: { maxTools: 40, source: 'ai-client', forceSearch: false }, mode: 'search', direct: 1, throughSearch: 60 }]);
+    expect(router.listings()).toEqual([
+      { client: 'cursor', budget: { maxTools: 40, source: 'ai-client', forceSearch: false }, mode: 'search', direct: 1, throughSearch: 60 },
+    ]);
 
-    const found = (await router.callTool(SEARCH_TOOL_NAME, { query: 'add numbers' }, view, options)).result as { structuredContent: { tools: { name: string }[] } };
+    const found = (await router.callTool(SEARCH_TOOL_NAME, { query: 'add numbers' }, view, options)).result as {
+      structuredContent: { tools: { name: string }[] };
+    };
     expect(found.structuredContent.tools[0]!.name).toBe('s_add');
     await router.callTool(CALL_TOOL_NAME, { name: 's_add', arguments: { a: 1, b: 2 } }, view, options);
     // The catalog router gets the view without the client's budget fields, as a direct call would.
     expect(calls).toEqual([{ name: 's_add', view: { servers: ['s'] } }]);
-    expect((await router.relayRoute('tools/call', { name: CALL_TOOL_NAME }, view))).toBeUndefined();
+    expect(await router.relayRoute('tools/call', { name: CALL_TOOL_NAME }, view)).toBeUndefined();
 
     // A usage refresh that moves a tool into the direct set is news for the client (tools/list_changed).
     expect(router.directSetsChanged()).toBe(false);
-    uses = new Map([['s_tool_7', 3], ['s_add', 9]]);
+    uses = new Map([
+      ['s_tool_7', 3],
+      ['s_add', 9],
+    ]);
     expect(router.directSetsChanged()).toBe(true);
     router.close();
   });

@@ -40,7 +40,9 @@ export function registerAuditCommand(program: Command): void {
           return options.json ? JSON.stringify(summary) : renderSummary(summary);
         }
         const page = trail.query(filter);
-        return options.json ? JSON.stringify({ records: page.records.map(exportedAuditRecord), nextBefore: page.nextBeforeSeq ?? null }) : [...page.records.map(renderRecord), page.nextBeforeSeq ? `(more: --before ${page.nextBeforeSeq})` : ''].filter(Boolean).join('\n');
+        return options.json
+          ? JSON.stringify({ records: page.records.map(exportedAuditRecord), nextBefore: page.nextBeforeSeq ?? null })
+          : [...page.records.map(renderRecord), page.nextBeforeSeq ? `(more: --before ${page.nextBeforeSeq})` : ''].filter(Boolean).join('\n');
       }),
     );
 
@@ -73,12 +75,16 @@ export function registerAuditCommand(program: Command): void {
         const report = trail.verify();
         if (!report.ok) process.exitCode = ExitCode.auditChainBroken;
         if (options.json) return JSON.stringify(report);
-        return report.ok ? `OK: ${report.checked} records, chain intact.` : `BROKEN at record ${report.problem!.seq}: ${report.problem!.kind} — ${report.problem!.detail} (${report.checked} records checked before it).`;
+        return report.ok
+          ? `OK: ${report.checked} records, chain intact.`
+          : `BROKEN at record ${report.problem!.seq}: ${report.problem!.kind} — ${report.problem!.detail} (${report.checked} records checked before it).`;
       }),
     );
 
   withFilters(withCommon(audit.command('export')))
-    .description('Write every matching record (with --limit, the newest that many) as JSON lines, oldest first, to --out or standard output, for another pipeline.')
+    .description(
+      'Write every matching record (with --limit, the newest that many) as JSON lines, oldest first, to --out or standard output, for another pipeline.',
+    )
     .option('-o, --out <file>', 'file to write (default: standard output)')
     .action(async (options: FilterOptions & { out?: string }) =>
       runWithApp(options, async ({ audit: trail }) => {
@@ -134,7 +140,13 @@ function renderRecord(record: AuditRecord): string {
 }
 
 function renderSummary(summary: AuditSummary): string {
-  const lines = [`${summary.total} calls: ${Object.entries(summary.byOutcome).map(([outcome, count]) => `${count} ${outcome}`).join(', ') || 'none'}`];
+  const lines = [
+    `${summary.total} calls: ${
+      Object.entries(summary.byOutcome)
+        .map(([outcome, count]) => `${count} ${outcome}`)
+        .join(', ') || 'none'
+    }`,
+  ];
   lines.push(`latency p50 ${summary.latencyMs.p50 ?? '-'} ms, p95 ${summary.latencyMs.p95 ?? '-'} ms, p99 ${summary.latencyMs.p99 ?? '-'} ms`);
   for (const server of summary.byServer) lines.push(`  ${server.server.padEnd(16)} ${server.calls} calls, ${server.errors} not ok`);
   return lines.join('\n');

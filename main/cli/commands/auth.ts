@@ -27,7 +27,9 @@ const say = (text: string) => void process.stderr.write(`${text}\n`);
 
 export function registerAuthCommands(program: Command): void {
   withCommon(program.command('login [server]'))
-    .description('Sign in: with no server, to the company identity provider (SSO); with a server id, to that server now. A running Switchboard (same --data-dir) does the sign-in and keeps the result.')
+    .description(
+      'Sign in: with no server, to the company identity provider (SSO); with a server id, to that server now. A running Switchboard (same --data-dir) does the sign-in and keeps the result.',
+    )
     .option('--id-token-file <file>', 'instead of the browser, use an ID token from this file (issued by the configured IdP to its client id)')
     .option('--no-browser', 'print the sign-in address instead of opening the browser')
     .action(async (server: string | undefined, options: LoginOptions) =>
@@ -54,7 +56,9 @@ export function registerAuthCommands(program: Command): void {
     .description('Show the SSO session and, per server, whether Switchboard holds a token (until when) or needs a sign-in.')
     .action(async (options: CommonOptions) => run(options, async (app) => (await app.signIn.session()).session.status()));
   withCommon(auth.command('set-secret <owner>'))
-    .description('Store a client secret (or PKCS#8 private key for private_key_jwt) in the OS keychain, read from standard input. <owner> is a server id or "idp".')
+    .description(
+      'Store a client secret (or PKCS#8 private key for private_key_jwt) in the OS keychain, read from standard input. <owner> is a server id or "idp".',
+    )
     .action(async (owner: string, options: CommonOptions) =>
       run(options, async (app) => {
         const secret = (await readStdin()).trim();
@@ -85,8 +89,12 @@ async function login(app: App, server: string | undefined, options: LoginOptions
   // Not awaited: the wait must already be listening when a fast browser brings the sign-in back.
   const opening = start.authorizationUrl ? offerBrowser(app, start.authorizationUrl, options.browser) : Promise.resolve();
   const until = start.expiresAt ? new Date(start.expiresAt) : undefined;
-  say(`Waiting for the sign-in to finish${start.authorizationUrl ? ' in your browser' : ''}${where === 'running' ? '; the running Switchboard receives it' : ''}${until ? ` (until ${until.toLocaleTimeString()})` : ''}. Ctrl-C cancels it.`);
-  const ended = await withProgress('Waiting for the sign-in…', () => waitForSignIn(session, server, start.expiresAt, () => `sign-in to ${what} cancelled`, place));
+  say(
+    `Waiting for the sign-in to finish${start.authorizationUrl ? ' in your browser' : ''}${where === 'running' ? '; the running Switchboard receives it' : ''}${until ? ` (until ${until.toLocaleTimeString()})` : ''}. Ctrl-C cancels it.`,
+  );
+  const ended = await withProgress('Waiting for the sign-in…', () =>
+    waitForSignIn(session, server, start.expiresAt, () => `sign-in to ${what} cancelled`, place),
+  );
   await opening;
   if (ended.outcome !== 'signed-in') {
     // Its own deadline or ours passed: nothing should keep waiting for a browser.
@@ -112,7 +120,10 @@ async function waitForSignIn(session: SignInSession, server: string | undefined,
     });
     if (ended && !controller.signal.aborted) return ended;
     const wasPending = await session.cancel(server).catch(() => false);
-    throw new Interrupted('AUTH_CALLBACK_FAILED', `${cancelled()}${wasPending ? ` ${place}` : ''}; run \`switchboard login${server ? ` ${server}` : ''}\` to start again`);
+    throw new Interrupted(
+      'AUTH_CALLBACK_FAILED',
+      `${cancelled()}${wasPending ? ` ${place}` : ''}; run \`switchboard login${server ? ` ${server}` : ''}\` to start again`,
+    );
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
@@ -165,14 +176,19 @@ function render(result: unknown): string {
   if (value.signedOut) lines.push(value.signedOut === 'all' ? 'Signed out of the SSO session and every server.' : `Signed out of "${value.signedOut}".`);
   if (value.sso) {
     const who = value.sso.email ?? value.sso.subject;
-    lines.push(`SSO       ${!value.sso.configured ? 'not configured' : value.sso.signedIn ? `signed in${who ? ` as ${who}` : ''} at ${value.sso.issuer}` : `not signed in (switchboard login) at ${value.sso.issuer}`}`);
+    lines.push(
+      `SSO       ${!value.sso.configured ? 'not configured' : value.sso.signedIn ? `signed in${who ? ` as ${who}` : ''} at ${value.sso.issuer}` : `not signed in (switchboard login) at ${value.sso.issuer}`}`,
+    );
   }
   const servers = value.servers ?? (value.server && value.auth ? [{ id: value.server, auth: value.auth }] : []);
   for (const server of servers) {
     const detail = [server.auth.via, server.auth.expiresAt ? `until ${server.auth.expiresAt}` : undefined, server.auth.reason].filter(Boolean).join(', ');
     lines.push(`  ${server.id.padEnd(16)} ${server.auth.state.padEnd(14)} ${detail}`);
   }
-  for (const pending of value.signingIn ?? []) lines.push(`Signing in to ${pending.target === 'sso' ? 'the company identity provider' : `"${pending.target}"`} (waiting for the browser until ${pending.expiresAt})`);
+  for (const pending of value.signingIn ?? [])
+    lines.push(
+      `Signing in to ${pending.target === 'sso' ? 'the company identity provider' : `"${pending.target}"`} (waiting for the browser until ${pending.expiresAt})`,
+    );
   return lines.length ? lines.join('\n') : JSON.stringify(result);
 }
 

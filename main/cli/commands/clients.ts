@@ -1,6 +1,13 @@
 // `switchboard clients add|update|list|remove|credential|targets|setup|unsetup`: the local AI clients allowed to use the endpoint (each with its own credential), and pointing the AI clients on this machine at it.
 import { InvalidArgumentError, type Command } from 'commander';
-import { createClientSetupService, pathEnvironmentOfThisProcess, systemClientCommands, type AiClientListing, type App, type ThisMachine } from '../../core/index.ts';
+import {
+  createClientSetupService,
+  pathEnvironmentOfThisProcess,
+  systemClientCommands,
+  type AiClientListing,
+  type App,
+  type ThisMachine,
+} from '../../core/index.ts';
 import { dataDirOf, runWithApp } from '../command-app.ts';
 import { CLI_ENTRY } from '../paths.ts';
 
@@ -11,7 +18,10 @@ interface CommonOptions {
 }
 
 function list(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** A tool budget: a whole number of at least 2 (room for the two search tools), or "default" where it may be cleared. */
@@ -36,7 +46,11 @@ export function registerClientsCommand(program: Command): void {
     .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
     .option('--servers <ids>', 'comma-separated server ids this client may use (default: all)', list)
     .option('--tools <names>', 'comma-separated exposed tool names this client may use (default: all)', list)
-    .option('--max-tools <n>', 'list at most this many tools directly, the rest through a search tool (default: the AI client\'s known limit, else 200)', toolBudget)
+    .option(
+      '--max-tools <n>',
+      "list at most this many tools directly, the rest through a search tool (default: the AI client's known limit, else 200)",
+      toolBudget,
+    )
     .option('--pin <names>', 'comma-separated exposed tool names always listed directly when the tools do not all fit', list)
     .option('--profile <name>', 'keychain profile (as auth.profile in the configuration)', 'default')
     .option('--json', 'print JSON')
@@ -48,7 +62,8 @@ export function registerClientsCommand(program: Command): void {
           ...(typeof options.maxTools === 'number' ? { maxTools: options.maxTools } : {}),
           ...(options.pin ? { pinnedTools: options.pin } : {}),
         });
-        if (keychainError) process.stderr.write(`switchboard: the credential was not kept in the keychain (${keychainError}); copy it now, it cannot be shown again\n`);
+        if (keychainError)
+          process.stderr.write(`switchboard: the credential was not kept in the keychain (${keychainError}); copy it now, it cannot be shown again\n`);
         return options.json
           ? JSON.stringify({ id: client.id, credential, inKeychain: keychainError === undefined })
           : `Client "${client.id}" registered. Its credential:\n\n  ${credential}\n\nThe client sends it as "Authorization: Bearer ${credential}".${keychainError ? '' : '\nIt is kept in the OS keychain; `switchboard clients credential ' + client.id + '` shows it again.'}`;
@@ -65,7 +80,9 @@ export function registerClientsCommand(program: Command): void {
         const credential = await registry.keptCredential(id);
         if (!credential) {
           process.exitCode = 1;
-          return options.json ? JSON.stringify({ id, credential: null }) : `The keychain holds no credential for "${id}"; remove and add the client again for a new one.`;
+          return options.json
+            ? JSON.stringify({ id, credential: null })
+            : `The keychain holds no credential for "${id}"; remove and add the client again for a new one.`;
         }
         return options.json ? JSON.stringify({ id, credential }) : credential;
       }),
@@ -97,10 +114,22 @@ export function registerClientsCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: CommonOptions) =>
       runWithApp(options, async ({ clients: registry }) => {
-        const entries = registry.list().map(({ id, createdAt, servers, tools, maxTools, pinnedTools }) => ({ id, createdAt, servers: servers ?? 'all', tools: tools ?? 'all', maxTools: maxTools ?? 'default', pinnedTools: pinnedTools ?? [] }));
+        const entries = registry.list().map(({ id, createdAt, servers, tools, maxTools, pinnedTools }) => ({
+          id,
+          createdAt,
+          servers: servers ?? 'all',
+          tools: tools ?? 'all',
+          maxTools: maxTools ?? 'default',
+          pinnedTools: pinnedTools ?? [],
+        }));
         if (options.json) return JSON.stringify(entries);
         if (entries.length === 0) return 'No clients registered. Add one with `switchboard clients add <name>`.';
-        return entries.map((entry) => `${entry.id}  created ${entry.createdAt}  servers: ${String(entry.servers)}  tools: ${String(entry.tools)}  max tools: ${String(entry.maxTools)}`).join('\n');
+        return entries
+          .map(
+            (entry) =>
+              `${entry.id}  created ${entry.createdAt}  servers: ${String(entry.servers)}  tools: ${String(entry.tools)}  max tools: ${String(entry.maxTools)}`,
+          )
+          .join('\n');
       }),
     );
 
@@ -113,7 +142,10 @@ export function registerClientsCommand(program: Command): void {
     .action(async (id: string, options: CommonOptions) =>
       runWithApp(options, async ({ clients: registry }) => {
         const { removed, keychainError, keychainAccount } = await registry.remove(id);
-        if (keychainError) process.stderr.write(`switchboard: the old credential of "${id}" could not be deleted from the keychain (${keychainError}); it no longer works, but delete the entry ${keychainAccount} yourself\n`);
+        if (keychainError)
+          process.stderr.write(
+            `switchboard: the old credential of "${id}" could not be deleted from the keychain (${keychainError}); it no longer works, but delete the entry ${keychainAccount} yourself\n`,
+          );
         if (!removed) {
           process.exitCode = 1;
           return options.json ? JSON.stringify({ id, removed }) : `No client named "${id}".`;
@@ -124,23 +156,36 @@ export function registerClientsCommand(program: Command): void {
 
   clients
     .command('targets')
-    .description('List the AI clients Switchboard can set up: each one\'s file on this system, whether it is installed, and whether it uses today\'s address.')
+    .description("List the AI clients Switchboard can set up: each one's file on this system, whether it is installed, and whether it uses today's address.")
     .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
     .option('--json', 'print JSON')
     .action(async (options: CommonOptions) =>
       runWithApp(options, async (app) => {
         const setup = clientSetup(app, options);
         const [endpoint, targets] = await Promise.all([setup.endpoint(), setup.list()]);
-        if (options.json) return JSON.stringify({ mcpUrl: endpoint.mcpUrl ?? null, running: endpoint.running, clients: targets.map((target) => targetJson(target, endpoint.mcpUrl)) });
-        const lines = [`Endpoint  ${endpoint.mcpUrl ?? 'none yet (start Switchboard once)'}${endpoint.mcpUrl && !endpoint.running ? '  (not running; the address it takes at its next start)' : ''}`, ''];
-        for (const target of targets) lines.push(`${target.id.padEnd(24)} ${target.name.padEnd(34)} ${describeState(target).padEnd(22)} ${target.path ?? (target.method === 'copy' ? '(its own settings: copy-ready JSON)' : '(not on this system)')}`);
+        if (options.json)
+          return JSON.stringify({
+            mcpUrl: endpoint.mcpUrl ?? null,
+            running: endpoint.running,
+            clients: targets.map((target) => targetJson(target, endpoint.mcpUrl)),
+          });
+        const lines = [
+          `Endpoint  ${endpoint.mcpUrl ?? 'none yet (start Switchboard once)'}${endpoint.mcpUrl && !endpoint.running ? '  (not running; the address it takes at its next start)' : ''}`,
+          '',
+        ];
+        for (const target of targets)
+          lines.push(
+            `${target.id.padEnd(24)} ${target.name.padEnd(34)} ${describeState(target).padEnd(22)} ${target.path ?? (target.method === 'copy' ? '(its own settings: copy-ready JSON)' : '(not on this system)')}`,
+          );
         return lines.join('\n');
       }),
     );
 
   clients
     .command('setup <target>')
-    .description('Point an AI client at Switchboard: add (or repair) the "switchboard" entry in its own config file, backing the file up first. See `clients targets` for the names.')
+    .description(
+      'Point an AI client at Switchboard: add (or repair) the "switchboard" entry in its own config file, backing the file up first. See `clients targets` for the names.',
+    )
     .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
     .option('--profile <name>', 'keychain profile (as auth.profile in the configuration)', 'default')
     .option('--dry-run', 'show the change (the credential left out) without making it')
@@ -151,19 +196,22 @@ export function registerClientsCommand(program: Command): void {
         if (options.dryRun) {
           const preview = await setup.preview(id);
           if (options.json) return JSON.stringify(preview);
-          const where = preview.method === 'copy' ? 'Paste into the client\'s settings (nothing is written):' : `${preview.fileExists ? 'Would change' : 'Would create'} ${preview.path}${preview.method === 'command' ? `, by running:\n  ${preview.command ?? ''}` : ''}`;
+          const where =
+            preview.method === 'copy'
+              ? "Paste into the client's settings (nothing is written):"
+              : `${preview.fileExists ? 'Would change' : 'Would create'} ${preview.path}${preview.method === 'command' ? `, by running:\n  ${preview.command ?? ''}` : ''}`;
           const rest = preview.fileExists ? `\nThe file also holds ${preview.summary}; they stay as they are.` : '';
           return `${where}\n\n${preview.entryBefore ? `Switchboard's entry now:\n${preview.entryBefore}\n\nAfter:\n` : ''}${preview.entryAfter}${rest}${preview.notes ? `\n\n${preview.notes}` : ''}`;
         }
         const target = setup.target(id);
         if (target.method === 'copy') {
           // The JSON goes to stdout alone, so it can be piped to the clipboard; the how-to goes to stderr.
-          process.stderr.write(`switchboard: ${target.notes ?? 'paste this JSON into the client\'s MCP settings'}\n`);
+          process.stderr.write(`switchboard: ${target.notes ?? "paste this JSON into the client's MCP settings"}\n`);
           return setup.copyReadyJson(id);
         }
         const result = await setup.configure(id);
         if (options.json) return JSON.stringify(result);
-        return `Set up ${target.name}: ${result.path}${result.via === 'command' ? ' (through the client\'s own command)' : ''}${result.backupPath ? `\nThe previous file is kept as ${result.backupPath}.` : ''}\nRestart the client to use Switchboard.`;
+        return `Set up ${target.name}: ${result.path}${result.via === 'command' ? " (through the client's own command)" : ''}${result.backupPath ? `\nThe previous file is kept as ${result.backupPath}.` : ''}\nRestart the client to use Switchboard.`;
       }),
     );
 
@@ -177,7 +225,9 @@ export function registerClientsCommand(program: Command): void {
       runWithApp(options, async (app) => {
         const result = await clientSetup(app, options).undo(id);
         if (options.json) return JSON.stringify(result);
-        return result.removed ? `Removed Switchboard from ${result.path}; everything else in it is as it was.` : `Switchboard was not set up in ${result.path || id}; its credential (if any) is revoked.`;
+        return result.removed
+          ? `Removed Switchboard from ${result.path}; everything else in it is as it was.`
+          : `Switchboard was not set up in ${result.path || id}; its credential (if any) is revoked.`;
       }),
     );
 }

@@ -15,12 +15,21 @@ export function registerDiscoveryCommands(program: Command): void {
     .option('--live', 'also describe the server from a live connection, even when it has a card')
     .action(async (target: string, options: CommonOptions & { live?: boolean }) =>
       run(options, async ({ discovery }) => {
-        const { description, ...result } = await withProgress(`Discovering ${target}…`, () => discovery.discover(target, { ...(options.live ? { live: true } : {}) }));
+        const { description, ...result } = await withProgress(`Discovering ${target}…`, () =>
+          discovery.discover(target, { ...(options.live ? { live: true } : {}) }),
+        );
         // Finding nothing is not success: 3 when there is nothing there (no such host, no catalog or card), 1 when something failed.
-        if (result.cards.length === 0 && !description) process.exitCode = result.problems.every((problem) => /ENOTFOUND/.test(problem.message)) ? ExitCode.notFound : ExitCode.failure;
+        if (result.cards.length === 0 && !description)
+          process.exitCode = result.problems.every((problem) => /ENOTFOUND/.test(problem.message)) ? ExitCode.notFound : ExitCode.failure;
         if (options.json) return JSON.stringify({ ...result, ...(description ? { description } : {}) });
-        const lines = result.cards.map(({ card, source, from }) => `${(card.title ?? card.name).padEnd(28)} ${card.name}  v${card.version}  ${card.remotes?.[0]?.url ?? '(no remote)'}  [${source}: ${from}]`);
-        if (description) lines.push(`live: ${description.title ?? description.name ?? target} v${description.version ?? '?'} — ${description.live?.tools.length ?? 0} tools${description.disagreements.length ? ` (the card disagrees on ${description.disagreements.join(', ')}; the live values win)` : ''}`);
+        const lines = result.cards.map(
+          ({ card, source, from }) =>
+            `${(card.title ?? card.name).padEnd(28)} ${card.name}  v${card.version}  ${card.remotes?.[0]?.url ?? '(no remote)'}  [${source}: ${from}]`,
+        );
+        if (description)
+          lines.push(
+            `live: ${description.title ?? description.name ?? target} v${description.version ?? '?'} — ${description.live?.tools.length ?? 0} tools${description.disagreements.length ? ` (the card disagrees on ${description.disagreements.join(', ')}; the live values win)` : ''}`,
+          );
         for (const problem of result.problems) lines.push(`! ${problem.code}: ${problem.message}`);
         return lines.length ? lines.join('\n') : `Nothing found at ${target}.`;
       }),
@@ -31,9 +40,14 @@ export function registerDiscoveryCommands(program: Command): void {
     .option('--cursor <cursor>', 'the next page, as printed by the previous one')
     .action(async (text: string | undefined, options: CommonOptions & { cursor?: string }) =>
       run(options, async ({ discovery }) => {
-        const page = await withProgress('Searching the MCP Registry…', () => discovery.searchRegistry({ ...(text ? { text } : {}), ...(options.cursor ? { cursor: options.cursor } : {}) }));
+        const page = await withProgress('Searching the MCP Registry…', () =>
+          discovery.searchRegistry({ ...(text ? { text } : {}), ...(options.cursor ? { cursor: options.cursor } : {}) }),
+        );
         if (options.json) return JSON.stringify(page);
-        const lines = page.servers.map((server) => `${server.name.padEnd(40)} v${server.version.padEnd(10)} ${server.runnable ? server.remotes[0]!.url : '(package only: not runnable by Switchboard)'}`);
+        const lines = page.servers.map(
+          (server) =>
+            `${server.name.padEnd(40)} v${server.version.padEnd(10)} ${server.runnable ? server.remotes[0]!.url : '(package only: not runnable by Switchboard)'}`,
+        );
         if (page.nextCursor) lines.push(`(more: --cursor ${page.nextCursor})`);
         return lines.join('\n') || 'No servers found.';
       }),
@@ -41,16 +55,30 @@ export function registerDiscoveryCommands(program: Command): void {
 
   const servers = program.command('servers').description('The servers Switchboard connects to (the configuration file), and those it has discovered.');
   common(servers.command('list'))
-    .description('Configured servers, then those offered but not yet added — the company\'s and discovered ones (with how old that knowledge is).')
+    .description("Configured servers, then those offered but not yet added — the company's and discovered ones (with how old that knowledge is).")
     .action(async (options: CommonOptions) =>
       run(options, async ({ servers }) => {
         const listed = await servers.list();
         const configured = listed.filter((server) => server.configured).map(({ id, url, enabled, title }) => ({ id, url, enabled, title }));
-        const offered = listed.filter((server) => !server.configured).map(({ id, title, url, source, fetchedAt }) => ({ id, title, url, source, ...(fetchedAt !== undefined ? { ageSeconds: Math.round((Date.now() - fetchedAt) / 1000) } : {}) }));
+        const offered = listed
+          .filter((server) => !server.configured)
+          .map(({ id, title, url, source, fetchedAt }) => ({
+            id,
+            title,
+            url,
+            source,
+            ...(fetchedAt !== undefined ? { ageSeconds: Math.round((Date.now() - fetchedAt) / 1000) } : {}),
+          }));
         if (options.json) return JSON.stringify({ configured, discovered: offered });
         const lines = ['Configured', ...configured.map((server) => `  ${server.id.padEnd(16)} ${server.enabled ? 'enabled ' : 'disabled'} ${server.url}`)];
         // The id is what `servers enable <id>` takes to add an offered server.
-        lines.push('Offered', ...offered.map((entry) => `  ${entry.id.padEnd(16)} ${entry.title.padEnd(28)} ${entry.url}  [${entry.source}${entry.ageSeconds !== undefined ? `, ${formatAge(entry.ageSeconds)} old` : ''}]`));
+        lines.push(
+          'Offered',
+          ...offered.map(
+            (entry) =>
+              `  ${entry.id.padEnd(16)} ${entry.title.padEnd(28)} ${entry.url}  [${entry.source}${entry.ageSeconds !== undefined ? `, ${formatAge(entry.ageSeconds)} old` : ''}]`,
+          ),
+        );
         return lines.join('\n');
       }),
     );
@@ -81,7 +109,9 @@ export function registerDiscoveryCommands(program: Command): void {
           }
         }
         const { id } = await servers.add(remote, { values, ...(options.id ? { id: options.id } : {}), ...(options.title ? { title: options.title } : {}) });
-        return options.json ? JSON.stringify({ added: id, url: remote.resolvedUrl }) : `Added "${id}" (${remote.resolvedUrl}). A running Switchboard picks it up when restarted.`;
+        return options.json
+          ? JSON.stringify({ added: id, url: remote.resolvedUrl })
+          : `Added "${id}" (${remote.resolvedUrl}). A running Switchboard picks it up when restarted.`;
       }),
     );
 
@@ -99,7 +129,9 @@ export function registerDiscoveryCommands(program: Command): void {
             return options.json ? JSON.stringify({ [verb === 'enable' ? 'enabled' : 'disabled']: id }) : `${id}: ${verb}d.`;
           }
           const { keychainEntriesDeleted: forgotten } = await servers.remove(id);
-          return options.json ? JSON.stringify({ removed: id, keychainEntriesDeleted: forgotten }) : `${id}: removed${forgotten.length ? `, with its ${forgotten.length} keychain entr${forgotten.length === 1 ? 'y' : 'ies'} (${forgotten.join(', ')})` : ''}.`;
+          return options.json
+            ? JSON.stringify({ removed: id, keychainEntriesDeleted: forgotten })
+            : `${id}: removed${forgotten.length ? `, with its ${forgotten.length} keychain entr${forgotten.length === 1 ? 'y' : 'ies'} (${forgotten.join(', ')})` : ''}.`;
         }),
       );
   }
@@ -117,7 +149,10 @@ export function registerDiscoveryCommands(program: Command): void {
 }
 
 function common(command: Command): Command {
-  return command.option('-c, --config <file>', 'the configuration file (as for serve)').option('-d, --data-dir <dir>', 'the data folder (as for serve)').option('--json', 'print JSON');
+  return command
+    .option('-c, --config <file>', 'the configuration file (as for serve)')
+    .option('-d, --data-dir <dir>', 'the data folder (as for serve)')
+    .option('--json', 'print JSON');
 }
 
 /** `discover` and `servers add` work before any configuration exists (adding creates the file). */

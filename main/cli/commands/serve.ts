@@ -4,7 +4,19 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BUILT_UI, CLI_ENTRY } from '../paths.ts';
-import { adoptLegacyDataDir, createJsonLogger, createUiServiceForHost, defaultPaths, pathEnvironmentOfThisProcess, startCoreHost, startUiEndpoint, SwitchboardError, systemClientCommands, type LogLevel, type UiService } from '../../core/index.ts';
+import {
+  adoptLegacyDataDir,
+  createJsonLogger,
+  createUiServiceForHost,
+  defaultPaths,
+  pathEnvironmentOfThisProcess,
+  startCoreHost,
+  startUiEndpoint,
+  SwitchboardError,
+  systemClientCommands,
+  type LogLevel,
+  type UiService,
+} from '../../core/index.ts';
 import { parsePort } from '../argument-parsers.ts';
 import { reportLocalError } from '../report-error.ts';
 import { listenForStopSignals, stopWithin } from '../stop-signals.ts';
@@ -18,13 +30,16 @@ interface ServeOptions {
   ui?: boolean;
 }
 
-
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('Run Switchboard without a window: the local MCP endpoint on 127.0.0.1 and every enabled server behind it.')
     .requiredOption('-c, --config <file>', 'JSON configuration file (see docs/configuration.md)')
-    .option('-p, --port <n>', 'port for the local endpoint on 127.0.0.1 (overrides the file); 0 reuses the port chosen at the first start, else picks a free one', parsePort)
+    .option(
+      '-p, --port <n>',
+      'port for the local endpoint on 127.0.0.1 (overrides the file); 0 reuses the port chosen at the first start, else picks a free one',
+      parsePort,
+    )
     .option('-d, --data-dir <dir>', 'where Switchboard keeps its state (default: the per-user data folder of this OS)')
     .option('--ui', 'also serve the Switchboard UI on 127.0.0.1 (the ready line gives its address, with an access token)')
     .option('--allow-anonymous', 'DEVELOPMENT AND CONFORMANCE RUNS ONLY: accept requests without a client credential')
@@ -41,21 +56,33 @@ export function registerServeCommand(program: Command): void {
 async function serve(options: ServeOptions): Promise<number> {
   const logger = createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: options.logLevel });
   try {
-    if (options.ui && !existsSync(join(BUILT_UI, 'index.html'))) throw new SwitchboardError('CONFIG_NOT_FOUND', `the UI is not built (${BUILT_UI}); run \`npm run build\` first`);
+    if (options.ui && !existsSync(join(BUILT_UI, 'index.html')))
+      throw new SwitchboardError('CONFIG_NOT_FOUND', `the UI is not built (${BUILT_UI}); run \`npm run build\` first`);
     const configPath = resolve(options.config);
     const paths = options.dataDir ? { dataDir: resolve(options.dataDir) } : defaultPaths();
     // The app's folder of an older version moves into the shared one before anything is written there.
     if (!options.dataDir) await adoptLegacyDataDir(paths.dataDir, logger);
     await mkdir(paths.dataDir, { recursive: true, mode: 0o700 });
     const stopSignals = listenForStopSignals(logger);
-    const host = await startCoreHost({ configPath, dataDir: paths.dataDir, logger, ...(options.port !== undefined ? { port: options.port } : {}), allowAnonymous: Boolean(options.allowAnonymous), aiClients: { pathEnvironment: pathEnvironmentOfThisProcess() } });
+    const host = await startCoreHost({
+      configPath,
+      dataDir: paths.dataDir,
+      logger,
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      allowAnonymous: Boolean(options.allowAnonymous),
+      aiClients: { pathEnvironment: pathEnvironmentOfThisProcess() },
+    });
     let ui: Awaited<ReturnType<typeof startUiEndpoint>> | undefined;
     let service: UiService | undefined;
     if (options.ui) {
       service = createUiServiceForHost(host, {
         logger,
         // Claude Code is set up through its own `claude mcp` when it is on PATH (it rewrites ~/.claude.json from memory).
-        machine: { pathEnvironment: pathEnvironmentOfThisProcess(), bridgeCommand: { command: process.execPath, args: [CLI_ENTRY, 'stdio', ...(options.dataDir ? ['--data-dir', paths.dataDir] : [])] }, commands: systemClientCommands() },
+        machine: {
+          pathEnvironment: pathEnvironmentOfThisProcess(),
+          bridgeCommand: { command: process.execPath, args: [CLI_ENTRY, 'stdio', ...(options.dataDir ? ['--data-dir', paths.dataDir] : [])] },
+          commands: systemClientCommands(),
+        },
       });
       ui = await startUiEndpoint({ service, staticDir: BUILT_UI, logger });
     }

@@ -31,18 +31,24 @@ function render(status: SwitchboardStatus): string {
     );
   }
   lines.push('');
-  lines.push(`Clients   ${status.clients.length === 0 ? 'none registered (switchboard clients add <name>)' : status.clients.map((client) => client.id).join(', ')}`);
+  lines.push(
+    `Clients   ${status.clients.length === 0 ? 'none registered (switchboard clients add <name>)' : status.clients.map((client) => client.id).join(', ')}`,
+  );
   lines.push(`Sessions  ${status.legacySessions} open 2025-era session(s)`, '', 'Servers');
   for (const server of status.servers) {
     const era = server.protocolVersion ? `${server.era ?? ''} ${server.protocolVersion}` : '—';
     const tools = server.toolCount === undefined ? '' : `  ${server.toolCount} tools`;
     lines.push(`  ${server.id.padEnd(16)} ${server.state.padEnd(11)} ${era.padEnd(18)}${tools}`);
-    if (server.auth && server.auth.state !== 'not-required') lines.push(`    sign-in: ${server.auth.state}${server.auth.via ? ` via ${server.auth.via}` : ''}${server.auth.expiresAt ? ` until ${server.auth.expiresAt}` : ''}${server.auth.reason ? ` (${server.auth.reason})` : ''}`);
+    if (server.auth && server.auth.state !== 'not-required')
+      lines.push(
+        `    sign-in: ${server.auth.state}${server.auth.via ? ` via ${server.auth.via}` : ''}${server.auth.expiresAt ? ` until ${server.auth.expiresAt}` : ''}${server.auth.reason ? ` (${server.auth.reason})` : ''}`,
+      );
     if (server.lastError && server.state !== 'ready') lines.push(`    last error: ${server.lastError.code}: ${server.lastError.message}`);
   }
   if (status.servers.length === 0) lines.push('  none enabled');
   const toolLines = toolListingLines(status);
   if (toolLines.length) lines.push('', ...toolLines);
-  for (const collision of status.collisions) lines.push(`  ! ${collision.kind} name "${collision.name}" is taken by ${collision.kept}; ${collision.dropped} is hidden (give one server a prefix)`);
+  for (const collision of status.collisions)
+    lines.push(`  ! ${collision.kind} name "${collision.name}" is taken by ${collision.kept}; ${collision.dropped} is hidden (give one server a prefix)`);
   return lines.join('\n');
 }

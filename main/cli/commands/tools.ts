@@ -13,11 +13,15 @@ type Definition = HeldTool['new'];
 type CleanedTool = Awaited<ReturnType<App['tools']['cleaned']>>[number];
 
 export function registerToolsCommand(program: Command): void {
-  const tools = program.command('tools').description('Tools held for review: a server changed (or added) a tool after you approved it, and clients do not see it until you approve it.');
+  const tools = program
+    .command('tools')
+    .description('Tools held for review: a server changed (or added) a tool after you approved it, and clients do not see it until you approve it.');
 
   tools
     .command('review [server]')
-    .description('Show each held tool: what changed, old against new (hidden characters shown as ⟨U+XXXX⟩), and how to approve it; then the approved tools whose hidden characters Switchboard removes.')
+    .description(
+      'Show each held tool: what changed, old against new (hidden characters shown as ⟨U+XXXX⟩), and how to approve it; then the approved tools whose hidden characters Switchboard removes.',
+    )
     .option('-d, --data-dir <dir>', 'Switchboard state folder (as for serve)')
     .option('--json', 'print JSON')
     .action(async (server: string | undefined, options: CommonOptions) =>
@@ -39,7 +43,9 @@ export function registerToolsCommand(program: Command): void {
         const approved = await app.tools.approve(server, names);
         if (options.json) return JSON.stringify({ approved });
         if (!approved.length) return `No tool of "${server}" was held for review; nothing to approve.`;
-        return approved.map(({ tool, oldDigest, newDigest }) => `Approved ${server} / ${tool}: ${oldDigest ? `${oldDigest} -> ` : 'new, '}${newDigest}`).join('\n');
+        return approved
+          .map(({ tool, oldDigest, newDigest }) => `Approved ${server} / ${tool}: ${oldDigest ? `${oldDigest} -> ` : 'new, '}${newDigest}`)
+          .join('\n');
       }),
     );
 }
@@ -56,7 +62,9 @@ function renderReview(held: HeldTool[]): string {
       lines.push(indent(`+ ${entry.new[field] ?? '(none)'}`, '    '));
     }
     if (entry.hidden.length) {
-      lines.push(`  hidden content (removed before any client sees it): ${entry.hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}`);
+      lines.push(
+        `  hidden content (removed before any client sees it): ${entry.hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}`,
+      );
     }
     lines.push(`  approve: switchboard tools approve ${entry.server} ${entry.tool}`);
     return lines.join('\n');
@@ -67,7 +75,9 @@ function renderReview(held: HeldTool[]): string {
 
 /** Approved tools that came with hidden content: clients never see it, but a server that sends it deserves a second look. */
 function renderCleaned(cleaned: CleanedTool[]): string {
-  const lines = cleaned.map(({ server, tool, hidden }) => `  ${server} / ${tool}: ${hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}`);
+  const lines = cleaned.map(
+    ({ server, tool, hidden }) => `  ${server} / ${tool}: ${hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}`,
+  );
   return ['Approved tools whose hidden characters Switchboard removes before clients see them:', ...lines].join('\n');
 }
 

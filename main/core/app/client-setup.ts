@@ -1,5 +1,14 @@
 // Setting AI clients up on this machine, for the UI and the CLI alike: each one's state (configured, stale), a preview of the change, applying it and undoing it.
-import { applySetup, clientTargetsFor, inspectClient, previewSetup, undoSetup, type AiClientState, type SetupPreview, type SetupResult } from '../clients/ai-client-setup.ts';
+import {
+  applySetup,
+  clientTargetsFor,
+  inspectClient,
+  previewSetup,
+  undoSetup,
+  type AiClientState,
+  type SetupPreview,
+  type SetupResult,
+} from '../clients/ai-client-setup.ts';
 import { entryFor, findTarget, type AiClientId, type AiClientTarget, type PathEnvironment } from '../clients/ai-client-targets.ts';
 import type { ClientCommands } from '../clients/client-commands.ts';
 import { runningSwitchboard } from '../control/control-client.ts';
@@ -64,13 +73,15 @@ export function createClientSetupService(context: AppContext, clients: ClientsSe
     if (inProcess) return { mcpUrl: inProcess, running: true };
     if (context.core() === undefined) {
       // A CLI command: ask the Switchboard running with this data folder, if any.
-      const running = await runningSwitchboard(context.dataDir).status().then(
-        (status) => status.mcpUrl,
-        (error: unknown) => {
-          if (isSwitchboardError(error) && error.code === 'GATEWAY_NOT_RUNNING') return undefined;
-          throw error;
-        },
-      );
+      const running = await runningSwitchboard(context.dataDir)
+        .status()
+        .then(
+          (status) => status.mcpUrl,
+          (error: unknown) => {
+            if (isSwitchboardError(error) && error.code === 'GATEWAY_NOT_RUNNING') return undefined;
+            throw error;
+          },
+        );
       if (running) return { mcpUrl: running, running: true };
     }
     return { mcpUrl: await nextStartUrl(context), running: false };
@@ -78,7 +89,11 @@ export function createClientSetupService(context: AppContext, clients: ClientsSe
 
   async function entryForClient(target: AiClientTarget, withSecret: boolean): Promise<Record<string, unknown>> {
     const { mcpUrl } = await endpoint();
-    if (!mcpUrl) throw new SwitchboardError('GATEWAY_NOT_RUNNING', 'Switchboard has no local endpoint yet; start it once (`switchboard serve` or the app) so it picks its address');
+    if (!mcpUrl)
+      throw new SwitchboardError(
+        'GATEWAY_NOT_RUNNING',
+        'Switchboard has no local endpoint yet; start it once (`switchboard serve` or the app) so it picks its address',
+      );
     const credential = withSecret ? await clients.credentialFor(target.id) : CREDENTIAL_PLACEHOLDER;
     return entryFor(target, { mcpUrl, credential, bridgeCommand: machine.bridgeCommand });
   }
@@ -112,7 +127,8 @@ export function createClientSetupService(context: AppContext, clients: ClientsSe
     preview: async (client) => previewSetup(targetOf(client), env, await entryForClient(targetOf(client), false), setupOptions),
     async configure(client) {
       const target = targetOf(client);
-      if (target.method === 'copy') throw new SwitchboardError('CLIENT_SETUP_FAILED', `${target.name} has no file to write: ${target.notes ?? 'paste the JSON into its settings'}`);
+      if (target.method === 'copy')
+        throw new SwitchboardError('CLIENT_SETUP_FAILED', `${target.name} has no file to write: ${target.notes ?? 'paste the JSON into its settings'}`);
       const result = await applySetup(target, env, await entryForClient(target, true), new Date(), setupOptions);
       context.logger.log('info', 'clients.configured', { client, path: result.path, via: result.via });
       context.recordSecurityEvent({ method: 'client.configured', client, details: { path: result.path, backup: result.backupPath, via: result.via } });
@@ -137,7 +153,10 @@ export function createClientSetupService(context: AppContext, clients: ClientsSe
 
 /** Where a stopped Switchboard will listen: the port the configuration fixes, else the one it remembered at its last start. */
 async function nextStartUrl(context: AppContext): Promise<string | undefined> {
-  const configured = await context.config().then((config) => config.gateway.port, () => 0);
+  const configured = await context.config().then(
+    (config) => config.gateway.port,
+    () => 0,
+  );
   const port = configured !== 0 ? configured : await readRememberedPort(context.dataDir, silentLogger);
   return port ? `http://127.0.0.1:${port}/mcp` : undefined;
 }

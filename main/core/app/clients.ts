@@ -39,7 +39,11 @@ export function createClientsService(context: AppContext): ClientsService {
   /** Registers, records it, and tries the keychain; the keychain's failure is handed back, not thrown. */
   async function add(id: string, view: ClientSettings) {
     const { client, credential } = await registry.add(id, view);
-    context.recordSecurityEvent({ method: 'client.added', client: client.id, details: { servers: view.servers ?? 'all', tools: view.tools ?? 'all', ...(view.maxTools !== undefined ? { maxTools: view.maxTools } : {}) } });
+    context.recordSecurityEvent({
+      method: 'client.added',
+      client: client.id,
+      details: { servers: view.servers ?? 'all', tools: view.tools ?? 'all', ...(view.maxTools !== undefined ? { maxTools: view.maxTools } : {}) },
+    });
     const keychainFailure = await (await context.secrets()).set(vaultAccounts.localClient(client.id), credential).then(
       () => undefined,
       (error: unknown) => error as { code?: string; message: string },
@@ -86,7 +90,11 @@ export function createClientsService(context: AppContext): ClientsService {
     },
     async setToolBudget(id, settings) {
       const updated = await registry.setToolBudget(id, settings);
-      context.recordSecurityEvent({ method: 'client.tool_budget_changed', client: id, details: { maxTools: updated.maxTools ?? 'default', pinnedTools: updated.pinnedTools ?? [] } });
+      context.recordSecurityEvent({
+        method: 'client.tool_budget_changed',
+        client: id,
+        details: { maxTools: updated.maxTools ?? 'default', pinnedTools: updated.pinnedTools ?? [] },
+      });
       return listing(updated);
     },
     remove,

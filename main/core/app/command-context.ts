@@ -47,7 +47,14 @@ export function commandContext(options: CommandContextOptions): CommandContext {
     withAuditStore: (use) => use(auditStore()),
     recordSecurityEvent({ method, client, server, details }) {
       try {
-        auditStore().append({ kind: 'security', method, outcome: 'ok', ...(client ? { client } : {}), ...(server ? { server } : {}), details: { ...details, by: 'cli' } });
+        auditStore().append({
+          kind: 'security',
+          method,
+          outcome: 'ok',
+          ...(client ? { client } : {}),
+          ...(server ? { server } : {}),
+          details: { ...details, by: 'cli' },
+        });
       } catch (error) {
         options.logger.log('warn', 'audit.record_failed', { method, message: `the audit trail could not record ${method}: ${(error as Error).message}` });
       }

@@ -29,11 +29,25 @@ export function createDiscoveryService(context: AppContext): DiscoveryService {
     },
     async searchRegistry({ text, cursor }) {
       const [config, policy] = await Promise.all([context.config(), context.policy()]);
-      const page = await searchRegistry({ baseUrl: config.discovery.registryUrl, policy: { privateHosts: new Set(policy.privateHosts) } }, { ...(text ? { search: text } : {}), ...(cursor ? { cursor } : {}) });
+      const page = await searchRegistry(
+        { baseUrl: config.discovery.registryUrl, policy: { privateHosts: new Set(policy.privateHosts) } },
+        { ...(text ? { search: text } : {}), ...(cursor ? { cursor } : {}) },
+      );
       await withCatalog(context.dataDir, (cache) => {
         for (const server of page.servers) {
           const remote = server.remotes[0];
-          cache.saveEntry({ key: server.name, source: 'registry', name: server.name, version: server.version, ...(server.title ? { title: server.title } : {}), ...(server.description ? { description: server.description } : {}), ...(remote ? { mcpUrl: remote.url } : {}), document: JSON.stringify(server), runnable: server.runnable, discoveredAt: Date.now() });
+          cache.saveEntry({
+            key: server.name,
+            source: 'registry',
+            name: server.name,
+            version: server.version,
+            ...(server.title ? { title: server.title } : {}),
+            ...(server.description ? { description: server.description } : {}),
+            ...(remote ? { mcpUrl: remote.url } : {}),
+            document: JSON.stringify(server),
+            runnable: server.runnable,
+            discoveredAt: Date.now(),
+          });
         }
       });
       return page;

@@ -20,7 +20,11 @@ export function hostedContext(host: RunningCore, logger: Logger): AppContext {
     // The core's own keychain (its profile, or the store a test gave it), looked up anew: a restart may change it.
     secrets: async () => {
       const vault = host.switchboard().auth.vault;
-      return { get: (account) => vault.getSecret(account), set: (account, secret) => vault.setSecret(account, secret), delete: (account) => vault.remove(account) };
+      return {
+        get: (account) => vault.getSecret(account),
+        set: (account, secret) => vault.setSecret(account, secret),
+        delete: (account) => vault.remove(account),
+      };
     },
     withAuditStore(use) {
       const store = host.switchboard().audit();

@@ -66,10 +66,20 @@ export function mergeServerList(sources: ServerListSources): ServerListing[] {
   });
   for (const offered of policy.servers) {
     if (entries.some((entry) => entry.url === offered.url || entry.id === offered.id)) continue;
-    entries.push({ id: offered.id, title: offered.title ?? offered.id, ...(offered.description ? { description: offered.description } : {}), url: offered.url, auth: 'unknown', enabled: false, configured: false, source: 'company' });
+    entries.push({
+      id: offered.id,
+      title: offered.title ?? offered.id,
+      ...(offered.description ? { description: offered.description } : {}),
+      url: offered.url,
+      auth: 'unknown',
+      enabled: false,
+      configured: false,
+      source: 'company',
+    });
   }
   for (const entry of catalog) {
-    if (!entry.runnable || !entry.mcpUrl || entries.some((known) => known.url === entry.mcpUrl) || config.servers.some((server) => server.source === entry.key)) continue;
+    if (!entry.runnable || !entry.mcpUrl || entries.some((known) => known.url === entry.mcpUrl) || config.servers.some((server) => server.source === entry.key))
+      continue;
     // A registry entry's document is the registry's own shape, not a Server Card.
     const card = entry.document && entry.source !== 'registry' ? (JSON.parse(entry.document) as ServerCard) : undefined;
     const inputs = remoteInputs(card, entry.mcpUrl);
@@ -92,7 +102,10 @@ export function mergeServerList(sources: ServerListSources): ServerListing[] {
 
 /** The id a catalog entry is offered (and added) under: its key, made a valid server id. */
 export function catalogServerId(key: string): string {
-  return key.replace(/[^a-z0-9_-]/gi, '-').toLowerCase().slice(0, 32);
+  return key
+    .replace(/[^a-z0-9_-]/gi, '-')
+    .toLowerCase()
+    .slice(0, 32);
 }
 
 /** A reverse-DNS card name's namespace (`io.example/crm` → `io.example`). */
@@ -103,5 +116,11 @@ function publisherOf(name: string): string {
 function authKind(status: ServerAuthStatus | undefined): ServerListing['auth'] {
   if (!status) return 'unknown';
   if (status.state === 'not-required') return 'none';
-  return status.via === 'id-jag' ? 'id-jag' : status.via === 'client_credentials' ? 'client-credentials' : status.via === 'authorization_code' ? 'oauth' : 'unknown';
+  return status.via === 'id-jag'
+    ? 'id-jag'
+    : status.via === 'client_credentials'
+      ? 'client-credentials'
+      : status.via === 'authorization_code'
+        ? 'oauth'
+        : 'unknown';
 }

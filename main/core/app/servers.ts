@@ -93,7 +93,10 @@ export function createServersService(context: AppContext): ServersService {
         if (!enabled) return;
         if (offered.source === 'catalog') {
           // A discovered server: its card says what it needs (URL variables, headers); secrets go to the keychain.
-          await add({ url: offered.url, resolvedUrl: offered.url, card: await cachedCard(offered.url), secretHeaders: [] }, { values, id, title: offered.title });
+          await add(
+            { url: offered.url, resolvedUrl: offered.url, card: await cachedCard(offered.url), secretHeaders: [] },
+            { values, id, title: offered.title },
+          );
         } else {
           refuseIfDenied(policy, offered.url);
           await new ConfigEditor(context.configPath).addServer({ id, url: offered.url, ...(offered.title !== id ? { title: offered.title } : {}) });
@@ -114,7 +117,9 @@ export function createServersService(context: AppContext): ServersService {
       const found = await discoverCards(resolvedUrl, { policy: { privateHosts: new Set(privateHosts) } }).catch(() => undefined);
       const first = found?.cards[0];
       const card = first ? { card: first.card, from: first.from } : undefined;
-      const secretHeaders = remoteInputs(card?.card, url).filter((input) => input.kind === 'header' && input.secret && input.required).map((input) => input.name);
+      const secretHeaders = remoteInputs(card?.card, url)
+        .filter((input) => input.kind === 'header' && input.secret && input.required)
+        .map((input) => input.name);
       return { url, resolvedUrl, ...(card ? { card } : {}), secretHeaders };
     },
     add,

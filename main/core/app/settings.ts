@@ -61,7 +61,8 @@ export function createSettingsService(context: AppContext): SettingsService {
       };
     },
     async update(field, value) {
-      if (isManagedSetting((await context.policy()).locked, field)) throw new SwitchboardError('POLICY_DENIED', `${field} is managed by your company's policy; ask your administrator to change it`);
+      if (isManagedSetting((await context.policy()).locked, field))
+        throw new SwitchboardError('POLICY_DENIED', `${field} is managed by your company's policy; ask your administrator to change it`);
       await new ConfigEditor(context.configPath).set(field.split('.'), value ?? undefined);
       context.recordSecurityEvent({ method: 'config.changed', details: { field } });
       await context.configChanged({ keepPort: field !== 'gateway.port' });

@@ -55,7 +55,10 @@ export function createSignInHistory(core: () => Switchboard, onChange: () => voi
           if (ended.outcome === 'signed-in') return record(target, 'signed-in');
           // Ended before it was followed, without signing in: say only what is known.
           if (ended.outcome === 'not-signed-in') return cancelledHere ? record(target, 'cancelled', 'the sign-in was cancelled') : onChange();
-          const message = ended.outcome === 'failed' && ended.unexpected ? `the sign-in stopped unexpectedly (${ended.error.message.slice(0, 200)}); start it again` : ended.error.message;
+          const message =
+            ended.outcome === 'failed' && ended.unexpected
+              ? `the sign-in stopped unexpectedly (${ended.error.message.slice(0, 200)}); start it again`
+              : ended.error.message;
           // A cancel from here, or one the core reports as such (Ctrl-C in `login`, a restart), is not a failure.
           record(target, cancelledHere || ended.outcome === 'cancelled' ? 'cancelled' : 'failed', message);
         })

@@ -51,10 +51,17 @@ export async function waitForSignInOutcome(auth: SignInWaiter, serverId: string 
   } catch (error) {
     const reason: unknown = signal?.aborted ? signal.reason : error;
     if (reason instanceof SignInCancelledError) return { outcome: 'cancelled', error: reason };
-    return { outcome: 'failed', error: toSwitchboardError(reason, 'AUTH_CALLBACK_FAILED', `signing in to ${target} failed`), ...(isSwitchboardError(reason) ? {} : { unexpected: true }) };
+    return {
+      outcome: 'failed',
+      error: toSwitchboardError(reason, 'AUTH_CALLBACK_FAILED', `signing in to ${target} failed`),
+      ...(isSwitchboardError(reason) ? {} : { unexpected: true }),
+    };
   }
   if (isSignedIn(status)) return { outcome: 'signed-in', status };
   const server = status && 'state' in status ? status : undefined;
   const code = isErrorCode(server?.code) ? server.code : 'AUTH_SIGN_IN_REQUIRED';
-  return { outcome: 'not-signed-in', error: new SwitchboardError(code, `the sign-in to ${target} ended without signing in${server?.reason ? ` (${server.reason})` : ''}; start it again`) };
+  return {
+    outcome: 'not-signed-in',
+    error: new SwitchboardError(code, `the sign-in to ${target} ended without signing in${server?.reason ? ` (${server.reason})` : ''}; start it again`),
+  };
 }

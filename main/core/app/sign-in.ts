@@ -60,7 +60,10 @@ export function runningSignInSession(dataDir: string): SignInSession {
     async outcome(serverId, { waitMs, signal }) {
       const answer = await running.waitForSignIn(serverId, waitMs, signal);
       if (answer.ok) return { outcome: 'signed-in', status: answer.status as SsoStatus | ServerAuthStatus | undefined };
-      return { outcome: 'failed', error: new SwitchboardError(isErrorCode(answer.error.code) ? answer.error.code : 'AUTH_CALLBACK_FAILED', answer.error.message) };
+      return {
+        outcome: 'failed',
+        error: new SwitchboardError(isErrorCode(answer.error.code) ? answer.error.code : 'AUTH_CALLBACK_FAILED', answer.error.message),
+      };
     },
     cancel: (serverId) => running.cancelSignIn(serverId),
     signOut: (serverId) => running.signOut(serverId),

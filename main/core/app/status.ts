@@ -17,7 +17,10 @@ export interface StatusService {
 }
 
 /** `onSigningIn` hears of every sign-in in progress the status sees (from the tray, the CLI), so its outcome can be followed. */
-export function createStatusService(core: () => Switchboard, onSigningIn: (signingIn: AppStatus['auth']['signingIn']) => void = () => undefined): StatusService {
+export function createStatusService(
+  core: () => Switchboard,
+  onSigningIn: (signingIn: AppStatus['auth']['signingIn']) => void = () => undefined,
+): StatusService {
   let authSnapshot: { auth: AppStatus['auth']; at: number } | undefined;
   // Per running core: a restart starts over, since its connections (and their tools) are new.
   const toolCounts = new WeakMap<Switchboard, Map<string, { count?: number; failedAt?: number; pending?: boolean }>>();
@@ -60,11 +63,21 @@ export function createStatusService(core: () => Switchboard, onSigningIn: (signi
       return count === undefined ? server : { ...server, toolCount: count };
     });
     const notices = now.addressChanged
-      ? [`Address changed: port ${now.addressChanged.previousPort} was taken by another program, so Switchboard now listens on port ${now.addressChanged.port}. AI clients it set up were updated (restart them); point any other client at ${now.mcpUrl ?? 'the new address'}.`]
+      ? [
+          `Address changed: port ${now.addressChanged.previousPort} was taken by another program, so Switchboard now listens on port ${now.addressChanged.port}. AI clients it set up were updated (restart them); point any other client at ${now.mcpUrl ?? 'the new address'}.`,
+        ]
       : [];
     const mcpUrl = now.mcpUrl ?? null;
     const summary = summarizeStatus({ mcpUrl, servers, auth: authSnapshot.auth, notices });
-    return { version: SWITCHBOARD_VERSION, mcpUrl, servers, signedIn: authSnapshot.auth.sso.signedIn, needsAttention: summary.attention, auth: authSnapshot.auth, notices };
+    return {
+      version: SWITCHBOARD_VERSION,
+      mcpUrl,
+      servers,
+      signedIn: authSnapshot.auth.sso.signedIn,
+      needsAttention: summary.attention,
+      auth: authSnapshot.auth,
+      notices,
+    };
   }
 
   return {

@@ -28,7 +28,8 @@ export function createToolsService(context: AppContext): ToolsService {
     cleaned: async (server) => cleanedTools(store(), server),
     async approve(server, tools = []) {
       const approved = approveHeldTools(store(), server, tools, context.actor);
-      for (const { tool, oldDigest, newDigest } of approved) context.recordSecurityEvent({ method: 'tool.approved', server, details: { tool, oldDigest, newDigest } });
+      for (const { tool, oldDigest, newDigest } of approved)
+        context.recordSecurityEvent({ method: 'tool.approved', server, details: { tool, oldDigest, newDigest } });
       return approved;
     },
   };

@@ -80,25 +80,24 @@ export class AuditStore {
     this.#state = db.prepare('SELECT head_seq, head_hash, anchor_seq, anchor_hash FROM chain_state WHERE singleton = 1');
     this.#advanceHead = db.prepare('UPDATE chain_state SET head_seq = ?, head_hash = ? WHERE singleton = 1');
     // IMMEDIATE: the head is read and advanced under the write lock, so two processes (serve and a CLI) never fork the chain.
-    this.#appendTransaction = db
-      .transaction((entries: readonly AuditEntry[], now: Date) => {
-        const state = this.#state.get() as ChainState;
-        let seq = state.head_seq;
-        let prevHash = state.head_hash;
-        const written: AuditRecord[] = [];
-        for (const entry of entries) {
-          seq++;
-          const { details, ...fields } = entry;
-          const base = { ...fields, seq, id: randomUUID(), time: now.toISOString(), details: details ? (canonicalize(details) ?? null) : null };
-          const hash = chainHash(prevHash, canonicalRecordText(base));
-          const record: AuditRecord = { ...base, prevHash, hash };
-          this.#insert.run(toRow(record));
-          written.push(record);
-          prevHash = hash;
-        }
-        this.#advanceHead.run(seq, prevHash);
-        return written;
-      });
+    this.#appendTransaction = db.transaction((entries: readonly AuditEntry[], now: Date) => {
+      const state = this.#state.get() as ChainState;
+      let seq = state.head_seq;
+      let prevHash = state.head_hash;
+      const written: AuditRecord[] = [];
+      for (const entry of entries) {
+        seq++;
+        const { details, ...fields } = entry;
+        const base = { ...fields, seq, id: randomUUID(), time: now.toISOString(), details: details ? (canonicalize(details) ?? null) : null };
+        const hash = chainHash(prevHash, canonicalRecordText(base));
+        const record: AuditRecord = { ...base, prevHash, hash };
+        this.#insert.run(toRow(record));
+        written.push(record);
+        prevHash = hash;
+      }
+      this.#advanceHead.run(seq, prevHash);
+      return written;
+    });
   }
 
   /**
@@ -130,14 +129,19 @@ export class AuditStore {
   query(filter: AuditQuery = {}): { records: AuditRecord[]; nextBeforeSeq?: number } {
     const { where, params } = whereClause(filter);
     const limit = Math.min(Math.max(1, filter.limit ?? 100), MAX_PAGE);
-    const rows = this.#db.prepare(`SELECT ${RECORD_COLUMNS} FROM records ${where} ORDER BY seq DESC LIMIT ${limit + 1}`).all(params) as Record<string, unknown>[];
+    const rows = this.#db.prepare(`SELECT ${RECORD_COLUMNS} FROM records ${where} ORDER BY seq DESC LIMIT ${limit + 1}`).all(params) as Record<
+      string,
+      unknown
+    >[];
     const page = rows.slice(0, limit).map(fromRow);
     return { records: page, ...(rows.length > limit ? { nextBeforeSeq: page.at(-1)!.seq } : {}) };
   }
 
   /** Records after a sequence number, oldest first: what a sink has not delivered yet, and what `tail` follows. */
   after(seq: number, limit = 500): AuditRecord[] {
-    return (this.#db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq > ? ORDER BY seq LIMIT ?`).all(seq, limit) as Record<string, unknown>[]).map(fromRow);
+    return (this.#db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq > ? ORDER BY seq LIMIT ?`).all(seq, limit) as Record<string, unknown>[]).map(
+      fromRow,
+    );
   }
 
   headSeq(): number {
@@ -148,9 +152,16 @@ export class AuditStore {
     const { where, params } = whereClause({ ...filter, kind: filter.kind ?? 'request' });
     const and = where ? `${where} AND` : 'WHERE';
     const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM records ${where}`).get(params) as { n: number }).n;
-    const byOutcome = Object.fromEntries((this.#db.prepare(`SELECT outcome, COUNT(*) AS n FROM records ${where} GROUP BY outcome`).all(params) as { outcome: string; n: number }[]).map((row) => [row.outcome, row.n]));
+    const byOutcome = Object.fromEntries(
+      (this.#db.prepare(`SELECT outcome, COUNT(*) AS n FROM records ${where} GROUP BY outcome`).all(params) as { outcome: string; n: number }[]).map((row) => [
+        row.outcome,
+        row.n,
+      ]),
+    );
     const byServer = (
-      this.#db.prepare(`SELECT server, COUNT(*) AS calls, SUM(outcome != 'ok') AS errors FROM records ${and} server IS NOT NULL GROUP BY server ORDER BY calls DESC`).all(params) as {
+      this.#db
+        .prepare(`SELECT server, COUNT(*) AS calls, SUM(outcome != 'ok') AS errors FROM records ${and} server IS NOT NULL GROUP BY server ORDER BY calls DESC`)
+        .all(params) as {
         server: string;
         calls: number;
         errors: number;
@@ -160,11 +171,19 @@ export class AuditStore {
     const percentile = (p: number): number | null => {
       if (withLatency === 0) return null;
       const offset = Math.min(withLatency - 1, Math.floor(p * withLatency));
-      return (this.#db.prepare(`SELECT latency_ms AS v FROM records ${and} latency_ms IS NOT NULL ORDER BY latency_ms LIMIT 1 OFFSET ${offset}`).get(params) as { v: number }).v;
+      return (
+        this.#db.prepare(`SELECT latency_ms AS v FROM records ${and} latency_ms IS NOT NULL ORDER BY latency_ms LIMIT 1 OFFSET ${offset}`).get(params) as {
+          v: number;
+        }
+      ).v;
     };
     const width = { minute: 16, hour: 13, day: 10 }[bucket];
     const timeline = (
-      this.#db.prepare(`SELECT substr(time, 1, ${width}) AS bucket, COUNT(*) AS calls, SUM(outcome != 'ok') AS errors FROM records ${where} GROUP BY bucket ORDER BY bucket`).all(params) as {
+      this.#db
+        .prepare(
+          `SELECT substr(time, 1, ${width}) AS bucket, COUNT(*) AS calls, SUM(outcome != 'ok') AS errors FROM records ${where} GROUP BY bucket ORDER BY bucket`,
+        )
+        .all(params) as {
         bucket: string;
         calls: number;
         errors: number;
@@ -182,16 +201,25 @@ export class AuditStore {
     const rows = this.#db.prepare(`SELECT ${CHAIN_COLUMNS} FROM records ORDER BY seq`).raw(true).iterate() as IterableIterator<unknown[]>;
     for (const row of rows) {
       const { seq, prevHash: storedPrev, hash: storedHash, canonicalText } = chainLinkOf(row);
-      if (seq <= state.anchor_seq) return { ok: false, checked, problem: { seq, kind: 'inserted', detail: 'a record older than the retention anchor reappeared' } };
-      if (seq !== prevSeq + 1) return { ok: false, checked, problem: { seq: prevSeq + 1, kind: 'deleted', detail: `records ${prevSeq + 1}–${seq - 1} are missing` } };
+      if (seq <= state.anchor_seq)
+        return { ok: false, checked, problem: { seq, kind: 'inserted', detail: 'a record older than the retention anchor reappeared' } };
+      if (seq !== prevSeq + 1)
+        return { ok: false, checked, problem: { seq: prevSeq + 1, kind: 'deleted', detail: `records ${prevSeq + 1}–${seq - 1} are missing` } };
       if (storedPrev !== prevHash) return { ok: false, checked, problem: { seq, kind: 'inserted', detail: 'the record does not link to its predecessor' } };
-      if (chainHash(storedPrev, canonicalText) !== storedHash) return { ok: false, checked, problem: { seq, kind: 'modified', detail: 'the record’s content does not match its hash' } };
+      if (chainHash(storedPrev, canonicalText) !== storedHash)
+        return { ok: false, checked, problem: { seq, kind: 'modified', detail: 'the record’s content does not match its hash' } };
       prevSeq = seq;
       prevHash = storedHash;
       checked++;
     }
-    if (prevSeq < state.head_seq) return { ok: false, checked, problem: { seq: prevSeq + 1, kind: 'deleted', detail: `records ${prevSeq + 1}–${state.head_seq} were removed from the end` } };
-    if (prevSeq > state.head_seq || prevHash !== state.head_hash) return { ok: false, checked, problem: { seq: state.head_seq + 1, kind: 'inserted', detail: 'records were added without going through the chain' } };
+    if (prevSeq < state.head_seq)
+      return {
+        ok: false,
+        checked,
+        problem: { seq: prevSeq + 1, kind: 'deleted', detail: `records ${prevSeq + 1}–${state.head_seq} were removed from the end` },
+      };
+    if (prevSeq > state.head_seq || prevHash !== state.head_hash)
+      return { ok: false, checked, problem: { seq: state.head_seq + 1, kind: 'inserted', detail: 'records were added without going through the chain' } };
     return { ok: true, checked };
   }
 
@@ -213,7 +241,8 @@ export class AuditStore {
         if (limits.maxRecords !== undefined) upTo = Math.max(upTo, state.head_seq - limits.maxRecords);
         upTo = Math.min(upTo, exported);
         if (upTo <= state.anchor_seq) return 0;
-        const last = this.#db.prepare('SELECT seq, hash FROM records WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(upTo) as { seq: number; hash: string } | undefined;
+        const last = this.#db.prepare('SELECT seq, hash FROM records WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(upTo) as
+          { seq: number; hash: string } | undefined;
         if (!last) return 0;
         const removed = this.#db.prepare('DELETE FROM records WHERE seq <= ?').run(last.seq).changes;
         this.#db.prepare('UPDATE chain_state SET anchor_seq = ?, anchor_hash = ? WHERE singleton = 1').run(last.seq, last.hash);
@@ -223,7 +252,9 @@ export class AuditStore {
   }
 
   cursor(sink: string): number {
-    return (this.#db.prepare('SELECT last_seq FROM sink_cursors WHERE sink = ?').get(sink) as { last_seq: number } | undefined)?.last_seq ?? this.#registerSink(sink);
+    return (
+      (this.#db.prepare('SELECT last_seq FROM sink_cursors WHERE sink = ?').get(sink) as { last_seq: number } | undefined)?.last_seq ?? this.#registerSink(sink)
+    );
   }
 
   setCursor(sink: string, seq: number): void {
@@ -244,7 +275,8 @@ export class AuditStore {
 
 function isoTime(value: string, field: string): string {
   const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw new SwitchboardError('AUDIT_QUERY_INVALID', `"${field}" must be a date and time (e.g. 2026-11-25T10:00:00Z), not "${value}"`);
+  if (Number.isNaN(time.getTime()))
+    throw new SwitchboardError('AUDIT_QUERY_INVALID', `"${field}" must be a date and time (e.g. 2026-11-25T10:00:00Z), not "${value}"`);
   return time.toISOString();
 }
 
@@ -276,7 +308,7 @@ function whereClause(filter: AuditQuery): { where: string; params: Record<string
     params.beforeSeq = filter.beforeSeq;
   }
   if (filter.text) {
-    clauses.push("(instr(target, @text) > 0 OR instr(method, @text) > 0 OR instr(error_type, @text) > 0 OR instr(details, @text) > 0)");
+    clauses.push('(instr(target, @text) > 0 OR instr(method, @text) > 0 OR instr(error_type, @text) > 0 OR instr(details, @text) > 0)');
     params.text = filter.text;
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };

@@ -54,7 +54,10 @@ export function redact(value: unknown, rules: RedactionRules, maxBytes: number):
     if (Array.isArray(node)) return node.map((item, index) => walk(item, `${pointer}/${index}`));
     if (node && typeof node === 'object') {
       return Object.fromEntries(
-        Object.entries(node).map(([key, item]) => [key, keys.has(key.toLowerCase()) ? REDACTED : walk(item, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)]),
+        Object.entries(node).map(([key, item]) => [
+          key,
+          keys.has(key.toLowerCase()) ? REDACTED : walk(item, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`),
+        ]),
       );
     }
     return node;

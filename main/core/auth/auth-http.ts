@@ -43,21 +43,29 @@ export function guardedAuthFetch(guard: ConnectionGuard): AuthFetch {
     // Request does the BodyInit conversions (URLSearchParams and its content type, strings, bytes) exactly as fetch would.
     const request = new Request(input, init);
     const url = new URL(request.url);
-    if (!isAllowedAuthUrl(url)) throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `refused to contact ${url.protocol}//${url.host}: authorization endpoints must be https`);
+    if (!isAllowedAuthUrl(url))
+      throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `refused to contact ${url.protocol}//${url.host}: authorization endpoints must be https`);
     const where = `${url.origin}${url.pathname}`;
     const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
     let response: IncomingMessage;
     try {
       response = await openGuarded(
         url,
-        { method: request.method, headers: Object.fromEntries(request.headers), ...(body ? { body } : {}), timeoutMs: AUTH_REQUEST_TIMEOUT_MS, signal: init?.signal ?? AbortSignal.timeout(AUTH_REQUEST_TIMEOUT_MS) },
+        {
+          method: request.method,
+          headers: Object.fromEntries(request.headers),
+          ...(body ? { body } : {}),
+          timeoutMs: AUTH_REQUEST_TIMEOUT_MS,
+          signal: init?.signal ?? AbortSignal.timeout(AUTH_REQUEST_TIMEOUT_MS),
+        },
         guard,
       );
       const bytes = await readCapped(url, response, { maxBytes: MAX_AUTH_RESPONSE_BYTES, timeoutMs: AUTH_REQUEST_TIMEOUT_MS, what: 'authorization documents' });
       return toResponse(response, bytes);
     } catch (error) {
       if (error instanceof SwitchboardError) throw error;
-      if (error instanceof AddressRefusedError) throw new SwitchboardError('AUTH_ADDRESS_REFUSED', `refused to contact ${where}: ${error.message}`, { cause: error });
+      if (error instanceof AddressRefusedError)
+        throw new SwitchboardError('AUTH_ADDRESS_REFUSED', `refused to contact ${where}: ${error.message}`, { cause: error });
       if (error instanceof GuardedTooLargeError) throw new SwitchboardError('AUTH_DISCOVERY_FAILED', error.message, { cause: error });
       throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
     }
@@ -95,7 +103,9 @@ export async function readJsonObject(response: Response, what: string): Promise<
 export function grantError(error: unknown, what: string): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
   if (error instanceof oauth.ResponseBodyError) {
-    return new SwitchboardError('AUTH_GRANT_FAILED', `${what} was refused: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`, { cause: error });
+    return new SwitchboardError('AUTH_GRANT_FAILED', `${what} was refused: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`, {
+      cause: error,
+    });
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
     return new SwitchboardError('AUTH_GRANT_FAILED', `${what} was refused with HTTP ${error.status}`, { cause: error });

@@ -35,7 +35,10 @@ export async function runAuthorizationCodeFlow(request: AuthorizationCodeRequest
   const { as, identity, redirect } = request;
   // The spec makes S256 mandatory and says to refuse servers that do not advertise it.
   if (!as.code_challenge_methods_supported?.includes('S256')) {
-    throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `the authorization server ${as.issuer} does not advertise PKCE S256 (code_challenge_methods_supported); refusing to sign in without it`);
+    throw new SwitchboardError(
+      'AUTH_DISCOVERY_FAILED',
+      `the authorization server ${as.issuer} does not advertise PKCE S256 (code_challenge_methods_supported); refusing to sign in without it`,
+    );
   }
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -60,7 +63,9 @@ export async function runAuthorizationCodeFlow(request: AuthorizationCodeRequest
     await request.browser.open(url.href);
   } catch (error) {
     arrived.catch(() => undefined);
-    throw error instanceof SwitchboardError ? error : new SwitchboardError('AUTH_CALLBACK_FAILED', `could not open the browser for sign-in: ${(error as Error).message}`, { cause: error });
+    throw error instanceof SwitchboardError
+      ? error
+      : new SwitchboardError('AUTH_CALLBACK_FAILED', `could not open the browser for sign-in: ${(error as Error).message}`, { cause: error });
   }
   const callback = await arrived;
 
@@ -70,10 +75,18 @@ export async function runAuthorizationCodeFlow(request: AuthorizationCodeRequest
     callbackParams = oauth.validateAuthResponse(as, identity.client, callback, state);
   } catch (error) {
     if (error instanceof oauth.AuthorizationResponseError) {
-      throw new SwitchboardError('AUTH_CALLBACK_FAILED', `${explainAuthorizationError(error.error)} (${error.error}${error.error_description ? `: ${error.error_description.slice(0, 200)}` : ''})`, { cause: error });
+      throw new SwitchboardError(
+        'AUTH_CALLBACK_FAILED',
+        `${explainAuthorizationError(error.error)} (${error.error}${error.error_description ? `: ${error.error_description.slice(0, 200)}` : ''})`,
+        { cause: error },
+      );
     }
     // A mismatched iss may mean a mix-up attack: say so, and show nothing the response carried.
-    throw new SwitchboardError('AUTH_CALLBACK_FAILED', `the sign-in response did not come from ${as.issuer} as expected (${(error as Error).message}); it was discarded`, { cause: error });
+    throw new SwitchboardError(
+      'AUTH_CALLBACK_FAILED',
+      `the sign-in response did not come from ${as.issuer} as expected (${(error as Error).message}); it was discarded`,
+      { cause: error },
+    );
   }
 
   try {

@@ -36,9 +36,15 @@ export async function resolveClientIdentity(request: ClientIdentityRequest): Pro
     const secret = await vault.getSecret(vaultAccounts.serverClientSecret(request.serverId));
     const method = serverAuth.tokenEndpointAuthMethod ?? (secret ? secretMethodFor(as) : 'none');
     if (method !== 'none' && !secret) {
-      throw new SwitchboardError('AUTH_REGISTRATION_FAILED', `server "${request.serverId}" uses ${method} but no secret is stored; run \`switchboard auth set-secret ${request.serverId}\``);
+      throw new SwitchboardError(
+        'AUTH_REGISTRATION_FAILED',
+        `server "${request.serverId}" uses ${method} but no secret is stored; run \`switchboard auth set-secret ${request.serverId}\``,
+      );
     }
-    return identity({ clientId: serverAuth.clientId, ...(secret ? { clientSecret: secret } : {}), tokenEndpointAuthMethod: method, registeredBy: 'pre-registered' }, serverAuth);
+    return identity(
+      { clientId: serverAuth.clientId, ...(secret ? { clientSecret: secret } : {}), tokenEndpointAuthMethod: method, registeredBy: 'pre-registered' },
+      serverAuth,
+    );
   }
   const known = await vault.read<ClientRecord>(vaultAccounts.client(as.issuer));
   if (known) return identity(known, serverAuth);
@@ -100,7 +106,10 @@ async function registerDynamically(as: oauth.AuthorizationServer, redirectUri: s
  */
 async function withSecretExpiry(response: Response): Promise<Response> {
   if (response.status !== 201) return response;
-  const body = (await response.clone().json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!body || typeof body.client_secret !== 'string' || body.client_secret_expires_at !== undefined) return response;
   return new Response(JSON.stringify({ ...body, client_secret_expires_at: 0 }), { status: response.status, headers: response.headers });
 }
@@ -110,7 +119,10 @@ async function identity(record: ClientRecord, serverAuth: ServerAuthConfig | und
   return { client, clientAuth: await clientAuthentication(record, serverAuth?.signingAlgorithm ?? 'ES256'), registeredBy: record.registeredBy };
 }
 
-export async function clientAuthentication(record: Pick<ClientRecord, 'clientSecret' | 'tokenEndpointAuthMethod'>, signingAlgorithm = 'ES256'): Promise<oauth.ClientAuth> {
+export async function clientAuthentication(
+  record: Pick<ClientRecord, 'clientSecret' | 'tokenEndpointAuthMethod'>,
+  signingAlgorithm = 'ES256',
+): Promise<oauth.ClientAuth> {
   switch (record.tokenEndpointAuthMethod) {
     case 'none':
       return oauth.None();

@@ -34,7 +34,11 @@ const prmSchema = z.object({
  * authorization server. The PRM's `resource` must name this server (same origin, a prefix of its path), or a
  * hostile server could make us ask for tokens meant for someone else.
  */
-export async function discoverProtectedResource(serverUrl: URL, resourceMetadataUrl?: string, authFetch: AuthFetch = unconfiguredFetch): Promise<ProtectedResource> {
+export async function discoverProtectedResource(
+  serverUrl: URL,
+  resourceMetadataUrl?: string,
+  authFetch: AuthFetch = unconfiguredFetch,
+): Promise<ProtectedResource> {
   const candidates = resourceMetadataUrl
     ? [authUrl(resourceMetadataUrl, 'the resource_metadata URL in the server’s WWW-Authenticate header')]
     : wellKnownCandidates(serverUrl, 'oauth-protected-resource', false);
@@ -43,16 +47,25 @@ export async function discoverProtectedResource(serverUrl: URL, resourceMetadata
     if (response.status === 404 || response.status === 410) continue;
     if (response.status !== 200) {
       const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed for authorization metadata)' : '';
-      throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `${candidate.href} answered HTTP ${response.status} instead of protected resource metadata${redirect}`);
+      throw new SwitchboardError(
+        'AUTH_DISCOVERY_FAILED',
+        `${candidate.href} answered HTTP ${response.status} instead of protected resource metadata${redirect}`,
+      );
     }
     const parsed = prmSchema.safeParse(await readJsonObject(response, `the protected resource metadata at ${candidate.href}`));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `the protected resource metadata at ${candidate.href} is invalid: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new SwitchboardError(
+        'AUTH_DISCOVERY_FAILED',
+        `the protected resource metadata at ${candidate.href} is invalid: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      );
     }
     const resource = authUrl(parsed.data.resource, `the protected resource metadata's "resource"`);
     if (!resourceCovers(resource, serverUrl)) {
-      throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `the protected resource metadata names the resource ${resource.href}, which is not ${serverUrl.href}; refusing to ask for a token for another resource`);
+      throw new SwitchboardError(
+        'AUTH_DISCOVERY_FAILED',
+        `the protected resource metadata names the resource ${resource.href}, which is not ${serverUrl.href}; refusing to ask for a token for another resource`,
+      );
     }
     for (const issuer of parsed.data.authorization_servers) authUrl(issuer, 'an authorization server in the protected resource metadata');
     return {
@@ -69,7 +82,11 @@ export async function discoverProtectedResource(serverUrl: URL, resourceMetadata
  * RFC 8414 / OIDC metadata, tried in the order the MCP spec gives, each checked to name exactly the issuer it was
  * fetched for. A 2025-03-26 server with no metadata at all gets its spec's default endpoints.
  */
-export async function discoverAuthorizationServer(issuer: string, allowDefaultEndpoints: boolean, authFetch: AuthFetch = unconfiguredFetch): Promise<oauth.AuthorizationServer> {
+export async function discoverAuthorizationServer(
+  issuer: string,
+  allowDefaultEndpoints: boolean,
+  authFetch: AuthFetch = unconfiguredFetch,
+): Promise<oauth.AuthorizationServer> {
   const issuerUrl = authUrl(issuer, 'the authorization server issuer');
   const candidates = [...wellKnownCandidates(issuerUrl, 'oauth-authorization-server', false), ...wellKnownCandidates(issuerUrl, 'openid-configuration', true)];
   for (const candidate of candidates) {
@@ -79,7 +96,9 @@ export async function discoverAuthorizationServer(issuer: string, allowDefaultEn
     try {
       metadata = await oauth.processDiscoveryResponse(allowDefaultEndpoints ? await legacyIssuer(issuerUrl, response) : issuerUrl, response);
     } catch (error) {
-      throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `the authorization server metadata at ${candidate.href} was refused: ${(error as Error).message}`, { cause: error });
+      throw new SwitchboardError('AUTH_DISCOVERY_FAILED', `the authorization server metadata at ${candidate.href} was refused: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     for (const field of ['authorization_endpoint', 'token_endpoint', 'registration_endpoint'] as const) {
       if (metadata[field] !== undefined) authUrl(metadata[field], `the authorization server's ${field}`);
@@ -101,7 +120,12 @@ export async function discoverAuthorizationServer(issuer: string, allowDefaultEn
  * issuer to the origin string. Its own issuer is accepted when it is on the same origin (so never another host's).
  */
 async function legacyIssuer(origin: URL, response: Response): Promise<URL> {
-  const issuer = ((await response.clone().json().catch(() => ({}))) as { issuer?: unknown }).issuer;
+  const issuer = (
+    (await response
+      .clone()
+      .json()
+      .catch(() => ({}))) as { issuer?: unknown }
+  ).issuer;
   try {
     const claimed = new URL(String(issuer));
     return claimed.origin === origin.origin ? claimed : origin;
@@ -125,7 +149,10 @@ function wellKnownCandidates(identifier: URL, suffix: string, appended: boolean)
   const path = identifier.pathname === '/' ? '' : identifier.pathname.replace(/\/$/, '');
   if (!path) return [new URL(`/.well-known/${suffix}`, identifier.origin)];
   if (appended) return [new URL(`/.well-known/${suffix}${path}`, identifier.origin), new URL(`${path}/.well-known/${suffix}`, identifier.origin)];
-  return [new URL(`/.well-known/${suffix}${path}`, identifier.origin), ...(suffix === 'oauth-protected-resource' ? [new URL(`/.well-known/${suffix}`, identifier.origin)] : [])];
+  return [
+    new URL(`/.well-known/${suffix}${path}`, identifier.origin),
+    ...(suffix === 'oauth-protected-resource' ? [new URL(`/.well-known/${suffix}`, identifier.origin)] : []),
+  ];
 }
 
 function resourceCovers(resource: URL, serverUrl: URL): boolean {

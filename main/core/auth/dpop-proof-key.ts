@@ -27,7 +27,11 @@ export async function dpopHandleFor(serverId: string, vault: Vault): Promise<oau
     record = stored;
   } else {
     const pair = await oauth.generateKeyPair(DPOP_ALG, { extractable: true });
-    record = { alg: DPOP_ALG, privateJwk: await crypto.subtle.exportKey('jwk', pair.privateKey), publicJwk: await crypto.subtle.exportKey('jwk', pair.publicKey) };
+    record = {
+      alg: DPOP_ALG,
+      privateJwk: await crypto.subtle.exportKey('jwk', pair.privateKey),
+      publicJwk: await crypto.subtle.exportKey('jwk', pair.publicKey),
+    };
     await vault.write(account, record);
   }
   const privateKey = await crypto.subtle.importKey('jwk', record.privateJwk, EC_P256, false, ['sign']);

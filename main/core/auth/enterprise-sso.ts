@@ -85,10 +85,16 @@ export class SsoSession {
   /** For ID tokens obtained elsewhere (a company agent, a test harness): checked for issuer, audience and expiry, then stored. */
   async importIdToken(idToken: string): Promise<SsoStatus> {
     const claims = await decodeClaims(idToken);
-    if (claims.iss !== this.#deps.idp.issuer) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the ID token was issued by ${String(claims.iss)}, not by the configured identity provider ${this.#deps.idp.issuer}`);
+    if (claims.iss !== this.#deps.idp.issuer)
+      throw new SwitchboardError(
+        'AUTH_SSO_REQUIRED',
+        `the ID token was issued by ${String(claims.iss)}, not by the configured identity provider ${this.#deps.idp.issuer}`,
+      );
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.includes(this.#deps.idp.clientId)) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the ID token is not for the client ${this.#deps.idp.clientId}`);
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.#deps.clock.now()) throw new SwitchboardError('AUTH_SSO_REQUIRED', 'the ID token has expired');
+    if (!audiences.includes(this.#deps.idp.clientId))
+      throw new SwitchboardError('AUTH_SSO_REQUIRED', `the ID token is not for the client ${this.#deps.idp.clientId}`);
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.#deps.clock.now())
+      throw new SwitchboardError('AUTH_SSO_REQUIRED', 'the ID token has expired');
     await this.#deps.vault.write(vaultAccounts.sso(), {
       issuer: this.#deps.idp.issuer,
       idToken,
@@ -106,7 +112,8 @@ export class SsoSession {
     let revoked: string[] = [];
     if (record?.refreshToken && record.issuer === this.#deps.idp.issuer) {
       try {
-        revoked = (await revokeTokens(await this.#discover(), await this.#identity(), { refreshToken: record.refreshToken }, this.#deps.logger, this.#fetch)).revoked;
+        revoked = (await revokeTokens(await this.#discover(), await this.#identity(), { refreshToken: record.refreshToken }, this.#deps.logger, this.#fetch))
+          .revoked;
       } catch (error) {
         this.#deps.logger.log('warn', 'auth.revocation_failed', { issuer: this.#deps.idp.issuer, message: (error as Error).message });
       }
@@ -150,14 +157,16 @@ export class SsoSession {
       return (await request(record)).idJag;
     } catch (error) {
       // The IdP may consider the ID token stale before its exp (revoked session, clock skew): refresh once and retry.
-      if (!record.refreshToken || !(error instanceof SwitchboardError && error.code === 'AUTH_GRANT_FAILED' && /invalid_grant/.test(error.message))) throw error;
+      if (!record.refreshToken || !(error instanceof SwitchboardError && error.code === 'AUTH_GRANT_FAILED' && /invalid_grant/.test(error.message)))
+        throw error;
       return (await request(await this.#refresh(record))).idJag;
     }
   }
 
   async #freshRecord(): Promise<SsoRecord> {
     const record = await this.#deps.vault.read<SsoRecord>(vaultAccounts.sso());
-    if (!record || record.issuer !== this.#deps.idp.issuer) throw new SwitchboardError('AUTH_SSO_REQUIRED', `nobody is signed in to ${this.#deps.idp.issuer}; run \`switchboard login\``);
+    if (!record || record.issuer !== this.#deps.idp.issuer)
+      throw new SwitchboardError('AUTH_SSO_REQUIRED', `nobody is signed in to ${this.#deps.idp.issuer}; run \`switchboard login\``);
     if (record.idTokenExpiresAt - EXPIRY_MARGIN_MS > this.#deps.clock.now()) return record;
     return this.#refresh(record);
   }
@@ -165,23 +174,43 @@ export class SsoSession {
   /** Single-flight: many servers renewing at once cause one refresh at the IdP (rotation-safe). */
   #refresh(record: SsoRecord): Promise<SsoRecord> {
     this.#refreshing ??= (async () => {
-      if (!record.refreshToken) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the sign-in at ${this.#deps.idp.issuer} has expired; run \`switchboard login\` to sign in again`);
+      if (!record.refreshToken)
+        throw new SwitchboardError('AUTH_SSO_REQUIRED', `the sign-in at ${this.#deps.idp.issuer} has expired; run \`switchboard login\` to sign in again`);
       const as = await this.#discover();
       const identity = await this.#identity();
       let tokens: oauth.TokenEndpointResponse;
       try {
-        const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken, oauthRequestOptions(as.token_endpoint!, this.#fetch));
+        const response = await oauth.refreshTokenGrantRequest(
+          as,
+          identity.client,
+          identity.clientAuth,
+          record.refreshToken,
+          oauthRequestOptions(as.token_endpoint!, this.#fetch),
+        );
         tokens = await oauth.processRefreshTokenResponse(as, identity.client, response);
       } catch (error) {
         const cause = grantError(error, `refreshing the sign-in at ${this.#deps.idp.issuer}`);
         // The IdP is down, or its metadata names an endpoint the address policy refuses: not the person's fault, so the session stays.
         if ((cause.code === 'AUTH_GRANT_FAILED' && !(error instanceof oauth.ResponseBodyError)) || cause.code === 'AUTH_ADDRESS_REFUSED') throw cause;
         await this.#deps.vault.remove(vaultAccounts.sso());
-        this.#deps.onSecurityEvent?.({ method: 'auth.sso_refresh_failed', outcome: 'failure', errorType: 'AUTH_SSO_REQUIRED', details: { issuer: this.#deps.idp.issuer } });
-        throw new SwitchboardError('AUTH_SSO_REQUIRED', `the sign-in at ${this.#deps.idp.issuer} ended (${cause.message}); run \`switchboard login\` to sign in again`, { cause });
+        this.#deps.onSecurityEvent?.({
+          method: 'auth.sso_refresh_failed',
+          outcome: 'failure',
+          errorType: 'AUTH_SSO_REQUIRED',
+          details: { issuer: this.#deps.idp.issuer },
+        });
+        throw new SwitchboardError(
+          'AUTH_SSO_REQUIRED',
+          `the sign-in at ${this.#deps.idp.issuer} ended (${cause.message}); run \`switchboard login\` to sign in again`,
+          { cause },
+        );
       }
       const claims = oauth.getValidatedIdTokenClaims(tokens);
-      if (!claims) throw new SwitchboardError('AUTH_SSO_REQUIRED', `the identity provider ${this.#deps.idp.issuer} refreshed the sign-in without a new ID token; run \`switchboard login\``);
+      if (!claims)
+        throw new SwitchboardError(
+          'AUTH_SSO_REQUIRED',
+          `the identity provider ${this.#deps.idp.issuer} refreshed the sign-in without a new ID token; run \`switchboard login\``,
+        );
       const refreshed = this.#record(tokens, claims, record.refreshToken);
       await this.#deps.vault.write(vaultAccounts.sso(), refreshed);
       this.#deps.logger.log('info', 'auth.sso_refreshed', { issuer: this.#deps.idp.issuer });
@@ -216,9 +245,14 @@ export class SsoSession {
   async #identity(): Promise<ClientIdentity> {
     const { idp, vault } = this.#deps;
     const secret = idp.tokenEndpointAuthMethod === 'none' ? undefined : await vault.getSecret(vaultAccounts.idpClientSecret());
-    if (idp.tokenEndpointAuthMethod !== 'none' && !secret) throw new SwitchboardError('AUTH_REGISTRATION_FAILED', 'the identity provider needs a client secret; run `switchboard auth set-secret idp`');
+    if (idp.tokenEndpointAuthMethod !== 'none' && !secret)
+      throw new SwitchboardError('AUTH_REGISTRATION_FAILED', 'the identity provider needs a client secret; run `switchboard auth set-secret idp`');
     const record = { clientId: idp.clientId, tokenEndpointAuthMethod: idp.tokenEndpointAuthMethod, ...(secret ? { clientSecret: secret } : {}) };
-    return { client: { client_id: idp.clientId, token_endpoint_auth_method: idp.tokenEndpointAuthMethod }, clientAuth: await clientAuthentication(record), registeredBy: 'pre-registered' };
+    return {
+      client: { client_id: idp.clientId, token_endpoint_auth_method: idp.tokenEndpointAuthMethod },
+      clientAuth: await clientAuthentication(record),
+      registeredBy: 'pre-registered',
+    };
   }
 }
 

@@ -43,9 +43,11 @@ export function loopbackRedirectUriProblem(value: string): string | undefined {
   const url = URL.parse(value);
   if (!url) return 'must be a URL such as http://127.0.0.1:53682/oauth/callback';
   if (url.protocol !== 'http:') return 'must start with http:// (a loopback redirect is plain http on this machine; RFC 8252 §7.3)';
-  if (!(LOOPBACK_REDIRECT_HOSTS as readonly string[]).includes(url.hostname)) return `must name this machine as 127.0.0.1, [::1] or localhost, not "${url.hostname}"`;
+  if (!(LOOPBACK_REDIRECT_HOSTS as readonly string[]).includes(url.hostname))
+    return `must name this machine as 127.0.0.1, [::1] or localhost, not "${url.hostname}"`;
   if (url.username || url.password) return 'must not carry a user name or password';
-  if (url.search || url.hash || value.includes('?') || value.includes('#')) return 'must not have a query or a fragment (the authorization server adds its own parameters)';
+  if (url.search || url.hash || value.includes('?') || value.includes('#'))
+    return 'must not have a query or a fragment (the authorization server adds its own parameters)';
   return undefined;
 }
 
@@ -56,7 +58,12 @@ export function loopbackRedirectUriProblem(value: string): string | undefined {
  * Accepts a bare port too, as callers did before the path could be chosen.
  */
 export async function startLoopbackRedirect(options: number | LoopbackRedirectOptions = {}): Promise<LoopbackRedirect> {
-  const { port = 0, path: rawPath = DEFAULT_PATH, host = '127.0.0.1', setting = 'auth.redirectPort' } = typeof options === 'number' ? { port: options } : options;
+  const {
+    port = 0,
+    path: rawPath = DEFAULT_PATH,
+    host = '127.0.0.1',
+    setting = 'auth.redirectPort',
+  } = typeof options === 'number' ? { port: options } : options;
   // The path as URL parsing normalises it, so the registered form and the browser's request compare equal.
   const path = new URL(rawPath.startsWith('/') ? rawPath : `/${rawPath}`, 'http://127.0.0.1').pathname;
   const waiting = new Map<string, (url: URL) => void>();
@@ -80,7 +87,10 @@ export async function startLoopbackRedirect(options: number | LoopbackRedirectOp
       return;
     }
     if (error) {
-      page(response, 200, 'Sign-in did not complete', [...errorParagraphs(error, url.searchParams.get('error_description')), 'You can close this window and start the sign-in again from Switchboard.']);
+      page(response, 200, 'Sign-in did not complete', [
+        ...errorParagraphs(error, url.searchParams.get('error_description')),
+        'You can close this window and start the sign-in again from Switchboard.',
+      ]);
     } else {
       page(response, 200, 'Signed in', ['You are signed in. You can close this window and return to what you were doing.']);
     }
@@ -102,12 +112,19 @@ export async function startLoopbackRedirect(options: number | LoopbackRedirectOp
     servers.push(await listen(primary, port));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new SwitchboardError('AUTH_CALLBACK_FAILED', `could not listen for the sign-in callback on ${host}:${port} (${code}); free the port or change ${setting}`, { cause: error });
+    throw new SwitchboardError(
+      'AUTH_CALLBACK_FAILED',
+      `could not listen for the sign-in callback on ${host}:${port} (${code}); free the port or change ${setting}`,
+      { cause: error },
+    );
   }
   const boundPort = (servers[0]!.address() as AddressInfo).port;
   if (host === 'localhost') {
     // Best effort: a machine without IPv6 loopback still gets the browser's return on 127.0.0.1.
-    await listen('::1', boundPort).then((server) => servers.push(server), () => undefined);
+    await listen('::1', boundPort).then(
+      (server) => servers.push(server),
+      () => undefined,
+    );
   }
   redirectUri = `http://${host}:${boundPort}${path}`;
 
@@ -195,8 +212,15 @@ function errorParagraphs(error: string, description: string | null): string[] {
 
 function page(response: ServerResponse, status: number, title: string, paragraphs: string[]): void {
   response
-    .writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'", 'referrer-policy': 'no-referrer' })
-    .end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Switchboard: ${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('')}</html>`);
+    .writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'",
+      'referrer-policy': 'no-referrer',
+    })
+    .end(
+      `<!doctype html><html lang="en"><meta charset="utf-8"><title>Switchboard: ${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('')}</html>`,
+    );
 }
 
 function escapeHtml(text: string): string {

@@ -92,7 +92,6 @@ export interface UpstreamCredential {
   dpop?: oauth.DPoPHandle;
 }
 
-
 export class ServerAuthorizer {
   readonly #server: ServerConfig;
   readonly #deps: ServerAuthorizerDeps;
@@ -137,7 +136,8 @@ export class ServerAuthorizer {
   async accessToken(): Promise<string | undefined> {
     const record = await this.#current();
     // A DPoP-bound token is useless without a proof and must not travel as a bearer token (RFC 9449 §7.1).
-    if (record?.tokenType === 'dpop') throw new SwitchboardError('AUTH_PROOF_REQUIRED', `the token for "${this.#server.id}" is DPoP-bound and is only sent with a proof`);
+    if (record?.tokenType === 'dpop')
+      throw new SwitchboardError('AUTH_PROOF_REQUIRED', `the token for "${this.#server.id}" is DPoP-bound and is only sent with a proof`);
     return record?.accessToken;
   }
 
@@ -187,7 +187,10 @@ export class ServerAuthorizer {
   /** The server answered 403 insufficient_scope: authorize again with the union of what we had and what it asks. */
   async stepUp(challenge: AuthChallenge): Promise<void> {
     if (this.#failedStepUps >= MAX_FAILED_STEP_UPS) {
-      throw new SwitchboardError('AUTH_INSUFFICIENT_SCOPE', `server "${this.#server.id}" still refuses the token after ${MAX_FAILED_STEP_UPS} sign-ins with more scopes (it asks for "${challenge.scope ?? ''}"); check with its administrator what your account may do`);
+      throw new SwitchboardError(
+        'AUTH_INSUFFICIENT_SCOPE',
+        `server "${this.#server.id}" still refuses the token after ${MAX_FAILED_STEP_UPS} sign-ins with more scopes (it asks for "${challenge.scope ?? ''}"); check with its administrator what your account may do`,
+      );
     }
     this.#failedStepUps++;
     const scopes = new Set([...(this.#record?.scope?.split(' ') ?? []), ...(challenge.scope?.split(' ') ?? [])].filter(Boolean));
@@ -248,7 +251,13 @@ export class ServerAuthorizer {
     try {
       const { as } = await this.#discovered({});
       if (as.issuer !== record.issuer) return { revoked: [] };
-      return await revokeTokens(as, await this.#identity(as, undefined), { ...(record.refreshToken ? { refreshToken: record.refreshToken } : {}), accessToken: record.accessToken }, this.#deps.logger, this.#fetch);
+      return await revokeTokens(
+        as,
+        await this.#identity(as, undefined),
+        { ...(record.refreshToken ? { refreshToken: record.refreshToken } : {}), accessToken: record.accessToken },
+        this.#deps.logger,
+        this.#fetch,
+      );
     } catch (error) {
       this.#deps.logger.log('warn', 'auth.revocation_failed', { server: this.#server.id, message: (error as Error).message });
       return { revoked: [] };
@@ -275,7 +284,12 @@ export class ServerAuthorizer {
     if (boundTo !== undefined && sameResource(boundTo, this.#server.url)) return record;
     await this.#deps.vault.remove(vaultAccounts.token(this.#server.id)).catch(() => false);
     this.#deps.logger.log('warn', 'auth.token_discarded', { server: this.#server.id, reason: 'issued for another server URL' });
-    this.#deps.onSecurityEvent?.({ method: 'auth.token_discarded', server: this.#server.id, outcome: 'ok', details: { reason: 'issued for another server URL' } });
+    this.#deps.onSecurityEvent?.({
+      method: 'auth.token_discarded',
+      server: this.#server.id,
+      outcome: 'ok',
+      details: { reason: 'issued for another server URL' },
+    });
     return undefined;
   }
 
@@ -296,7 +310,14 @@ export class ServerAuthorizer {
       const { as, prm } = await this.#discovered({});
       if (record.refreshToken) {
         const identity = await this.#identity(as, undefined);
-        const context = { issuer: as.issuer, clientId: record.clientId, serverUrl: this.#server.url, ...(record.resource ? { resource: record.resource } : {}), grant: record.grant, previous: record };
+        const context = {
+          issuer: as.issuer,
+          clientId: record.clientId,
+          serverUrl: this.#server.url,
+          ...(record.resource ? { resource: record.resource } : {}),
+          grant: record.grant,
+          previous: record,
+        };
         const tokens = await refreshGrant(as, identity, record, this.#fetch, await this.#dpopFor(as, prm, record));
         await this.#store(toTokenRecord(tokens, context, this.#deps.clock.now()), 'auth.token_refreshed');
       } else if (record.grant !== 'authorization_code') {
@@ -307,7 +328,9 @@ export class ServerAuthorizer {
     } catch (error) {
       const stillValid = tokenFreshness(record, this.#deps.clock.now()) !== 'expired';
       // The authorization server said no (invalid_grant, a revoked grant) or only a person can help: the record is dead.
-      const refused = (error as { cause?: unknown }).cause instanceof oauth.ResponseBodyError || (error instanceof SwitchboardError && (error.code === 'AUTH_SIGN_IN_REQUIRED' || error.code === 'AUTH_SSO_REQUIRED'));
+      const refused =
+        (error as { cause?: unknown }).cause instanceof oauth.ResponseBodyError ||
+        (error instanceof SwitchboardError && (error.code === 'AUTH_SIGN_IN_REQUIRED' || error.code === 'AUTH_SSO_REQUIRED'));
       if (stillValid && !refused) {
         this.#status = this.#signedIn(record);
         this.#deps.logger.log('warn', 'auth.renewal_deferred', { server: this.#server.id, message: (error as Error).message });
@@ -366,7 +389,10 @@ export class ServerAuthorizer {
       }
       if (!person) {
         const more = stepUpScope ? ` with more permissions (${stepUpScope})` : '';
-        throw new SwitchboardError('AUTH_SIGN_IN_REQUIRED', `server "${this.#server.id}" needs you to sign in${more}: open the sign-in link, click Sign in next to it in Switchboard, or run \`switchboard login ${this.#server.id}\``);
+        throw new SwitchboardError(
+          'AUTH_SIGN_IN_REQUIRED',
+          `server "${this.#server.id}" needs you to sign in${more}: open the sign-in link, click Sign in next to it in Switchboard, or run \`switchboard login ${this.#server.id}\``,
+        );
       }
       this.#status = { state: 'needs-sign-in', reason: 'waiting for you to finish signing in in the browser' };
       const redirect = await startLoopbackRedirect(this.#deps.auth.redirectPort);
@@ -396,7 +422,12 @@ export class ServerAuthorizer {
       if (!person && this.#record && this.#record.accessToken !== tokenBefore) return;
       this.#fail(error, code === 'AUTH_SIGN_IN_REQUIRED' || code === 'AUTH_SSO_REQUIRED' || code === 'AUTH_CALLBACK_FAILED' ? 'needs-sign-in' : 'failed');
       // Say which sign-in would help, so the gateway can hand the client a link to it.
-      if (!person && error instanceof SwitchboardError && (code === 'AUTH_SIGN_IN_REQUIRED' || code === 'AUTH_SSO_REQUIRED') && !(error instanceof SignInRequiredError)) {
+      if (
+        !person &&
+        error instanceof SwitchboardError &&
+        (code === 'AUTH_SIGN_IN_REQUIRED' || code === 'AUTH_SSO_REQUIRED') &&
+        !(error instanceof SignInRequiredError)
+      ) {
         throw new SignInRequiredError(error.code, error.message, {
           serverId: this.#server.id,
           target: code === 'AUTH_SSO_REQUIRED' ? 'sso' : this.#server.id,
@@ -449,13 +480,23 @@ export class ServerAuthorizer {
     this.#loaded = true;
     this.#status = this.#signedIn(record);
     this.#deps.logger.log('info', event, { server: this.#server.id, via: record.grant, scope: record.scope });
-    this.#deps.onSecurityEvent?.({ method: event, server: this.#server.id, outcome: 'ok', details: { via: record.grant, ...(record.scope ? { scope: record.scope } : {}) } });
+    this.#deps.onSecurityEvent?.({
+      method: event,
+      server: this.#server.id,
+      outcome: 'ok',
+      details: { via: record.grant, ...(record.scope ? { scope: record.scope } : {}) },
+    });
     // A renewal changes nothing a client sees; a new token may show more of the server.
     if (event === 'auth.token_obtained') this.#deps.onTokenObtained?.();
   }
 
   #signedIn(record: TokenRecord): ServerAuthStatus {
-    return { state: 'signed-in', via: record.grant, ...(record.expiresAt ? { expiresAt: new Date(record.expiresAt).toISOString() } : {}), ...(record.scope ? { scope: record.scope } : {}) };
+    return {
+      state: 'signed-in',
+      via: record.grant,
+      ...(record.expiresAt ? { expiresAt: new Date(record.expiresAt).toISOString() } : {}),
+      ...(record.scope ? { scope: record.scope } : {}),
+    };
   }
 
   #fail(error: unknown, state: 'needs-sign-in' | 'failed'): void {

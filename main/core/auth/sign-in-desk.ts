@@ -59,7 +59,13 @@ export class SignInDesk {
     const startedAt = this.#now();
     // The deadline is the desk's own, so a flow that forgets its timer still ends; unref'd so it never keeps the process up.
     const deadline = setTimeout(
-      () => controller.abort(new SwitchboardError('AUTH_CALLBACK_FAILED', `nobody finished signing in to ${describe(target)} within ${Math.round(this.#timeoutMs / 1000)} s; start the sign-in again`)),
+      () =>
+        controller.abort(
+          new SwitchboardError(
+            'AUTH_CALLBACK_FAILED',
+            `nobody finished signing in to ${describe(target)} within ${Math.round(this.#timeoutMs / 1000)} s; start the sign-in again`,
+          ),
+        ),
       this.#timeoutMs,
     );
     deadline.unref();

@@ -17,7 +17,15 @@ const ACCEPT_N_A = { recognizedTokenTypes: { n_a: () => undefined } };
 
 export function toTokenRecord(
   tokens: oauth.TokenEndpointResponse,
-  context: { issuer: string; clientId: string; resource?: string; serverUrl: string; grant: TokenRecord['grant']; requestedScope?: string; previous?: TokenRecord },
+  context: {
+    issuer: string;
+    clientId: string;
+    resource?: string;
+    serverUrl: string;
+    grant: TokenRecord['grant'];
+    requestedScope?: string;
+    previous?: TokenRecord;
+  },
   now: number,
 ): TokenRecord {
   const refreshToken = tokens.refresh_token ?? context.previous?.refreshToken;
@@ -42,13 +50,23 @@ export function toTokenRecord(
  * Refresh resends scope and resource (RFC 8707 §2.2); a rotated refresh token replaces the old one in the record.
  * A DPoP-bound refresh token is bound to the same key (RFC 9449 §5), so the proof comes with it.
  */
-export async function refreshGrant(as: oauth.AuthorizationServer, identity: ClientIdentity, record: TokenRecord, authFetch: AuthFetch, dpop?: oauth.DPoPHandle): Promise<oauth.TokenEndpointResponse> {
+export async function refreshGrant(
+  as: oauth.AuthorizationServer,
+  identity: ClientIdentity,
+  record: TokenRecord,
+  authFetch: AuthFetch,
+  dpop?: oauth.DPoPHandle,
+): Promise<oauth.TokenEndpointResponse> {
   try {
     const additionalParameters: Record<string, string> = {};
     if (record.scope) additionalParameters.scope = record.scope;
     if (record.resource) additionalParameters.resource = record.resource;
     return await withDpopNonceRetry(dpop, async () => {
-      const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken!, { additionalParameters, ...(dpop ? { DPoP: dpop } : {}), ...oauthRequestOptions(as.token_endpoint!, authFetch) });
+      const response = await oauth.refreshTokenGrantRequest(as, identity.client, identity.clientAuth, record.refreshToken!, {
+        additionalParameters,
+        ...(dpop ? { DPoP: dpop } : {}),
+        ...oauthRequestOptions(as.token_endpoint!, authFetch),
+      });
       return oauth.processRefreshTokenResponse(as, identity.client, response);
     });
   } catch (error) {
@@ -68,7 +86,10 @@ export async function clientCredentialsGrant(
     if (options.scope) parameters.scope = options.scope;
     if (options.resource) parameters.resource = options.resource;
     return await withDpopNonceRetry(dpop, async () => {
-      const response = await oauth.clientCredentialsGrantRequest(as, identity.client, identity.clientAuth, parameters, { ...(dpop ? { DPoP: dpop } : {}), ...oauthRequestOptions(as.token_endpoint!, authFetch) });
+      const response = await oauth.clientCredentialsGrantRequest(as, identity.client, identity.clientAuth, parameters, {
+        ...(dpop ? { DPoP: dpop } : {}),
+        ...oauthRequestOptions(as.token_endpoint!, authFetch),
+      });
       return oauth.processClientCredentialsResponse(as, identity.client, response);
     });
   } catch (error) {
@@ -93,13 +114,23 @@ export async function exchangeForIdJag(
     };
     if (request.resource) parameters.resource = request.resource;
     if (request.scope) parameters.scope = request.scope;
-    const response = await oauth.genericTokenEndpointRequest(idp, identity.client, identity.clientAuth, TOKEN_EXCHANGE_GRANT, parameters, oauthRequestOptions(idp.token_endpoint!, authFetch));
+    const response = await oauth.genericTokenEndpointRequest(
+      idp,
+      identity.client,
+      identity.clientAuth,
+      TOKEN_EXCHANGE_GRANT,
+      parameters,
+      oauthRequestOptions(idp.token_endpoint!, authFetch),
+    );
     tokens = await oauth.processGenericTokenEndpointResponse(idp, identity.client, response, ACCEPT_N_A);
   } catch (error) {
     throw grantError(error, `the token exchange for an ID-JAG at ${idp.issuer}`);
   }
   if (tokens.issued_token_type !== ID_JAG_TOKEN_TYPE) {
-    throw new SwitchboardError('AUTH_GRANT_FAILED', `the identity provider ${idp.issuer} answered the ID-JAG exchange with a ${String(tokens.issued_token_type)} instead of an ID-JAG`);
+    throw new SwitchboardError(
+      'AUTH_GRANT_FAILED',
+      `the identity provider ${idp.issuer} answered the ID-JAG exchange with a ${String(tokens.issued_token_type)} instead of an ID-JAG`,
+    );
   }
   return { idJag: tokens.access_token, ...(typeof tokens.expires_in === 'number' ? { expiresIn: tokens.expires_in } : {}) };
 }
@@ -117,7 +148,10 @@ export async function jwtBearerGrant(
     const parameters: Record<string, string> = { assertion };
     if (scope) parameters.scope = scope;
     return await withDpopNonceRetry(dpop, async () => {
-      const response = await oauth.genericTokenEndpointRequest(as, identity.client, identity.clientAuth, JWT_BEARER_GRANT, parameters, { ...(dpop ? { DPoP: dpop } : {}), ...oauthRequestOptions(as.token_endpoint!, authFetch) });
+      const response = await oauth.genericTokenEndpointRequest(as, identity.client, identity.clientAuth, JWT_BEARER_GRANT, parameters, {
+        ...(dpop ? { DPoP: dpop } : {}),
+        ...oauthRequestOptions(as.token_endpoint!, authFetch),
+      });
       return oauth.processGenericTokenEndpointResponse(as, identity.client, response);
     });
   } catch (error) {

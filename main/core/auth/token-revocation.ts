@@ -14,7 +14,13 @@ export interface RevocableTokens {
  * too), then the access token. Best effort: an authorization server without a revocation endpoint, or one that is
  * down, does not stop the sign-out, which has already forgotten the tokens locally. Resolves with what was revoked.
  */
-export async function revokeTokens(as: oauth.AuthorizationServer, identity: ClientIdentity, tokens: RevocableTokens, logger: Logger, authFetch: AuthFetch): Promise<{ revoked: ('refresh_token' | 'access_token')[] }> {
+export async function revokeTokens(
+  as: oauth.AuthorizationServer,
+  identity: ClientIdentity,
+  tokens: RevocableTokens,
+  logger: Logger,
+  authFetch: AuthFetch,
+): Promise<{ revoked: ('refresh_token' | 'access_token')[] }> {
   const revoked: ('refresh_token' | 'access_token')[] = [];
   if (!as.revocation_endpoint) return { revoked };
   const attempts: ['refresh_token' | 'access_token', string | undefined][] = [

@@ -10,12 +10,22 @@ export function bridgeError(id: RequestId, code: ErrorCode, message: string, det
 }
 
 export function notRunningAnswer(id: RequestId, url: string): JSONRPCErrorResponse {
-  return bridgeError(id, 'GATEWAY_NOT_RUNNING', `Switchboard is not running at ${url}; start it (the Switchboard app, or \`switchboard serve\`) and try again`, { url });
+  return bridgeError(
+    id,
+    'GATEWAY_NOT_RUNNING',
+    `Switchboard is not running at ${url}; start it (the Switchboard app, or \`switchboard serve\`) and try again`,
+    { url },
+  );
 }
 
 /** The answer was on its way (or the request was) when the connection ended: most likely Switchboard stopped or restarted. */
 export function connectionLostAnswer(id: RequestId, url: string): JSONRPCErrorResponse {
-  return bridgeError(id, 'INTERNAL', `the connection to Switchboard at ${url} ended before it answered (was it stopped or restarted?); the request may or may not have run, try again`, { url });
+  return bridgeError(
+    id,
+    'INTERNAL',
+    `the connection to Switchboard at ${url} ended before it answered (was it stopped or restarted?); the request may or may not have run, try again`,
+    { url },
+  );
 }
 
 /** The answer for a request whose delivery failed with `error`. */
@@ -23,7 +33,12 @@ export function failureAnswer(id: RequestId, error: unknown, url: string): JSONR
   if (isConnectionRefused(error)) return notRunningAnswer(id, url);
   if (SdkHttpError.isInstance(error)) {
     if (error.status === 401) {
-      return bridgeError(id, 'CLIENT_UNAUTHORIZED', `Switchboard at ${url} did not accept this client's credential: set SWITCHBOARD_CLIENT_CREDENTIAL to the credential \`switchboard clients add <name>\` printed`, { url, status: 401 });
+      return bridgeError(
+        id,
+        'CLIENT_UNAUTHORIZED',
+        `Switchboard at ${url} did not accept this client's credential: set SWITCHBOARD_CLIENT_CREDENTIAL to the credential \`switchboard clients add <name>\` printed`,
+        { url, status: 401 },
+      );
     }
     // Switchboard's own JSON-RPC error (a 404 for a session, a 400 for a malformed request) says more than any summary.
     const body = typeof error.data.text === 'string' ? error.data.text : undefined;

@@ -109,7 +109,8 @@ export class EndpointConnection {
   async close(): Promise<void> {
     this.#closed = true;
     const { transport } = this.#current;
-    if (transport.sessionId && !this.#sessionLost) await Promise.race([transport.terminateSession().catch(() => undefined), sleep(GOODBYE_TIMEOUT_MS, undefined, { ref: false })]);
+    if (transport.sessionId && !this.#sessionLost)
+      await Promise.race([transport.terminateSession().catch(() => undefined), sleep(GOODBYE_TIMEOUT_MS, undefined, { ref: false })]);
     await Promise.allSettled([...this.#opened].map((opened) => opened.close()));
   }
 
@@ -151,7 +152,9 @@ export class EndpointConnection {
     if (streamRefused && transport === current.transport && this.#sessionGone(error, current)) {
       this.#loseSession(current);
       // Renewed now rather than at the client's next call, so that list changes reach a client that only listens.
-      this.#renew().catch((renewError: unknown) => this.#options.logger.log('warn', 'bridge.session_renewal_failed', { message: (renewError as Error).message }));
+      this.#renew().catch((renewError: unknown) =>
+        this.#options.logger.log('warn', 'bridge.session_renewal_failed', { message: (renewError as Error).message }),
+      );
       return;
     }
     this.#options.logger.log('debug', 'bridge.transport_error', { message: error.message });
@@ -196,7 +199,8 @@ export class EndpointConnection {
     if (replay.initialized) await transport.send(replay.initialized);
     for (const request of replay.restore) {
       const restored = await this.#ask(transport, request).catch((error: unknown) => error as Error);
-      if (restored instanceof Error || isJSONRPCErrorResponse(restored)) this.#options.logger.log('warn', 'bridge.session_restore_failed', { method: request.method });
+      if (restored instanceof Error || isJSONRPCErrorResponse(restored))
+        this.#options.logger.log('warn', 'bridge.session_restore_failed', { method: request.method });
     }
     this.#sessionLost = false;
     this.#options.logger.log('info', 'bridge.session_renewed', { url: this.#options.mcpUrl });
@@ -208,7 +212,10 @@ export class EndpointConnection {
     let timer: NodeJS.Timeout | undefined;
     const answered = new Promise<JSONRPCResponse>((resolve, reject) => {
       this.#ownAnswers.set(request.id, resolve);
-      timer = setTimeout(() => reject(new Error(`Switchboard did not answer ${request.method} within ${RENEWAL_ANSWER_TIMEOUT_MS} ms`)), RENEWAL_ANSWER_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`Switchboard did not answer ${request.method} within ${RENEWAL_ANSWER_TIMEOUT_MS} ms`)),
+        RENEWAL_ANSWER_TIMEOUT_MS,
+      );
     });
     // Observed at once: the timeout may fire while the send itself is still waiting.
     answered.catch(() => undefined);

@@ -32,7 +32,10 @@ export function backoffDelay(policy: BackoffPolicy, attempt: number): number {
  * `maxRetries` is unbounded: on this machine a failing stream means Switchboard is stopped or restarting, and the stream
  * must come back by itself when Switchboard does. `stopped()` ends the retries of a transport the bridge has retired.
  */
-export function eventStreamReconnection(policy: BackoffPolicy, stopped: () => boolean): { reconnectionOptions: StreamableHTTPReconnectionOptions; reconnectionScheduler: ReconnectionScheduler } {
+export function eventStreamReconnection(
+  policy: BackoffPolicy,
+  stopped: () => boolean,
+): { reconnectionOptions: StreamableHTTPReconnectionOptions; reconnectionScheduler: ReconnectionScheduler } {
   return {
     reconnectionOptions: { initialReconnectionDelay: 0, maxReconnectionDelay: 0, reconnectionDelayGrowFactor: 1, maxRetries: Number.POSITIVE_INFINITY },
     reconnectionScheduler: (reconnect, serverRetryMs, attempt) => {

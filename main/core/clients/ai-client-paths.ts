@@ -32,7 +32,11 @@ export interface TargetLocation {
 }
 
 /** The environment of this process: where its AI clients keep their files. */
-export function pathEnvironmentOfThisProcess(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): PathEnvironment {
+export function pathEnvironmentOfThisProcess(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): PathEnvironment {
   const nonEmpty = (value: string | undefined) => (value && value.trim() !== '' ? value : undefined);
   return {
     platform: platform === 'darwin' || platform === 'win32' ? platform : 'linux',

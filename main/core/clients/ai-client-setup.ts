@@ -3,7 +3,17 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SwitchboardError } from '../errors.ts';
 import { looksInstalled } from './ai-client-paths.ts';
-import { AI_CLIENT_TARGETS, configFile, ENTRY_NAME, entryCredential, entryUrl, maskedEntry, type AiClientTarget, type ConfigFormat, type PathEnvironment } from './ai-client-targets.ts';
+import {
+  AI_CLIENT_TARGETS,
+  configFile,
+  ENTRY_NAME,
+  entryCredential,
+  entryUrl,
+  maskedEntry,
+  type AiClientTarget,
+  type ConfigFormat,
+  type PathEnvironment,
+} from './ai-client-targets.ts';
 import type { ClientCommands } from './client-commands.ts';
 import { deepEqual, describeSummary, entryIn, sameApartFromEntry, summarize, type EntryLocation } from './client-config-entry.ts';
 import type { ClientConfigFormat } from './client-config-format.ts';
@@ -92,7 +102,11 @@ function locationOf(target: AiClientTarget): EntryLocation {
 function requireFile(target: AiClientTarget, env: PathEnvironment): string {
   const path = configFile(target, env);
   if (path !== undefined) return path;
-  if (target.method === 'copy') throw new SwitchboardError('CLIENT_SETUP_FAILED', `${target.name} keeps its servers in its own settings, not a file: paste the JSON from the preview there (${target.notes ?? ''})`);
+  if (target.method === 'copy')
+    throw new SwitchboardError(
+      'CLIENT_SETUP_FAILED',
+      `${target.name} keeps its servers in its own settings, not a file: paste the JSON from the preview there (${target.notes ?? ''})`,
+    );
   throw new SwitchboardError('CLIENT_SETUP_FAILED', `${target.name} does not run on ${env.platform}`);
 }
 
@@ -120,11 +134,19 @@ export async function readEntry(target: AiClientTarget, env: PathEnvironment): P
 export function assessEntry(target: AiClientTarget, entry: unknown, expected: EntryExpectation): Pick<AiClientState, 'configured' | 'stale' | 'staleReason'> {
   const credential = entryCredential(target, entry);
   if (!credential || !expected.accepts(credential)) {
-    return { configured: false, stale: 'credential', staleReason: `its Switchboard credential is ${credential ? 'not accepted any more (the client was removed or issued a new one)' : 'missing'}; repair it to write a working one` };
+    return {
+      configured: false,
+      stale: 'credential',
+      staleReason: `its Switchboard credential is ${credential ? 'not accepted any more (the client was removed or issued a new one)' : 'missing'}; repair it to write a working one`,
+    };
   }
   const url = entryUrl(target, entry);
   if (target.transport === 'http' && expected.mcpUrl && url !== expected.mcpUrl) {
-    return { configured: false, stale: 'address', staleReason: `it points at ${url ?? 'no URL'}, but Switchboard now listens at ${expected.mcpUrl}; repair it to point at today's address` };
+    return {
+      configured: false,
+      stale: 'address',
+      staleReason: `it points at ${url ?? 'no URL'}, but Switchboard now listens at ${expected.mcpUrl}; repair it to point at today's address`,
+    };
   }
   return { configured: true };
 }
@@ -155,13 +177,25 @@ function fillArgs(args: string[], entry: Record<string, unknown>): string[] {
 }
 
 /** The change setup would make, holding nothing of the file but Switchboard's entry (masked) and a summary. */
-export async function previewSetup(target: AiClientTarget, env: PathEnvironment, entry: Record<string, unknown>, options: SetupOptions = {}): Promise<SetupPreview> {
+export async function previewSetup(
+  target: AiClientTarget,
+  env: PathEnvironment,
+  entry: Record<string, unknown>,
+  options: SetupOptions = {},
+): Promise<SetupPreview> {
   const at = locationOf(target);
   if (target.method === 'copy') {
     return {
-      path: null, method: 'copy', format: 'json', fileExists: false, entryBefore: null,
+      path: null,
+      method: 'copy',
+      format: 'json',
+      fileExists: false,
+      entryBefore: null,
       entryAfter: JSON.stringify({ [target.container.path[0]!]: { [ENTRY_NAME]: entry } }, null, 2),
-      otherEntries: [], otherSettings: 0, summary: 'nothing is written: the JSON is pasted into the client\'s settings', ...(target.notes ? { notes: target.notes } : {}),
+      otherEntries: [],
+      otherSettings: 0,
+      summary: "nothing is written: the JSON is pasted into the client's settings",
+      ...(target.notes ? { notes: target.notes } : {}),
     };
   }
   const path = requireFile(target, env);
@@ -189,14 +223,26 @@ function quoteForDisplay(arg: string): string {
 }
 
 /** Parses the would-be text by the client's rules: the entry reads back as written, and nothing else changed. */
-function checkEdit(target: AiClientTarget, path: string, before: Record<string, unknown>, text: string, expectedEntry: Record<string, unknown> | undefined): void {
+function checkEdit(
+  target: AiClientTarget,
+  path: string,
+  before: Record<string, unknown>,
+  text: string,
+  expectedEntry: Record<string, unknown> | undefined,
+): void {
   const at = locationOf(target);
   const after = formatOf(target).parse(text, path);
   if (!deepEqual(entryIn(after, at), expectedEntry)) {
-    throw new SwitchboardError('CLIENT_SETUP_FAILED', `${path}: the edited file would not read back as intended, so it was left unchanged; add the "${ENTRY_NAME}" entry by hand`);
+    throw new SwitchboardError(
+      'CLIENT_SETUP_FAILED',
+      `${path}: the edited file would not read back as intended, so it was left unchanged; add the "${ENTRY_NAME}" entry by hand`,
+    );
   }
   if (!sameApartFromEntry(before, after, at)) {
-    throw new SwitchboardError('CLIENT_SETUP_FAILED', `${path}: editing Switchboard's entry here would also change other settings (the file is laid out in a way Switchboard cannot edit safely), so it was left unchanged; add the "${ENTRY_NAME}" entry by hand`);
+    throw new SwitchboardError(
+      'CLIENT_SETUP_FAILED',
+      `${path}: editing Switchboard's entry here would also change other settings (the file is laid out in a way Switchboard cannot edit safely), so it was left unchanged; add the "${ENTRY_NAME}" entry by hand`,
+    );
   }
 }
 
@@ -207,7 +253,13 @@ function refuseOlderSetup(target: AiClientTarget, file: ClientFile): void {
 }
 
 /** Writes the entry: the old file is copied aside first, the new one replaces it atomically and is read back. */
-export async function applySetup(target: AiClientTarget, env: PathEnvironment, entry: Record<string, unknown>, now = new Date(), options: SetupOptions = {}): Promise<SetupResult> {
+export async function applySetup(
+  target: AiClientTarget,
+  env: PathEnvironment,
+  entry: Record<string, unknown>,
+  now = new Date(),
+  options: SetupOptions = {},
+): Promise<SetupResult> {
   const path = requireFile(target, env);
   const { file, base, value } = await readConfig(target, path);
   refuseOlderSetup(target, file);
@@ -235,14 +287,25 @@ async function readBack(target: AiClientTarget, path: string, entry: Record<stri
  * command adds the entry instead. The file is still backed up first and read back after. The credential is passed
  * as an argument, visible in this machine's process list for the second the command runs.
  */
-async function applyThroughCommand(target: AiClientTarget, path: string, file: ClientFile, entry: Record<string, unknown>, now: Date, command: { program: string; add: string[]; remove: string[] }, commands: ClientCommands): Promise<SetupResult> {
+async function applyThroughCommand(
+  target: AiClientTarget,
+  path: string,
+  file: ClientFile,
+  entry: Record<string, unknown>,
+  now: Date,
+  command: { program: string; add: string[]; remove: string[] },
+  commands: ClientCommands,
+): Promise<SetupResult> {
   const backupPath = await backUpClientFile(file, now);
   // add-json refuses a name that exists: remove any older entry first (a "not found" failure is expected then).
   await commands.run(command.program, fillArgs(command.remove, entry));
   const added = await commands.run(command.program, fillArgs(command.add, entry));
   if (added.exitCode !== 0) {
     const said = `${added.stderr}${added.stdout}`.split(JSON.stringify(entry)).join('<entry>').trim().slice(0, 500);
-    throw new SwitchboardError('CLIENT_SETUP_FAILED', `\`${target.cli!.program} ${target.cli!.add.slice(0, 2).join(' ')}\` failed (exit ${added.exitCode})${said ? `: ${redactBearer(said)}` : ''}`);
+    throw new SwitchboardError(
+      'CLIENT_SETUP_FAILED',
+      `\`${target.cli!.program} ${target.cli!.add.slice(0, 2).join(' ')}\` failed (exit ${added.exitCode})${said ? `: ${redactBearer(said)}` : ''}`,
+    );
   }
   await readBack(target, path, entry, backupPath);
   return { path, backupPath, via: 'command' };
@@ -263,7 +326,11 @@ export async function undoSetup(target: AiClientTarget, env: PathEnvironment, op
   if (command && options.commands) {
     const removed = await options.commands.run(command.program, fillArgs(command.remove, {}));
     const after = await readConfig(target, path);
-    if (entryIn(after.value, at) !== undefined) throw new SwitchboardError('CLIENT_SETUP_FAILED', `\`${target.cli!.program} mcp remove\` did not remove the entry (exit ${removed.exitCode}): ${redactBearer(removed.stderr.trim().slice(0, 300))}`);
+    if (entryIn(after.value, at) !== undefined)
+      throw new SwitchboardError(
+        'CLIENT_SETUP_FAILED',
+        `\`${target.cli!.program} mcp remove\` did not remove the entry (exit ${removed.exitCode}): ${redactBearer(removed.stderr.trim().slice(0, 300))}`,
+      );
     return { path, removed: true };
   }
   const text = formatOf(target).withoutEntry(file.text, at);

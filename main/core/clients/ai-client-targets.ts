@@ -53,14 +53,20 @@ export const ENTRY_NAME = 'switchboard';
 
 const bearerHeaders = ['headers'];
 /** VS Code's user folder per OS, shared by VS Code itself and extensions that keep files in its globalStorage (Cline). */
-const vscodeUser = (product: string) => ({ darwin: `~/Library/Application Support/${product}/User`, win32: `%APPDATA%/${product}/User`, linux: `$XDG_CONFIG_HOME/${product}/User` });
-const inVscodeUser = (product: string, file: string) => Object.fromEntries(Object.entries(vscodeUser(product)).map(([os, folder]) => [os, `${folder}/${file}`])) as Record<SupportedPlatform, string>;
+const vscodeUser = (product: string) => ({
+  darwin: `~/Library/Application Support/${product}/User`,
+  win32: `%APPDATA%/${product}/User`,
+  linux: `$XDG_CONFIG_HOME/${product}/User`,
+});
+const inVscodeUser = (product: string, file: string) =>
+  Object.fromEntries(Object.entries(vscodeUser(product)).map(([os, folder]) => [os, `${folder}/${file}`])) as Record<SupportedPlatform, string>;
 const everywhere = (file: string): Record<SupportedPlatform, string> => ({ darwin: file, win32: file, linux: file });
 
 // Why VS Code gets the token in mcp.json rather than an `inputs` prompt: an input makes VS Code ask the person to type
 // the value at first start and keep it in its own secret storage, but the person never sees Switchboard's credential
 // (it goes from the registry to the OS keychain and into this file). The file is the person's own, written 0600.
-const VSCODE_NOTES = 'The credential is written into mcp.json (readable by you only), not as an "inputs" prompt: VS Code would ask you to type a credential Switchboard never shows.';
+const VSCODE_NOTES =
+  'The credential is written into mcp.json (readable by you only), not as an "inputs" prompt: VS Code would ask you to type a credential Switchboard never shows.';
 
 export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
   {
@@ -71,7 +77,10 @@ export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
       // The MSIX installer (the default since early 2026) virtualises the app's AppData: it reads only the copy inside
       // its package folder, and never the classic %APPDATA% file.
       win32: [
-        { file: '%LOCALAPPDATA%/Packages/Claude_pzs8sxrjxfjjc/LocalCache/Roaming/Claude/claude_desktop_config.json', ifExists: '%LOCALAPPDATA%/Packages/Claude_pzs8sxrjxfjjc' },
+        {
+          file: '%LOCALAPPDATA%/Packages/Claude_pzs8sxrjxfjjc/LocalCache/Roaming/Claude/claude_desktop_config.json',
+          ifExists: '%LOCALAPPDATA%/Packages/Claude_pzs8sxrjxfjjc',
+        },
         { file: '%APPDATA%/Claude/claude_desktop_config.json' },
       ],
       linux: '$XDG_CONFIG_HOME/Claude/claude_desktop_config.json',
@@ -93,8 +102,10 @@ export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
     transport: 'http',
     http: { urlField: 'url', headersPath: bearerHeaders, fixed: { type: 'http' } },
     cli: { program: 'claude', add: ['mcp', 'add-json', '--scope', 'user', '{name}', '{json}'], remove: ['mcp', 'remove', '--scope', 'user', '{name}'] },
-    notes: 'When `claude` is on PATH, setup runs `claude mcp add-json --scope user`: Claude Code rewrites ~/.claude.json from memory and would drop an outside edit.',
-    source: 'https://docs.anthropic.com/en/docs/claude-code/mcp (user scope, add-json); https://docs.anthropic.com/en/docs/claude-code/settings (CLAUDE_CONFIG_DIR)',
+    notes:
+      'When `claude` is on PATH, setup runs `claude mcp add-json --scope user`: Claude Code rewrites ~/.claude.json from memory and would drop an outside edit.',
+    source:
+      'https://docs.anthropic.com/en/docs/claude-code/mcp (user scope, add-json); https://docs.anthropic.com/en/docs/claude-code/settings (CLAUDE_CONFIG_DIR)',
   },
   {
     id: 'cursor',
@@ -148,7 +159,8 @@ export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
     transport: 'http',
     // `tools` is required by Copilot CLI: ["*"] offers every tool the server lists.
     http: { urlField: 'url', headersPath: bearerHeaders, fixed: { type: 'http', tools: ['*'] } },
-    source: 'https://docs.github.com/en/copilot/reference/copilot-cli-reference/cli-config-dir-reference (~/.copilot, COPILOT_HOME); https://docs.github.com/en/copilot/how-tos/copilot-cli/customize-copilot/add-mcp-servers',
+    source:
+      'https://docs.github.com/en/copilot/reference/copilot-cli-reference/cli-config-dir-reference (~/.copilot, COPILOT_HOME); https://docs.github.com/en/copilot/how-tos/copilot-cli/customize-copilot/add-mcp-servers',
   },
   {
     id: 'visual-studio',
@@ -173,8 +185,10 @@ export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
     // http_headers is Codex's static header map; Codex refuses an inline `bearer_token`, and `bearer_token_env_var`
     // would need the credential in the environment of every process that starts Codex, which setup cannot arrange.
     http: { urlField: 'url', headersPath: ['http_headers'] },
-    notes: 'Written as [mcp_servers.switchboard] with an http_headers Authorization entry (the file is readable by you only). To keep the credential out of the file, replace http_headers with bearer_token_env_var = "SWITCHBOARD_CLIENT_CREDENTIAL" and export that variable (`switchboard clients credential codex` prints it) wherever Codex starts. The CLI and the IDE extension share this file.',
-    source: 'https://developers.openai.com/codex/mcp; openai/codex codex-rs/config/src/mcp_types.rs (url, http_headers, bearer_token_env_var); https://developers.openai.com/codex/environment-variables (CODEX_HOME)',
+    notes:
+      'Written as [mcp_servers.switchboard] with an http_headers Authorization entry (the file is readable by you only). To keep the credential out of the file, replace http_headers with bearer_token_env_var = "SWITCHBOARD_CLIENT_CREDENTIAL" and export that variable (`switchboard clients credential codex` prints it) wherever Codex starts. The CLI and the IDE extension share this file.',
+    source:
+      'https://developers.openai.com/codex/mcp; openai/codex codex-rs/config/src/mcp_types.rs (url, http_headers, bearer_token_env_var); https://developers.openai.com/codex/environment-variables (CODEX_HOME)',
   },
   {
     id: 'gemini-cli',
@@ -228,7 +242,7 @@ export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
     container: { path: ['mcpServers'], shape: 'map' },
     transport: 'http',
     http: { urlField: 'url', headersPath: bearerHeaders },
-    notes: 'LM Studio 0.3.17 or later (it follows Cursor\'s mcp.json notation).',
+    notes: "LM Studio 0.3.17 or later (it follows Cursor's mcp.json notation).",
     source: 'https://lmstudio.ai/docs/app/mcp',
   },
   {
@@ -240,11 +254,16 @@ export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
     container: { path: ['mcpServers'], shape: 'named-list' },
     // Continue requires these three at the top of a config.yaml.
     newFile: 'name: Local Config\nversion: 1.0.0\nschema: v1\n',
-    olderSibling: { file: 'config.json', reason: 'Continue here still uses config.json; creating config.yaml would replace that whole configuration. Convert it to config.yaml in Continue first, then set up again' },
+    olderSibling: {
+      file: 'config.json',
+      reason:
+        'Continue here still uses config.json; creating config.yaml would replace that whole configuration. Convert it to config.yaml in Continue first, then set up again',
+    },
     transport: 'http',
     http: { urlField: 'url', headersPath: ['requestOptions', 'headers'], fixed: { name: ENTRY_NAME, type: 'streamable-http' } },
-    notes: 'Continue\'s YAML configuration (config.yaml); a setup that still uses the older config.json is not edited.',
-    source: 'https://docs.continue.dev/customize/deep-dives/mcp; continuedev/continue packages/config-yaml/src/schemas/mcp/index.ts (streamable-http, requestOptions)',
+    notes: "Continue's YAML configuration (config.yaml); a setup that still uses the older config.json is not edited.",
+    source:
+      'https://docs.continue.dev/customize/deep-dives/mcp; continuedev/continue packages/config-yaml/src/schemas/mcp/index.ts (streamable-http, requestOptions)',
   },
   {
     id: 'goose',
@@ -253,8 +272,19 @@ export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
     format: 'yaml',
     container: { path: ['extensions'], shape: 'map' },
     transport: 'http',
-    http: { urlField: 'uri', headersPath: bearerHeaders, fixed: { enabled: true, type: 'streamable_http', name: ENTRY_NAME, description: 'Switchboard: every MCP server your company runs, through one local endpoint', timeout: 300 } },
-    notes: 'Goose suggests its keyring for secrets; a streamable_http extension takes its headers only from config.yaml, so the credential is there (readable by you only).',
+    http: {
+      urlField: 'uri',
+      headersPath: bearerHeaders,
+      fixed: {
+        enabled: true,
+        type: 'streamable_http',
+        name: ENTRY_NAME,
+        description: 'Switchboard: every MCP server your company runs, through one local endpoint',
+        timeout: 300,
+      },
+    },
+    notes:
+      'Goose suggests its keyring for secrets; a streamable_http extension takes its headers only from config.yaml, so the credential is there (readable by you only).',
     source: 'https://block.github.io/goose/docs/guides/config-files; aaif-goose/goose crates/goose/src/agents/extension.rs (StreamableHttp: uri, headers)',
   },
   {
@@ -267,7 +297,8 @@ export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
     container: { path: ['mcp'], shape: 'map' },
     transport: 'http',
     http: { urlField: 'url', headersPath: bearerHeaders, fixed: { type: 'remote', enabled: true } },
-    source: 'https://opencode.ai/docs/mcp-servers (type "remote", url, headers, enabled); https://opencode.ai/docs/config (global config location); anomalyco/opencode packages/opencode/src/global/index.ts',
+    source:
+      'https://opencode.ai/docs/mcp-servers (type "remote", url, headers, enabled); https://opencode.ai/docs/config (global config location); anomalyco/opencode packages/opencode/src/global/index.ts',
   },
   {
     id: 'jetbrains',
@@ -278,7 +309,8 @@ export const AI_CLIENT_TARGETS: readonly AiClientTarget[] = [
     transport: 'http',
     http: { urlField: 'url', headersPath: bearerHeaders, fixed: { type: 'http' } },
     method: 'copy',
-    notes: 'AI Assistant keeps its MCP servers in the IDE\'s settings, not a file to edit: paste the JSON in Settings | Tools | AI Assistant | Model Context Protocol (MCP) | Add | As JSON.',
+    notes:
+      "AI Assistant keeps its MCP servers in the IDE's settings, not a file to edit: paste the JSON in Settings | Tools | AI Assistant | Model Context Protocol (MCP) | Add | As JSON.",
     source: 'https://www.jetbrains.com/help/ai-assistant/mcp.html',
   },
 ];
@@ -308,7 +340,11 @@ export interface EndpointForEntry {
 /** What Switchboard writes for a client: the endpoint with the client's own credential, or the stdio bridge. */
 export function entryFor(target: AiClientTarget, endpoint: EndpointForEntry): Record<string, unknown> {
   if (target.transport === 'stdio-bridge' || !target.http) {
-    return { command: endpoint.bridgeCommand.command, args: [...endpoint.bridgeCommand.args], env: { ...endpoint.bridgeCommand.env, SWITCHBOARD_CLIENT_CREDENTIAL: endpoint.credential } };
+    return {
+      command: endpoint.bridgeCommand.command,
+      args: [...endpoint.bridgeCommand.args],
+      env: { ...endpoint.bridgeCommand.env, SWITCHBOARD_CLIENT_CREDENTIAL: endpoint.credential },
+    };
   }
   const { urlField, headersPath, fixed } = target.http;
   const entry: Record<string, unknown> = { ...structuredClone(fixed ?? {}), [urlField]: endpoint.mcpUrl };

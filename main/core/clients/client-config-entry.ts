@@ -49,9 +49,14 @@ export interface FileSummary {
 
 export function summarize(value: Record<string, unknown>, at: EntryLocation): FileSummary {
   const container = getPath(value, at.container.path);
-  const names = at.container.shape === 'map'
-    ? (isRecord(container) ? Object.keys(container) : [])
-    : (Array.isArray(container) ? container.map((item) => (isRecord(item) && typeof item.name === 'string' ? item.name : '(unnamed)')) : []);
+  const names =
+    at.container.shape === 'map'
+      ? isRecord(container)
+        ? Object.keys(container)
+        : []
+      : Array.isArray(container)
+        ? container.map((item) => (isRecord(item) && typeof item.name === 'string' ? item.name : '(unnamed)'))
+        : [];
   return {
     otherEntries: names.filter((name) => name !== at.name),
     otherSettings: Object.keys(value).filter((key) => key !== at.container.path[0]).length,
@@ -59,7 +64,10 @@ export function summarize(value: Record<string, unknown>, at: EntryLocation): Fi
 }
 
 export function describeSummary(summary: FileSummary, serverWord = 'server'): string {
-  const servers = summary.otherEntries.length === 0 ? `no other ${serverWord}s` : `${summary.otherEntries.length} other ${serverWord}${summary.otherEntries.length === 1 ? '' : 's'} (${summary.otherEntries.join(', ')})`;
+  const servers =
+    summary.otherEntries.length === 0
+      ? `no other ${serverWord}s`
+      : `${summary.otherEntries.length} other ${serverWord}${summary.otherEntries.length === 1 ? '' : 's'} (${summary.otherEntries.join(', ')})`;
   const settings = `${summary.otherSettings === 0 ? 'no' : summary.otherSettings} other top-level setting${summary.otherSettings === 1 ? '' : 's'}`;
   return `${servers}, ${settings}`;
 }

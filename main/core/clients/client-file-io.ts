@@ -34,7 +34,10 @@ export async function readClientFile(path: string): Promise<ClientFile> {
       if (errnoOf(error) !== 'ENOENT') throw unreadable(path, error);
       const pointsAt = await readlink(path).catch(() => 'a missing file');
       // Creating the target would write into whatever the link was meant to reach (a dotfiles checkout not mounted yet).
-      throw new SwitchboardError('CLIENT_FILE_BROKEN_LINK', `${path} is a symbolic link to ${pointsAt}, which does not exist; restore its target or remove the link, then try again`);
+      throw new SwitchboardError(
+        'CLIENT_FILE_BROKEN_LINK',
+        `${path} is a symbolic link to ${pointsAt}, which does not exist; restore its target or remove the link, then try again`,
+      );
     }
   }
   try {
@@ -56,7 +59,10 @@ export async function assertWritable(file: ClientFile): Promise<void> {
   if (file.text === null) return;
   const { mode } = await stat(file.realPath);
   if ((mode & 0o200) === 0) {
-    throw new SwitchboardError('CLIENT_FILE_READ_ONLY', `${file.path}${file.realPath !== file.path ? ` (a link to ${file.realPath})` : ''} is read-only; Switchboard will not override that — make it writable, or add the entry by hand`);
+    throw new SwitchboardError(
+      'CLIENT_FILE_READ_ONLY',
+      `${file.path}${file.realPath !== file.path ? ` (a link to ${file.realPath})` : ''} is read-only; Switchboard will not override that — make it writable, or add the entry by hand`,
+    );
   }
 }
 
@@ -102,7 +108,11 @@ export async function replaceClientFile(file: ClientFile, text: string, options:
       }
       await unlink(temporary).catch(() => undefined);
       if (code !== undefined && TRANSIENT_RENAME_ERRORS.has(code)) {
-        throw new SwitchboardError('CLIENT_FILE_LOCKED', `${file.path} is in use by another program (most likely the client itself: ${code}); close the client and try again — the file is unchanged`, { cause: error });
+        throw new SwitchboardError(
+          'CLIENT_FILE_LOCKED',
+          `${file.path} is in use by another program (most likely the client itself: ${code}); close the client and try again — the file is unchanged`,
+          { cause: error },
+        );
       }
       throw new SwitchboardError('CLIENT_SETUP_FAILED', `cannot write ${file.path}: ${(error as Error).message}; the file is unchanged`, { cause: error });
     }

@@ -75,7 +75,8 @@ export class ClientRegistry {
   async add(id: string, view: ClientSettings = {}): Promise<{ client: RegisteredClient; credential: string }> {
     if (!CLIENT_ID_PATTERN.test(id)) throw new SwitchboardError('CONFIG_INVALID', `client id "${id}" must be 1-32 characters of a-z, 0-9, "-" or "_"`);
     this.#refresh(true);
-    if (this.#clients.some((client) => client.id === id)) throw new SwitchboardError('CONFIG_INVALID', `a client named "${id}" already exists; remove it first to issue a new credential`);
+    if (this.#clients.some((client) => client.id === id))
+      throw new SwitchboardError('CONFIG_INVALID', `a client named "${id}" already exists; remove it first to issue a new credential`);
     const credential = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const client: RegisteredClient = {
       id,
@@ -158,7 +159,10 @@ export type ClientSettings = Pick<BudgetedView, 'servers' | 'tools' | 'maxTools'
 
 function settingsFields(settings: ClientSettings): Partial<RegisteredClient> {
   if (settings.maxTools !== undefined && (!Number.isInteger(settings.maxTools) || settings.maxTools < MIN_MAX_TOOLS)) {
-    throw new SwitchboardError('CONFIG_INVALID', `a tool budget must be a whole number of at least ${MIN_MAX_TOOLS} (the two search tools need room), not ${settings.maxTools}`);
+    throw new SwitchboardError(
+      'CONFIG_INVALID',
+      `a tool budget must be a whole number of at least ${MIN_MAX_TOOLS} (the two search tools need room), not ${settings.maxTools}`,
+    );
   }
   return {
     ...(settings.servers ? { servers: [...settings.servers] } : {}),

@@ -1,5 +1,15 @@
 // JSON client configs: strict JSON where the client parses with JSON.parse, JSON with comments where it does not (VS Code, Zed); edits touch only Switchboard's entry, comments and layout included.
-import { applyEdits, findNodeAtLocation, modify, parse, parseTree, printParseErrorCode, type FormattingOptions, type Node, type ParseError } from 'jsonc-parser';
+import {
+  applyEdits,
+  findNodeAtLocation,
+  modify,
+  parse,
+  parseTree,
+  printParseErrorCode,
+  type FormattingOptions,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser';
 import { SwitchboardError } from '../errors.ts';
 import { isRecord } from './ai-client-targets.ts';
 import type { EntryLocation } from './client-config-entry.ts';
@@ -51,7 +61,10 @@ function parseWithComments(text: string, path: string): unknown {
 }
 
 function malformed(path: string, why: string): SwitchboardError {
-  return new SwitchboardError('CLIENT_FILE_MALFORMED', `${path} cannot be read: ${why}. Fix it by hand first — Switchboard will not overwrite a file it cannot read`);
+  return new SwitchboardError(
+    'CLIENT_FILE_MALFORMED',
+    `${path} cannot be read: ${why}. Fix it by hand first — Switchboard will not overwrite a file it cannot read`,
+  );
 }
 
 /** Indents new lines the way the file already does (tabs, or its number of spaces), so the edit reads like the rest. */
@@ -116,4 +129,3 @@ function spliceOutEntry(text: string, at: EntryLocation): string | undefined {
   if (next) return text.slice(0, property.offset) + text.slice(next.offset);
   return undefined;
 }
-

@@ -12,7 +12,10 @@ export function tomlClientConfig(): ClientConfigFormat {
         return parse(text) as Record<string, unknown>;
       } catch (error) {
         if (!(error instanceof TomlError)) throw error;
-        throw new SwitchboardError('CLIENT_FILE_MALFORMED', `${path} cannot be read: it is not valid TOML (${error.message.split('\n')[0]}). Fix it by hand first — Switchboard will not overwrite a file it cannot read`);
+        throw new SwitchboardError(
+          'CLIENT_FILE_MALFORMED',
+          `${path} cannot be read: it is not valid TOML (${error.message.split('\n')[0]}). Fix it by hand first — Switchboard will not overwrite a file it cannot read`,
+        );
       }
     },
     withEntry(text, at, entry) {
@@ -41,7 +44,10 @@ function renderValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value).replace(/\x7f/g, '\\u007f');
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(renderValue).join(', ')}]`;
-  if (isRecord(value)) return `{ ${Object.entries(value).map(([key, item]) => `${renderKey(key)} = ${renderValue(item)}`).join(', ')} }`;
+  if (isRecord(value))
+    return `{ ${Object.entries(value)
+      .map(([key, item]) => `${renderKey(key)} = ${renderValue(item)}`)
+      .join(', ')} }`;
   throw new Error(`cannot write ${typeof value} to TOML`);
 }
 

@@ -20,7 +20,9 @@ function profilesOf(base: AiClientTarget, env: PathEnvironment): AiClientTarget[
   const userFolder = dirname(defaultFile);
   let folders: string[];
   try {
-    folders = readdirSync(join(userFolder, 'profiles'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    folders = readdirSync(join(userFolder, 'profiles'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
   } catch {
     return [];
   }
@@ -33,7 +35,10 @@ function profilesOf(base: AiClientTarget, env: PathEnvironment): AiClientTarget[
       id: `${prefix}${slug.slice(0, MAX_ID_LENGTH - prefix.length)}`,
       name: `${base.name} (profile "${names.get(folder) ?? folder}")`,
       paths: Object.fromEntries(
-        Object.entries(base.paths).map(([platform, path]) => [platform, typeof path === 'string' ? path.replace(/\/mcp\.json$/, `/profiles/${folder}/mcp.json`) : path]),
+        Object.entries(base.paths).map(([platform, path]) => [
+          platform,
+          typeof path === 'string' ? path.replace(/\/mcp\.json$/, `/profiles/${folder}/mcp.json`) : path,
+        ]),
       ) as Partial<Record<SupportedPlatform, string>>,
     };
   });
@@ -43,7 +48,9 @@ function profilesOf(base: AiClientTarget, env: PathEnvironment): AiClientTarget[
 function profileNames(userFolder: string): Map<string, string> {
   const names = new Map<string, string>();
   try {
-    const state = JSON.parse(readFileSync(join(userFolder, 'globalStorage', 'storage.json'), 'utf8')) as { userDataProfiles?: { location?: unknown; name?: unknown }[] };
+    const state = JSON.parse(readFileSync(join(userFolder, 'globalStorage', 'storage.json'), 'utf8')) as {
+      userDataProfiles?: { location?: unknown; name?: unknown }[];
+    };
     for (const profile of state.userDataProfiles ?? []) {
       // Newer versions store the folder name, older ones a file URI ending in it.
       if (typeof profile.location === 'string' && typeof profile.name === 'string') names.set(basename(profile.location), profile.name);

@@ -32,7 +32,10 @@ export function yamlClientConfig(): ClientConfigFormat {
 }
 
 function malformed(path: string, why: string): SwitchboardError {
-  return new SwitchboardError('CLIENT_FILE_MALFORMED', `${path} cannot be read: ${why}. Fix it by hand first — Switchboard will not overwrite a file it cannot read`);
+  return new SwitchboardError(
+    'CLIENT_FILE_MALFORMED',
+    `${path} cannot be read: ${why}. Fix it by hand first — Switchboard will not overwrite a file it cannot read`,
+  );
 }
 
 /** The top-level pair holding the container (container paths are one key deep: `extensions`, `mcpServers`). */
@@ -75,7 +78,10 @@ function itemSpans(text: string, container: YAMLMap<Node, Node | null> | YAMLSeq
   }));
 }
 
-function blockContainer(document: Document, at: EntryLocation): { pair: Pair<Node, Node | null>; container: YAMLMap<Node, Node | null> | YAMLSeq<Node> } | undefined {
+function blockContainer(
+  document: Document,
+  at: EntryLocation,
+): { pair: Pair<Node, Node | null>; container: YAMLMap<Node, Node | null> | YAMLSeq<Node> } | undefined {
   const pair = containerPair(document, at);
   const value = pair?.value;
   const wanted = at.container.shape === 'map' ? isMap(value) : isSeq(value);
@@ -108,7 +114,11 @@ function insertEntry(text: string, at: EntryLocation, entry: Record<string, unkn
     const spans = itemSpans(text, found.container, at);
     const last = spans[spans.length - 1]!;
     const indent = /^[ ]*/.exec(text.slice(last.start))![0];
-    const snippet = stringify(item, STRINGIFY).trimEnd().split('\n').map((line) => indent + line).join('\n');
+    const snippet = stringify(item, STRINGIFY)
+      .trimEnd()
+      .split('\n')
+      .map((line) => indent + line)
+      .join('\n');
     const before = text.slice(0, last.end);
     return `${before}${before.endsWith('\n') ? '' : '\n'}${snippet}\n${text.slice(last.end)}`;
   }

@@ -26,8 +26,21 @@ export function applyCompanyPolicy(config: SwitchboardConfig, policy: CompanyPol
     return { ...server, enabled: false };
   });
   const idpLocked = policy.locked.includes('auth.idp');
-  const idp = policy.idp && (idpLocked || !config.auth.idp) ? { tokenEndpointAuthMethod: 'none' as const, scopes: ['openid', 'email', 'profile', 'offline_access'], extraAuthorizationParams: {}, ...config.auth.idp, ...policy.idp } : config.auth.idp;
+  const idp =
+    policy.idp && (idpLocked || !config.auth.idp)
+      ? {
+          tokenEndpointAuthMethod: 'none' as const,
+          scopes: ['openid', 'email', 'profile', 'offline_access'],
+          extraAuthorizationParams: {},
+          ...config.auth.idp,
+          ...policy.idp,
+        }
+      : config.auth.idp;
   const tools = policy.toolChanges ? { ...config.tools, changes: policy.toolChanges } : config.tools;
   const toolSearch = combineToolSearch(config.toolSearch, policy.toolSearch);
-  return { config: { ...config, servers, auth: { ...config.auth, ...(idp ? { idp } : {}) }, tools, ...(toolSearch ? { toolSearch } : {}) }, disabled, locked: policy.locked };
+  return {
+    config: { ...config, servers, auth: { ...config.auth, ...(idp ? { idp } : {}) }, tools, ...(toolSearch ? { toolSearch } : {}) },
+    disabled,
+    locked: policy.locked,
+  };
 }

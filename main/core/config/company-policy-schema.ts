@@ -5,12 +5,21 @@ import { toolSearchSchema } from './tool-search-schema.ts';
 export const companyPolicySchema = z
   .object({
     /** Servers the company offers; people pick from these (and may be limited to them). */
-    servers: z.array(z.object({ id: z.string().min(1).max(32), url: z.string().url(), title: z.string().max(100).optional(), description: z.string().max(500).optional() }).strict()).default([]),
+    servers: z
+      .array(
+        z
+          .object({ id: z.string().min(1).max(32), url: z.string().url(), title: z.string().max(100).optional(), description: z.string().max(500).optional() })
+          .strict(),
+      )
+      .default([]),
     /** Domains whose AI catalogs list the company's servers. */
     domains: z.array(z.string().min(1).max(253)).default([]),
     /** Internal hosts whose private addresses discovery may reach. */
     privateHosts: z.array(z.string().min(1).max(253)).default([]),
-    idp: z.object({ issuer: z.string().url(), clientId: z.string().min(1) }).strict().optional(),
+    idp: z
+      .object({ issuer: z.string().url(), clientId: z.string().min(1) })
+      .strict()
+      .optional(),
     /** Host patterns ("*.example.com", "crm.example.com"); when `allow` is non-empty, only those hosts may be added. */
     allow: z.array(z.string().min(1)).default([]),
     deny: z.array(z.string().min(1)).default([]),

@@ -25,7 +25,8 @@ export class ConfigEditor {
 
   async addServer(server: Partial<ServerConfig> & Pick<ServerConfig, 'id' | 'url'>): Promise<void> {
     const { text, config } = await this.read();
-    if (config.servers.some((existing) => existing.id === server.id)) throw new SwitchboardError('CONFIG_INVALID', `a server with the id "${server.id}" is already configured`);
+    if (config.servers.some((existing) => existing.id === server.id))
+      throw new SwitchboardError('CONFIG_INVALID', `a server with the id "${server.id}" is already configured`);
     const rawServers = (parse(text) as { servers?: unknown[] }).servers ?? [];
     await this.#write(text, ['servers', rawServers.length], server);
   }

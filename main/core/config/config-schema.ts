@@ -48,7 +48,10 @@ export const serverConfigSchema = z
     title: z.string().min(1).max(100).optional(),
     enabled: z.boolean().default(true),
     /** Prefix for this server's tool and prompt names; defaults to the id; "" exposes names unprefixed. */
-    prefix: z.string().regex(/^[A-Za-z0-9_-]{0,16}$/, 'must be at most 16 characters of A-Z, a-z, 0-9, "-" or "_"').optional(),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{0,16}$/, 'must be at most 16 characters of A-Z, a-z, 0-9, "-" or "_"')
+      .optional(),
     auth: serverAuthConfigSchema.optional(),
     /** Extra HTTP headers the server needs (e.g. a region from its Server Card); never secrets. */
     headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(1024)).default({}),
@@ -85,7 +88,10 @@ export const idpConfigSchema = z
 export const authConfigSchema = z
   .object({
     /** Keychain namespace: entries live under the service `dev.switchboard.<profile>`. */
-    profile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, "_", "." or "-"').default('default'),
+    profile: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, "_", "." or "-"')
+      .default('default'),
     idp: idpConfigSchema.optional(),
     /**
      * No longer changes anything, kept so older files still load: a request never opens a browser or waits for a
@@ -108,23 +114,43 @@ export const gatewayConfigSchema = z
     /** 0: the port remembered in <data dir>/endpoint.json, else any free one (then remembered); anything else is used exactly. */
     port: z.number().int().min(0).max(65535).default(0),
     /** Upper bound for one request body, in bytes. */
-    maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
     /** How long one upstream request may take before the client gets UPSTREAM_TIMEOUT. */
     upstreamTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
     /** Upper bound for one upstream answer (a JSON body, or one SSE message), in bytes; larger ones fail that call with UPSTREAM_TOO_LARGE. */
-    maxResponseBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(1024 * 1024 * 1024)
+      .default(32 * 1024 * 1024),
     /**
      * 2026-07-28 tool calls, prompt gets and resource reads travel to their server as bytes (only the envelope is
      * rewritten); false sends them through the full MCP stack like every other request.
      */
     callRelay: z.boolean().default(true),
     /** A 2025-era client session with no request for this long is closed (and resumed transparently if the client comes back). */
-    sessionIdleMs: z.number().int().min(1000).max(7 * 24 * 3_600_000).default(30 * 60_000),
+    sessionIdleMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(7 * 24 * 3_600_000)
+      .default(30 * 60_000),
     /** Open 2025-era sessions per client; opening one more closes that client's least recently used session. */
     maxSessionsPerClient: z.number().int().min(1).max(10_000).default(64),
     /** Browser origins besides the endpoint's own that may call it (e.g. "http://localhost:6274" for the MCP Inspector). */
     allowedOrigins: z
-      .array(z.string().url().refine((value) => URL.parse(value)?.origin === value, { message: 'must be an origin: scheme://host[:port], no path' }))
+      .array(
+        z
+          .string()
+          .url()
+          .refine((value) => URL.parse(value)?.origin === value, { message: 'must be an origin: scheme://host[:port], no path' }),
+      )
       .max(32)
       .default([]),
   })
@@ -136,7 +162,11 @@ const auditSinkSchema = z.discriminatedUnion('type', [
       type: z.literal('jsonl'),
       /** The file records are appended to; it rotates to path.1 … path.<maxFiles> by size. */
       path: z.string().min(1),
-      maxBytes: z.number().int().min(1024).default(50 * 1024 * 1024),
+      maxBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(50 * 1024 * 1024),
       maxFiles: z.number().int().min(1).max(100).default(5),
     })
     .strict(),
@@ -151,7 +181,10 @@ const auditSinkSchema = z.discriminatedUnion('type', [
       /** A logs endpoint used as-is, e.g. http://127.0.0.1:4318/v1/logs (the sink's first form, still honoured). */
       url: remoteUrl.optional(),
       /** The signals to send; by default each one an endpoint here or in the environment names (all three when none does). */
-      signals: z.array(z.enum(['logs', 'traces', 'metrics'])).min(1).optional(),
+      signals: z
+        .array(z.enum(['logs', 'traces', 'metrics']))
+        .min(1)
+        .optional(),
       /** Extra request headers. A token is better kept in OTEL_EXPORTER_OTLP_HEADERS than in this file. */
       headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(4096)).optional(),
       timeoutMs: z.number().int().min(100).max(120_000).optional(),
@@ -163,9 +196,15 @@ const auditSinkSchema = z.discriminatedUnion('type', [
       host: z.string().min(1),
       port: z.number().int().min(1).max(65535),
       /** RFC 5425 syslog over TLS: the system's CAs, or the PEM CA in caFile. */
-      tls: z.object({ caFile: z.string().min(1).optional(), servername: z.string().min(1).optional() }).strict().optional(),
+      tls: z
+        .object({ caFile: z.string().min(1).optional(), servername: z.string().min(1).optional() })
+        .strict()
+        .optional(),
       facility: z.number().int().min(0).max(23).default(16),
-      appName: z.string().regex(/^[\x21-\x7e]{1,48}$/).default('switchboard'),
+      appName: z
+        .string()
+        .regex(/^[\x21-\x7e]{1,48}$/)
+        .default('switchboard'),
       /**
        * RFC 5424 SD-ID for the record's identity (id, seq, hash, outcome, server, client): name@<your IANA private
        * enterprise number>. Unset, only the IANA-registered `origin` element is sent; the identity is in the message.
@@ -187,7 +226,12 @@ export const auditConfigSchema = z
       .object({
         arguments: z.boolean().default(false),
         results: z.boolean().default(false),
-        maxBytes: z.number().int().min(64).max(1024 * 1024).default(4096),
+        maxBytes: z
+          .number()
+          .int()
+          .min(64)
+          .max(1024 * 1024)
+          .default(4096),
         redact: z
           .object({
             keys: z.array(z.string().min(1)).default([]),
@@ -210,7 +254,10 @@ export const auditConfigSchema = z
       })
       .strict()
       .prefault({}),
-    retention: z.object({ maxAgeDays: z.number().positive().default(90), maxRecords: z.number().int().positive().default(5_000_000) }).strict().prefault({}),
+    retention: z
+      .object({ maxAgeDays: z.number().positive().default(90), maxRecords: z.number().int().positive().default(5_000_000) })
+      .strict()
+      .prefault({}),
     sinks: z.array(auditSinkSchema).default([]),
   })
   .strict();

@@ -27,7 +27,10 @@ export function parseConfigText(text: string, source: string): SwitchboardConfig
   const firstError = syntaxErrors[0];
   if (firstError) {
     const { line, column } = lineAndColumn(text, firstError.offset);
-    throw new SwitchboardError('CONFIG_INVALID_JSON', `${source}:${line}:${column}: not valid JSON (${describeSyntaxError(printParseErrorCode(firstError.error))})`);
+    throw new SwitchboardError(
+      'CONFIG_INVALID_JSON',
+      `${source}:${line}:${column}: not valid JSON (${describeSyntaxError(printParseErrorCode(firstError.error))})`,
+    );
   }
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {

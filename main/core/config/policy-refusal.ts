@@ -6,7 +6,8 @@ export function policyRefusal(policy: CompanyPolicy, serverUrl: string): string 
   const host = new URL(serverUrl).hostname.toLowerCase();
   const denied = policy.deny.find((pattern) => hostMatches(pattern, host));
   if (denied) return `the company policy denies ${host} (rule "${denied}")`;
-  if (policy.allow.length && !policy.allow.some((pattern) => hostMatches(pattern, host))) return `the company policy allows only ${policy.allow.join(', ')}; ${host} is not among them`;
+  if (policy.allow.length && !policy.allow.some((pattern) => hostMatches(pattern, host)))
+    return `the company policy allows only ${policy.allow.join(', ')}; ${host} is not among them`;
   return undefined;
 }
 

@@ -44,6 +44,8 @@ export function combineToolSearch(own: ToolSearchSettings | undefined, company: 
     ...(pinned.length ? { pinned } : {}),
     ...(own.forceSearch || company.forceSearch ? { forceSearch: true } : {}),
     // The company's word on asking clients' models wins where it has one.
-    ...((company.rerankWithClientModel ?? own.rerankWithClientModel) !== undefined ? { rerankWithClientModel: (company.rerankWithClientModel ?? own.rerankWithClientModel)! } : {}),
+    ...((company.rerankWithClientModel ?? own.rerankWithClientModel) !== undefined
+      ? { rerankWithClientModel: (company.rerankWithClientModel ?? own.rerankWithClientModel)! }
+      : {}),
   };
 }

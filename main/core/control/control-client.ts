@@ -26,7 +26,11 @@ export function runningSwitchboard(dataDir: string): RunningSwitchboard {
     signInStatus: () => controlRequest<SignInState>(dataDir, 'GET', '/auth/status', { timeoutMs: 10_000 }),
     beginSignIn: (server) => controlRequest<ControlSignInStart>(dataDir, 'POST', '/auth/sign-in', { body: target(server), timeoutMs: 60_000 }),
     waitForSignIn: (server, waitMs, signal) =>
-      controlRequest<ControlSignInOutcome>(dataDir, 'POST', '/auth/sign-in/wait', { body: { ...target(server), waitMs }, timeoutMs: waitMs + 10_000, ...(signal ? { signal } : {}) }),
+      controlRequest<ControlSignInOutcome>(dataDir, 'POST', '/auth/sign-in/wait', {
+        body: { ...target(server), waitMs },
+        timeoutMs: waitMs + 10_000,
+        ...(signal ? { signal } : {}),
+      }),
     cancelSignIn: async (server) => (await controlRequest<{ cancelled: boolean }>(dataDir, 'POST', '/auth/sign-in/cancel', { body: target(server) })).cancelled,
     signOut: async (server) => void (await controlRequest(dataDir, 'POST', '/auth/sign-out', { body: target(server), timeoutMs: 60_000 })),
   };
@@ -36,7 +40,12 @@ export function runningSwitchboard(dataDir: string): RunningSwitchboard {
  * One request to the running Switchboard. GATEWAY_NOT_RUNNING only when nobody listens on the socket (callers may then
  * do the work in their own process); a Switchboard that listens but does not answer in time is reported, never bypassed.
  */
-export function controlRequest<T>(dataDir: string, method: 'GET' | 'POST', path: string, options: { body?: object; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+export function controlRequest<T>(
+  dataDir: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { body?: object; timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 3000;
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -64,21 +73,40 @@ export function controlRequest<T>(dataDir: string, method: 'GET' | 'POST', path:
           const status = response.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve(value as T);
           const { code, message } = (value ?? {}) as { code?: unknown; message?: unknown };
-          reject(isErrorCode(code) && typeof message === 'string' ? new SwitchboardError(code, message) : new SwitchboardError('INTERNAL', `the running Switchboard answered ${status} to ${path}`));
+          reject(
+            isErrorCode(code) && typeof message === 'string'
+              ? new SwitchboardError(code, message)
+              : new SwitchboardError('INTERNAL', `the running Switchboard answered ${status} to ${path}`),
+          );
         });
         response.on('error', reject);
       },
     );
     request.on('timeout', () =>
-      request.destroy(new SwitchboardError('INTERNAL', `the Switchboard running with the data folder ${dataDir} did not answer within ${Math.round(timeoutMs / 1000)} s; it may be stuck: stop it and start it again`)),
+      request.destroy(
+        new SwitchboardError(
+          'INTERNAL',
+          `the Switchboard running with the data folder ${dataDir} did not answer within ${Math.round(timeoutMs / 1000)} s; it may be stuck: stop it and start it again`,
+        ),
+      ),
     );
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (options.signal?.aborted) return reject(options.signal.reason);
       if (error instanceof SwitchboardError) return reject(error);
       if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'ENOTSOCK') {
-        return reject(new SwitchboardError('GATEWAY_NOT_RUNNING', `no Switchboard is running with the data folder ${dataDir}; start it with \`switchboard serve\` or the app`, { cause: error }));
+        return reject(
+          new SwitchboardError(
+            'GATEWAY_NOT_RUNNING',
+            `no Switchboard is running with the data folder ${dataDir}; start it with \`switchboard serve\` or the app`,
+            { cause: error },
+          ),
+        );
       }
-      reject(new SwitchboardError('INTERNAL', `the control socket of the Switchboard running with the data folder ${dataDir} failed: ${error.message}`, { cause: error }));
+      reject(
+        new SwitchboardError('INTERNAL', `the control socket of the Switchboard running with the data folder ${dataDir} failed: ${error.message}`, {
+          cause: error,
+        }),
+      );
     });
     request.end(payload);
   });
@@ -88,4 +116,3 @@ export function controlRequest<T>(dataDir: string, method: 'GET' | 'POST', path:
 export function readControlStatus<T>(dataDir: string, timeoutMs = 3000): Promise<T> {
   return controlRequest<T>(dataDir, 'GET', '/status', { timeoutMs });
 }
-

@@ -57,7 +57,10 @@ export async function startControlSocket(dataDir: string, routes: ControlRoutes)
   const path = controlSocketPath(dataDir);
   if (process.platform !== 'win32') {
     if (await isAnswering(path)) {
-      throw new SwitchboardError('GATEWAY_BIND_FAILED', `another Switchboard is already running with the data folder ${dataDir}; stop it first or use another --data-dir`);
+      throw new SwitchboardError(
+        'GATEWAY_BIND_FAILED',
+        `another Switchboard is already running with the data folder ${dataDir}; stop it first or use another --data-dir`,
+      );
     }
     await rm(path, { force: true }); // a stale socket from a process that died
   }
@@ -86,7 +89,11 @@ export async function startControlSocket(dataDir: string, routes: ControlRoutes)
 async function handle(request: IncomingMessage, response: ServerResponse, routes: ControlRoutes): Promise<void> {
   const path = request.url ?? '/';
   const expected = GET_ROUTES.has(path) ? 'GET' : POST_ROUTES.has(path) ? 'POST' : undefined;
-  if (!expected) return sendJson(response, 404, { code: 'CONFIG_INVALID', message: `the control socket has no ${path}; is the CLI newer than the running Switchboard? Restart it` });
+  if (!expected)
+    return sendJson(response, 404, {
+      code: 'CONFIG_INVALID',
+      message: `the control socket has no ${path}; is the CLI newer than the running Switchboard? Restart it`,
+    });
   if (request.method !== expected) return sendJson(response, 405, { code: 'CONFIG_INVALID', message: `${path} takes ${expected}` });
   if (path === '/status') return sendJson(response, 200, routes.status());
   if (path === '/auth/status') return sendJson(response, 200, await routes.auth.status());
@@ -96,7 +103,10 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
   const parsed = (path === '/auth/sign-in/wait' ? waitSchema : targetSchema).safeParse(body.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return sendJson(response, 400, { code: 'CONFIG_INVALID', message: `${path}: the request is invalid${issue.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue.message}` });
+    return sendJson(response, 400, {
+      code: 'CONFIG_INVALID',
+      message: `${path}: the request is invalid${issue.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue.message}`,
+    });
   }
   const { server } = parsed.data;
   const { auth } = routes;
@@ -119,7 +129,13 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
 async function waitForSignIn(auth: ControlAuth, server: string | undefined, waitMs: number, response: ServerResponse): Promise<ControlSignInOutcome> {
   const controller = new AbortController();
   const deadline = setTimeout(
-    () => controller.abort(new SwitchboardError('AUTH_CALLBACK_FAILED', `the sign-in to ${describeSignInTarget(server)} had not finished after ${Math.round(waitMs / 1000)} s; start it again`)),
+    () =>
+      controller.abort(
+        new SwitchboardError(
+          'AUTH_CALLBACK_FAILED',
+          `the sign-in to ${describeSignInTarget(server)} had not finished after ${Math.round(waitMs / 1000)} s; start it again`,
+        ),
+      ),
     waitMs,
   );
   deadline.unref();

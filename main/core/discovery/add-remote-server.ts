@@ -26,12 +26,26 @@ export function remoteInputs(card: ServerCard | undefined, url: string): RemoteI
   const remote = remoteOf(card, url);
   const inputs: RemoteInput[] = [...url.matchAll(/\{([^}]+)\}/g)].map(([, name]) => {
     const variable = remote?.variables?.[name!];
-    return { kind: 'variable', name: name!, required: variable?.isRequired ?? true, secret: variable?.isSecret ?? false, ...(variable?.description ? { description: variable.description } : {}), ...(variable?.default ? { default: variable.default } : {}) };
+    return {
+      kind: 'variable',
+      name: name!,
+      required: variable?.isRequired ?? true,
+      secret: variable?.isSecret ?? false,
+      ...(variable?.description ? { description: variable.description } : {}),
+      ...(variable?.default ? { default: variable.default } : {}),
+    };
   });
   for (const header of remote?.headers ?? []) {
     // A fixed, non-secret value needs nothing from the person.
     if (!header.isSecret && header.value !== undefined && !/\{[^}]+\}/.test(header.value)) continue;
-    inputs.push({ kind: 'header', name: header.name, required: header.isRequired ?? false, secret: header.isSecret ?? false, ...(header.description ? { description: header.description } : {}), ...(header.default ? { default: header.default } : {}) });
+    inputs.push({
+      kind: 'header',
+      name: header.name,
+      required: header.isRequired ?? false,
+      secret: header.isSecret ?? false,
+      ...(header.description ? { description: header.description } : {}),
+      ...(header.default ? { default: header.default } : {}),
+    });
   }
   return inputs;
 }
@@ -71,7 +85,11 @@ export async function addRemoteServer(request: AddRemoteServerRequest, deps: Add
     const given = request.values[`header:${header.name}`];
     const value = given ?? (header.isSecret ? undefined : (header.value ?? header.default));
     if (value === undefined || value === '') {
-      if (header.isRequired) throw new SwitchboardError('CONFIG_INVALID', `${card?.title ?? resolved} needs the header ${header.name}${header.description ? ` (${header.description})` : ''}`);
+      if (header.isRequired)
+        throw new SwitchboardError(
+          'CONFIG_INVALID',
+          `${card?.title ?? resolved} needs the header ${header.name}${header.description ? ` (${header.description})` : ''}`,
+        );
       continue;
     }
     if (header.isSecret) secrets[header.name] = value;
@@ -85,7 +103,8 @@ export async function addRemoteServer(request: AddRemoteServerRequest, deps: Add
     else headers[name] = value;
   }
   const id = request.id ?? idFrom(card, resolved);
-  if (deps.config.servers.some((server) => server.id === id)) throw new SwitchboardError('CONFIG_INVALID', `a server with the id "${id}" exists; choose another id`);
+  if (deps.config.servers.some((server) => server.id === id))
+    throw new SwitchboardError('CONFIG_INVALID', `a server with the id "${id}" exists; choose another id`);
   for (const [name, value] of Object.entries(secrets)) await deps.setSecret(vaultAccounts.serverHeader(id, name), value);
   const title = request.title ?? card?.title;
   await new ConfigEditor(deps.configPath).addServer({
@@ -108,5 +127,11 @@ function defaultFindCard(policy: CompanyPolicy) {
 
 export function idFrom(card: ServerCard | undefined, url: string): string {
   const base = card?.name.split('/')[1] ?? new URL(url).hostname.split('.')[0] ?? 'server';
-  return base.toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 32) || 'server';
+  return (
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 32) || 'server'
+  );
 }

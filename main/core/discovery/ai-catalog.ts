@@ -37,5 +37,9 @@ export function parseAiCatalog(text: string, source: string): CatalogEntry[] {
   }
   return parsed.data.entries
     .filter((entry) => entry.type === SERVER_CARD_MEDIA_TYPE)
-    .map((entry) => ({ identifier: entry.identifier, ...(entry.url !== undefined ? { url: entry.url } : {}), ...(entry.data !== undefined ? { data: entry.data } : {}) }));
+    .map((entry) => ({
+      identifier: entry.identifier,
+      ...(entry.url !== undefined ? { url: entry.url } : {}),
+      ...(entry.data !== undefined ? { data: entry.data } : {}),
+    }));
 }

@@ -100,9 +100,15 @@ async function fetchDocument(url: string, accept: string, deps: DiscoveryDeps): 
   }
   let fetched: FetchedDocument;
   try {
-    fetched = await guardedFetch(url, { accept, ...(cached?.etag ? { etag: cached.etag } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) }, deps.policy, deps.resolver);
+    fetched = await guardedFetch(
+      url,
+      { accept, ...(cached?.etag ? { etag: cached.etag } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) },
+      deps.policy,
+      deps.resolver,
+    );
   } catch (error) {
-    if (cached && error instanceof SwitchboardError && (error.code === 'DISCOVERY_FETCH_FAILED' || error.code === 'DISCOVERY_TIMEOUT')) return { url, status: 200, notModified: true, body: cached.body };
+    if (cached && error instanceof SwitchboardError && (error.code === 'DISCOVERY_FETCH_FAILED' || error.code === 'DISCOVERY_TIMEOUT'))
+      return { url, status: 200, notModified: true, body: cached.body };
     throw error;
   }
   if (fetched.notModified && cached) {
@@ -111,7 +117,13 @@ async function fetchDocument(url: string, accept: string, deps: DiscoveryDeps): 
   }
   if (fetched.status === 404 || fetched.status === 410) throw new SwitchboardError('DISCOVERY_NOT_FOUND', `${url} does not exist (HTTP ${fetched.status})`);
   if (fetched.status !== 200) throw new SwitchboardError('DISCOVERY_FETCH_FAILED', `${url} answered HTTP ${fetched.status}`);
-  deps.cache?.saveDocument({ url, body: fetched.body, fetchedAt: now, ...(fetched.etag ? { etag: fetched.etag } : {}), ...(fetched.maxAgeSeconds !== undefined ? { maxAgeSeconds: fetched.maxAgeSeconds } : {}) });
+  deps.cache?.saveDocument({
+    url,
+    body: fetched.body,
+    fetchedAt: now,
+    ...(fetched.etag ? { etag: fetched.etag } : {}),
+    ...(fetched.maxAgeSeconds !== undefined ? { maxAgeSeconds: fetched.maxAgeSeconds } : {}),
+  });
   return fetched;
 }
 
@@ -152,7 +164,9 @@ function problem(url: string, error: unknown): DiscoveryProblem {
 /** Runs `work` over the items with at most `limit` at a time. */
 async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }

@@ -9,12 +9,27 @@ export interface CatalogDiscovery extends DiscoveryResult {
   description?: ServerDescription;
 }
 
-export async function discoverIntoCatalog(target: string, deps: { privateHosts: readonly string[]; cache: CatalogStore; live?: boolean }): Promise<CatalogDiscovery> {
-  const result: CatalogDiscovery = await discoverCards(target, { policy: { privateHosts: new Set(deps.privateHosts.map((host) => host.toLowerCase())) }, cache: deps.cache });
+export async function discoverIntoCatalog(
+  target: string,
+  deps: { privateHosts: readonly string[]; cache: CatalogStore; live?: boolean },
+): Promise<CatalogDiscovery> {
+  const result: CatalogDiscovery = await discoverCards(target, {
+    policy: { privateHosts: new Set(deps.privateHosts.map((host) => host.toLowerCase())) },
+    cache: deps.cache,
+  });
   const now = Date.now();
   for (const found of result.cards) {
     const remote = found.card.remotes?.find((candidate) => candidate.type === 'streamable-http');
-    deps.cache.saveEntry({ key: found.card.name, source: found.source, name: found.card.name, ...cardText(found.card), ...(remote ? { mcpUrl: remote.url } : {}), document: JSON.stringify(found.card), runnable: Boolean(remote), discoveredAt: now });
+    deps.cache.saveEntry({
+      key: found.card.name,
+      source: found.source,
+      name: found.card.name,
+      ...cardText(found.card),
+      ...(remote ? { mcpUrl: remote.url } : {}),
+      document: JSON.stringify(found.card),
+      runnable: Boolean(remote),
+      discoveredAt: now,
+    });
   }
   const isEndpoint = /^[a-z]+:\/\/[^/]+\/.+/i.test(target);
   if (isEndpoint && (deps.live || result.cards.length === 0)) {
@@ -25,7 +40,16 @@ export async function discoverIntoCatalog(target: string, deps: { privateHosts: 
       result.description = reconcile(target, result.cards[0]?.card, live);
       const description = result.description;
       if (!result.cards.length) {
-        deps.cache.saveEntry({ key: target, source: 'live', mcpUrl: target, ...(description.title ? { title: description.title } : {}), ...(description.version ? { version: description.version } : {}), ...(description.name ? { name: description.name } : {}), runnable: true, discoveredAt: now });
+        deps.cache.saveEntry({
+          key: target,
+          source: 'live',
+          mcpUrl: target,
+          ...(description.title ? { title: description.title } : {}),
+          ...(description.version ? { version: description.version } : {}),
+          ...(description.name ? { name: description.name } : {}),
+          runnable: true,
+          discoveredAt: now,
+        });
       }
     }
   }

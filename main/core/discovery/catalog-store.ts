@@ -59,15 +59,22 @@ export class CatalogStore {
 
   document(url: string): CachedDocument | undefined {
     const row = this.#db.prepare('SELECT url, body, etag, fetched_at, max_age FROM documents WHERE url = ?').get(url) as
-      | { url: string; body: string; etag: string | null; fetched_at: number; max_age: number | null }
-      | undefined;
+      { url: string; body: string; etag: string | null; fetched_at: number; max_age: number | null } | undefined;
     if (!row) return undefined;
-    return { url: row.url, body: row.body, fetchedAt: row.fetched_at, ...(row.etag ? { etag: row.etag } : {}), ...(row.max_age !== null ? { maxAgeSeconds: row.max_age } : {}) };
+    return {
+      url: row.url,
+      body: row.body,
+      fetchedAt: row.fetched_at,
+      ...(row.etag ? { etag: row.etag } : {}),
+      ...(row.max_age !== null ? { maxAgeSeconds: row.max_age } : {}),
+    };
   }
 
   saveDocument(document: CachedDocument): void {
     this.#db
-      .prepare('INSERT INTO documents (url, body, etag, fetched_at, max_age) VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET body = excluded.body, etag = excluded.etag, fetched_at = excluded.fetched_at, max_age = excluded.max_age')
+      .prepare(
+        'INSERT INTO documents (url, body, etag, fetched_at, max_age) VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET body = excluded.body, etag = excluded.etag, fetched_at = excluded.fetched_at, max_age = excluded.max_age',
+      )
       .run(document.url, document.body, document.etag ?? null, document.fetchedAt, document.maxAgeSeconds ?? null);
   }
 
@@ -91,7 +98,14 @@ export class CatalogStore {
         discoveredAt: Number(row.discovered_at),
         ageSeconds: Math.round((Date.now() - Number(row.discovered_at)) / 1000),
       };
-      for (const [column, field] of [['name', 'name'], ['title', 'title'], ['description', 'description'], ['version', 'version'], ['mcp_url', 'mcpUrl'], ['document', 'document']] as const) {
+      for (const [column, field] of [
+        ['name', 'name'],
+        ['title', 'title'],
+        ['description', 'description'],
+        ['version', 'version'],
+        ['mcp_url', 'mcpUrl'],
+        ['document', 'document'],
+      ] as const) {
         if (row[column] !== null && row[column] !== undefined) (entry as unknown as Record<string, unknown>)[field] = row[column];
       }
       return entry;

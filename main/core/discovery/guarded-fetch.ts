@@ -2,7 +2,15 @@
 import type { IncomingMessage } from 'node:http';
 import { SwitchboardError } from '../errors.ts';
 import { schemeAllowed, type AddressPolicy } from '../net/address-policy.ts';
-import { AddressRefusedError, GuardedTimeoutError, GuardedTooLargeError, openGuarded, readCapped, systemResolver, type Resolver } from '../net/guarded-connection.ts';
+import {
+  AddressRefusedError,
+  GuardedTimeoutError,
+  GuardedTooLargeError,
+  openGuarded,
+  readCapped,
+  systemResolver,
+  type Resolver,
+} from '../net/guarded-connection.ts';
 import { isLoopbackHost } from '../platform/loopback.ts';
 
 export { systemResolver, type Resolver } from '../net/guarded-connection.ts';
@@ -36,7 +44,12 @@ const DEFAULT_MAX_REDIRECTS = 3;
  * literal, is checked against the policy *before* the socket is opened. Redirects are followed by hand, each hop
  * checked again, so a public host cannot bounce the fetch into 127.0.0.1, 10.0.0.0/8 or 169.254.0.0/16.
  */
-export async function guardedFetch(url: string, options: GuardedFetchOptions, policy: AddressPolicy, resolver: Resolver = systemResolver): Promise<FetchedDocument> {
+export async function guardedFetch(
+  url: string,
+  options: GuardedFetchOptions,
+  policy: AddressPolicy,
+  resolver: Resolver = systemResolver,
+): Promise<FetchedDocument> {
   let current = checkUrl(url);
   for (let hop = 0; hop <= (options.maxRedirects ?? DEFAULT_MAX_REDIRECTS); hop++) {
     const response = await getOnce(current, options, policy, resolver);
@@ -64,7 +77,8 @@ export function checkUrl(candidate: string, from?: URL): URL {
   if (!schemeAllowed(url)) {
     throw new SwitchboardError('DISCOVERY_URL_REFUSED', `${url.protocol}//${url.host} is refused: discovery uses https (plain http only on this machine)`);
   }
-  if (from && loopback && !isLoopbackHost(from.hostname)) throw new SwitchboardError('DISCOVERY_ADDRESS_REFUSED', `${from.host} redirected to ${url.host} on this machine; refused`);
+  if (from && loopback && !isLoopbackHost(from.hostname))
+    throw new SwitchboardError('DISCOVERY_ADDRESS_REFUSED', `${from.host} redirected to ${url.host} on this machine; refused`);
   if (url.username || url.password) throw new SwitchboardError('DISCOVERY_URL_REFUSED', `${url.host}: URLs with credentials are refused`);
   return url;
 }

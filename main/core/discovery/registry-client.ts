@@ -25,8 +25,14 @@ const serverSchema = z.object({
   title: z.string().max(200).optional(),
   description: z.string().max(2000).optional(),
   websiteUrl: z.string().max(2048).optional(),
-  remotes: z.array(z.object({ type: z.string(), url: z.string().max(2048) })).max(32).optional(),
-  packages: z.array(z.object({ registryType: z.string(), identifier: z.string() })).max(32).optional(),
+  remotes: z
+    .array(z.object({ type: z.string(), url: z.string().max(2048) }))
+    .max(32)
+    .optional(),
+  packages: z
+    .array(z.object({ registryType: z.string(), identifier: z.string() }))
+    .max(32)
+    .optional(),
 });
 
 const listSchema = z.object({
@@ -40,14 +46,21 @@ export interface RegistryDeps {
   resolver?: Resolver;
 }
 
-export async function searchRegistry(deps: RegistryDeps, query: { search?: string; cursor?: string; limit?: number } = {}): Promise<{ servers: RegistryServer[]; nextCursor?: string }> {
+export async function searchRegistry(
+  deps: RegistryDeps,
+  query: { search?: string; cursor?: string; limit?: number } = {},
+): Promise<{ servers: RegistryServer[]; nextCursor?: string }> {
   const url = new URL('/v0.1/servers', deps.baseUrl);
   if (query.search) url.searchParams.set('search', query.search);
   if (query.cursor) url.searchParams.set('cursor', query.cursor);
   url.searchParams.set('limit', String(Math.min(100, query.limit ?? 30)));
   url.searchParams.set('version', 'latest');
   const parsed = listSchema.safeParse(await getJson(url, deps));
-  if (!parsed.success) throw new SwitchboardError('REGISTRY_UNAVAILABLE', `the registry at ${deps.baseUrl} answered in an unexpected shape (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+  if (!parsed.success)
+    throw new SwitchboardError(
+      'REGISTRY_UNAVAILABLE',
+      `the registry at ${deps.baseUrl} answered in an unexpected shape (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`,
+    );
   const nextCursor = parsed.data.metadata?.nextCursor ?? undefined;
   return { servers: parsed.data.servers.map(({ server, _meta }) => toServer(server, _meta)), ...(nextCursor ? { nextCursor } : {}) };
 }
@@ -75,9 +88,11 @@ function toServer(server: z.infer<typeof serverSchema>, meta: Record<string, unk
 }
 
 async function getJson(url: URL, deps: RegistryDeps): Promise<unknown> {
-  const document = await guardedFetch(url.href, { accept: 'application/json', maxBytes: 4 * 1024 * 1024 }, deps.policy, deps.resolver).catch((error: unknown) => {
-    throw new SwitchboardError('REGISTRY_UNAVAILABLE', `the registry at ${deps.baseUrl} could not be reached: ${(error as Error).message}`, { cause: error });
-  });
+  const document = await guardedFetch(url.href, { accept: 'application/json', maxBytes: 4 * 1024 * 1024 }, deps.policy, deps.resolver).catch(
+    (error: unknown) => {
+      throw new SwitchboardError('REGISTRY_UNAVAILABLE', `the registry at ${deps.baseUrl} could not be reached: ${(error as Error).message}`, { cause: error });
+    },
+  );
   if (document.status !== 200) throw new SwitchboardError('REGISTRY_UNAVAILABLE', `the registry answered HTTP ${document.status} for ${url.pathname}`);
   try {
     return JSON.parse(document.body) as unknown;

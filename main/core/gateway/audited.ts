@@ -64,7 +64,11 @@ export function audited<Q, R>(
       // A listing can be megabytes (thousands of tools); serializing it a second time just to count would cost more
       // than the listing itself, so lists record no response size.
       const responseBytes = method.endsWith('/list') ? undefined : byteLength(result);
-      await record.finish(isError ? 'tool_error' : 'ok', answeredBy, { ...(responseBytes !== undefined ? { responseBytes } : {}), result, ...(isError ? { errorType: 'tool_error' } : {}) });
+      await record.finish(isError ? 'tool_error' : 'ok', answeredBy, {
+        ...(responseBytes !== undefined ? { responseBytes } : {}),
+        result,
+        ...(isError ? { errorType: 'tool_error' } : {}),
+      });
       return result;
     } catch (error) {
       await record.failed(error, serverThatFailed(error));
@@ -77,7 +81,11 @@ export function audited<Q, R>(
 export interface CallRecord {
   /** The trace context the request continues at the server. */
   readonly traceparent: string | undefined;
-  finish(outcome: AuditOutcome, server: string | undefined, extra: { errorCode?: number; errorType?: string; responseBytes?: number; result?: unknown }): Promise<void>;
+  finish(
+    outcome: AuditOutcome,
+    server: string | undefined,
+    extra: { errorCode?: number; errorType?: string; responseBytes?: number; result?: unknown },
+  ): Promise<void>;
   /** Finishes the record for a request that failed with `error` (a wire error, a local one, or anything else). */
   failed(error: unknown, server: string | undefined): Promise<void>;
 }
@@ -88,7 +96,14 @@ export interface CallRecord {
  */
 export function openCallRecord(
   audit: GatewayAudit,
-  call: { clientId: string; method: string; jsonrpcId: string | number; params: Params | undefined; target?: string | undefined; protocolVersion: () => string | undefined },
+  call: {
+    clientId: string;
+    method: string;
+    jsonrpcId: string | number;
+    params: Params | undefined;
+    target?: string | undefined;
+    protocolVersion: () => string | undefined;
+  },
 ): CallRecord {
   const started = performance.now();
   const { params, target } = call;
@@ -123,9 +138,14 @@ export function openCallRecord(
     async failed(error, failedAt) {
       if (error instanceof ProtocolError) {
         const code = (error.data as { switchboardCode?: string } | undefined)?.switchboardCode;
-        await finish(code && TRANSPORT_CODES.has(code) ? 'transport_error' : 'error', failedAt, { errorCode: error.code, errorType: code ?? `jsonrpc_${error.code}` });
+        await finish(code && TRANSPORT_CODES.has(code) ? 'transport_error' : 'error', failedAt, {
+          errorCode: error.code,
+          errorType: code ?? `jsonrpc_${error.code}`,
+        });
       } else {
-        await finish(isSwitchboardError(error) && TRANSPORT_CODES.has(error.code) ? 'transport_error' : 'error', failedAt, { errorType: isSwitchboardError(error) ? error.code : 'INTERNAL' });
+        await finish(isSwitchboardError(error) && TRANSPORT_CODES.has(error.code) ? 'transport_error' : 'error', failedAt, {
+          errorType: isSwitchboardError(error) ? error.code : 'INTERNAL',
+        });
       }
     },
   };

@@ -43,7 +43,13 @@ export function relayableCall(message: unknown, headers: IncomingHttpHeaders): R
   if (typeof protocolVersion !== 'string' || !STATELESS_VERSIONS.has(protocolVersion) || !isObject(capabilities)) return undefined;
   if (isObject(capabilities.extensions) && TASKS_EXTENSION in capabilities.extensions) return undefined;
   const name = message.method === 'resources/read' ? params.uri : params.name;
-  if (typeof name !== 'string' || headers['mcp-protocol-version'] !== protocolVersion || headers['mcp-method'] !== message.method || headers['mcp-name'] !== name) return undefined;
+  if (
+    typeof name !== 'string' ||
+    headers['mcp-protocol-version'] !== protocolVersion ||
+    headers['mcp-method'] !== message.method ||
+    headers['mcp-name'] !== name
+  )
+    return undefined;
   if (message.method === 'tools/call' && params.arguments !== undefined && !isObject(params.arguments)) return undefined;
   if (isObject(params.inputResponses) && SIGN_IN_INPUT_KEY in params.inputResponses) return undefined;
   const accept = headers.accept ?? '';
@@ -60,7 +66,14 @@ export function createCallRelay(router: GatewayRouter, { audit, logger }: { audi
       if (!route) return false;
       const target = call.method === 'resources/read' ? (call.params.uri as string) : (call.params.name as string);
       const record = audit
-        ? openCallRecord(audit, { clientId, method: call.method, jsonrpcId: call.id, params: call.params as never, target, protocolVersion: () => call.protocolVersion })
+        ? openCallRecord(audit, {
+            clientId,
+            method: call.method,
+            jsonrpcId: call.id,
+            params: call.params as never,
+            target,
+            protocolVersion: () => call.protocolVersion,
+          })
         : undefined;
       // The client going away cancels the call at the server.
       const gone = new AbortController();
@@ -81,13 +94,21 @@ export function createCallRelay(router: GatewayRouter, { audit, logger }: { audi
   };
 }
 
-async function relay(route: RelayRoute, call: RelayableCall, response: ServerResponse, record: ReturnType<typeof openCallRecord> | undefined, signal: AbortSignal, captureResult: boolean): Promise<boolean> {
+async function relay(
+  route: RelayRoute,
+  call: RelayableCall,
+  response: ServerResponse,
+  record: ReturnType<typeof openCallRecord> | undefined,
+  signal: AbortSignal,
+  captureResult: boolean,
+): Promise<boolean> {
   const answer = await route.relay({ id: call.id, signal, paramHeaders: call.paramHeaders, traceparent: record?.traceparent });
   if (!answer) return false;
   const sse = answer.contentType === 'text/event-stream';
   const write = async (chunk: Buffer) => {
     // Headers go out with the first bytes: until then a failure can still be answered as a JSON-RPC error.
-    if (!response.headersSent) response.writeHead(answer.status, { 'content-type': answer.contentType, ...(sse ? { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } : {}) });
+    if (!response.headersSent)
+      response.writeHead(answer.status, { 'content-type': answer.contentType, ...(sse ? { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } : {}) });
     if (!response.write(chunk)) await once(response, 'drain', { signal }).catch(() => undefined);
   };
   // The bytes that carry the answer wait for its audit record (written first, as on the full path): a JSON answer
@@ -136,13 +157,15 @@ async function sendError(response: ServerResponse, id: string | number, error: u
   }
   const wire = wireError(error);
   if (!isSwitchboardError(error)) logger.log('error', 'gateway.relay_failed', { message: (error as Error).message });
-  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: wire.code, message: wire.message, data: wire.data } }));
+  response
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: wire.code, message: wire.message, data: wire.data } }));
 }
 
 /** The same error the full path gives for a local failure (see downstream-protocol.ts withWireErrors). */
 function wireError(error: unknown): ProtocolError {
   if (isSwitchboardError(error)) return new ProtocolError(INTERNAL_ERROR, error.message, { switchboardCode: error.code });
-  return new ProtocolError(INTERNAL_ERROR, 'Switchboard failed to relay the call; it is logged in Switchboard\'s log', { switchboardCode: 'INTERNAL' });
+  return new ProtocolError(INTERNAL_ERROR, "Switchboard failed to relay the call; it is logged in Switchboard's log", { switchboardCode: 'INTERNAL' });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

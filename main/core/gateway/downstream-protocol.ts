@@ -5,7 +5,16 @@ import { z } from 'zod';
 import { signInRequiredIn } from '../auth/sign-in-required.ts';
 import { audited, type Answered, type AuditedCall, type GatewayAudit } from './audited.ts';
 import { isSwitchboardError } from '../errors.ts';
-import { isUnknownTarget, TASKS_EXTENSION, type CallOptions as UpstreamCallOptions, type ClientView, type GatewayRouter, type RequestOrigin, type Routed, type TaskMethod } from '../router/gateway-router.ts';
+import {
+  isUnknownTarget,
+  TASKS_EXTENSION,
+  type CallOptions as UpstreamCallOptions,
+  type ClientView,
+  type GatewayRouter,
+  type RequestOrigin,
+  type Routed,
+  type TaskMethod,
+} from '../router/gateway-router.ts';
 import { auditedToolName } from '../router/tool-search/meta-tools.ts';
 import { clientSampling, type ClientSampling } from '../router/tool-search/sampling-rerank.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
@@ -49,8 +58,11 @@ export function createDownstreamServerFactory(router: GatewayRouter, { audit, si
       instructions: INSTRUCTIONS,
     });
     // Every request leaves one audit record (see audited.ts); `target` names the tool, prompt or resource.
-    const record = <Q extends { params?: object }, R>(method: string, target: (request: Q) => string | undefined, handler: (request: Q, context: ServerContext, call: AuditedCall) => Promise<Answered<R>>) =>
-      audited(audit, server, clientId, method, (request: Q) => ({ params: request.params as never, target: target(request) }), handler);
+    const record = <Q extends { params?: object }, R>(
+      method: string,
+      target: (request: Q) => string | undefined,
+      handler: (request: Q, context: ServerContext, call: AuditedCall) => Promise<Answered<R>>,
+    ) => audited(audit, server, clientId, method, (request: Q) => ({ params: request.params as never, target: target(request) }), handler);
     /** Lists and subscriptions answer from Switchboard itself, not from one server. */
     const ours = async <R>(result: Promise<R>): Promise<Answered<R>> => ({ result: await result });
     const none = () => undefined;
@@ -62,83 +74,133 @@ export function createDownstreamServerFactory(router: GatewayRouter, { audit, si
     };
     const answered = <R>(routed: Routed): Answered<R> => ({ result: routed.result as R, server: routed.server });
 
-    server.setRequestHandler('tools/list', record('tools/list', none, async () => ours(withWireErrors(async () => ({ tools: await router.listTools(view) })))));
+    server.setRequestHandler(
+      'tools/list',
+      record('tools/list', none, async () => ours(withWireErrors(async () => ({ tools: await router.listTools(view) })))),
+    );
     server.setRequestHandler(
       'tools/call',
       // A call through switchboard_call_tool is recorded under the tool it called (router/tool-search/).
-      record('tools/call', (request) => auditedToolName(request.params), async (request, context, call): Promise<Answered<CallToolResult>> => {
-        const relay = relayOptions(clientId, request.params, context, call, clientSampling(server, context));
-        const taskOwner = declaresTasks(context) ? clientId : undefined;
-        try {
-          return answered(await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options, taskOwner)));
-        } catch (error) {
-          // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
-          if (isUnknownTarget(error)) return { result: { content: [{ type: 'text', text: (error as Error).message }], isError: true } };
-          return signInOrWireError(error, true, context);
-        }
-      }),
+      record(
+        'tools/call',
+        (request) => auditedToolName(request.params),
+        async (request, context, call): Promise<Answered<CallToolResult>> => {
+          const relay = relayOptions(clientId, request.params, context, call, clientSampling(server, context));
+          const taskOwner = declaresTasks(context) ? clientId : undefined;
+          try {
+            return answered(
+              await forward(relay, context, (options) => router.callTool(request.params.name, request.params.arguments, view, options, taskOwner)),
+            );
+          } catch (error) {
+            // Like the SDK's own servers, an unknown tool is a tool error the model can read, not a failed request.
+            if (isUnknownTarget(error)) return { result: { content: [{ type: 'text', text: (error as Error).message }], isError: true } };
+            return signInOrWireError(error, true, context);
+          }
+        },
+      ),
     );
-    server.setRequestHandler('prompts/list', record('prompts/list', none, async () => ours(withWireErrors(async () => ({ prompts: await router.listPrompts(view) })))));
+    server.setRequestHandler(
+      'prompts/list',
+      record('prompts/list', none, async () => ours(withWireErrors(async () => ({ prompts: await router.listPrompts(view) })))),
+    );
     server.setRequestHandler(
       'prompts/get',
-      record('prompts/get', (request) => request.params.name, async (request, context, call) => {
-        const relay = relayOptions(clientId, request.params, context, call);
-        return forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)).then(answered<GetPromptResult>, (error: unknown) => signInOrWireError<GetPromptResult>(error, false, context));
-      }),
+      record(
+        'prompts/get',
+        (request) => request.params.name,
+        async (request, context, call) => {
+          const relay = relayOptions(clientId, request.params, context, call);
+          return forward(relay, context, (options) => router.getPrompt(request.params.name, request.params.arguments, view, options)).then(
+            answered<GetPromptResult>,
+            (error: unknown) => signInOrWireError<GetPromptResult>(error, false, context),
+          );
+        },
+      ),
     );
-    server.setRequestHandler('resources/list', record('resources/list', none, async () => ours(withWireErrors(async () => ({ resources: await router.listResources(view) })))));
+    server.setRequestHandler(
+      'resources/list',
+      record('resources/list', none, async () => ours(withWireErrors(async () => ({ resources: await router.listResources(view) })))),
+    );
     server.setRequestHandler(
       'resources/templates/list',
       record('resources/templates/list', none, async () => ours(withWireErrors(async () => ({ resourceTemplates: await router.listResourceTemplates(view) })))),
     );
     server.setRequestHandler(
       'resources/read',
-      record('resources/read', (request) => request.params.uri, async (request, context, call) => {
-        const relay = relayOptions(clientId, request.params, context, call);
-        return forward(relay, context, (options) => router.readResource(request.params.uri, view, options)).then(answered<ReadResourceResult>, (error: unknown) => signInOrWireError<ReadResourceResult>(error, false, context));
-      }),
+      record(
+        'resources/read',
+        (request) => request.params.uri,
+        async (request, context, call) => {
+          const relay = relayOptions(clientId, request.params, context, call);
+          return forward(relay, context, (options) => router.readResource(request.params.uri, view, options)).then(
+            answered<ReadResourceResult>,
+            (error: unknown) => signInOrWireError<ReadResourceResult>(error, false, context),
+          );
+        },
+      ),
     );
     server.setRequestHandler(
       'resources/subscribe',
-      record('resources/subscribe', (request) => request.params.uri, async (request) => {
-        // Once per session and URI: the router counts sessions, so a repeated subscribe must not count twice.
-        if (!subscriptions.has(request.params.uri)) {
-          await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
-          subscriptions.add(request.params.uri);
-        }
-        return { result: {} };
-      }),
+      record(
+        'resources/subscribe',
+        (request) => request.params.uri,
+        async (request) => {
+          // Once per session and URI: the router counts sessions, so a repeated subscribe must not count twice.
+          if (!subscriptions.has(request.params.uri)) {
+            await withWireErrors(() => router.subscribeResource('resources/subscribe', request.params.uri, view));
+            subscriptions.add(request.params.uri);
+          }
+          return { result: {} };
+        },
+      ),
     );
     server.setRequestHandler(
       'resources/unsubscribe',
-      record('resources/unsubscribe', (request) => request.params.uri, async (request) => {
-        // Only what this session holds: another client's subscription to the same URI is not this session's to end.
-        if (subscriptions.delete(request.params.uri)) await withWireErrors(() => router.subscribeResource('resources/unsubscribe', request.params.uri, view));
-        return { result: {} };
-      }),
+      record(
+        'resources/unsubscribe',
+        (request) => request.params.uri,
+        async (request) => {
+          // Only what this session holds: another client's subscription to the same URI is not this session's to end.
+          if (subscriptions.delete(request.params.uri)) await withWireErrors(() => router.subscribeResource('resources/unsubscribe', request.params.uri, view));
+          return { result: {} };
+        },
+      ),
     );
     server.setRequestHandler('logging/setLevel', async (request) => {
       await router.setLogLevel(request.params.level, view);
       return {};
     });
     const relayTask = (method: TaskMethod) =>
-      audited(audit, server, clientId, method, (params: { taskId: string }) => ({ params, target: params.taskId }), async (params: { taskId: string }, context: ServerContext, call: AuditedCall) => {
-        if (!declaresTasks(context)) throw missingTasksCapability();
-        const inputResponses = method === 'tasks/update' ? (context.mcpReq.inputResponses ?? {}) : undefined;
-        const taskParams = { taskId: params.taskId, ...(inputResponses ? { inputResponses } : {}) };
-        const options = { signal: context.mcpReq.signal, ...(call.traceparent ? { traceparent: call.traceparent } : {}) };
-        return answered<Result>(await withWireErrors(() => router.taskRequest(method, taskParams, clientId, view, options)));
-      });
+      audited(
+        audit,
+        server,
+        clientId,
+        method,
+        (params: { taskId: string }) => ({ params, target: params.taskId }),
+        async (params: { taskId: string }, context: ServerContext, call: AuditedCall) => {
+          if (!declaresTasks(context)) throw missingTasksCapability();
+          const inputResponses = method === 'tasks/update' ? (context.mcpReq.inputResponses ?? {}) : undefined;
+          const taskParams = { taskId: params.taskId, ...(inputResponses ? { inputResponses } : {}) };
+          const options = { signal: context.mcpReq.signal, ...(call.traceparent ? { traceparent: call.traceparent } : {}) };
+          return answered<Result>(await withWireErrors(() => router.taskRequest(method, taskParams, clientId, view, options)));
+        },
+      );
     // The SDK lifts tasks/update's inputResponses out of params (as for any MRTR retry) into context.mcpReq.
     server.setRequestHandler('tasks/get', { params: TASK_ID_PARAMS }, relayTask('tasks/get'));
     server.setRequestHandler('tasks/update', { params: TASK_ID_PARAMS }, relayTask('tasks/update'));
     server.setRequestHandler('tasks/cancel', { params: TASK_ID_PARAMS }, relayTask('tasks/cancel'));
     server.setRequestHandler(
       'completion/complete',
-      record('completion/complete', (request) => (request.params.ref.type === 'ref/prompt' ? request.params.ref.name : request.params.ref.uri), async (request, context, call) => {
-        const relay = relayOptions(clientId, request.params, context, call);
-        return forward(relay, context, (options) => router.complete(request.params, view, options)).then(answered<CompleteResult>, (error: unknown) => signInOrWireError<CompleteResult>(error, false, context));
-      }),
+      record(
+        'completion/complete',
+        (request) => (request.params.ref.type === 'ref/prompt' ? request.params.ref.name : request.params.ref.uri),
+        async (request, context, call) => {
+          const relay = relayOptions(clientId, request.params, context, call);
+          return forward(relay, context, (options) => router.complete(request.params, view, options)).then(answered<CompleteResult>, (error: unknown) =>
+            signInOrWireError<CompleteResult>(error, false, context),
+          );
+        },
+      ),
     );
     // A session that ends (DELETE, lost, Switchboard stopping) lets go of its subscriptions, so none outlives its clients.
     const previousOnClose = server.onclose;
@@ -163,16 +225,26 @@ function declaresTasks(context: ServerContext): boolean {
 }
 
 function missingTasksCapability(): ProtocolError {
-  return new ProtocolError(MISSING_REQUIRED_CLIENT_CAPABILITY, 'Missing required client capability: declare the io.modelcontextprotocol/tasks extension to use tasks', {
-    requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } },
-  });
+  return new ProtocolError(
+    MISSING_REQUIRED_CLIENT_CAPABILITY,
+    'Missing required client capability: declare the io.modelcontextprotocol/tasks extension to use tasks',
+    {
+      requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } },
+    },
+  );
 }
 
 /**
  * Cancellation flows upstream through the signal; upstream progress comes back under the token the client chose.
  * The returned options also remember the relayed notifications, so a result is never sent ahead of its progress.
  */
-function relayOptions(clientId: string, params: { _meta?: { progressToken?: string | number } }, context: ServerContext, call: AuditedCall, sampling?: ClientSampling): UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin } {
+function relayOptions(
+  clientId: string,
+  params: { _meta?: { progressToken?: string | number } },
+  context: ServerContext,
+  call: AuditedCall,
+  sampling?: ClientSampling,
+): UpstreamCallOptions & { flushed(): Promise<void>; origin: RequestOrigin } {
   const progressToken = params._meta?.progressToken;
   const relayed: Promise<void>[] = [];
   const requestState = context.mcpReq.requestState<string>();
@@ -214,7 +286,11 @@ function withoutOwnAnswers(inputResponses: Record<string, unknown> | undefined):
 }
 
 /** Runs a forwarded request and waits for its relayed notifications before the result goes out. */
-async function forward(options: UpstreamCallOptions & { flushed(): Promise<void> }, context: ServerContext, operation: (options: UpstreamCallOptions) => Promise<Routed>): Promise<Routed> {
+async function forward(
+  options: UpstreamCallOptions & { flushed(): Promise<void> },
+  context: ServerContext,
+  operation: (options: UpstreamCallOptions) => Promise<Routed>,
+): Promise<Routed> {
   try {
     return await fulfilInputRequired(options, context, operation);
   } finally {
@@ -232,7 +308,11 @@ const MAX_INPUT_ROUNDS = 10;
  * 2025 client cannot, so Switchboard asks it each embedded request over its session (elicitation, sampling, roots)
  * and retries the server with the answers and its state, round after round.
  */
-async function fulfilInputRequired(options: UpstreamCallOptions, context: ServerContext, operation: (options: UpstreamCallOptions) => Promise<Routed>): Promise<Routed> {
+async function fulfilInputRequired(
+  options: UpstreamCallOptions,
+  context: ServerContext,
+  operation: (options: UpstreamCallOptions) => Promise<Routed>,
+): Promise<Routed> {
   let routed = await operation(options);
   const modernClient = context.mcpReq.envelope !== undefined;
   for (let round = 0; routed.result.resultType === 'input_required' && !modernClient; round++) {

@@ -113,7 +113,8 @@ function errnoOf(error: SwitchboardError): string | undefined {
 function explainConfiguredPortFailure(port: number, error: unknown): unknown {
   if (!isSwitchboardError(error) || error.code !== 'GATEWAY_BIND_FAILED') return error;
   const code = errnoOf(error);
-  const what = code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use by another program` : `cannot listen on 127.0.0.1:${port} (${code ?? error.message})`;
+  const what =
+    code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use by another program` : `cannot listen on 127.0.0.1:${port} (${code ?? error.message})`;
   return new SwitchboardError(
     'GATEWAY_BIND_FAILED',
     `${what}, and the configuration (gateway.port) or --port asks for exactly that port. Stop the program using it, choose another port with --port or gateway.port, or set gateway.port to 0 so Switchboard picks a free port and keeps it.`,

@@ -89,7 +89,14 @@ export class LegacySessions {
       if (!session || session.context.clientId !== context.clientId) return jsonRpcError(404, -32001, 'Session not found; initialize a new session');
       return this.#serve(session, request, options);
     }
-    const body = options.parsedBody ?? (request.method === 'POST' ? await request.clone().json().catch(() => undefined) : undefined);
+    const body =
+      options.parsedBody ??
+      (request.method === 'POST'
+        ? await request
+            .clone()
+            .json()
+            .catch(() => undefined)
+        : undefined);
     if (request.method === 'POST' && isInitializeRequest(body)) {
       return this.#serve(await this.#open(context, body), request, { ...options, parsedBody: body });
     }
@@ -193,7 +200,10 @@ export class LegacySessions {
     const session = await this.#open(context, closed.initialize, id);
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const authInfo = options.authInfo ? { authInfo: options.authInfo } : {};
-    const initialized = await session.transport.handleRequest(new Request(REPLAY_URL, { method: 'POST', headers, body: JSON.stringify(closed.initialize) }), authInfo);
+    const initialized = await session.transport.handleRequest(
+      new Request(REPLAY_URL, { method: 'POST', headers, body: JSON.stringify(closed.initialize) }),
+      authInfo,
+    );
     await initialized.text();
     const version = (closed.initialize as { params?: { protocolVersion?: unknown } }).params?.protocolVersion;
     const sessionHeaders = { ...headers, 'mcp-session-id': id, ...(typeof version === 'string' ? { 'mcp-protocol-version': version } : {}) };

@@ -74,7 +74,9 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     const client = options.authenticate(bearerCredential(request));
     if (!client) {
       options.logger.log('warn', 'gateway.request_unauthenticated', {});
-      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="switchboard"' }).end(`${UNAUTHORIZED_MESSAGE}\n`);
+      response
+        .writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="switchboard"' })
+        .end(`${UNAUTHORIZED_MESSAGE}\n`);
       request.resume();
       return;
     }
@@ -97,7 +99,9 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       try {
         message = JSON.parse(body.toString('utf8'));
       } catch {
-        response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: PARSE_ERROR, message: 'Parse error: the request body is not valid JSON' } }));
+        response
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: PARSE_ERROR, message: 'Parse error: the request body is not valid JSON' } }));
         return;
       }
       const call = relayableCall(message, request.headers);
@@ -110,7 +114,13 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new SwitchboardError('GATEWAY_BIND_FAILED', `cannot listen on 127.0.0.1:${options.port} (${error.code ?? error.message}); choose another port with --port`, { cause: error })),
+      reject(
+        new SwitchboardError(
+          'GATEWAY_BIND_FAILED',
+          `cannot listen on 127.0.0.1:${options.port} (${error.code ?? error.message}); choose another port with --port`,
+          { cause: error },
+        ),
+      ),
     );
     // Loopback only: the endpoint is for AI clients on this machine, never the network.
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -21,7 +21,13 @@ export interface SignInLinkIssuer {
  * - Every other client gets a tool error (for tools/call) or a JSON-RPC error whose text names the server and the link,
  *   so the model can tell the person what to do.
  */
-export function answerSignInRequired(needed: SignInRequiredError, links: SignInLinkIssuer, server: Server, context: ServerContext, asToolResult: boolean): CallToolResult {
+export function answerSignInRequired(
+  needed: SignInRequiredError,
+  links: SignInLinkIssuer,
+  server: Server,
+  context: ServerContext,
+  asToolResult: boolean,
+): CallToolResult {
   const url = links.issue(needed.target);
   const what = links.describe(needed.target);
   const again = needed.moreScope ? ` again, with more permissions (${needed.moreScope}),` : '';

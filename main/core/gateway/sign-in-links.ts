@@ -62,12 +62,22 @@ export class SignInLinks {
     const site = request.headers['sec-fetch-site'];
     if (site === 'cross-site' || site === 'same-site') {
       this.#options.logger.log('warn', 'gateway.sign_in_link_refused', { reason: `opened from another site (${site})` });
-      return page(response, 403, 'Sign-in link refused', 'This link was opened by another web site. Copy it into your browser’s address bar yourself to sign in.');
+      return page(
+        response,
+        403,
+        'Sign-in link refused',
+        'This link was opened by another web site. Copy it into your browser’s address bar yourself to sign in.',
+      );
     }
     const link = this.#links.get(value);
     this.#links.delete(value);
     if (!link || link.expiresAt <= this.#now()) {
-      return page(response, 404, 'This sign-in link has expired', 'Each sign-in link works once, for a limited time. Ask your AI client to try again for a new link, or sign in from the Switchboard window.');
+      return page(
+        response,
+        404,
+        'This sign-in link has expired',
+        'Each sign-in link works once, for a limited time. Ask your AI client to try again for a new link, or sign in from the Switchboard window.',
+      );
     }
     const what = this.#options.describe(link.target);
     let started: StartedSignIn;

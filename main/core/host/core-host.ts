@@ -58,14 +58,28 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   const { logger } = options;
   let loaded = await load(options, logger);
   const create = ({ config, privateHosts }: { config: SwitchboardConfig; privateHosts: readonly string[] }) =>
-    createSwitchboard({ config, privateHosts, logger, paths: { dataDir: options.dataDir }, allowAnonymous: Boolean(options.allowAnonymous), ...(options.secretStore ? { secretStore: options.secretStore } : {}), ...(options.browser ? { browser: options.browser } : {}) });
+    createSwitchboard({
+      config,
+      privateHosts,
+      logger,
+      paths: { dataDir: options.dataDir },
+      allowAnonymous: Boolean(options.allowAnonymous),
+      ...(options.secretStore ? { secretStore: options.secretStore } : {}),
+      ...(options.browser ? { browser: options.browser } : {}),
+    });
   const registry = new ClientRegistry(clientRegistryPath(options.dataDir));
   // Before the ready line, so a client started right after it finds the address it was given.
   const syncClients = async (switchboard: Switchboard, url: string) => {
     if (!options.aiClients) return;
     registry.list(); // re-read now: only credentials registered at this moment count as this Switchboard's
-    const outcomes = await syncConfiguredClients({ mcpUrl: url, pathEnvironment: options.aiClients.pathEnvironment, accepts: (credential) => registry.authenticate(credential) !== undefined, logger });
-    for (const { client, path } of outcomes.filter(({ outcome }) => outcome === 'updated')) switchboard.recordSecurityEvent({ method: 'client.address_updated', client, details: { path, mcpUrl: url } });
+    const outcomes = await syncConfiguredClients({
+      mcpUrl: url,
+      pathEnvironment: options.aiClients.pathEnvironment,
+      accepts: (credential) => registry.authenticate(credential) !== undefined,
+      logger,
+    });
+    for (const { client, path } of outcomes.filter(({ outcome }) => outcome === 'updated'))
+      switchboard.recordSecurityEvent({ method: 'client.address_updated', client, details: { path, mcpUrl: url } });
   };
   let current = create(loaded);
   let mcpUrl = (await current.start()).mcpUrl;

@@ -28,7 +28,11 @@ export function openRotatingLogFile(options: RotatingLogFileOptions): RotatingLo
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const keep = options.keep ?? 5;
   const path = join(options.dir, fileName);
-  const olderPath = (index: number) => join(options.dir, fileName.replace(/(\.[^.]*)?$/, (extension) => `.${index}${extension}`));
+  const olderPath = (index: number) =>
+    join(
+      options.dir,
+      fileName.replace(/(\.[^.]*)?$/, (extension) => `.${index}${extension}`),
+    );
   makeOwnerOnlyFolderSync(options.dir);
 
   let descriptor = open();

@@ -54,7 +54,9 @@ export function refusalFor(address: string, host: string, policy: AddressPolicy)
   const is = host === address ? `${host} is the ${kind} address` : `${host} resolves to the ${kind} address ${address}`;
   if (kind === 'loopback') {
     if (!isLoopbackHost(host)) return `${is}; only a URL that names this machine may reach it`;
-    return policy.allowLoopback === false ? `${host} is this machine (${address}) and was named by a server elsewhere; only servers on this machine may send Switchboard to it` : undefined;
+    return policy.allowLoopback === false
+      ? `${host} is this machine (${address}) and was named by a server elsewhere; only servers on this machine may send Switchboard to it`
+      : undefined;
   }
   if ((kind === 'private' || kind === 'link-local') && policy.privateHosts.has(host.toLowerCase())) return undefined;
   if (kind === 'reserved') return `${is}, which is never contacted`;

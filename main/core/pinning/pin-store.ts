@@ -134,7 +134,15 @@ export class ToolPinStore {
       definition: JSON.parse(row.definition) as Tool,
       seenAt: row.seen_at,
       ...(row.previous_digest !== null
-        ? { previous: approvedFrom({ tool: row.tool, digest: row.previous_digest, definition: row.previous_definition!, approved_at: row.approved_at!, approved_by: row.approved_by! }) }
+        ? {
+            previous: approvedFrom({
+              tool: row.tool,
+              digest: row.previous_digest,
+              definition: row.previous_definition!,
+              approved_at: row.approved_at!,
+              approved_by: row.approved_by!,
+            }),
+          }
         : {}),
     }));
   }
@@ -148,7 +156,13 @@ export class ToolPinStore {
          WHERE ? IS NULL OR f.server = ? ORDER BY f.server, f.tool`,
       )
       .all(server ?? null, server ?? null) as { server: string; tool: string; digest: string; findings: string; flagged_at: string }[];
-    return rows.map((row) => ({ server: row.server, tool: row.tool, digest: row.digest, findings: JSON.parse(row.findings) as unknown, flaggedAt: row.flagged_at }));
+    return rows.map((row) => ({
+      server: row.server,
+      tool: row.tool,
+      digest: row.digest,
+      findings: JSON.parse(row.findings) as unknown,
+      flaggedAt: row.flagged_at,
+    }));
   }
 
   /** The server's first approval (or a new one at another URL): its earlier pins go, these become its approved tools. */
@@ -157,7 +171,11 @@ export class ToolPinStore {
     this.transaction(() => {
       this.#db.prepare('DELETE FROM approved WHERE server = ?').run(server);
       this.#db.prepare('DELETE FROM held WHERE server = ?').run(server);
-      this.#db.prepare('INSERT INTO servers (server, url, approved_at) VALUES (?, ?, ?) ON CONFLICT (server) DO UPDATE SET url = excluded.url, approved_at = excluded.approved_at').run(server, url, now);
+      this.#db
+        .prepare(
+          'INSERT INTO servers (server, url, approved_at) VALUES (?, ?, ?) ON CONFLICT (server) DO UPDATE SET url = excluded.url, approved_at = excluded.approved_at',
+        )
+        .run(server, url, now);
       for (const { digest, definition } of tools) this.#upsertApproved(server, definition.name, digest, definition, now, by);
     });
     this.#localWrites++;
@@ -175,7 +193,9 @@ export class ToolPinStore {
   /** Holds a definition for review, replacing an earlier held one of the same tool. */
   hold(server: string, tool: string, pinned: PinnedDefinition): void {
     this.#db
-      .prepare('INSERT INTO held (server, tool, digest, definition, seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (server, tool) DO UPDATE SET digest = excluded.digest, definition = excluded.definition, seen_at = excluded.seen_at')
+      .prepare(
+        'INSERT INTO held (server, tool, digest, definition, seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (server, tool) DO UPDATE SET digest = excluded.digest, definition = excluded.definition, seen_at = excluded.seen_at',
+      )
       .run(server, tool, pinned.digest, JSON.stringify(pinned.definition), new Date().toISOString());
     this.#localWrites++;
   }
@@ -190,7 +210,9 @@ export class ToolPinStore {
 
   /** Records that a digest had hidden content removed; true only the first time, so it is reported once. */
   flagOnce(digest: string, server: string, tool: string, findings: unknown): boolean {
-    const { changes } = this.#db.prepare('INSERT OR IGNORE INTO flagged (digest, server, tool, findings, flagged_at) VALUES (?, ?, ?, ?, ?)').run(digest, server, tool, JSON.stringify(findings), new Date().toISOString());
+    const { changes } = this.#db
+      .prepare('INSERT OR IGNORE INTO flagged (digest, server, tool, findings, flagged_at) VALUES (?, ?, ?, ?, ?)')
+      .run(digest, server, tool, JSON.stringify(findings), new Date().toISOString());
     if (changes) this.#localWrites++;
     return changes > 0;
   }

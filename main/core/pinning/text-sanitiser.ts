@@ -33,10 +33,12 @@ const LINE_SEPARATOR = /[\u2028\u2029]/g;
 /** The text without hidden content, and which kinds were removed. A CRLF line end becomes LF and is not counted. */
 export function cleanText(text: string): CleanedText {
   const found = new Set<HiddenKind>();
-  const drop = (kind: HiddenKind, replacement = '') => () => {
-    found.add(kind);
-    return replacement;
-  };
+  const drop =
+    (kind: HiddenKind, replacement = '') =>
+    () => {
+      found.add(kind);
+      return replacement;
+    };
   const cleaned = text
     .replace(/\r\n/g, '\n')
     .replace(ANSI_SEQUENCE, drop('ansi-escape'))

@@ -27,5 +27,7 @@ export function pinnedPart(tool: Tool): Record<string, unknown> {
 
 /** `sha256:` and 64 hex digits. */
 export function toolDigest(tool: Tool): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(pinnedPart(tool))).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(canonicalJson(pinnedPart(tool)))
+    .digest('hex')}`;
 }

@@ -117,7 +117,12 @@ export class ToolPins {
         // The first listing since the person (or the company policy) enabled the server at this URL: that is the approval.
         store.pinServer(server.id, server.url, pinned, 'first-use');
         const digests = Object.fromEntries(pinned.map(({ definition, digest }) => [definition.name, digest]));
-        events.push({ method: 'tool.pinned', outcome: 'ok', server: server.id, details: { url: server.url, ...(approval ? { previousUrl: approval.url } : {}), tools: digests } });
+        events.push({
+          method: 'tool.pinned',
+          outcome: 'ok',
+          server: server.id,
+          details: { url: server.url, ...(approval ? { previousUrl: approval.url } : {}), tools: digests },
+        });
         passed.push(...tools);
       } else {
         const approved = store.approved(server.id);
@@ -144,7 +149,10 @@ export class ToolPins {
           }
         }
         // A hold ends when the tool is gone, or back to what was approved.
-        store.release(server.id, [...heldBefore.keys()].filter((tool) => !held.has(tool)));
+        store.release(
+          server.id,
+          [...heldBefore.keys()].filter((tool) => !held.has(tool)),
+        );
       }
       for (const { definition, digest } of pinned) {
         const { findings } = this.#sanitise(definition);

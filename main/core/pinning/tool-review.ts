@@ -53,7 +53,9 @@ export function reviewHeldTools(store: ToolPinStore, server?: string): HeldToolR
 }
 
 export function cleanedTools(store: ToolPinStore, server?: string): CleanedTool[] {
-  return store.flaggedApproved(server).map(({ server: owner, tool, digest, findings }) => ({ server: owner, tool, digest, hidden: findings as SanitisedField[] }));
+  return store
+    .flaggedApproved(server)
+    .map(({ server: owner, tool, digest, findings }) => ({ server: owner, tool, digest, hidden: findings as SanitisedField[] }));
 }
 
 /**

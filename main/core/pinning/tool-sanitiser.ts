@@ -33,7 +33,8 @@ export function sanitiseTool(tool: Tool): SanitisedTool {
   const changed: Partial<Tool> = {};
   if (typeof tool.title === 'string') changed.title = clean('title', tool.title);
   if (typeof tool.description === 'string') changed.description = clean('description', tool.description);
-  if (tool.annotations && typeof tool.annotations.title === 'string') changed.annotations = { ...tool.annotations, title: clean('annotations.title', tool.annotations.title) };
+  if (tool.annotations && typeof tool.annotations.title === 'string')
+    changed.annotations = { ...tool.annotations, title: clean('annotations.title', tool.annotations.title) };
   changed.inputSchema = cleanSchema(tool.inputSchema, 'inputSchema', clean) as Tool['inputSchema'];
   if (tool.outputSchema !== undefined) changed.outputSchema = cleanSchema(tool.outputSchema, 'outputSchema', clean) as Tool['outputSchema'];
   // Only the name can be the sole finding: nothing was rewritten, so the original object keeps routes cached.

@@ -27,11 +27,20 @@ export async function adoptLegacyDataDir(dataDir: string, logger: Logger, legacy
     const legacyEntries = await entriesOf(legacy);
     if (legacyEntries.length === 0) continue;
     if ((await entriesOf(target)).length > 0) {
-      logger.log('warn', 'storage.legacy_folder_left', { from: legacy, to: target, message: `an older Switchboard's data folder ${legacy} was not moved: ${target} already holds state, which is never overwritten; move what you need by hand` });
+      logger.log('warn', 'storage.legacy_folder_left', {
+        from: legacy,
+        to: target,
+        message: `an older Switchboard's data folder ${legacy} was not moved: ${target} already holds state, which is never overwritten; move what you need by hand`,
+      });
       return { moved: false, reason: 'target-not-empty' };
     }
     await moveFolder(legacy, target);
-    logger.log('info', 'storage.data_folder_moved', { from: legacy, to: target, entries: legacyEntries.length, message: `Switchboard's data moved from ${legacy} to ${target}, the one data folder the app and the CLI share` });
+    logger.log('info', 'storage.data_folder_moved', {
+      from: legacy,
+      to: target,
+      entries: legacyEntries.length,
+      message: `Switchboard's data moved from ${legacy} to ${target}, the one data folder the app and the CLI share`,
+    });
     return { moved: true, from: legacy };
   }
   return { moved: false, reason: 'nothing-to-move' };

@@ -31,7 +31,7 @@ export async function makeOwnerOnlyFolder(path: string): Promise<void> {
 /** `path` and its parents up to `firstCreated`: what a recursive mkdir made. */
 function createdChain(path: string, firstCreated: string): string[] {
   const chain = [path];
-  for (let folder = path; folder !== firstCreated && dirname(folder) !== folder; ) chain.push((folder = dirname(folder)));
+  for (let folder = path; folder !== firstCreated && dirname(folder) !== folder;) chain.push((folder = dirname(folder)));
   return chain;
 }
 
@@ -133,7 +133,12 @@ export async function ensureOwnerOnlyDir(path: string, logger: Logger, options: 
     await mkdir(path, { recursive: true });
     await restrictFolderToCurrentUser(path, { ...(options.runCommand ? { run: options.runCommand } : {}), ...(options.env ? { env: options.env } : {}) }).then(
       () => logger.log('debug', 'storage.folder_restricted', { path, access: 'the current user only (ACL)' }),
-      (error: unknown) => logger.log('warn', 'storage.folder_not_restricted', { path, reason: (error as Error).message, message: 'could not limit the data folder to the current user; other accounts on this computer may be able to read it' }),
+      (error: unknown) =>
+        logger.log('warn', 'storage.folder_not_restricted', {
+          path,
+          reason: (error as Error).message,
+          message: 'could not limit the data folder to the current user; other accounts on this computer may be able to read it',
+        }),
     );
     return;
   }
@@ -149,7 +154,12 @@ export async function ensureOwnerOnlyDir(path: string, logger: Logger, options: 
       narrowedFiles.push(name);
     }
   } catch (error) {
-    logger.log('warn', 'storage.folder_not_tightened', { path, mode: octal(folderMode), reason: (error as Error).message, message: 'the data folder could not be made private; other users of this computer may be able to read it' });
+    logger.log('warn', 'storage.folder_not_tightened', {
+      path,
+      mode: octal(folderMode),
+      reason: (error as Error).message,
+      message: 'the data folder could not be made private; other users of this computer may be able to read it',
+    });
     return;
   }
   const folderWasOpen = (folderMode & OPEN_TO_OTHERS) !== 0;

@@ -51,7 +51,10 @@ export function openMigrated(path: string, spec: MigratedDatabaseSpec): Database
   // Refused rather than migrated down or written to: the newer schema may mean things this build would damage.
   if (version > latest) {
     db.close();
-    throw new SwitchboardError(spec.tooNewCode, `${spec.describedAs} ${path} has schema version ${version}, newer than this Switchboard understands (${latest}); ${spec.tooNewAdvice}`);
+    throw new SwitchboardError(
+      spec.tooNewCode,
+      `${spec.describedAs} ${path} has schema version ${version}, newer than this Switchboard understands (${latest}); ${spec.tooNewAdvice}`,
+    );
   }
   try {
     for (const migration of spec.migrations) {

@@ -77,7 +77,12 @@ export class CatalogRouter {
   readonly #routeCache = new Map<string, { sources: unknown[][]; routes: Map<string, unknown> }>();
 
   /** `pins`: the gate for tool definitions (approved ones pass, cleaned; changed ones are held); none in tests that do not need it. */
-  constructor(upstreams: readonly RoutedUpstream[], logger: Logger, ledger: NameLedger, options: { tasks?: TaskHandles; memory?: SurfaceMemory; pins?: ToolPins } = {}) {
+  constructor(
+    upstreams: readonly RoutedUpstream[],
+    logger: Logger,
+    ledger: NameLedger,
+    options: { tasks?: TaskHandles; memory?: SurfaceMemory; pins?: ToolPins } = {},
+  ) {
     this.#upstreams = upstreams;
     this.#logger = logger;
     this.#ledger = ledger;
@@ -117,13 +122,19 @@ export class CatalogRouter {
    */
   async callTool(name: string, args: Record<string, unknown> | undefined, view: ClientView, options: UpstreamCallOptions, taskOwner?: string): Promise<Routed> {
     const route = (await this.#namedRoutes('tools', view)).get(name) ?? this.#refuseIfHeld(name, view) ?? (await this.#routeAfterReaching(name, view));
-    if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_TOOL', `no enabled server offers a tool named "${name}"; list the tools again to see what is available`);
+    if (!route)
+      throw new SwitchboardError('ROUTER_UNKNOWN_TOOL', `no enabled server offers a tool named "${name}"; list the tools again to see what is available`);
     const upstream = route.route.upstream;
     if (isSignInPlaceholder(route.item)) return answeredBy(upstream.connection.id, () => this.#signInThroughPlaceholder(upstream));
     const params = { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) };
-    const routed = await answeredBy(upstream.connection.id, () => upstream.connection.request('tools/call', params, { ...options, acceptTask: taskOwner !== undefined }));
+    const routed = await answeredBy(upstream.connection.id, () =>
+      upstream.connection.request('tools/call', params, { ...options, acceptTask: taskOwner !== undefined }),
+    );
     if (routed.result.resultType !== 'task' || taskOwner === undefined) return routed;
-    return { ...routed, result: { ...routed.result, taskId: this.#tasks.expose(taskOwner, { serverId: upstream.connection.id, upstreamTaskId: String(routed.result.taskId) }) } };
+    return {
+      ...routed,
+      result: { ...routed.result, taskId: this.#tasks.expose(taskOwner, { serverId: upstream.connection.id, upstreamTaskId: String(routed.result.taskId) }) },
+    };
   }
 
   /**
@@ -176,7 +187,9 @@ export class CatalogRouter {
    * client with its link) or, when it answers now, finds the route.
    */
   async #routeAfterReaching(name: string, view: ClientView): Promise<{ name: string; item: Tool; route: NamedRoute } | undefined> {
-    const owners = this.#visible(view).filter((upstream) => name.startsWith(upstream.prefix ? `${upstream.prefix}_` : '') && upstream.connection.status().state !== 'ready');
+    const owners = this.#visible(view).filter(
+      (upstream) => name.startsWith(upstream.prefix ? `${upstream.prefix}_` : '') && upstream.connection.status().state !== 'ready',
+    );
     for (const upstream of owners) {
       try {
         await upstream.connection.connect();
@@ -192,21 +205,36 @@ export class CatalogRouter {
   /** The placeholder's call: the server's own answer is the sign-in error (with its link), or, once signed in, news of that. */
   async #signInThroughPlaceholder(upstream: RoutedUpstream): Promise<Record<string, unknown>> {
     await upstream.connection.connect();
-    return { content: [{ type: 'text', text: `You are signed in to "${upstream.connection.id}": its tools are listed now; list the tools again to use them.` }] };
+    return {
+      content: [{ type: 'text', text: `You are signed in to "${upstream.connection.id}": its tools are listed now; list the tools again to use them.` }],
+    };
   }
 
   /** tasks/get, tasks/update, tasks/cancel: to the server that created the task, for the client it was created for. */
-  async taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, taskOwner: string, view: ClientView, options: Pick<UpstreamCallOptions, 'signal' | 'traceparent'>): Promise<Routed> {
+  async taskRequest(
+    method: TaskMethod,
+    params: { taskId: string; inputResponses?: Record<string, unknown> },
+    taskOwner: string,
+    view: ClientView,
+    options: Pick<UpstreamCallOptions, 'signal' | 'traceparent'>,
+  ): Promise<Routed> {
     const location = this.#tasks.resolve(taskOwner, params.taskId);
     const upstream = location && this.#visible(view).find((candidate) => candidate.connection.id === location.serverId);
-    if (!location || !upstream) throw new SwitchboardError('ROUTER_UNKNOWN_TASK', `no task "${params.taskId}" is known for this client; task ids are valid only for the client that started the task, until Switchboard restarts`);
-    const routed = await answeredBy(upstream.connection.id, () => upstream.connection.taskRequest(method, { ...params, taskId: location.upstreamTaskId }, options));
+    if (!location || !upstream)
+      throw new SwitchboardError(
+        'ROUTER_UNKNOWN_TASK',
+        `no task "${params.taskId}" is known for this client; task ids are valid only for the client that started the task, until Switchboard restarts`,
+      );
+    const routed = await answeredBy(upstream.connection.id, () =>
+      upstream.connection.taskRequest(method, { ...params, taskId: location.upstreamTaskId }, options),
+    );
     return method === 'tasks/get' ? { ...routed, result: { ...routed.result, taskId: params.taskId } } : routed;
   }
 
   async getPrompt(name: string, args: Record<string, string> | undefined, view: ClientView, options: UpstreamCallOptions): Promise<Routed> {
     const route = (await this.#namedRoutes('prompts', view)).get(name);
-    if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_PROMPT', `no enabled server offers a prompt named "${name}"; list the prompts again to see what is available`);
+    if (!route)
+      throw new SwitchboardError('ROUTER_UNKNOWN_PROMPT', `no enabled server offers a prompt named "${name}"; list the prompts again to see what is available`);
     return this.#forward(route.route, 'prompts/get', { name: route.route.upstreamName, ...(args === undefined ? {} : { arguments: args }) }, options);
   }
 
@@ -214,7 +242,9 @@ export class CatalogRouter {
     const { upstream, upstreamUri } = await this.#resolveResource(uri, view);
     const routed = await answeredBy(upstream.connection.id, () => upstream.connection.request('resources/read', { uri: upstreamUri }, options));
     // Contents carry the upstream URI; show the client the URI it asked for.
-    const contents = Array.isArray(routed.result.contents) ? (routed.result.contents as { uri?: string }[]).map((content) => (content.uri === upstreamUri ? { ...content, uri } : content)) : routed.result.contents;
+    const contents = Array.isArray(routed.result.contents)
+      ? (routed.result.contents as { uri?: string }[]).map((content) => (content.uri === upstreamUri ? { ...content, uri } : content))
+      : routed.result.contents;
     return { ...routed, result: { ...routed.result, contents } };
   }
 
@@ -266,7 +296,11 @@ export class CatalogRouter {
   }
 
   /** Completion references name a prompt (exposed name) or a resource template URI. */
-  async complete(params: { ref: { type: string; name?: string; uri?: string } } & Record<string, unknown>, view: ClientView, options: UpstreamCallOptions): Promise<Routed> {
+  async complete(
+    params: { ref: { type: string; name?: string; uri?: string } } & Record<string, unknown>,
+    view: ClientView,
+    options: UpstreamCallOptions,
+  ): Promise<Routed> {
     if (params.ref.type === 'ref/prompt') {
       const route = (await this.#namedRoutes('prompts', view)).get(params.ref.name ?? '');
       if (!route) throw new SwitchboardError('ROUTER_UNKNOWN_PROMPT', `no enabled server offers a prompt named "${params.ref.name ?? ''}"`);
@@ -274,7 +308,8 @@ export class CatalogRouter {
     }
     const templateUri = params.ref.uri ?? '';
     for (const { upstream, items } of await this.#gather('resourceTemplates', view)) {
-      if (items.some((template) => template.uriTemplate === templateUri)) return this.#forward({ upstream, upstreamName: templateUri }, 'completion/complete', params, options);
+      if (items.some((template) => template.uriTemplate === templateUri))
+        return this.#forward({ upstream, upstreamName: templateUri }, 'completion/complete', params, options);
     }
     throw new SwitchboardError('ROUTER_UNKNOWN_RESOURCE', `no enabled server offers the resource template "${templateUri}"`);
   }
@@ -300,7 +335,9 @@ export class CatalogRouter {
    */
   async #gather<K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(kind: K, view: ClientView) {
     const visible = this.#visible(view);
-    const settled = await Promise.allSettled(visible.map(async (upstream) => ({ upstream, items: this.#screened(upstream, kind, await this.#listOrRecall(upstream, kind)) })));
+    const settled = await Promise.allSettled(
+      visible.map(async (upstream) => ({ upstream, items: this.#screened(upstream, kind, await this.#listOrRecall(upstream, kind)) })),
+    );
     return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   }
 
@@ -360,7 +397,10 @@ export class CatalogRouter {
     const routes = new Map<string, { name: string; item: T; route: NamedRoute }>();
     const collisions: NameCollision[] = [];
     for (const [name, entries] of contenders) {
-      const owner = this.#ledger.owner(`${kind}:${name}`, entries.map((entry) => entry.owner));
+      const owner = this.#ledger.owner(
+        `${kind}:${name}`,
+        entries.map((entry) => entry.owner),
+      );
       const winner = entries.find((entry) => entry.owner === owner)!;
       routes.set(name, { name, item: winner.item, route: winner.route });
       for (const loser of entries) {
@@ -399,10 +439,13 @@ export function isUnknownTarget(error: unknown): boolean {
   return (
     error instanceof SwitchboardError &&
     // A held tool is one the client was never shown: like an unknown one, a tool error the model can read and pass on.
-    (error.code === 'ROUTER_UNKNOWN_TOOL' || error.code === 'ROUTER_UNKNOWN_PROMPT' || error.code === 'ROUTER_UNKNOWN_RESOURCE' || error.code === 'ROUTER_UNKNOWN_TASK' || error.code === 'TOOL_HELD_FOR_REVIEW')
+    (error.code === 'ROUTER_UNKNOWN_TOOL' ||
+      error.code === 'ROUTER_UNKNOWN_PROMPT' ||
+      error.code === 'ROUTER_UNKNOWN_RESOURCE' ||
+      error.code === 'ROUTER_UNKNOWN_TASK' ||
+      error.code === 'TOOL_HELD_FOR_REVIEW')
   );
 }
-
 
 /** The placeholders handed out, one per upstream and always the same object, so routes computed from them stay cached. */
 const placeholders = new WeakMap<RoutedUpstream, Tool>();

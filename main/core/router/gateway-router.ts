@@ -31,7 +31,13 @@ export interface GatewayRouter {
   getPrompt(name: string, args: Record<string, string> | undefined, view: ClientView, options: CallOptions): Promise<Routed>;
   readResource(uri: string, view: ClientView, options: CallOptions): Promise<Routed>;
   complete(params: { ref: { type: string; name?: string; uri?: string } } & Record<string, unknown>, view: ClientView, options: CallOptions): Promise<Routed>;
-  taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, taskOwner: string, view: ClientView, options: Pick<CallOptions, 'signal' | 'traceparent'>): Promise<Routed>;
+  taskRequest(
+    method: TaskMethod,
+    params: { taskId: string; inputResponses?: Record<string, unknown> },
+    taskOwner: string,
+    view: ClientView,
+    options: Pick<CallOptions, 'signal' | 'traceparent'>,
+  ): Promise<Routed>;
   subscribeResource(method: 'resources/subscribe' | 'resources/unsubscribe', uri: string, view: ClientView): Promise<void>;
   setLogLevel(level: string, view: ClientView): Promise<void>;
 }

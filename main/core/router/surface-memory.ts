@@ -6,7 +6,14 @@ import type { Logger } from '../ports.ts';
 export type RememberedKind = 'tools' | 'prompts';
 
 const memorySchema = z.object({
-  servers: z.record(z.string(), z.object({ url: z.string(), tools: z.array(z.looseObject({ name: z.string() })).optional(), prompts: z.array(z.looseObject({ name: z.string() })).optional() })),
+  servers: z.record(
+    z.string(),
+    z.object({
+      url: z.string(),
+      tools: z.array(z.looseObject({ name: z.string() })).optional(),
+      prompts: z.array(z.looseObject({ name: z.string() })).optional(),
+    }),
+  ),
 });
 type MemoryFile = z.infer<typeof memorySchema>;
 

@@ -50,7 +50,15 @@ export class AuditLifecycle {
 
   /** Records a security event without waiting: recording never holds up what it records. */
   recordSecurityEvent({ method, outcome, client, server, errorType, details }: SecurityRecord): void {
-    void this.trail.record({ kind: 'security', method, outcome, ...(client ? { client } : {}), ...(server ? { server } : {}), ...(errorType ? { errorType } : {}), ...(details ? { details } : {}) });
+    void this.trail.record({
+      kind: 'security',
+      method,
+      outcome,
+      ...(client ? { client } : {}),
+      ...(server ? { server } : {}),
+      ...(errorType ? { errorType } : {}),
+      ...(details ? { details } : {}),
+    });
   }
 
   /** Opens the trail when auditing is on, prunes it now and hourly, and records what this run started with. */
@@ -61,7 +69,11 @@ export class AuditLifecycle {
     // A span for the hop to a server names that server's address, which the records leave to the configuration.
     const serverUrl = (id: string) => this.#config.servers.find((server) => server.id === id)?.url;
     this.#exporters = this.#config.audit.sinks.map((sink) => new SinkExporter(createAuditSink(sink, { serverUrl }), store, this.#logger));
-    this.#recorder = new AuditRecorder(store, { logger: this.#logger, user: () => user.current(), onWritten: () => this.#exporters.forEach((exporter) => exporter.poke()) });
+    this.#recorder = new AuditRecorder(store, {
+      logger: this.#logger,
+      user: () => user.current(),
+      onWritten: () => this.#exporters.forEach((exporter) => exporter.poke()),
+    });
     user.refresh();
     this.#prune(store);
     this.#pruneTimer = setInterval(() => this.#prune(store), PRUNE_EVERY_MS);
@@ -81,7 +93,9 @@ export class AuditLifecycle {
     this.#pruneTimer = undefined;
     this.#recorder?.close();
     this.#recorder = undefined;
-    await Promise.allSettled(this.#exporters.map((exporter) => Promise.race([exporter.drain(), new Promise((resolve) => setTimeout(resolve, LAST_DELIVERY_MS).unref())])));
+    await Promise.allSettled(
+      this.#exporters.map((exporter) => Promise.race([exporter.drain(), new Promise((resolve) => setTimeout(resolve, LAST_DELIVERY_MS).unref())])),
+    );
     await Promise.allSettled(this.#exporters.map((exporter) => exporter.close()));
     this.#exporters = [];
     this.#store?.close();

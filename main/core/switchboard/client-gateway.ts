@@ -53,18 +53,36 @@ export function createClientGateway({ config, dataDir, router, registry, allowAn
   const describeTarget = (target: string) => signInTargetLabel(target, config.auth.idp?.issuer);
   const signInLinks = new SignInLinks({ begin: (target) => beginSignIn(serverIdOfTarget(target)), describe: describeTarget, logger });
   // Clients see their tools within their budget, the rest through two meta-tools (router/tool-search/).
-  const toolSearch = createToolSearchRouter({ inner: router, auditDatabasePath: auditDatabasePath(dataDir), policy: () => config.toolSearch ?? {}, onVisibleToolsChanged: () => handler.notifyListChanged('tools') });
+  const toolSearch = createToolSearchRouter({
+    inner: router,
+    auditDatabasePath: auditDatabasePath(dataDir),
+    policy: () => config.toolSearch ?? {},
+    onVisibleToolsChanged: () => handler.notifyListChanged('tools'),
+  });
   const handler = createGatewayMcpHandler({
-    buildServer: createDownstreamServerFactory(toolSearch, { ...(audit ? { audit } : {}), signInLinks: { issue: (target) => signInLinks.issue(target), describe: describeTarget } }),
+    buildServer: createDownstreamServerFactory(toolSearch, {
+      ...(audit ? { audit } : {}),
+      signInLinks: { issue: (target) => signInLinks.issue(target), describe: describeTarget },
+    }),
     contextOf: downstreamContext,
     maxBodyBytes: config.gateway.maxBodyBytes,
     sessions: { idleMs: config.gateway.sessionIdleMs, maxPerClient: config.gateway.maxSessionsPerClient },
     logger,
   });
   const callRelay = config.gateway.callRelay ? createCallRelay(toolSearch, { ...(audit ? { audit } : {}), logger }) : undefined;
-  const authenticate = (credential: string | undefined) => registry.authenticate(credential) ?? (allowAnonymous && credential === undefined ? ANONYMOUS_CLIENT : undefined);
+  const authenticate = (credential: string | undefined) =>
+    registry.authenticate(credential) ?? (allowAnonymous && credential === undefined ? ANONYMOUS_CLIENT : undefined);
   const bind = (port: number) =>
-    startLocalEndpoint({ port, maxBodyBytes: config.gateway.maxBodyBytes, allowedOrigins: config.gateway.allowedOrigins, handler, ...(callRelay ? { callRelay } : {}), signInLinks, authenticate, logger });
+    startLocalEndpoint({
+      port,
+      maxBodyBytes: config.gateway.maxBodyBytes,
+      allowedOrigins: config.gateway.allowedOrigins,
+      handler,
+      ...(callRelay ? { callRelay } : {}),
+      signInLinks,
+      authenticate,
+      logger,
+    });
   let endpoint: LocalEndpoint | undefined;
 
   return {

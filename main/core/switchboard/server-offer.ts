@@ -11,9 +11,17 @@ export interface ServerOffer {
 export async function describeServerOffer(upstreams: readonly Upstream[], serverId: string): Promise<ServerOffer> {
   const upstream = findUpstream(upstreams, serverId);
   if (!upstream) throw new SwitchboardError('CONFIG_INVALID', `the server "${serverId}" is not enabled; enable it to see what it offers`);
-  const [tools, prompts, resources] = await Promise.all([upstream.connection.list('tools'), upstream.connection.list('prompts'), upstream.connection.list('resources')]);
+  const [tools, prompts, resources] = await Promise.all([
+    upstream.connection.list('tools'),
+    upstream.connection.list('prompts'),
+    upstream.connection.list('resources'),
+  ]);
   return {
-    tools: (tools as { name: string; title?: unknown; description?: unknown }[]).map((tool) => ({ name: tool.name, ...textField('title', tool.title), ...textField('description', tool.description) })),
+    tools: (tools as { name: string; title?: unknown; description?: unknown }[]).map((tool) => ({
+      name: tool.name,
+      ...textField('title', tool.title),
+      ...textField('description', tool.description),
+    })),
     prompts: (prompts as { name: string; description?: unknown }[]).map((prompt) => ({ name: prompt.name, ...textField('description', prompt.description) })),
     resources: (resources as { uri: string; name?: unknown }[]).map((resource) => ({ uri: resource.uri, ...textField('name', resource.name) })),
   };

@@ -19,6 +19,9 @@ export class SignedInUser {
    * wait for the keychain, so records made before the read ends carry no user.
    */
   refresh(): void {
-    void this.#sso?.subject().then((subject) => (this.#subject = subject), () => undefined);
+    void this.#sso?.subject().then(
+      (subject) => (this.#subject = subject),
+      () => undefined,
+    );
   }
 }

@@ -32,7 +32,16 @@ export interface StatusSources {
 }
 
 /** Client credentials never leave here: only each client's id, creation time and the narrowing of its view. */
-export function statusSnapshot({ mcpUrl, addressChanged, anonymousAllowed, registry, legacySessions, upstreams, router, toolListings }: StatusSources): SwitchboardStatus {
+export function statusSnapshot({
+  mcpUrl,
+  addressChanged,
+  anonymousAllowed,
+  registry,
+  legacySessions,
+  upstreams,
+  router,
+  toolListings,
+}: StatusSources): SwitchboardStatus {
   return {
     mcpUrl,
     anonymousAllowed,

@@ -32,7 +32,16 @@ export function createUpstreams(servers: readonly ServerConfig[], deps: Upstream
   return enabled.map((server) => {
     // Every server gets an authorizer: whether it needs a token is learned from its first 401, not configured.
     // Authorizer and connection need each other; the authorizer only calls back once a token arrives, after both exist.
-    const authorizer: ServerAuthorizer = new ServerAuthorizer(server, { auth, vault, sso, logger, clock, network, onTokenObtained: () => refreshAndReconnect(connection), onSecurityEvent });
+    const authorizer: ServerAuthorizer = new ServerAuthorizer(server, {
+      auth,
+      vault,
+      sso,
+      logger,
+      clock,
+      network,
+      onTokenObtained: () => refreshAndReconnect(connection),
+      onSecurityEvent,
+    });
     const connection: UpstreamConnection = new UpstreamConnection(server, {
       logger,
       requestTimeoutMs: deps.gateway.upstreamTimeoutMs,

@@ -16,7 +16,14 @@ export interface UiEndpoint {
   close(): Promise<void>;
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
 const MAX_REQUEST_BYTES = 64 * 1024;
 
 export async function startUiEndpoint(options: { service: UiService; staticDir: string; logger: Logger; port?: number; token?: string }): Promise<UiEndpoint> {
@@ -43,7 +50,11 @@ export async function startUiEndpoint(options: { service: UiService; staticDir: 
     if (verdict && !verdict.ok) return void response.writeHead(403, { 'content-type': 'text/plain' }).end(`${verdict.reason}\n`);
     const path = (request.url ?? '/').split('?')[0]!;
     if (path.startsWith('/api/')) {
-      if (!authorized(request)) return sendJson(response, 401, { ok: false, error: { code: 'UI_UNAUTHORIZED', message: 'open the address `switchboard serve --ui` printed; it carries the access token' } });
+      if (!authorized(request))
+        return sendJson(response, 401, {
+          ok: false,
+          error: { code: 'UI_UNAUTHORIZED', message: 'open the address `switchboard serve --ui` printed; it carries the access token' },
+        });
       if (request.method === 'POST' && path.startsWith('/api/invoke/')) {
         const body = await readBody(request);
         if (body === undefined) return sendJson(response, 413, { ok: false, error: { code: 'CONFIG_INVALID', message: 'request too large' } });
@@ -79,7 +90,15 @@ export async function startUiEndpoint(options: { service: UiService; staticDir: 
     if (!file.startsWith(options.staticDir + sep)) return void response.writeHead(404).end();
     const content = await readFile(file).catch(() => undefined);
     if (!content) return void response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' }).end(content);
+    response
+      .writeHead(200, {
+        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      })
+      .end(content);
   }
 
   await new Promise<void>((resolve, reject) => {

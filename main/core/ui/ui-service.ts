@@ -76,7 +76,11 @@ export function createUiService(deps: UiServiceDeps): UiService {
       if (!isInvokeChannel(channel)) return fail('INTERNAL', `unknown channel ${String(channel)}`);
       const contract = CONTRACT[channel];
       const parsed = contract.request.safeParse(request ?? undefined);
-      if (!parsed.success) return fail('CONFIG_INVALID', `invalid request for ${channel}: ${parsed.error.issues[0]!.path.join('.') || '(root)'} ${parsed.error.issues[0]!.message}`);
+      if (!parsed.success)
+        return fail(
+          'CONFIG_INVALID',
+          `invalid request for ${channel}: ${parsed.error.issues[0]!.path.join('.') || '(root)'} ${parsed.error.issues[0]!.message}`,
+        );
       try {
         const value = await (handlers[channel] as (input: unknown) => Promise<unknown>)(parsed.data);
         // The response schema is the last gate: fields it does not name (a hash, a token) never leave.
@@ -85,7 +89,10 @@ export function createUiService(deps: UiServiceDeps): UiService {
         if (isSwitchboardError(error)) return fail(error.code, error.message);
         deps.logger.log('error', 'ui.request_failed', { channel, message: (error as Error).message });
         // The page has no log to show: the failure's own words go with it, cut short (an unexpected error carries no secret).
-        return fail('INTERNAL', `Switchboard failed unexpectedly (${(error as Error).message.slice(0, 200)}). Try again; if it repeats, restart Switchboard and report this message`);
+        return fail(
+          'INTERNAL',
+          `Switchboard failed unexpectedly (${(error as Error).message.slice(0, 200)}). Try again; if it repeats, restart Switchboard and report this message`,
+        );
       }
     },
     subscribe(listener) {

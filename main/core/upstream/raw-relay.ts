@@ -147,7 +147,10 @@ export class RawRelay {
     if (!answered || (contentType !== 'application/json' && contentType !== 'text/event-stream')) {
       response.resume();
       call.signal.removeEventListener('abort', onAbort);
-      throw new SwitchboardError('UPSTREAM_REJECTED', `server "${this.#options.serverId}" answered HTTP ${response.statusCode} (${contentType || 'no content type'}) to ${call.method}`);
+      throw new SwitchboardError(
+        'UPSTREAM_REJECTED',
+        `server "${this.#options.serverId}" answered HTTP ${response.statusCode} (${contentType || 'no content type'}) to ${call.method}`,
+      );
     }
     const declared = Number(response.headers['content-length'] ?? Number.NaN);
     if (this.#options.maxResponseBytes !== undefined && declared > this.#options.maxResponseBytes) {
@@ -170,7 +173,8 @@ export class RawRelay {
     const timedOut = () => this.#timedOut();
     const onClientGone = () => {
       // Cancelling a 2025-era call takes a notification; a 2026-07-28 server sees its stream close.
-      if (legacy && !reader.finished) void this.#notify(session, { method: 'notifications/cancelled', params: { requestId: upstreamId, reason: 'the client went away' } });
+      if (legacy && !reader.finished)
+        void this.#notify(session, { method: 'notifications/cancelled', params: { requestId: upstreamId, reason: 'the client went away' } });
     };
     call.signal.addEventListener('abort', onClientGone, { once: true });
     const finish = () => {
@@ -199,7 +203,12 @@ export class RawRelay {
           }
           for (const out of contentType === 'text/event-stream' ? reader.endSse() : reader.endJson()) yield out;
         } catch (error) {
-          const failure = error instanceof SwitchboardError ? error : call.signal.aborted ? undefined : new SwitchboardError('UPSTREAM_UNAVAILABLE', `server "${serverId}" broke off its answer: ${(error as Error).message}`);
+          const failure =
+            error instanceof SwitchboardError
+              ? error
+              : call.signal.aborted
+                ? undefined
+                : new SwitchboardError('UPSTREAM_UNAVAILABLE', `server "${serverId}" broke off its answer: ${(error as Error).message}`);
           if (failure) yield* reader.failed(failure, contentType);
         } finally {
           clearTimeout(timer);
@@ -243,13 +252,23 @@ export class RawRelay {
 
   /** A 2025-era server asked the client something mid-call; a 2026-07-28 client has no way to answer, so it is told no. */
   #refuseServerRequest(session: RelaySession, id: string | number): void {
-    void this.#notify(session, { id, error: { code: INTERNAL_ERROR, message: 'the client that made this call cannot answer requests during it (it speaks MCP 2026-07-28)' } });
+    void this.#notify(session, {
+      id,
+      error: { code: INTERNAL_ERROR, message: 'the client that made this call cannot answer requests during it (it speaks MCP 2026-07-28)' },
+    });
   }
 
   /** Sends a message that gets no answer of its own (a notification, a response) on the shared session. */
   async #notify(session: RelaySession, message: Record<string, unknown>): Promise<void> {
     const body = JSON.stringify({ jsonrpc: '2.0', ...message });
-    const headers = { ...session.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(body), 'mcp-protocol-version': session.protocolVersion, ...(session.sessionId ? { 'mcp-session-id': session.sessionId } : {}) };
+    const headers = {
+      ...session.headers,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'content-length': Buffer.byteLength(body),
+      'mcp-protocol-version': session.protocolVersion,
+      ...(session.sessionId ? { 'mcp-session-id': session.sessionId } : {}),
+    };
     try {
       (await this.#post(body, headers, AbortSignal.timeout(this.#options.timeoutMs))).resume();
     } catch {
@@ -258,7 +277,11 @@ export class RawRelay {
   }
 
   #unavailable(error: unknown): SwitchboardError {
-    return new SwitchboardError('UPSTREAM_UNAVAILABLE', `server "${this.#options.serverId}" (${this.#options.url}) failed during the call: ${(error as Error).message}`, { cause: error });
+    return new SwitchboardError(
+      'UPSTREAM_UNAVAILABLE',
+      `server "${this.#options.serverId}" (${this.#options.url}) failed during the call: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 
   #timedOut(): SwitchboardError {
@@ -335,7 +358,8 @@ class AnswerReader {
       const text = Buffer.concat(chunks).toString('utf8');
       const message = parseObject(text);
       if (!message || !isAnswer(message)) throw this.#fault('answered with something that is not a JSON-RPC answer');
-      if (message.id !== this.#options.upstreamId) throw this.#fault(`answered with a reply to another request (id ${JSON.stringify(message.id).slice(0, 80)})`);
+      if (message.id !== this.#options.upstreamId)
+        throw this.#fault(`answered with a reply to another request (id ${JSON.stringify(message.id).slice(0, 80)})`);
       if (this.#options.rewrite) {
         yield Buffer.from(this.#answered(text, message));
         return;
@@ -348,7 +372,8 @@ class AnswerReader {
     const head = chunks[0]!.subarray(0, 1024).toString('utf8');
     const tail = Buffer.concat(chunks.slice(-2)).subarray(-TAIL_BYTES).toString('utf8');
     const idText = JSON.stringify(this.#options.upstreamId);
-    if (!new RegExp(`"id"\\s*:\\s*${escapeRegExp(idText)}`).test(head + tail)) throw this.#fault('answered with a large reply that is not the answer to this call');
+    if (!new RegExp(`"id"\\s*:\\s*${escapeRegExp(idText)}`).test(head + tail))
+      throw this.#fault('answered with a large reply that is not the answer to this call');
     if (this.#options.rewrite) {
       yield Buffer.from(this.#answered(Buffer.concat(chunks).toString('utf8')));
       return;
@@ -379,7 +404,11 @@ class AnswerReader {
     this.#outcome = { outcome: transport ? 'transport_error' : 'error', errorCode: INTERNAL_ERROR, errorType: failure.code, responseBytes: this.#bytes };
     // A JSON answer already under way cannot be amended: the broken body tells the client the call failed.
     if (contentType !== 'text/event-stream') throw failure;
-    const answer = { jsonrpc: '2.0', id: this.#options.clientId, error: { code: INTERNAL_ERROR, message: failure.message, data: { switchboardCode: failure.code } } };
+    const answer = {
+      jsonrpc: '2.0',
+      id: this.#options.clientId,
+      error: { code: INTERNAL_ERROR, message: failure.message, data: { switchboardCode: failure.code } },
+    };
     yield Buffer.from(`\n\nevent: message\ndata: ${JSON.stringify(answer)}\n\n`);
   }
 
@@ -438,7 +467,11 @@ class AnswerReader {
       const result = parsed.result as Record<string, unknown> | undefined;
       // Switchboard answers as itself, as the full path does (a 2026-07-28 result names its server in _meta).
       const meta = { [SERVER_INFO_META_KEY]: SWITCHBOARD_IMPLEMENTATION, ...(isPlainObject(result?._meta) ? result._meta : {}) };
-      const answer = { ...parsed, id: this.#options.clientId, ...(isPlainObject(result) ? { result: { resultType: 'complete', ...result, _meta: meta } } : {}) };
+      const answer = {
+        ...parsed,
+        id: this.#options.clientId,
+        ...(isPlainObject(result) ? { result: { resultType: 'complete', ...result, _meta: meta } } : {}),
+      };
       this.#outcome = judged(answer, this.#bytes);
       return JSON.stringify(answer);
     }
@@ -461,7 +494,8 @@ function frame(data: string): Buffer {
 
 function judged(message: Record<string, unknown>, responseBytes: number): RelayOutcome {
   const error = message.error as { code?: unknown } | undefined;
-  if (error) return { outcome: 'error', ...(typeof error.code === 'number' ? { errorCode: error.code, errorType: String(error.code) } : {}), responseBytes, message };
+  if (error)
+    return { outcome: 'error', ...(typeof error.code === 'number' ? { errorCode: error.code, errorType: String(error.code) } : {}), responseBytes, message };
   const isError = (message.result as { isError?: unknown } | undefined)?.isError === true;
   return { outcome: isError ? 'tool_error' : 'ok', ...(isError ? { errorType: 'tool_error' } : {}), responseBytes, message };
 }

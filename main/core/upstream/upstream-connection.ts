@@ -1,6 +1,14 @@
 // One connection to one remote MCP server: era negotiated by the SDK client, single-flight (re)connect, cached lists, health.
 import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { Client, ClientCapabilities, Prompt, VersionNegotiationMode, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
+import type {
+  Client,
+  ClientCapabilities,
+  Prompt,
+  VersionNegotiationMode,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+  Tool,
+} from '@modelcontextprotocol/client';
 import { CreateTaskResultV2Schema, DetailedTaskV2Schema } from '@modelcontextprotocol/ext-tasks/core/v2';
 import { z } from 'zod';
 import { createAuthorizedFetch } from '../auth/authorized-fetch.ts';
@@ -62,8 +70,16 @@ const UPSTREAM_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: {
 const ANY_RESULT = z.looseObject({});
 
 /** The requests the router forwards; each is either idempotent (retried once over a fresh connection) or not. */
-export type ForwardedMethod = 'tools/call' | 'prompts/get' | 'resources/read' | 'completion/complete' | 'resources/subscribe' | 'resources/unsubscribe' | 'logging/setLevel';
-const IDEMPOTENT: ReadonlySet<ForwardedMethod> = new Set(['prompts/get', 'resources/read', 'completion/complete', 'resources/subscribe', 'resources/unsubscribe', 'logging/setLevel']);
+export type ForwardedMethod =
+  'tools/call' | 'prompts/get' | 'resources/read' | 'completion/complete' | 'resources/subscribe' | 'resources/unsubscribe' | 'logging/setLevel';
+const IDEMPOTENT: ReadonlySet<ForwardedMethod> = new Set([
+  'prompts/get',
+  'resources/read',
+  'completion/complete',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'logging/setLevel',
+]);
 
 export interface UpstreamConnectionOptions {
   logger: Logger;
@@ -182,13 +198,16 @@ export class UpstreamConnection {
       };
       try {
         const send = () =>
-          client.request({ method, params: { ...params, ...meta, ...definedFields(options.continuation) } }, {
-            timeout: this.#options.requestTimeoutMs,
-            // input_required results are handed to the caller, who relays them to (or fulfils them with) its own client.
-            allowInputRequired: true,
-            ...(options.signal ? { signal: options.signal } : {}),
-            ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
-          });
+          client.request(
+            { method, params: { ...params, ...meta, ...definedFields(options.continuation) } },
+            {
+              timeout: this.#options.requestTimeoutMs,
+              // input_required results are handed to the caller, who relays them to (or fulfils them with) its own client.
+              allowInputRequired: true,
+              ...(options.signal ? { signal: options.signal } : {}),
+              ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
+            },
+          );
         // The one place async context stays: the SDK client calls our request handlers (sampling, elicitation, roots)
         // from its stream reader with no way to pass a parameter, so the origin rides along with the request.
         return (await (origin ? requestOrigin.run(origin, send) : send())) as Record<string, unknown>;
@@ -239,7 +258,11 @@ export class UpstreamConnection {
    * Relays a Tasks extension request about a task this server created. Polling and cancelling are safe to repeat over
    * a fresh connection; an update (the person's answers) is never sent twice.
    */
-  taskRequest(method: TaskMethod, params: { taskId: string; inputResponses?: Record<string, unknown> }, options: Pick<UpstreamCallOptions, 'signal' | 'traceparent'> = {}): Promise<Record<string, unknown>> {
+  taskRequest(
+    method: TaskMethod,
+    params: { taskId: string; inputResponses?: Record<string, unknown> },
+    options: Pick<UpstreamCallOptions, 'signal' | 'traceparent'> = {},
+  ): Promise<Record<string, unknown>> {
     const { signal, traceparent } = options;
     return this.#withReconnect(method !== 'tasks/update', signal, async (client) => {
       const meta = { [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks, ...(traceparent ? { traceparent } : {}) };
@@ -369,7 +392,11 @@ export class UpstreamConnection {
     const headers: Record<string, string> = { ...this.#config.headers };
     for (const name of this.#config.secretHeaders) {
       const value = await this.#options.secretHeader?.(name);
-      if (value === undefined) throw new SwitchboardError('AUTH_SIGN_IN_REQUIRED', `server "${this.id}" needs the secret header ${name}; store it with \`switchboard servers set-header ${this.id} ${name}\``);
+      if (value === undefined)
+        throw new SwitchboardError(
+          'AUTH_SIGN_IN_REQUIRED',
+          `server "${this.id}" needs the secret header ${name}; store it with \`switchboard servers set-header ${this.id} ${name}\``,
+        );
       headers[name] = value;
     }
     return headers;
@@ -392,10 +419,16 @@ export class UpstreamConnection {
    * With several in flight and no context, the request is refused rather than risk asking the wrong person. URL-mode
    * elicitations pass through unchanged: Switchboard never opens them.
    */
-  async #relayServerRequest(method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list', params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async #relayServerRequest(
+    method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list',
+    params: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     const origin = this.#attributableOrigin();
     if (!origin) {
-      const why = this.#callers.size === 0 ? 'outside any client request' : `while ${this.#callers.size} client requests were in flight, so it is not known which client asked`;
+      const why =
+        this.#callers.size === 0
+          ? 'outside any client request'
+          : `while ${this.#callers.size} client requests were in flight, so it is not known which client asked`;
       throw new ProtocolError(-32603, `server "${this.id}" sent ${method} ${why}; Switchboard refused it`);
     }
     return origin.send({ method, params });
@@ -464,7 +497,11 @@ export class UpstreamConnection {
     this.#protocolFaults++;
     // The SDK's message may quote the whole stray reply: keep its start only (it may be large, and it is the server's data).
     const message = error.message.slice(0, 200);
-    this.#options.logger.log(this.#protocolFaults === 1 ? 'warn' : 'debug', 'upstream.protocol_fault', { server: this.id, message, count: this.#protocolFaults });
+    this.#options.logger.log(this.#protocolFaults === 1 ? 'warn' : 'debug', 'upstream.protocol_fault', {
+      server: this.id,
+      message,
+      count: this.#protocolFaults,
+    });
   }
 
   async #tracked<T>(client: Client, operation: (client: Client) => Promise<T>): Promise<T> {
@@ -600,4 +637,3 @@ function isNotProcessed(error: unknown): boolean {
 function isTimeout(error: unknown): boolean {
   return causeChain(error).some((cause) => cause instanceof SdkError && cause.code === SdkErrorCode.RequestTimeout);
 }
-

@@ -33,7 +33,12 @@ export function sessionBusSockets(env: NodeJS.ProcessEnv = process.env): string[
   for (const entry of address.split(';')) {
     const [transport, parameters = ''] = entry.split(/:(.*)/s) as [string, string?];
     if (transport !== 'unix') continue;
-    const values = new Map(parameters.split(',').map((pair) => pair.split(/=(.*)/s) as [string, string]).map(([key, value]) => [key, decodeURIComponent(value ?? '')]));
+    const values = new Map(
+      parameters
+        .split(',')
+        .map((pair) => pair.split(/=(.*)/s) as [string, string])
+        .map(([key, value]) => [key, decodeURIComponent(value ?? '')]),
+    );
     if (values.has('path')) sockets.push(values.get('path')!);
     // An abstract socket's name starts with a NUL byte; Node passes it to the kernel as given.
     else if (values.has('abstract')) sockets.push(`\0${values.get('abstract')!}`);
@@ -91,7 +96,8 @@ export class DbusConnection {
     });
     this.#socket.write(encodeMessage({ type: MessageType.methodCall, serial, ...call }));
     const message = await reply;
-    if (message.type === MessageType.error) throw new DbusError(message.errorName ?? 'org.freedesktop.DBus.Error.Failed', typeof message.body[0] === 'string' ? message.body[0] : '');
+    if (message.type === MessageType.error)
+      throw new DbusError(message.errorName ?? 'org.freedesktop.DBus.Error.Failed', typeof message.body[0] === 'string' ? message.body[0] : '');
     return message.body;
   }
 

@@ -32,7 +32,7 @@ export interface DbusMessage {
 /** The complete types of a signature, in order ("a{ss}ao" → ["a{ss}", "ao"]). */
 export function splitSignature(signature: string): string[] {
   const types: string[] = [];
-  for (let index = 0; index < signature.length; ) {
+  for (let index = 0; index < signature.length;) {
     const end = endOfType(signature, index);
     types.push(signature.slice(index, end));
     index = end;

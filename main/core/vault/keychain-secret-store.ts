@@ -39,7 +39,8 @@ export class KeychainSecretStore implements SecretStore {
   #adopted: Promise<void> | undefined;
 
   constructor(profile = 'default', options: KeychainSecretStoreOptions = {}) {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(profile)) throw new SwitchboardError('CONFIG_INVALID', `the keychain profile "${profile}" may only use letters, digits, "_", "." and "-"`);
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(profile))
+      throw new SwitchboardError('CONFIG_INVALID', `the keychain profile "${profile}" may only use letters, digits, "_", "." and "-"`);
     this.service = `${SERVICE_PREFIX}.${profile}`;
     this.#options = options;
   }
@@ -81,7 +82,12 @@ export class KeychainSecretStore implements SecretStore {
 
   #adoptOlderEntries(): Promise<void> {
     if ((this.#options.platform ?? process.platform) !== 'linux') return Promise.resolve();
-    this.#adopted ??= adoptKeytarEntriesOnce(this.service, { read: (account) => this.#read(account), write: (account, secret) => this.#write(account, secret) }, this.#options.logger ?? silentLogger, this.#options.env);
+    this.#adopted ??= adoptKeytarEntriesOnce(
+      this.service,
+      { read: (account) => this.#read(account), write: (account, secret) => this.#write(account, secret) },
+      this.#options.logger ?? silentLogger,
+      this.#options.env,
+    );
     return this.#adopted;
   }
 
@@ -108,7 +114,11 @@ export class KeychainSecretStore implements SecretStore {
     try {
       this.#keyring ??= createRequire(import.meta.url)('@napi-rs/keyring') as Keyring;
     } catch (error) {
-      throw new SwitchboardError('VAULT_UNAVAILABLE', `the keychain library has no binary for this system (${process.platform}-${process.arch}): ${(error as Error).message}`, { cause: error });
+      throw new SwitchboardError(
+        'VAULT_UNAVAILABLE',
+        `the keychain library has no binary for this system (${process.platform}-${process.arch}): ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     return this.#keyring;
   }
@@ -124,5 +134,7 @@ export function keychainUnavailable(error: Error): SwitchboardError {
     : locked
       ? 'the OS keychain is locked'
       : 'the OS keychain is not available';
-  return new SwitchboardError('VAULT_UNAVAILABLE', `${what} (${detail}); unlock it (or start a Secret Service such as gnome-keyring on Linux) and try again`, { cause: error });
+  return new SwitchboardError('VAULT_UNAVAILABLE', `${what} (${detail}); unlock it (or start a Secret Service such as gnome-keyring on Linux) and try again`, {
+    cause: error,
+  });
 }

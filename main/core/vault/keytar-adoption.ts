@@ -39,7 +39,12 @@ export async function adoptKeytarEntries(service: string, store: AdoptingStore, 
     const found = await entries.list(service);
     if (found.length === 0) return;
     const locked = found.filter((entry) => entry.locked).map((entry) => entry.account);
-    if (locked.length) logger.log('warn', 'vault.keytar_entries_locked', { service, accounts: locked, message: 'keychain entries of an older Switchboard are locked; they are moved once the keyring is unlocked' });
+    if (locked.length)
+      logger.log('warn', 'vault.keytar_entries_locked', {
+        service,
+        accounts: locked,
+        message: 'keychain entries of an older Switchboard are locked; they are moved once the keyring is unlocked',
+      });
     const unlocked = found.filter((entry) => !entry.locked);
     const secrets = await entries.read(unlocked.map((entry) => entry.item));
     for (const entry of unlocked) {
@@ -55,10 +60,20 @@ export async function adoptKeytarEntries(service: string, store: AdoptingStore, 
       await entries.delete(entry.item);
     }
   } catch (error) {
-    logger.log('warn', 'vault.keytar_entries_not_adopted', { service, reason: (error as Error).message, message: 'keychain entries of an older Switchboard could not be moved; the next start tries again' });
+    logger.log('warn', 'vault.keytar_entries_not_adopted', {
+      service,
+      reason: (error as Error).message,
+      message: 'keychain entries of an older Switchboard could not be moved; the next start tries again',
+    });
   } finally {
     entries.close();
   }
   // Account names say what an entry is (token:crm); they are not secrets.
-  if (moved.length || superseded.length) logger.log('info', 'vault.keytar_entries_adopted', { service, moved, superseded, message: 'keychain entries written by an older Switchboard (keytar) were moved to the current keychain format' });
+  if (moved.length || superseded.length)
+    logger.log('info', 'vault.keytar_entries_adopted', {
+      service,
+      moved,
+      superseded,
+      message: 'keychain entries written by an older Switchboard (keytar) were moved to the current keychain format',
+    });
 }

@@ -61,7 +61,14 @@ export class KeytarEntries {
   /** The secrets of unlocked items, by item path, as the UTF-8 text keytar stored. */
   async read(items: string[]): Promise<Map<string, string>> {
     if (items.length === 0) return new Map();
-    const [secrets] = (await this.#bus.call({ destination: SECRETS, path: SERVICE_PATH, interface: 'org.freedesktop.Secret.Service', member: 'GetSecrets', signature: 'aoo', body: [items, await this.#openSession()] })) as [[string, [string, Buffer, Buffer, string]][]];
+    const [secrets] = (await this.#bus.call({
+      destination: SECRETS,
+      path: SERVICE_PATH,
+      interface: 'org.freedesktop.Secret.Service',
+      member: 'GetSecrets',
+      signature: 'aoo',
+      body: [items, await this.#openSession()],
+    })) as [[string, [string, Buffer, Buffer, string]][]];
     return new Map(secrets.map(([item, [, , value]]) => [item, value.toString('utf8')]));
   }
 
@@ -76,7 +83,14 @@ export class KeytarEntries {
   }
 
   async #attributes(item: string): Promise<Map<string, string>> {
-    const [variant] = (await this.#bus.call({ destination: SECRETS, path: item, interface: 'org.freedesktop.DBus.Properties', member: 'Get', signature: 'ss', body: ['org.freedesktop.Secret.Item', 'Attributes'] })) as [DbusVariant];
+    const [variant] = (await this.#bus.call({
+      destination: SECRETS,
+      path: item,
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Get',
+      signature: 'ss',
+      body: ['org.freedesktop.Secret.Item', 'Attributes'],
+    })) as [DbusVariant];
     return new Map(variant.value as [string, string][]);
   }
 
@@ -87,7 +101,14 @@ export class KeytarEntries {
    */
   async #openSession(): Promise<string> {
     if (this.#session) return this.#session;
-    const [, session] = (await this.#bus.call({ destination: SECRETS, path: SERVICE_PATH, interface: 'org.freedesktop.Secret.Service', member: 'OpenSession', signature: 'sv', body: ['plain', { signature: 's', value: '' } satisfies DbusVariant as DbusValue] })) as [DbusVariant, string];
+    const [, session] = (await this.#bus.call({
+      destination: SECRETS,
+      path: SERVICE_PATH,
+      interface: 'org.freedesktop.Secret.Service',
+      member: 'OpenSession',
+      signature: 'sv',
+      body: ['plain', { signature: 's', value: '' } satisfies DbusVariant as DbusValue],
+    })) as [DbusVariant, string];
     this.#session = session;
     return session;
   }

@@ -2,7 +2,8 @@
 import type { SecretStore } from '../ports.ts';
 
 /** What the log and the demo say, so nobody mistakes it for the OS keychain. */
-export const MEMORY_KEYCHAIN_NOTICE = 'secrets are kept in this process\'s memory only, never in the OS keychain, and are gone when it stops (SWITCHBOARD_KEYCHAIN=memory, for demos)';
+export const MEMORY_KEYCHAIN_NOTICE =
+  "secrets are kept in this process's memory only, never in the OS keychain, and are gone when it stops (SWITCHBOARD_KEYCHAIN=memory, for demos)";
 
 export class MemoryKeychain implements SecretStore {
   readonly #secrets = new Map<string, string>();

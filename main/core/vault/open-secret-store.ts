@@ -30,7 +30,8 @@ function seedOf(env: NodeJS.ProcessEnv): Record<string, string> {
   if (!text) return {};
   try {
     const seed = JSON.parse(text) as unknown;
-    if (seed && typeof seed === 'object' && !Array.isArray(seed) && Object.values(seed).every((value) => typeof value === 'string')) return seed as Record<string, string>;
+    if (seed && typeof seed === 'object' && !Array.isArray(seed) && Object.values(seed).every((value) => typeof value === 'string'))
+      return seed as Record<string, string>;
   } catch {
     // Reported below, without echoing the text: it holds secrets.
   }

@@ -20,7 +20,10 @@ export function ActivityPage() {
   useEffect(
     () =>
       subscribe('events:audit', (event) =>
-        setPushed((previous) => ({ key: filterKey, records: [...[...event.records].reverse(), ...(previous.key === filterKey ? previous.records : [])].slice(0, 200) })),
+        setPushed((previous) => ({
+          key: filterKey,
+          records: [...[...event.records].reverse(), ...(previous.key === filterKey ? previous.records : [])].slice(0, 200),
+        })),
       ),
     [filterKey],
   );
@@ -51,7 +54,9 @@ export function ActivityPage() {
     link.href = URL.createObjectURL(new Blob([result.value.text], { type: 'application/x-ndjson' }));
     link.download = result.value.fileName;
     link.click();
-    setVerdict(`Exported ${count.toLocaleString()} ${count === 1 ? 'record' : 'records'} ${scope ? `matching: ${scope}` : '(everything, no filter)'} to ${result.value.fileName}`);
+    setVerdict(
+      `Exported ${count.toLocaleString()} ${count === 1 ? 'record' : 'records'} ${scope ? `matching: ${scope}` : '(everything, no filter)'} to ${result.value.fileName}`,
+    );
   };
 
   return (
@@ -60,7 +65,8 @@ export function ActivityPage() {
       <form className="toolbar" onSubmit={apply} aria-label="Filter the audit trail">
         {(['server', 'client', 'text'] as const).map((field) => (
           <label key={field}>
-            {field === 'text' ? 'Contains' : field[0]!.toUpperCase() + field.slice(1)} <input value={draft[field]} onChange={(event) => setDraft({ ...draft, [field]: event.target.value })} />
+            {field === 'text' ? 'Contains' : field[0]!.toUpperCase() + field.slice(1)}{' '}
+            <input value={draft[field]} onChange={(event) => setDraft({ ...draft, [field]: event.target.value })} />
           </label>
         ))}
         <label>
@@ -75,7 +81,16 @@ export function ActivityPage() {
           </select>
         </label>
         <button type="submit">Apply</button>
-        <button type="button" onClick={() => void invoke('audit:verify').then((result) => setVerdict(result.ok ? (result.value.ok ? `Verified: ${result.value.message}` : `Tampering found: ${result.value.message}`) : result.error.message))}>
+        <button
+          type="button"
+          onClick={() =>
+            void invoke('audit:verify').then((result) =>
+              setVerdict(
+                result.ok ? (result.value.ok ? `Verified: ${result.value.message}` : `Tampering found: ${result.value.message}`) : result.error.message,
+              ),
+            )
+          }
+        >
           Verify the trail
         </button>
         <button type="button" onClick={() => void exportRecords()} aria-describedby="export-scope">
@@ -93,11 +108,25 @@ export function ActivityPage() {
           <table>
             <caption>Newest first{live.length ? ` (${live.length} new while watching)` : ''}</caption>
             <thead>
-              <tr><th scope="col">Time</th><th scope="col">Client</th><th scope="col">Server</th><th scope="col">Method</th><th scope="col">Target</th><th scope="col">Outcome</th><th scope="col">ms</th></tr>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Client</th>
+                <th scope="col">Server</th>
+                <th scope="col">Method</th>
+                <th scope="col">Target</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">ms</th>
+              </tr>
             </thead>
             <tbody>
               {records.map((record) => (
-                <tr key={record.seq} tabIndex={0} onClick={() => setSelected(record)} onKeyDown={(event) => event.key === 'Enter' && setSelected(record)} aria-selected={selected?.seq === record.seq}>
+                <tr
+                  key={record.seq}
+                  tabIndex={0}
+                  onClick={() => setSelected(record)}
+                  onKeyDown={(event) => event.key === 'Enter' && setSelected(record)}
+                  aria-selected={selected?.seq === record.seq}
+                >
                   <td>{new Date(record.time).toLocaleTimeString()}</td>
                   <td>{record.client ?? '—'}</td>
                   <td>{record.server ?? '—'}</td>
@@ -109,7 +138,11 @@ export function ActivityPage() {
               ))}
             </tbody>
           </table>
-          {page.value?.nextBeforeSeq && <button type="button" onClick={() => setFilter({ ...filter, beforeSeq: page.value!.nextBeforeSeq })}>Older</button>}
+          {page.value?.nextBeforeSeq && (
+            <button type="button" onClick={() => setFilter({ ...filter, beforeSeq: page.value!.nextBeforeSeq })}>
+              Older
+            </button>
+          )}
         </div>
         {selected && (
           <aside className="card record-detail" role="dialog" aria-label={`Record ${selected.seq}`}>
@@ -129,7 +162,9 @@ export function ActivityPage() {
               <dd className={selected.outcome === 'ok' ? '' : 'error'}>{selected.outcome}</dd>
             </dl>
             <pre>{JSON.stringify({ ...selected, details: selected.details ? JSON.parse(selected.details) : null }, null, 2)}</pre>
-            <button type="button" onClick={() => setSelected(undefined)}>Close</button>
+            <button type="button" onClick={() => setSelected(undefined)}>
+              Close
+            </button>
           </aside>
         )}
       </div>
@@ -150,7 +185,12 @@ function Charts({ summary }: { summary: NonNullable<ReturnType<typeof useContrac
   const width = Math.max(1, summary.timeline.length) * 14;
   return (
     <figure className="charts">
-      <svg width={width} height={80} role="img" aria-label={`Calls per hour: ${summary.total} in all, ${summary.timeline.reduce((sum, bucket) => sum + bucket.errors, 0)} errors`}>
+      <svg
+        width={width}
+        height={80}
+        role="img"
+        aria-label={`Calls per hour: ${summary.total} in all, ${summary.timeline.reduce((sum, bucket) => sum + bucket.errors, 0)} errors`}
+      >
         {summary.timeline.map((bucket, index) => (
           <g key={bucket.bucket}>
             <rect x={index * 14} y={80 - (bucket.calls / max) * 78} width={10} height={(bucket.calls / max) * 78} className="bar-calls" />
@@ -159,8 +199,11 @@ function Charts({ summary }: { summary: NonNullable<ReturnType<typeof useContrac
         ))}
       </svg>
       <figcaption>
-        {summary.total.toLocaleString()} {summary.total === 1 ? 'call' : 'calls'}; latency p50 {summary.latencyMs.p50 ?? '—'} ms, p95 {summary.latencyMs.p95 ?? '—'} ms, p99 {summary.latencyMs.p99 ?? '—'} ms;{' '}
-        {Object.entries(summary.byOutcome).map(([outcome, count]) => `${outcome} ${count}`).join(', ')}
+        {summary.total.toLocaleString()} {summary.total === 1 ? 'call' : 'calls'}; latency p50 {summary.latencyMs.p50 ?? '—'} ms, p95{' '}
+        {summary.latencyMs.p95 ?? '—'} ms, p99 {summary.latencyMs.p99 ?? '—'} ms;{' '}
+        {Object.entries(summary.byOutcome)
+          .map(([outcome, count]) => `${outcome} ${count}`)
+          .join(', ')}
       </figcaption>
     </figure>
   );

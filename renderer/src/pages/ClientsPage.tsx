@@ -25,7 +25,10 @@ export function ClientsPage() {
     if (!preview) return;
     const result = await invoke('clients:configure', { client: preview.client });
     setPreview(undefined);
-    if (result.ok) setMessage(`Configured: ${result.value.path}${result.value.backupPath ? ` (the previous file is kept as ${result.value.backupPath})` : ''}. Restart the client to use Switchboard.`);
+    if (result.ok)
+      setMessage(
+        `Configured: ${result.value.path}${result.value.backupPath ? ` (the previous file is kept as ${result.value.backupPath})` : ''}. Restart the client to use Switchboard.`,
+      );
     else setError(result.error.message);
     await clients.reload();
   };
@@ -35,14 +38,20 @@ export function ClientsPage() {
     setError(undefined);
     setMessage(undefined);
     const result = await invoke('clients:configure', { client });
-    if (result.ok) setMessage(`Repaired: ${result.value.path}${result.value.backupPath ? ` (the previous file is kept as ${result.value.backupPath})` : ''}. Restart the client to use Switchboard.`);
+    if (result.ok)
+      setMessage(
+        `Repaired: ${result.value.path}${result.value.backupPath ? ` (the previous file is kept as ${result.value.backupPath})` : ''}. Restart the client to use Switchboard.`,
+      );
     else setError(result.error.message);
     await clients.reload();
   };
 
   const undo = async (client: AiClientId) => {
     const result = await invoke('clients:undo', { client });
-    if (result.ok) setMessage(result.value.removed ? `Removed Switchboard from ${result.value.path}; everything else in it is as it was.` : 'Switchboard was not in that file.');
+    if (result.ok)
+      setMessage(
+        result.value.removed ? `Removed Switchboard from ${result.value.path}; everything else in it is as it was.` : 'Switchboard was not in that file.',
+      );
     else setError(result.error.message);
     await clients.reload();
   };
@@ -56,24 +65,50 @@ export function ClientsPage() {
       <table>
         <caption>Clients on this machine</caption>
         <thead>
-          <tr><th scope="col">Client</th><th scope="col">Found</th><th scope="col">Uses Switchboard</th><th scope="col">File</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+          <tr>
+            <th scope="col">Client</th>
+            <th scope="col">Found</th>
+            <th scope="col">Uses Switchboard</th>
+            <th scope="col">File</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
         </thead>
         <tbody>
           {(clients.value?.aiClients ?? []).map((client) => (
             <tr key={client.id}>
               <th scope="row">{client.name}</th>
               <td>{client.detected ? 'Yes' : 'Not found'}</td>
-              <td>{client.problem ? `Cannot read its file: ${client.problem}` : client.configured ? 'Yes' : client.stale ? `Needs repair: ${client.staleReason ?? 'the entry no longer works'}` : 'No'}</td>
+              <td>
+                {client.problem
+                  ? `Cannot read its file: ${client.problem}`
+                  : client.configured
+                    ? 'Yes'
+                    : client.stale
+                      ? `Needs repair: ${client.staleReason ?? 'the entry no longer works'}`
+                      : 'No'}
+              </td>
               <td>{client.path ? <code>{client.path}</code> : client.method === 'copy' ? 'its own settings' : 'not on this system'}</td>
               <td>
                 {client.method === 'copy' ? (
-                  <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Show JSON for ${client.name}`}>Show JSON</button>
+                  <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Show JSON for ${client.name}`}>
+                    Show JSON
+                  </button>
                 ) : !client.path ? null : client.stale ? (
-                  <button type="button" onClick={() => void repair(client.id)} aria-label={`Repair ${client.name}`}>Repair</button>
+                  <button type="button" onClick={() => void repair(client.id)} aria-label={`Repair ${client.name}`}>
+                    Repair
+                  </button>
                 ) : (
-                  <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Set up ${client.name}`}>{client.configured ? 'Update' : 'Set up'}</button>
+                  <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Set up ${client.name}`}>
+                    {client.configured ? 'Update' : 'Set up'}
+                  </button>
                 )}
-                {(client.configured || client.stale) && <button type="button" onClick={() => void undo(client.id)} aria-label={`Undo ${client.name}`}>Undo</button>}
+                {(client.configured || client.stale) && (
+                  <button type="button" onClick={() => void undo(client.id)} aria-label={`Undo ${client.name}`}>
+                    Undo
+                  </button>
+                )}
               </td>
             </tr>
           ))}
@@ -84,17 +119,29 @@ export function ClientsPage() {
           {preview.method === 'copy' ? (
             <>
               <h3>Copy-ready JSON</h3>
-              <p>{preview.notes ?? 'Paste this into the client\'s MCP settings.'} The credential is left out here; <code>switchboard clients setup {preview.client}</code> prints the JSON with it, in your terminal.</p>
+              <p>
+                {preview.notes ?? "Paste this into the client's MCP settings."} The credential is left out here;{' '}
+                <code>switchboard clients setup {preview.client}</code> prints the JSON with it, in your terminal.
+              </p>
               <pre>{preview.entryAfter}</pre>
             </>
           ) : (
             <>
               <h3>Change to {preview.path}</h3>
               <p>
-                {preview.method === 'command' ? <>The client's own command makes the change: <code>{preview.command}</code>. </> : null}
-                Only the "switchboard" entry is added or replaced; the rest of the file stays as it is{preview.fileExists ? ', and the old file is kept as a backup' : ''}.
+                {preview.method === 'command' ? (
+                  <>
+                    The client's own command makes the change: <code>{preview.command}</code>.{' '}
+                  </>
+                ) : null}
+                Only the "switchboard" entry is added or replaced; the rest of the file stays as it is
+                {preview.fileExists ? ', and the old file is kept as a backup' : ''}.
               </p>
-              <p>{preview.fileExists ? `The file also holds ${preview.summary}; those are not shown here and are left as they are.` : 'The file does not exist yet and will be created.'}</p>
+              <p>
+                {preview.fileExists
+                  ? `The file also holds ${preview.summary}; those are not shown here and are left as they are.`
+                  : 'The file does not exist yet and will be created.'}
+              </p>
               <div className="diff">
                 <div>
                   <h4>Switchboard's entry now</h4>
@@ -106,10 +153,14 @@ export function ClientsPage() {
                 </div>
               </div>
               {preview.notes && <p>{preview.notes}</p>}
-              <button type="button" onClick={() => void apply()}>Apply</button>
+              <button type="button" onClick={() => void apply()}>
+                Apply
+              </button>
             </>
           )}
-          <button type="button" onClick={() => setPreview(undefined)}>{preview.method === 'copy' ? 'Close' : 'Cancel'}</button>
+          <button type="button" onClick={() => setPreview(undefined)}>
+            {preview.method === 'copy' ? 'Close' : 'Cancel'}
+          </button>
         </div>
       )}
       <h3>Registered clients</h3>
@@ -132,7 +183,13 @@ function RegisteredClient({ client, onSaved }: { client: ContractResponse<'clien
   const [maxTools, setMaxTools] = useState(client.maxTools === undefined ? '' : String(client.maxTools));
   const [pinned, setPinned] = useState((client.pinnedTools ?? []).join(', '));
   const [note, setNote] = useState<string>();
-  const split = (text: string) => (text.trim() ? text.split(',').map((item) => item.trim()).filter(Boolean) : null);
+  const split = (text: string) =>
+    text.trim()
+      ? text
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : null;
   const budget = maxTools.trim() ? Number(maxTools) : null;
   return (
     <li>
@@ -143,10 +200,12 @@ function RegisteredClient({ client, onSaved }: { client: ContractResponse<'clien
             setNote('The tool budget is a whole number of at least 2 (the two search tools need room), or empty for the default.');
             return;
           }
-          void invoke('clients:setView', { id: client.id, servers: split(servers), tools: split(tools), maxTools: budget, pinnedTools: split(pinned) }).then((result) => {
-            setNote(result.ok ? 'Saved' : result.error.message);
-            onSaved();
-          });
+          void invoke('clients:setView', { id: client.id, servers: split(servers), tools: split(tools), maxTools: budget, pinnedTools: split(pinned) }).then(
+            (result) => {
+              setNote(result.ok ? 'Saved' : result.error.message);
+              onSaved();
+            },
+          );
         }}
       >
         <strong>{client.id}</strong> (since {new Date(client.createdAt).toLocaleDateString()})
@@ -157,7 +216,8 @@ function RegisteredClient({ client, onSaved }: { client: ContractResponse<'clien
           Tools it may see <input value={tools} onChange={(event) => setTools(event.target.value)} placeholder="all" />
         </label>
         <label>
-          Tools listed directly, at most <input value={maxTools} onChange={(event) => setMaxTools(event.target.value)} placeholder="default" inputMode="numeric" size={8} />
+          Tools listed directly, at most{' '}
+          <input value={maxTools} onChange={(event) => setMaxTools(event.target.value)} placeholder="default" inputMode="numeric" size={8} />
         </label>
         <label>
           Always listed <input value={pinned} onChange={(event) => setPinned(event.target.value)} placeholder="none" />
@@ -175,7 +235,12 @@ const BUDGET_SOURCES = { client: 'its own setting', policy: 'the company policy'
 function ToolListing({ listing }: { listing: ContractResponse<'clients:list'>['registered'][number]['toolListing'] }) {
   if (!listing) return <p>It has not listed its tools since Switchboard started.</p>;
   const budget = `budget ${listing.maxTools}, from ${BUDGET_SOURCES[listing.source]}`;
-  if (listing.mode === 'all') return <p>Sees all {listing.direct} of its tools directly ({budget}).</p>;
+  if (listing.mode === 'all')
+    return (
+      <p>
+        Sees all {listing.direct} of its tools directly ({budget}).
+      </p>
+    );
   return (
     <p>
       Sees {listing.direct} tools directly and {listing.throughSearch} more through the search tool ({budget}).

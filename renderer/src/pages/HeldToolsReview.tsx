@@ -30,7 +30,9 @@ export function HeldToolsReview() {
     const result = await invoke('tools:approve', { server, ...(tools ? { tools } : {}) });
     setBusy(undefined);
     if (!result.ok) return setError(result.error.message);
-    setMessage(`Approved ${result.value.approved.map((tool) => `${tool.server} / ${tool.tool}`).join(', ')}. Clients see ${result.value.approved.length === 1 ? 'it' : 'them'} again.`);
+    setMessage(
+      `Approved ${result.value.approved.map((tool) => `${tool.server} / ${tool.tool}`).join(', ')}. Clients see ${result.value.approved.length === 1 ? 'it' : 'them'} again.`,
+    );
     await reload();
   };
   const servers = [...new Set(held.map((tool) => tool.server))];
@@ -42,15 +44,17 @@ export function HeldToolsReview() {
       {error && <p role="alert">{error}</p>}
       {held.length > 0 && (
         <p>
-          These tools changed (or appeared) after you approved their server. AI clients do not see them until you approve them: read what changed, as a
-          server can slip instructions to the model into a tool's description.
+          These tools changed (or appeared) after you approved their server. AI clients do not see them until you approve them: read what changed, as a server
+          can slip instructions to the model into a tool's description.
         </p>
       )}
       {servers.map((server) => (
         <div key={server}>
-          {held.filter((tool) => tool.server === server).map((tool) => (
-            <HeldTool key={tool.tool} tool={tool} busy={busy === `${server}/${tool.tool}`} onApprove={() => void approve(server, [tool.tool])} />
-          ))}
+          {held
+            .filter((tool) => tool.server === server)
+            .map((tool) => (
+              <HeldTool key={tool.tool} tool={tool} busy={busy === `${server}/${tool.tool}`} onApprove={() => void approve(server, [tool.tool])} />
+            ))}
           {held.filter((tool) => tool.server === server).length > 1 && (
             <button type="button" disabled={busy !== undefined} onClick={() => void approve(server)}>
               Approve all of {server}
@@ -61,7 +65,9 @@ export function HeldToolsReview() {
       {cleaned.length > 0 && (
         <>
           <h4>Hidden characters removed</h4>
-          <p>These approved tools came with characters a person cannot see; AI clients get them without. A server that sends such text deserves a second look.</p>
+          <p>
+            These approved tools came with characters a person cannot see; AI clients get them without. A server that sends such text deserves a second look.
+          </p>
           <ul aria-label="Tools with hidden characters removed">
             {cleaned.map((tool) => (
               <li key={`${tool.server}/${tool.tool}`}>
@@ -92,7 +98,8 @@ function HeldTool({ tool, busy, onApprove }: { tool: HeldToolView; busy: boolean
       ))}
       {tool.hidden.length > 0 && (
         <p className="error">
-          Hidden characters (shown above as ⟨U+…⟩, removed before any AI client sees them): {tool.hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}
+          Hidden characters (shown above as ⟨U+…⟩, removed before any AI client sees them):{' '}
+          {tool.hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}
         </p>
       )}
       <button type="button" disabled={busy} onClick={onApprove} aria-label={`Approve ${tool.server} / ${tool.tool}`}>

@@ -8,10 +8,28 @@ import { useContract } from '../use-contract.ts';
 import { HeldToolsReview } from './HeldToolsReview.tsx';
 
 /** A server's state in words, from the same reading as the badge (shared/status-summary.ts). */
-const CONDITION_LABEL: Record<ServerCondition, string> = { ready: 'ready', starting: 'connecting', 'signing-in': 'signing in', 'needs-sign-in': 'needs sign-in', unavailable: 'unavailable' };
-const CONDITION_CLASS: Record<ServerCondition, string> = { ready: 'ok', starting: 'busy', 'signing-in': 'busy', 'needs-sign-in': 'attention', unavailable: 'problem' };
+const CONDITION_LABEL: Record<ServerCondition, string> = {
+  ready: 'ready',
+  starting: 'connecting',
+  'signing-in': 'signing in',
+  'needs-sign-in': 'needs sign-in',
+  unavailable: 'unavailable',
+};
+const CONDITION_CLASS: Record<ServerCondition, string> = {
+  ready: 'ok',
+  starting: 'busy',
+  'signing-in': 'busy',
+  'needs-sign-in': 'attention',
+  unavailable: 'problem',
+};
 
-const AUTH_LABEL: Record<ServerEntry['auth'], string> = { none: 'No sign-in', oauth: 'Own sign-in (OAuth)', 'id-jag': 'Company sign-in (ID-JAG)', 'client-credentials': 'Machine credentials', unknown: 'Sign-in unknown until connected' };
+const AUTH_LABEL: Record<ServerEntry['auth'], string> = {
+  none: 'No sign-in',
+  oauth: 'Own sign-in (OAuth)',
+  'id-jag': 'Company sign-in (ID-JAG)',
+  'client-credentials': 'Machine credentials',
+  unknown: 'Sign-in unknown until connected',
+};
 
 export function ServersPage() {
   const list = useContract('servers:list');
@@ -40,7 +58,9 @@ export function ServersPage() {
     setDiscovering(false);
     if (!result.ok) return setError(result.error.message);
     const problems = result.value.problems.map((problem) => `${problem.code}: ${problem.message}`);
-    setDiscovered(`Found ${result.value.found} server${result.value.found === 1 ? '' : 's'} at ${target}.${problems.length ? ` Refused: ${problems.join('; ')}` : ''}`);
+    setDiscovered(
+      `Found ${result.value.found} server${result.value.found === 1 ? '' : 's'} at ${target}.${problems.length ? ` Refused: ${problems.join('; ')}` : ''}`,
+    );
     await list.reload();
   };
 
@@ -50,11 +70,14 @@ export function ServersPage() {
       const status = app?.servers.find((candidate) => candidate.id === server.id);
       return server.enabled && status ? { ...server, status } : server;
     };
-    return (list.value?.servers ?? []).map(live).filter(
-      (server) =>
-        (filter === 'all' || (filter === 'enabled' ? server.enabled : !server.enabled)) &&
-        (!text || [server.id, server.title, server.description ?? '', server.url, server.publisher ?? ''].some((field) => field.toLowerCase().includes(text))),
-    );
+    return (list.value?.servers ?? [])
+      .map(live)
+      .filter(
+        (server) =>
+          (filter === 'all' || (filter === 'enabled' ? server.enabled : !server.enabled)) &&
+          (!text ||
+            [server.id, server.title, server.description ?? '', server.url, server.publisher ?? ''].some((field) => field.toLowerCase().includes(text))),
+      );
   }, [list.value, query, filter, app]);
 
   const [asking, setAsking] = useState<string>();
@@ -92,7 +115,9 @@ export function ServersPage() {
         <label>
           Discover at <input value={target} onChange={(event) => setTarget(event.target.value)} placeholder="example.com or https://…/mcp" required />
         </label>
-        <button type="submit" disabled={discovering}>{discovering ? 'Discovering…' : 'Discover'}</button>
+        <button type="submit" disabled={discovering}>
+          {discovering ? 'Discovering…' : 'Discover'}
+        </button>
         {discovering && <span aria-live="polite">Reading the domain’s catalog and each Server Card; a large catalog takes a moment…</span>}
       </form>
       {discovered && <p role="status">{discovered}</p>}
@@ -100,13 +125,23 @@ export function ServersPage() {
       {list.error && <p role="alert">{list.error.message}</p>}
       {list.loading && !list.value && <p aria-live="polite">Loading servers…</p>}
       {list.value && servers.length === 0 && (
-        <p>{list.value.servers.length === 0 ? 'No servers yet. Run `switchboard discover <domain>` or ask your administrator for the company catalog.' : 'No server matches this search.'}</p>
+        <p>
+          {list.value.servers.length === 0
+            ? 'No servers yet. Run `switchboard discover <domain>` or ask your administrator for the company catalog.'
+            : 'No server matches this search.'}
+        </p>
       )}
       <ul className="cards">
         {servers.map((server) => (
           <li key={server.id} className="card" aria-label={server.title}>
             <div className="card-head">
-              {server.iconUrl ? <img src={server.iconUrl} alt="" width={24} height={24} /> : <span className="icon" aria-hidden="true">{server.title.slice(0, 1)}</span>}
+              {server.iconUrl ? (
+                <img src={server.iconUrl} alt="" width={24} height={24} />
+              ) : (
+                <span className="icon" aria-hidden="true">
+                  {server.title.slice(0, 1)}
+                </span>
+              )}
               <h3>{server.title}</h3>
               {(() => {
                 if (!server.enabled) return <span className="badge">off</span>;
@@ -136,7 +171,12 @@ export function ServersPage() {
             )}
             {server.deniedBy && <p className="managed">Managed by your company: {server.deniedBy}</p>}
             <div className="actions">
-              <button type="button" disabled={busy === server.id || (Boolean(server.deniedBy) && !server.enabled)} onClick={() => void toggle(server)} aria-label={`${server.enabled ? 'Disable' : 'Enable'} ${server.title}`}>
+              <button
+                type="button"
+                disabled={busy === server.id || (Boolean(server.deniedBy) && !server.enabled)}
+                onClick={() => void toggle(server)}
+                aria-label={`${server.enabled ? 'Disable' : 'Enable'} ${server.title}`}
+              >
                 {busy === server.id ? 'Applying…' : server.enabled ? 'Disable' : 'Enable'}
               </button>
               {server.enabled && (
@@ -157,7 +197,11 @@ export function ServersPage() {
 /** The values a templated remote needs; secret ones are typed into password fields and never shown again. */
 function InputsForm({ server, onSubmit, onCancel }: { server: ServerEntry; onSubmit: (values: Record<string, string>) => void; onCancel: () => void }) {
   const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries((server.inputs ?? []).filter((input) => input.default !== undefined).map((input) => [`${input.kind === 'variable' ? 'var' : 'header'}:${input.name}`, input.default!])),
+    Object.fromEntries(
+      (server.inputs ?? [])
+        .filter((input) => input.default !== undefined)
+        .map((input) => [`${input.kind === 'variable' ? 'var' : 'header'}:${input.name}`, input.default!]),
+    ),
   );
   return (
     <form
@@ -188,7 +232,9 @@ function InputsForm({ server, onSubmit, onCancel }: { server: ServerEntry; onSub
         );
       })}
       <button type="submit">Enable</button>
-      <button type="button" onClick={onCancel}>Cancel</button>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
     </form>
   );
 }
@@ -209,9 +255,21 @@ function ServerDetail({ id }: { id: string }) {
         ))}
       </ul>
       <h4>Prompts ({value.prompts.length})</h4>
-      <ul>{value.prompts.map((prompt) => <li key={prompt.name}><code>{prompt.name}</code> {prompt.description}</li>)}</ul>
+      <ul>
+        {value.prompts.map((prompt) => (
+          <li key={prompt.name}>
+            <code>{prompt.name}</code> {prompt.description}
+          </li>
+        ))}
+      </ul>
       <h4>Resources ({value.resources.length})</h4>
-      <ul>{value.resources.map((resource) => <li key={resource.uri}><code>{resource.uri}</code> {resource.name}</li>)}</ul>
+      <ul>
+        {value.resources.map((resource) => (
+          <li key={resource.uri}>
+            <code>{resource.uri}</code> {resource.name}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -8,7 +8,11 @@ import { useContract } from '../use-contract.ts';
 type Settings = ContractResponse<'settings:get'>;
 type Field = (typeof EDITABLE_SETTINGS)[number];
 
-const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** The name a person sees for each setting, in messages too (never the key in the file). */
 const LABELS: Record<Field, string> = {
@@ -76,7 +80,11 @@ export function SettingsPage() {
     const result = await invoke('settings:update', { field: pending.field, value: pending.value });
     setSaving(false);
     setPending(undefined);
-    setNote(result.ok ? { field: pending.field, text: `${LABELS[pending.field]}: saved; Switchboard restarted with it.`, ok: true } : { field: pending.field, text: `${LABELS[pending.field]}: ${refusal(result.error)}`, ok: false });
+    setNote(
+      result.ok
+        ? { field: pending.field, text: `${LABELS[pending.field]}: saved; Switchboard restarted with it.`, ok: true }
+        : { field: pending.field, text: `${LABELS[pending.field]}: ${refusal(result.error)}`, ok: false },
+    );
     await settings.reload();
   };
   const shared = { pending, note, saving, onConfirm: () => void confirm(), onCancel: () => setPending(undefined) };
@@ -85,8 +93,8 @@ export function SettingsPage() {
     <section aria-labelledby="settings-heading">
       <h2 id="settings-heading">Settings</h2>
       <p>
-        Settings live in <code>{value.configPath}</code>; state in <code>{value.dataDir}</code>. Changes made here are written there (comments kept, the old file
-        kept as <code>.bak</code>), and Switchboard restarts its endpoint to apply them.
+        Settings live in <code>{value.configPath}</code>; state in <code>{value.dataDir}</code>. Changes made here are written there (comments kept, the old
+        file kept as <code>.bak</code>), and Switchboard restarts its endpoint to apply them.
       </p>
       <dl className="settings">
         <Setting {...shared} field="auth.idp" managed={isManaged('auth.idp')} shown={value.idp ? `${value.idp.issuer} (client ${value.idp.clientId})` : 'None'}>
@@ -96,29 +104,91 @@ export function SettingsPage() {
           <TextEditor
             label="Endpoint port"
             initial={String(value.gateway.port)}
-            check={(text) => { const parsed = parsePort(text); return parsed.ok ? undefined : parsed.message; }}
+            check={(text) => {
+              const parsed = parsePort(text);
+              return parsed.ok ? undefined : parsed.message;
+            }}
             onSave={(text) => request('gateway.port', Number(text.trim()))}
             hint="0 picks a free port; AI clients must then be set up again"
           />
         </Setting>
-        <Setting {...shared} field="gateway.allowedOrigins" managed={isManaged('gateway.allowedOrigins')} shown={value.gateway.allowedOrigins.join(', ') || 'Only this endpoint’s own'}>
-          <TextEditor label="Browser origins allowed" initial={value.gateway.allowedOrigins.join(', ')} onSave={(text) => request('gateway.allowedOrigins', list(text))} hint="comma-separated, e.g. http://localhost:6274" />
+        <Setting
+          {...shared}
+          field="gateway.allowedOrigins"
+          managed={isManaged('gateway.allowedOrigins')}
+          shown={value.gateway.allowedOrigins.join(', ') || 'Only this endpoint’s own'}
+        >
+          <TextEditor
+            label="Browser origins allowed"
+            initial={value.gateway.allowedOrigins.join(', ')}
+            onSave={(text) => request('gateway.allowedOrigins', list(text))}
+            hint="comma-separated, e.g. http://localhost:6274"
+          />
         </Setting>
         <Setting {...shared} label="Company catalogs" field="discovery" managed shown={value.catalogs.join(', ') || 'None'} />
-        <Setting {...shared} label="MCP Registry" field="discovery.registryUrl" managed={isManaged('discovery.registryUrl')} shown={value.registryUrl ?? 'None'} />
-        <Setting {...shared} field="audit.capture.arguments" managed={isManaged('audit.capture.arguments')} shown={value.audit.captureArguments ? 'Yes (redacted)' : 'No'}>
-          <Toggle label="Record tool arguments" checked={pending?.field === 'audit.capture.arguments' ? Boolean(pending.value) : value.audit.captureArguments} onChange={(next) => request('audit.capture.arguments', next)} />
+        <Setting
+          {...shared}
+          label="MCP Registry"
+          field="discovery.registryUrl"
+          managed={isManaged('discovery.registryUrl')}
+          shown={value.registryUrl ?? 'None'}
+        />
+        <Setting
+          {...shared}
+          field="audit.capture.arguments"
+          managed={isManaged('audit.capture.arguments')}
+          shown={value.audit.captureArguments ? 'Yes (redacted)' : 'No'}
+        >
+          <Toggle
+            label="Record tool arguments"
+            checked={pending?.field === 'audit.capture.arguments' ? Boolean(pending.value) : value.audit.captureArguments}
+            onChange={(next) => request('audit.capture.arguments', next)}
+          />
         </Setting>
-        <Setting {...shared} field="audit.capture.results" managed={isManaged('audit.capture.results')} shown={value.audit.captureResults ? 'Yes (redacted)' : 'No'}>
-          <Toggle label="Record tool results" checked={pending?.field === 'audit.capture.results' ? Boolean(pending.value) : value.audit.captureResults} onChange={(next) => request('audit.capture.results', next)} />
+        <Setting
+          {...shared}
+          field="audit.capture.results"
+          managed={isManaged('audit.capture.results')}
+          shown={value.audit.captureResults ? 'Yes (redacted)' : 'No'}
+        >
+          <Toggle
+            label="Record tool results"
+            checked={pending?.field === 'audit.capture.results' ? Boolean(pending.value) : value.audit.captureResults}
+            onChange={(next) => request('audit.capture.results', next)}
+          />
         </Setting>
-        <Setting {...shared} field="audit.capture.redact.keys" managed={isManaged('audit.capture.redact.keys')} shown={value.audit.redactKeys.join(', ') || 'Secrets only (always)'}>
-          <TextEditor label="Redacted keys" initial={value.audit.redactKeys.join(', ')} onSave={(text) => request('audit.capture.redact.keys', list(text))} hint="comma-separated key names, e.g. ssn, email" />
+        <Setting
+          {...shared}
+          field="audit.capture.redact.keys"
+          managed={isManaged('audit.capture.redact.keys')}
+          shown={value.audit.redactKeys.join(', ') || 'Secrets only (always)'}
+        >
+          <TextEditor
+            label="Redacted keys"
+            initial={value.audit.redactKeys.join(', ')}
+            onSave={(text) => request('audit.capture.redact.keys', list(text))}
+            hint="comma-separated key names, e.g. ssn, email"
+          />
         </Setting>
-        <Setting {...shared} field="audit.capture.redact.patterns" managed={isManaged('audit.capture.redact.patterns')} shown={value.audit.redactPatterns.join(', ') || 'None'}>
-          <TextEditor label="Redacted patterns" initial={value.audit.redactPatterns.join(', ')} onSave={(text) => request('audit.capture.redact.patterns', list(text))} hint="comma-separated regular expressions" />
+        <Setting
+          {...shared}
+          field="audit.capture.redact.patterns"
+          managed={isManaged('audit.capture.redact.patterns')}
+          shown={value.audit.redactPatterns.join(', ') || 'None'}
+        >
+          <TextEditor
+            label="Redacted patterns"
+            initial={value.audit.redactPatterns.join(', ')}
+            onSave={(text) => request('audit.capture.redact.patterns', list(text))}
+            hint="comma-separated regular expressions"
+          />
         </Setting>
-        <Setting {...shared} field="audit.sinks" managed={isManaged('audit.sinks')} shown={value.audit.sinks.length ? value.audit.sinks.map((sink) => `${sink.type}: ${sink.target}`).join('; ') : 'None'}>
+        <Setting
+          {...shared}
+          field="audit.sinks"
+          managed={isManaged('audit.sinks')}
+          shown={value.audit.sinks.length ? value.audit.sinks.map((sink) => `${sink.type}: ${sink.target}`).join('; ') : 'None'}
+        >
           <SinksEditor initial={value.audit.sinksJson} onSave={(next) => request('audit.sinks', next)} />
         </Setting>
       </dl>
@@ -186,7 +256,19 @@ function Setting({
   );
 }
 
-function TextEditor({ label, initial, hint, check, onSave }: { label: string; initial: string; hint: string; check?: (text: string) => string | undefined; onSave: (text: string) => void }) {
+function TextEditor({
+  label,
+  initial,
+  hint,
+  check,
+  onSave,
+}: {
+  label: string;
+  initial: string;
+  hint: string;
+  check?: (text: string) => string | undefined;
+  onSave: (text: string) => void;
+}) {
   const [text, setText] = useState(initial);
   const [problem, setProblem] = useState<string>();
   const id = label.replace(/\W+/g, '-').toLowerCase();
@@ -202,7 +284,12 @@ function TextEditor({ label, initial, hint, check, onSave }: { label: string; in
     >
       <label>
         <span className="visually-hidden">{label}</span>
-        <input value={text} onChange={(event) => setText(event.target.value)} aria-describedby={`${id}-hint${problem ? ` ${id}-problem` : ''}`} aria-invalid={problem ? true : undefined} />
+        <input
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          aria-describedby={`${id}-hint${problem ? ` ${id}-problem` : ''}`}
+          aria-invalid={problem ? true : undefined}
+        />
       </label>
       <button type="submit">Save</button>
       <small id={`${id}-hint`}>{hint}</small>
@@ -227,9 +314,18 @@ function IdpEditor({ value, onSave }: { value: Settings; onSave: (next: { issuer
   const [issuer, setIssuer] = useState(value.idp?.issuer ?? '');
   const [clientId, setClientId] = useState(value.idp?.clientId ?? '');
   return (
-    <form onSubmit={(event) => { event.preventDefault(); onSave(issuer ? { issuer, clientId } : null); }}>
-      <label>Issuer <input value={issuer} onChange={(event) => setIssuer(event.target.value)} placeholder="https://login.example.com" /></label>
-      <label>Client id <input value={clientId} onChange={(event) => setClientId(event.target.value)} /></label>
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSave(issuer ? { issuer, clientId } : null);
+      }}
+    >
+      <label>
+        Issuer <input value={issuer} onChange={(event) => setIssuer(event.target.value)} placeholder="https://login.example.com" />
+      </label>
+      <label>
+        Client id <input value={clientId} onChange={(event) => setClientId(event.target.value)} />
+      </label>
       <button type="submit">Save</button>
     </form>
   );

@@ -5,7 +5,13 @@ import { useAppStatus } from '../app-status.ts';
 import { invoke } from '../bridge.ts';
 import { useContract } from '../use-contract.ts';
 
-const STATE_LABEL: Record<string, string> = { 'not-required': 'No sign-in needed', 'signed-in': 'Signed in', 'needs-sign-in': 'Needs sign-in', refreshing: 'Renewing…', failed: 'Failed' };
+const STATE_LABEL: Record<string, string> = {
+  'not-required': 'No sign-in needed',
+  'signed-in': 'Signed in',
+  'needs-sign-in': 'Needs sign-in',
+  refreshing: 'Renewing…',
+  failed: 'Failed',
+};
 
 /** The company sign-in goes by this target; servers by their id. */
 const SSO = 'sso';
@@ -45,7 +51,8 @@ export function SignInPage() {
   const value = status.value;
   const waiting = new Map((value?.signingIn ?? []).map((pending) => [pending.target, pending]));
   const outcomes = (value?.outcomes ?? []).filter((outcome) => !waiting.has(outcome.target));
-  const settledAt = (target: string) => Math.max(...outcomes.filter((outcome) => outcome.target === target).map((outcome) => Date.parse(outcome.at)), -Infinity);
+  const settledAt = (target: string) =>
+    Math.max(...outcomes.filter((outcome) => outcome.target === target).map((outcome) => Date.parse(outcome.at)), -Infinity);
   // Once a sign-in has an outcome, what the page said about that target before is out of date.
   const current = Object.entries(notes).filter(([target, note]) => note.at > settledAt(target));
   const linkFor = (target: string) => {
@@ -99,7 +106,8 @@ export function SignInPage() {
   const signOut = async (server?: string) => {
     const target = server ?? SSO;
     forget(target);
-    if (await act('auth:signOut', server, `Could not sign out of ${nameOf(target)}`)) say(target, server ? `Signed out of ${server}.` : 'Signed out everywhere.', 'note');
+    if (await act('auth:signOut', server, `Could not sign out of ${nameOf(target)}`))
+      say(target, server ? `Signed out of ${server}.` : 'Signed out everywhere.', 'note');
     await reload();
   };
 
@@ -123,7 +131,12 @@ export function SignInPage() {
           ) : (
             <p>This sign-in was started elsewhere (the tray or the command line). Sign in from here to get its page.</p>
           )}
-          <button type="button" disabled={busy === pending.target} onClick={() => void cancel(pending.target === SSO ? undefined : pending.target)} aria-label={`Cancel the sign-in to ${nameOf(pending.target)}`}>
+          <button
+            type="button"
+            disabled={busy === pending.target}
+            onClick={() => void cancel(pending.target === SSO ? undefined : pending.target)}
+            aria-label={`Cancel the sign-in to ${nameOf(pending.target)}`}
+          >
             Cancel
           </button>
           {!linkFor(pending.target) && (
@@ -134,7 +147,11 @@ export function SignInPage() {
         </div>
       ))}
       {outcomes.map((outcome) => (
-        <p key={`${outcome.target}@${outcome.at}`} role={outcome.outcome === 'failed' ? 'alert' : 'status'} className={outcome.outcome === 'signed-in' ? 'outcome-ok' : outcome.outcome === 'failed' ? 'error' : ''}>
+        <p
+          key={`${outcome.target}@${outcome.at}`}
+          role={outcome.outcome === 'failed' ? 'alert' : 'status'}
+          className={outcome.outcome === 'signed-in' ? 'outcome-ok' : outcome.outcome === 'failed' ? 'error' : ''}
+        >
           {outcomeText(outcome)}
         </p>
       ))}
@@ -155,14 +172,18 @@ export function SignInPage() {
                 {sso.subject ? ` as ${sso.subject}` : ''}
                 {sso.idTokenExpiresAt ? `, session renews before ${new Date(sso.idTokenExpiresAt).toLocaleString()}` : ''}.
               </p>
-              <button type="button" disabled={Boolean(busy)} onClick={() => void signOut()}>Sign out everywhere</button>
+              <button type="button" disabled={Boolean(busy)} onClick={() => void signOut()}>
+                Sign out everywhere
+              </button>
             </>
           ) : waiting.has(SSO) ? (
             <p>Not signed in yet: waiting for you in the browser.</p>
           ) : (
             <>
               <p>Not signed in. One sign-in gives you every server that accepts the company sign-in.</p>
-              <button type="button" className="primary" disabled={busy === SSO} onClick={() => void signIn()}>{busy === SSO ? 'Starting…' : 'Sign in'}</button>
+              <button type="button" className="primary" disabled={busy === SSO} onClick={() => void signIn()}>
+                {busy === SSO ? 'Starting…' : 'Sign in'}
+              </button>
             </>
           )}
         </div>
@@ -170,7 +191,14 @@ export function SignInPage() {
       <table>
         <caption>Servers</caption>
         <thead>
-          <tr><th scope="col">Server</th><th scope="col">State</th><th scope="col">How</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+          <tr>
+            <th scope="col">Server</th>
+            <th scope="col">State</th>
+            <th scope="col">How</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
         </thead>
         <tbody>
           {(value?.servers ?? []).map((server) => (
@@ -187,9 +215,13 @@ export function SignInPage() {
               <td>{server.via ?? '—'}</td>
               <td>
                 {waiting.has(server.id) ? null : server.state === 'signed-in' ? (
-                  <button type="button" disabled={busy === server.id} onClick={() => void signOut(server.id)} aria-label={`Sign out of ${server.id}`}>Sign out</button>
+                  <button type="button" disabled={busy === server.id} onClick={() => void signOut(server.id)} aria-label={`Sign out of ${server.id}`}>
+                    Sign out
+                  </button>
                 ) : server.state !== 'not-required' ? (
-                  <button type="button" disabled={busy === server.id} onClick={() => void signIn(server.id)} aria-label={`Sign in to ${server.id}`}>{busy === server.id ? 'Starting…' : 'Sign in'}</button>
+                  <button type="button" disabled={busy === server.id} onClick={() => void signIn(server.id)} aria-label={`Sign in to ${server.id}`}>
+                    {busy === server.id ? 'Starting…' : 'Sign in'}
+                  </button>
                 ) : null}
               </td>
             </tr>

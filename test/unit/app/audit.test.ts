@@ -12,7 +12,14 @@ describe('the audit use cases', () => {
     audit = createAuditService(context);
     context.withAuditStore((store) =>
       store.appendMany(
-        Array.from({ length: 2500 }, (_, index) => ({ kind: 'request' as const, method: 'tools/call', server: index % 2 ? 'wiki' : 'crm', target: `tool_${index}`, outcome: 'ok' as const, details: { index } })),
+        Array.from({ length: 2500 }, (_, index) => ({
+          kind: 'request' as const,
+          method: 'tools/call',
+          server: index % 2 ? 'wiki' : 'crm',
+          target: `tool_${index}`,
+          outcome: 'ok' as const,
+          details: { index },
+        })),
       ),
     );
   });

@@ -45,7 +45,11 @@ describe('the clients use cases', () => {
   it('removal revokes the credential and deletes the keychain copy; a locked keychain is reported, not fatal', async () => {
     const { credential } = await clients.register('cursor');
     context.secretStore.failing = true;
-    expect(await clients.remove('cursor')).toEqual({ removed: true, keychainAccount: vaultAccounts.localClient('cursor'), keychainError: 'VAULT_UNAVAILABLE: the keychain is locked' });
+    expect(await clients.remove('cursor')).toEqual({
+      removed: true,
+      keychainAccount: vaultAccounts.localClient('cursor'),
+      keychainError: 'VAULT_UNAVAILABLE: the keychain is locked',
+    });
     expect(clients.accepts(credential)).toBe(false);
     context.secretStore.failing = false;
     expect(await clients.remove('cursor')).toEqual({ removed: false, keychainAccount: vaultAccounts.localClient('cursor') });

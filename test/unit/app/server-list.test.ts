@@ -7,24 +7,44 @@ import { companyPolicySchema } from '../../../main/core/discovery/company-policy
 
 const config = (servers: object[]) => configSchema.parse({ servers });
 const policy = (value: object = {}) => companyPolicySchema.parse(value);
-const entry = (fields: Partial<CatalogEntryRecord> & Pick<CatalogEntryRecord, 'key'>): CatalogEntryRecord => ({ source: 'ai-catalog', runnable: true, discoveredAt: 1_700_000_000_000, ...fields });
+const entry = (fields: Partial<CatalogEntryRecord> & Pick<CatalogEntryRecord, 'key'>): CatalogEntryRecord => ({
+  source: 'ai-catalog',
+  runnable: true,
+  discoveredAt: 1_700_000_000_000,
+  ...fields,
+});
 
 describe('the merged server list', () => {
   it('lists a configured server once, as configured, even when the company offers it and the catalog knows it', () => {
     const listed = mergeServerList({
       config: config([{ id: 'crm', url: 'https://crm.example.com/mcp' }]),
       policy: policy({ servers: [{ id: 'crm-offer', url: 'https://crm.example.com/mcp', title: 'CRM' }] }),
-      catalog: [entry({ key: 'io.example/crm', name: 'io.example/crm', title: 'CRM from its card', description: 'Customers', mcpUrl: 'https://crm.example.com/mcp' })],
+      catalog: [
+        entry({ key: 'io.example/crm', name: 'io.example/crm', title: 'CRM from its card', description: 'Customers', mcpUrl: 'https://crm.example.com/mcp' }),
+      ],
     });
     expect(listed).toEqual([
-      expect.objectContaining({ id: 'crm', configured: true, source: 'company', title: 'CRM from its card', description: 'Customers', publisher: 'io.example', fetchedAt: 1_700_000_000_000 }),
+      expect.objectContaining({
+        id: 'crm',
+        configured: true,
+        source: 'company',
+        title: 'CRM from its card',
+        description: 'Customers',
+        publisher: 'io.example',
+        fetchedAt: 1_700_000_000_000,
+      }),
     ]);
   });
 
   it('hides a company offer whose id is taken by a configured server, and a catalog entry the company already offers', () => {
     const listed = mergeServerList({
       config: config([{ id: 'wiki', url: 'https://wiki.example.com/mcp' }]),
-      policy: policy({ servers: [{ id: 'wiki', url: 'https://wiki2.example.com/mcp' }, { id: 'tickets', url: 'https://tickets.example.com/mcp' }] }),
+      policy: policy({
+        servers: [
+          { id: 'wiki', url: 'https://wiki2.example.com/mcp' },
+          { id: 'tickets', url: 'https://tickets.example.com/mcp' },
+        ],
+      }),
       catalog: [entry({ key: 'io.example/tickets', mcpUrl: 'https://tickets.example.com/mcp' })],
     });
     expect(listed.map(({ id, source, configured }) => [id, source, configured])).toEqual([
@@ -63,7 +83,10 @@ describe('the merged server list', () => {
     const sources = { config: config([{ id: 'crm', url: 'https://crm.example.com/mcp' }]), policy: policy(), catalog: [] };
     expect(mergeServerList(sources)[0]).toMatchObject({ auth: 'unknown' });
     expect(mergeServerList(sources)[0]).not.toHaveProperty('status');
-    const live = { servers: [{ id: 'crm', url: 'https://crm.example.com/mcp', state: 'ready' as const, serverName: 'CRM live' }], auth: [{ id: 'crm', auth: { state: 'signed-in' as const, via: 'id-jag' as const } }] };
+    const live = {
+      servers: [{ id: 'crm', url: 'https://crm.example.com/mcp', state: 'ready' as const, serverName: 'CRM live' }],
+      auth: [{ id: 'crm', auth: { state: 'signed-in' as const, via: 'id-jag' as const } }],
+    };
     expect(mergeServerList({ ...sources, live })[0]).toMatchObject({ auth: 'id-jag', status: { state: 'ready' }, title: 'CRM live' });
   });
 });

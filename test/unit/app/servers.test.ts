@@ -10,7 +10,9 @@ describe('the servers use cases', () => {
   let servers: ServersService;
 
   beforeEach(async () => {
-    context = await createTestContext({ config: { servers: [{ id: 'wiki', url: 'https://wiki.example.com/mcp', enabled: false, secretHeaders: ['X-Api-Key'] }] } });
+    context = await createTestContext({
+      config: { servers: [{ id: 'wiki', url: 'https://wiki.example.com/mcp', enabled: false, secretHeaders: ['X-Api-Key'] }] },
+    });
     servers = createServersService(context);
   });
   afterEach(() => context.close());
@@ -43,7 +45,10 @@ describe('the servers use cases', () => {
     await servers.setEnabled('crm', true);
     expect((await context.config()).servers[1]).toMatchObject({ id: 'crm', url: 'https://crm.example.com/mcp', title: 'CRM', enabled: true });
     expect(context.events.map((event) => event.method)).toEqual(['config.server_added', 'config.server_enabled']);
-    await expect(servers.setEnabled('nowhere', true)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: 'no server "nowhere" is configured or offered' });
+    await expect(servers.setEnabled('nowhere', true)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'no server "nowhere" is configured or offered',
+    });
   });
 
   it('removes a server from the file with its keychain entries, and only those', async () => {

@@ -15,7 +15,13 @@ describe('the settings use cases', () => {
 
   it('shows the configuration with the company’s catalogs and managed fields', async () => {
     await context.writePolicy({ domains: ['example.com'], locked: ['audit.sinks'] });
-    expect(await settings.get()).toMatchObject({ configPath: context.configPath, gateway: { port: 4321 }, catalogs: ['example.com'], locked: ['audit.sinks'], audit: { sinksJson: '[]' } });
+    expect(await settings.get()).toMatchObject({
+      configPath: context.configPath,
+      gateway: { port: 4321 },
+      catalogs: ['example.com'],
+      locked: ['audit.sinks'],
+      audit: { sinksJson: '[]' },
+    });
   });
 
   it('changes a field, records it and restarts on the same port — unless the port itself changed', async () => {

@@ -30,7 +30,11 @@ describe('the sign-in history', () => {
     expect(history.recent()).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ target: 'crm', outcome: 'signed-in' }),
-        expect.objectContaining({ target: 'sso', outcome: 'failed', message: expect.stringMatching(/^the sign-in stopped unexpectedly \(.*boom\); start it again$/) }),
+        expect.objectContaining({
+          target: 'sso',
+          outcome: 'failed',
+          message: expect.stringMatching(/^the sign-in stopped unexpectedly \(.*boom\); start it again$/),
+        }),
       ]),
     );
     expect(onChange).toHaveBeenCalledTimes(2);
@@ -44,7 +48,9 @@ describe('the sign-in history', () => {
     history.follow([{ target: 'crm' }]);
     history.cancelling('crm');
     end('crm').reject(new SwitchboardError('AUTH_CALLBACK_FAILED', 'the browser went away'));
-    await vi.waitFor(() => expect(history.recent()).toEqual([expect.objectContaining({ target: 'crm', outcome: 'cancelled', message: 'the browser went away' })]));
+    await vi.waitFor(() =>
+      expect(history.recent()).toEqual([expect.objectContaining({ target: 'crm', outcome: 'cancelled', message: 'the browser went away' })]),
+    );
   });
 
   it('a sign-in that ended before it was followed, without signing in, is not news', async () => {

@@ -22,22 +22,38 @@ describe('the outcome of a sign-in', () => {
     for (const state of ['signed-in', 'refreshing', 'not-required'] as const) {
       expect(await waitForSignInOutcome(waiter({ state }), 'crm')).toMatchObject({ outcome: 'signed-in', status: { state } });
     }
-    expect(await waitForSignInOutcome(waiter({ state: 'needs-sign-in' }, undefined, { configured: true, signedIn: true }), undefined)).toMatchObject({ outcome: 'signed-in' });
+    expect(await waitForSignInOutcome(waiter({ state: 'needs-sign-in' }, undefined, { configured: true, signedIn: true }), undefined)).toMatchObject({
+      outcome: 'signed-in',
+    });
   });
 
   it('ended without signing in: says so with the server’s own code and reason', async () => {
     const ended = await waitForSignInOutcome(waiter({ state: 'failed', code: 'AUTH_SSO_REQUIRED', reason: 'sign in to your company first' }), 'crm');
     expect(ended.outcome).toBe('not-signed-in');
-    expect(ended).toMatchObject({ error: { code: 'AUTH_SSO_REQUIRED', message: 'the sign-in to "crm" ended without signing in (sign in to your company first); start it again' } });
-    expect(await waitForSignInOutcome(waiter({ state: 'needs-sign-in' }), undefined)).toMatchObject({ outcome: 'not-signed-in', error: { code: 'AUTH_SIGN_IN_REQUIRED' } });
+    expect(ended).toMatchObject({
+      error: { code: 'AUTH_SSO_REQUIRED', message: 'the sign-in to "crm" ended without signing in (sign in to your company first); start it again' },
+    });
+    expect(await waitForSignInOutcome(waiter({ state: 'needs-sign-in' }), undefined)).toMatchObject({
+      outcome: 'not-signed-in',
+      error: { code: 'AUTH_SIGN_IN_REQUIRED' },
+    });
   });
 
   it('tells a cancel from a failure, and marks a failure that is not a Switchboard error as unexpected', async () => {
-    expect(await waitForSignInOutcome(waiter({ state: 'needs-sign-in' }, Promise.reject(new SignInCancelledError('crm'))), 'crm')).toMatchObject({ outcome: 'cancelled' });
-    const known = await waitForSignInOutcome(waiter({ state: 'needs-sign-in' }, Promise.reject(new SwitchboardError('AUTH_CALLBACK_FAILED', 'the state did not match'))), 'crm');
+    expect(await waitForSignInOutcome(waiter({ state: 'needs-sign-in' }, Promise.reject(new SignInCancelledError('crm'))), 'crm')).toMatchObject({
+      outcome: 'cancelled',
+    });
+    const known = await waitForSignInOutcome(
+      waiter({ state: 'needs-sign-in' }, Promise.reject(new SwitchboardError('AUTH_CALLBACK_FAILED', 'the state did not match'))),
+      'crm',
+    );
     expect(known).toEqual({ outcome: 'failed', error: expect.objectContaining({ message: 'the state did not match' }) });
     const unknown = await waitForSignInOutcome(waiter({ state: 'needs-sign-in' }, Promise.reject(new TypeError('x is undefined'))), 'crm');
-    expect(unknown).toMatchObject({ outcome: 'failed', unexpected: true, error: { code: 'AUTH_CALLBACK_FAILED', message: 'signing in to "crm" failed: x is undefined' } });
+    expect(unknown).toMatchObject({
+      outcome: 'failed',
+      unexpected: true,
+      error: { code: 'AUTH_CALLBACK_FAILED', message: 'signing in to "crm" failed: x is undefined' },
+    });
   });
 
   it('a wait that is given up (the caller’s deadline) ends with the reason it was given up for', async () => {

@@ -7,7 +7,9 @@ function fakeCore(status: Partial<SwitchboardStatus>, tools: number) {
   const describeServer = vi.fn(async () => ({ tools: Array.from({ length: tools }, (_, index) => ({ name: `t${index}` })), prompts: [], resources: [] }));
   const core = {
     status: () => ({ mcpUrl: 'http://127.0.0.1:4000/mcp', anonymousAllowed: false, clients: [], legacySessions: 0, servers: [], collisions: [], ...status }),
-    auth: { status: async () => ({ sso: { configured: true, signedIn: false }, servers: [], signingIn: [{ target: 'sso', expiresAt: '2030-01-01T00:00:00.000Z' }] }) },
+    auth: {
+      status: async () => ({ sso: { configured: true, signedIn: false }, servers: [], signingIn: [{ target: 'sso', expiresAt: '2030-01-01T00:00:00.000Z' }] }),
+    },
     describeServer,
   } as unknown as Switchboard;
   return { core, describeServer };

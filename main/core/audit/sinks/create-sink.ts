@@ -21,14 +21,19 @@ export function createAuditSink(config: AuditSinkConfig, context: SinkContext = 
     case 'jsonl':
       return createJsonlSink({ path: config.path, maxBytes: config.maxBytes, maxFiles: config.maxFiles });
     case 'otlp':
-      return createOtlpSink({ settings: resolveOtlpSettings(config, context.env ?? process.env), ...(context.serverUrl ? { serverUrl: context.serverUrl } : {}) });
+      return createOtlpSink({
+        settings: resolveOtlpSettings(config, context.env ?? process.env),
+        ...(context.serverUrl ? { serverUrl: context.serverUrl } : {}),
+      });
     case 'syslog': {
       let ca: string | undefined;
       if (config.tls?.caFile) {
         try {
           ca = readFileSync(config.tls.caFile, 'utf8');
         } catch (error) {
-          throw new SwitchboardError('CONFIG_INVALID', `audit.sinks: cannot read the syslog CA file ${config.tls.caFile}: ${(error as Error).message}`, { cause: error });
+          throw new SwitchboardError('CONFIG_INVALID', `audit.sinks: cannot read the syslog CA file ${config.tls.caFile}: ${(error as Error).message}`, {
+            cause: error,
+          });
         }
       }
       return createSyslogSink({

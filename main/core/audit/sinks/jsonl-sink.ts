@@ -10,7 +10,10 @@ export function createJsonlSink(options: { path: string; maxBytes: number; maxFi
     name: `jsonl:${options.path}`,
     async send(records) {
       await mkdir(dirname(options.path), { recursive: true, mode: 0o700 });
-      const size = await stat(options.path).then((info) => info.size, () => 0);
+      const size = await stat(options.path).then(
+        (info) => info.size,
+        () => 0,
+      );
       if (size > 0 && size >= options.maxBytes) await rotate(options.path, options.maxFiles);
       await appendFile(options.path, records.map((record) => `${JSON.stringify(exported(record))}\n`).join(''), { mode: 0o600 });
     },

@@ -67,7 +67,7 @@ export function resolveOtlpSettings(config: OtlpSinkConfig, env: Environment): O
     if (url) named[signal] = url;
   }
   const anyNamed = Object.keys(named).length > 0;
-  const sent = config.signals ? [...new Set(config.signals)] : (anyNamed ? OTLP_SIGNALS.filter((signal) => named[signal]) : OTLP_SIGNALS);
+  const sent = config.signals ? [...new Set(config.signals)] : anyNamed ? OTLP_SIGNALS.filter((signal) => named[signal]) : OTLP_SIGNALS;
 
   const targets: Partial<Record<OtlpSignal, OtlpTarget>> = {};
   for (const signal of sent) {
@@ -75,8 +75,16 @@ export function resolveOtlpSettings(config: OtlpSinkConfig, env: Environment): O
     const compression = read(`OTEL_EXPORTER_OTLP_${upper}_COMPRESSION`) ?? read('OTEL_EXPORTER_OTLP_COMPRESSION');
     targets[signal] = {
       url: named[signal] ?? underBase(DEFAULT_BASE, signal),
-      headers: { ...parseHeaders(read('OTEL_EXPORTER_OTLP_HEADERS')), ...parseHeaders(read(`OTEL_EXPORTER_OTLP_${upper}_HEADERS`)), ...lowerCaseNames(config.headers ?? {}) },
-      timeoutMs: config.timeoutMs ?? positiveMillis(read(`OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`)) ?? positiveMillis(read('OTEL_EXPORTER_OTLP_TIMEOUT')) ?? DEFAULT_TIMEOUT_MS,
+      headers: {
+        ...parseHeaders(read('OTEL_EXPORTER_OTLP_HEADERS')),
+        ...parseHeaders(read(`OTEL_EXPORTER_OTLP_${upper}_HEADERS`)),
+        ...lowerCaseNames(config.headers ?? {}),
+      },
+      timeoutMs:
+        config.timeoutMs ??
+        positiveMillis(read(`OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`)) ??
+        positiveMillis(read('OTEL_EXPORTER_OTLP_TIMEOUT')) ??
+        DEFAULT_TIMEOUT_MS,
       gzip: compression?.toLowerCase() === 'gzip',
     };
   }

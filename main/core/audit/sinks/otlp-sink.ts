@@ -45,7 +45,10 @@ export function createOtlpSink(options: OtlpSinkOptions): AuditSink {
       case 'metrics': {
         const window = metricsWindow(records, reportedUntil);
         if (!window) return undefined;
-        return { body: { resourceMetrics: [{ resource, scopeMetrics: [{ scope: AUDIT_SCOPE, metrics: durationMetrics(records, window, upstreamOf) }] }] }, window };
+        return {
+          body: { resourceMetrics: [{ resource, scopeMetrics: [{ scope: AUDIT_SCOPE, metrics: durationMetrics(records, window, upstreamOf) }] }] },
+          window,
+        };
       }
     }
   }
@@ -132,4 +135,3 @@ function upstreamLookup(serverUrl: ((serverId: string) => string | undefined) | 
     return known.get(serverId);
   };
 }
-

@@ -63,7 +63,11 @@ export class SinkExporter {
   /** Delivers everything now (tests, shutdown); rejects when the sink is down. */
   async drain(): Promise<void> {
     await this.#running;
-    for (let batch = this.#store.after(this.#store.cursor(this.#sink.name), BATCH); batch.length; batch = this.#store.after(this.#store.cursor(this.#sink.name), BATCH)) {
+    for (
+      let batch = this.#store.after(this.#store.cursor(this.#sink.name), BATCH);
+      batch.length;
+      batch = this.#store.after(this.#store.cursor(this.#sink.name), BATCH)
+    ) {
       this.#stopping.signal.throwIfAborted();
       await this.#sink.send(batch, this.#stopping.signal);
       this.#store.setCursor(this.#sink.name, batch.at(-1)!.seq);

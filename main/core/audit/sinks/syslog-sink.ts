@@ -38,7 +38,12 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
   async function open(signal: AbortSignal): Promise<Socket> {
     if (socket && !socket.destroyed) return socket;
     const opened = options.tls
-      ? connectTls({ host: options.host, port: options.port, ...(options.tls.ca ? { ca: options.tls.ca } : {}), ...tlsServerName(options.tls.servername ?? options.host) })
+      ? connectTls({
+          host: options.host,
+          port: options.port,
+          ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+          ...tlsServerName(options.tls.servername ?? options.host),
+        })
       : connectTcp({ host: options.host, port: options.port });
     opened.setNoDelay(true);
     opened.on('error', () => undefined);
@@ -52,7 +57,11 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
       opened.destroy();
       signal.removeEventListener('abort', cutOff);
       if (signal.aborted) throw error;
-      throw new SwitchboardError('AUDIT_SINK_FAILED', `cannot reach syslog at ${options.host}:${options.port}${options.tls ? ' over TLS' : ''}: ${(error as Error).message}`, { cause: error });
+      throw new SwitchboardError(
+        'AUDIT_SINK_FAILED',
+        `cannot reach syslog at ${options.host}:${options.port}${options.tls ? ' over TLS' : ''}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     opened.once('close', () => {
       signal.removeEventListener('abort', cutOff);
@@ -67,7 +76,14 @@ export function createSyslogSink(options: SyslogOptions): AuditSink {
     async send(records, signal) {
       const connection = await open(signal);
       const frames = records.map((record) => {
-        const message = Buffer.from(formatRfc5424(record, { facility: options.facility ?? 16, host, app, ...(options.structuredDataId ? { structuredDataId: options.structuredDataId } : {}) }));
+        const message = Buffer.from(
+          formatRfc5424(record, {
+            facility: options.facility ?? 16,
+            host,
+            app,
+            ...(options.structuredDataId ? { structuredDataId: options.structuredDataId } : {}),
+          }),
+        );
         return Buffer.concat([Buffer.from(`${message.length} `), message]);
       });
       await new Promise<void>((resolve, reject) => {
@@ -101,8 +117,17 @@ export function formatRfc5424(record: AuditRecord, context: { facility: number; 
 }
 
 function identityElement(record: AuditRecord, sdId: string): string {
-  const params = { id: record.id, seq: String(record.seq), hash: record.hash, outcome: record.outcome, ...(record.server ? { server: record.server } : {}), ...(record.client ? { client: record.client } : {}) };
-  return `[${sdId} ${Object.entries(params).map(([name, value]) => `${name}="${escapeParam(value)}"`).join(' ')}]`;
+  const params = {
+    id: record.id,
+    seq: String(record.seq),
+    hash: record.hash,
+    outcome: record.outcome,
+    ...(record.server ? { server: record.server } : {}),
+    ...(record.client ? { client: record.client } : {}),
+  };
+  return `[${sdId} ${Object.entries(params)
+    .map(([name, value]) => `${name}="${escapeParam(value)}"`)
+    .join(' ')}]`;
 }
 
 /** RFC 5424 §6.3.3: inside PARAM-VALUE, '"', '\\' and ']' are escaped with a backslash. */

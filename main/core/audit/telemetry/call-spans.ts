@@ -42,10 +42,26 @@ export function callSpans(record: AuditRecord, upstreamOf: (serverId: string) =>
   const end = isoToNanos(record.time);
   const start = end - millisToNanos(record.latencyMs);
   const failed = record.outcome !== 'ok';
-  const common = { traceId: ids.traceId, flags: ids.flags, name: spanName(record), startTimeUnixNano: String(start), endTimeUnixNano: String(end), status: { code: failed ? STATUS_CODE.error : STATUS_CODE.unset } };
+  const common = {
+    traceId: ids.traceId,
+    flags: ids.flags,
+    name: spanName(record),
+    startTimeUnixNano: String(start),
+    endTimeUnixNano: String(end),
+    status: { code: failed ? STATUS_CODE.error : STATUS_CODE.unset },
+  };
   const serverSpan: OtlpSpan = { ...common, spanId: ids.serverSpanId, kind: SPAN_KIND.server, attributes: encodeAttributes(serverCallAttributes(record)) };
   if (!ids.clientSpanId || !record.server) return [serverSpan];
-  return [serverSpan, { ...common, spanId: ids.clientSpanId, parentSpanId: ids.serverSpanId, kind: SPAN_KIND.client, attributes: encodeAttributes(upstreamCallAttributes(record, upstreamOf(record.server))) }];
+  return [
+    serverSpan,
+    {
+      ...common,
+      spanId: ids.clientSpanId,
+      parentSpanId: ids.serverSpanId,
+      kind: SPAN_KIND.client,
+      attributes: encodeAttributes(upstreamCallAttributes(record, upstreamOf(record.server))),
+    },
+  ];
 }
 
 /** The ids of a record's spans (see callSpans), or undefined when its traceparent is missing or invalid. */

@@ -53,7 +53,11 @@ export function metricsWindow(records: readonly AuditRecord[], previousEnd: bigi
  * or an outage, so the exporter keeps no running totals that a restart would reset or a re-sent batch would skew
  * beyond that batch. (A collector's deltatocumulative processor turns them into cumulative series where needed.)
  */
-export function durationMetrics(records: readonly AuditRecord[], window: MetricsWindow, upstreamOf: (serverId: string) => UpstreamAddress | undefined = () => undefined): OtlpHistogramMetric[] {
+export function durationMetrics(
+  records: readonly AuditRecord[],
+  window: MetricsWindow,
+  upstreamOf: (serverId: string) => UpstreamAddress | undefined = () => undefined,
+): OtlpHistogramMetric[] {
   const server = new SeriesSet();
   const client = new SeriesSet();
   for (const record of records) {
@@ -64,8 +68,19 @@ export function durationMetrics(records: readonly AuditRecord[], window: Metrics
     if (record.server) client.add(upstreamDurationAttributes(record, upstreamOf(record.server)), seconds);
   }
   const metrics: OtlpHistogramMetric[] = [];
-  if (server.size) metrics.push(histogram('mcp.server.operation.duration', 'How long Switchboard took over an MCP request, from receiving it to answering it.', server, window));
-  if (client.size) metrics.push(histogram('mcp.client.operation.duration', 'How long a request Switchboard forwarded to an MCP server took (measured by the whole call).', client, window));
+  if (server.size)
+    metrics.push(
+      histogram('mcp.server.operation.duration', 'How long Switchboard took over an MCP request, from receiving it to answering it.', server, window),
+    );
+  if (client.size)
+    metrics.push(
+      histogram(
+        'mcp.client.operation.duration',
+        'How long a request Switchboard forwarded to an MCP server took (measured by the whole call).',
+        client,
+        window,
+      ),
+    );
   return metrics;
 }
 

@@ -170,7 +170,10 @@ export function upstreamDurationAttributes(record: AuditRecord, upstream: Upstre
 
 /** A log record's attributes: the call's convention attributes (or a security event's name) and the whole audit record's identity. */
 export function auditLogAttributes(record: AuditRecord): Attributes {
-  const base = record.kind === 'request' ? serverCallAttributes(record) : { 'switchboard.event': record.method, 'error.type': record.outcome === 'ok' ? undefined : (record.errorType ?? '_OTHER'), ...auditAttributes(record) };
+  const base =
+    record.kind === 'request'
+      ? serverCallAttributes(record)
+      : { 'switchboard.event': record.method, 'error.type': record.outcome === 'ok' ? undefined : (record.errorType ?? '_OTHER'), ...auditAttributes(record) };
   return {
     ...base,
     'switchboard.audit.kind': record.kind,

@@ -11,7 +11,10 @@ export function createToolSearchRouter(options: {
   /** Sends tools/list_changed to every client: a new usage snapshot or a client's new budget changed someone's direct set. */
   onVisibleToolsChanged: () => void;
 }): ToolSearchRouter {
-  const router = new ToolSearchRouter(options.inner, { ...(options.policy ? { policy: options.policy } : {}), onVisibleToolsChanged: options.onVisibleToolsChanged });
+  const router = new ToolSearchRouter(options.inner, {
+    ...(options.policy ? { policy: options.policy } : {}),
+    onVisibleToolsChanged: options.onVisibleToolsChanged,
+  });
   router.setUsage(
     new AuditTrailUsage(options.auditDatabasePath, {
       onChange: () => {

@@ -19,7 +19,10 @@ export interface ListingPlan {
  * only when the tools, the pins, the budget or the usage snapshot change (the snapshot is refreshed on a timer, not
  * on every call), so a client's list does not churn between requests.
  */
-export function planListing(names: readonly string[], options: { maxTools: number; forceSearch: boolean; pinned: readonly string[]; uses: (name: string) => number }): ListingPlan {
+export function planListing(
+  names: readonly string[],
+  options: { maxTools: number; forceSearch: boolean; pinned: readonly string[]; uses: (name: string) => number },
+): ListingPlan {
   if (!options.forceSearch && names.length <= options.maxTools) return { mode: 'all', direct: [...names], searchOnly: 0 };
   const room = Math.max(0, Math.min(MAX_DIRECT_TOOLS, options.maxTools - META_TOOL_COUNT));
   const available = new Set(names);

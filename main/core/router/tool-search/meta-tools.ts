@@ -31,7 +31,12 @@ export function metaTools(counts: { total: number; direct: number }): Tool[] {
         type: 'object',
         properties: {
           query: { type: 'string', description: 'What you want to do, in a few words.', minLength: 1, maxLength: MAX_QUERY_CHARACTERS },
-          limit: { type: 'integer', description: `How many tools to return (default ${DEFAULT_RESULTS}, at most ${MAX_RESULTS}).`, minimum: 1, maximum: MAX_RESULTS },
+          limit: {
+            type: 'integer',
+            description: `How many tools to return (default ${DEFAULT_RESULTS}, at most ${MAX_RESULTS}).`,
+            minimum: 1,
+            maximum: MAX_RESULTS,
+          },
         },
         required: ['query'],
       },
@@ -67,10 +72,20 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: CallToolRes
 
 export function parseSearchArguments(args: Record<string, unknown> | undefined): Parsed<{ query: string; limit: number }> {
   const query = args?.query;
-  if (typeof query !== 'string') return { ok: false, error: toolError(`${SEARCH_TOOL_NAME} needs a "query": a few words saying what you want to do, for example "list open pull requests".`) };
-  if (query.trim().length === 0) return { ok: false, error: toolError(`The query is empty. Say in a few words what you want to do, for example "list open pull requests".`) };
+  if (typeof query !== 'string')
+    return {
+      ok: false,
+      error: toolError(`${SEARCH_TOOL_NAME} needs a "query": a few words saying what you want to do, for example "list open pull requests".`),
+    };
+  if (query.trim().length === 0)
+    return { ok: false, error: toolError(`The query is empty. Say in a few words what you want to do, for example "list open pull requests".`) };
   if (query.length > MAX_QUERY_CHARACTERS) {
-    return { ok: false, error: toolError(`The query is ${query.length} characters long; send at most ${MAX_QUERY_CHARACTERS}: a short description of the task, not the task's data.`) };
+    return {
+      ok: false,
+      error: toolError(
+        `The query is ${query.length} characters long; send at most ${MAX_QUERY_CHARACTERS}: a short description of the task, not the task's data.`,
+      ),
+    };
   }
   const limit = args?.limit ?? DEFAULT_RESULTS;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_RESULTS) {
@@ -81,28 +96,48 @@ export function parseSearchArguments(args: Record<string, unknown> | undefined):
 
 export function parseCallArguments(args: Record<string, unknown> | undefined): Parsed<{ name: string; arguments: Record<string, unknown> | undefined }> {
   const name = args?.name;
-  if (typeof name !== 'string' || name.length === 0) return { ok: false, error: toolError(`${CALL_TOOL_NAME} needs "name": the exact name of the tool to call, as ${SEARCH_TOOL_NAME} returned it.`) };
-  if (isMetaToolName(name)) return { ok: false, error: toolError(`"${name}" is one of Switchboard's own tools: call it directly, not through ${CALL_TOOL_NAME}.`) };
+  if (typeof name !== 'string' || name.length === 0)
+    return { ok: false, error: toolError(`${CALL_TOOL_NAME} needs "name": the exact name of the tool to call, as ${SEARCH_TOOL_NAME} returned it.`) };
+  if (isMetaToolName(name))
+    return { ok: false, error: toolError(`"${name}" is one of Switchboard's own tools: call it directly, not through ${CALL_TOOL_NAME}.`) };
   const toolArguments = args?.arguments;
   if (toolArguments !== undefined && (typeof toolArguments !== 'object' || toolArguments === null || Array.isArray(toolArguments))) {
-    return { ok: false, error: toolError(`"arguments" must be an object of the tool's parameters (for example {"owner": "acme"}), not ${Array.isArray(toolArguments) ? 'an array' : typeof toolArguments}.`) };
+    return {
+      ok: false,
+      error: toolError(
+        `"arguments" must be an object of the tool's parameters (for example {"owner": "acme"}), not ${Array.isArray(toolArguments) ? 'an array' : typeof toolArguments}.`,
+      ),
+    };
   }
   return { ok: true, value: { name, arguments: toolArguments as Record<string, unknown> | undefined } };
 }
 
 export function unknownToolError(name: string): CallToolResult {
-  return toolError(`No tool named "${name}" is available to this client. Names are exact (server prefix included): find the tool with ${SEARCH_TOOL_NAME} and use the name it returns.`);
+  return toolError(
+    `No tool named "${name}" is available to this client. Names are exact (server prefix included): find the tool with ${SEARCH_TOOL_NAME} and use the name it returns.`,
+  );
 }
 
 /** The search's answer: the definitions as JSON text (what every client shows a model) and as structured content. */
 export function searchResult(query: string, found: readonly Tool[], searchable: number): CallToolResult {
   if (found.length === 0) {
     return {
-      content: [{ type: 'text', text: `No tool matched "${query}" among the ${searchable} tools of this connection. Try other words: the service's name, or what the tool would be called.` }],
+      content: [
+        {
+          type: 'text',
+          text: `No tool matched "${query}" among the ${searchable} tools of this connection. Try other words: the service's name, or what the tool would be called.`,
+        },
+      ],
       structuredContent: { tools: [] },
     };
   }
-  const tools = found.map(({ name, title, description, inputSchema, annotations }) => ({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), inputSchema, ...(annotations ? { annotations } : {}) }));
+  const tools = found.map(({ name, title, description, inputSchema, annotations }) => ({
+    name,
+    ...(title ? { title } : {}),
+    ...(description ? { description } : {}),
+    inputSchema,
+    ...(annotations ? { annotations } : {}),
+  }));
   const text = `${found.length} matching tool${found.length === 1 ? '' : 's'}, best first. Call one with ${CALL_TOOL_NAME} {"name": …, "arguments": {…}}.\n${JSON.stringify(tools, null, 1)}`;
   return { content: [{ type: 'text', text }], structuredContent: { tools } };
 }
@@ -119,7 +154,12 @@ export function argumentProblems(tool: Tool, args: Record<string, unknown> | und
   if (!validate || validate(args ?? {})) return undefined;
   const problems = (validate.errors ?? []).slice(0, 5).map((error) => {
     const where = error.instancePath ? `"${error.instancePath.slice(1).replace(/\//g, '.')}"` : 'the arguments';
-    const detail = error.keyword === 'additionalProperties' ? ` ("${String((error.params as { additionalProperty?: string }).additionalProperty)}")` : error.keyword === 'enum' ? ` (${JSON.stringify((error.params as { allowedValues?: unknown }).allowedValues)})` : '';
+    const detail =
+      error.keyword === 'additionalProperties'
+        ? ` ("${String((error.params as { additionalProperty?: string }).additionalProperty)}")`
+        : error.keyword === 'enum'
+          ? ` (${JSON.stringify((error.params as { allowedValues?: unknown }).allowedValues)})`
+          : '';
     return `${where} ${error.message ?? 'is not valid'}${detail}`;
   });
   return `The arguments do not fit the input schema of "${tool.name}": ${problems.join('; ')}. Its input schema: ${JSON.stringify(tool.inputSchema)}`;

@@ -58,7 +58,9 @@ export function rerankedNames(answer: unknown, candidates: readonly string[]): s
 function answerText(answer: unknown): string | undefined {
   const content = (answer as { content?: unknown } | undefined)?.content;
   const blocks = Array.isArray(content) ? content : [content];
-  const texts = blocks.map((block) => ((block as { type?: unknown } | undefined)?.type === 'text' ? (block as { text?: unknown }).text : undefined)).filter((text): text is string => typeof text === 'string');
+  const texts = blocks
+    .map((block) => ((block as { type?: unknown } | undefined)?.type === 'text' ? (block as { text?: unknown }).text : undefined))
+    .filter((text): text is string => typeof text === 'string');
   return texts.length ? texts.join('\n') : undefined;
 }
 

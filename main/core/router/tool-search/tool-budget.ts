@@ -47,7 +47,11 @@ export function resolveToolBudget(clientId: string, ownMaxTools: number | undefi
   const policyMax = policy.clients?.[clientId] ?? policy.maxTools;
   const known = AI_CLIENT_TOOL_LIMITS[clientId];
   const base: Omit<ToolBudget, 'forceSearch'> =
-    ownMaxTools !== undefined ? { maxTools: ownMaxTools, source: 'client' } : known ? { maxTools: known.limit - known.reserved, source: 'ai-client' } : { maxTools: DEFAULT_MAX_TOOLS, source: 'default' };
+    ownMaxTools !== undefined
+      ? { maxTools: ownMaxTools, source: 'client' }
+      : known
+        ? { maxTools: known.limit - known.reserved, source: 'ai-client' }
+        : { maxTools: DEFAULT_MAX_TOOLS, source: 'default' };
   const capped = policyMax !== undefined && policyMax < base.maxTools ? { maxTools: policyMax, source: 'policy' as const } : base;
   return { maxTools: Math.max(MIN_MAX_TOOLS, capped.maxTools), source: capped.source, forceSearch };
 }

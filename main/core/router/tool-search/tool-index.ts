@@ -136,13 +136,26 @@ export class ToolSearchIndex {
     for (const entry of tools) {
       seen.add(entry.name);
       const known = this.#documents.get(entry.name);
-      if (!known || known.server !== entry.server || known.tool.description !== entry.tool.description || known.tool.inputSchema !== entry.tool.inputSchema || known.tool.title !== entry.tool.title) changed.push(entry);
+      if (
+        !known ||
+        known.server !== entry.server ||
+        known.tool.description !== entry.tool.description ||
+        known.tool.inputSchema !== entry.tool.inputSchema ||
+        known.tool.title !== entry.tool.title
+      )
+        changed.push(entry);
     }
     for (const name of [...this.#documents.keys()]) if (!seen.has(name)) this.#remove(name);
     if (changed.length === 0) return;
     const keepWhole = this.#options.keepIdentifiersWhole === true;
     const texts = changed.map((entry) => toolText(entry.tool, entry.server, this.#options.steps));
-    const fields = texts.map((text) => ({ name: tokens(text.name, keepWhole), description: tokens(text.description, keepWhole), server: tokens(text.server, keepWhole), parameters: tokens(text.parameters, keepWhole), related: [] as string[] }));
+    const fields = texts.map((text) => ({
+      name: tokens(text.name, keepWhole),
+      description: tokens(text.description, keepWhole),
+      server: tokens(text.server, keepWhole),
+      parameters: tokens(text.parameters, keepWhole),
+      related: [] as string[],
+    }));
     // One round trip to SQLite for every new word of the batch, then one for the related words they bring.
     this.#stems.learn(fields.flatMap((perField) => [...perField.name, ...perField.description, ...perField.server, ...perField.parameters]));
     const related = this.#options.related;
@@ -186,7 +199,10 @@ export class ToolSearchIndex {
     }
     const prior = this.#options.usageWeight > 0 && uses ? uses : undefined;
     const reach = prior ? Math.max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT) : limit;
-    const hits = best(touched.map((slot) => ({ name: this.#names[slot]!, score: scores[slot]! })), reach).map(({ name, score }) => ({ name, score: score * (prior ? 1 + this.#options.usageWeight * Math.log1p(prior(name)) : 1) }));
+    const hits = best(
+      touched.map((slot) => ({ name: this.#names[slot]!, score: scores[slot]! })),
+      reach,
+    ).map(({ name, score }) => ({ name, score: score * (prior ? 1 + this.#options.usageWeight * Math.log1p(prior(name)) : 1) }));
     if (prior) hits.sort(byScoreThenName);
     return hits.slice(0, limit);
   }
@@ -270,7 +286,9 @@ class FtsStemmer {
   constructor(stemming: boolean) {
     if (!stemming) return;
     this.#db = new Database(':memory:');
-    this.#db.exec(`CREATE VIRTUAL TABLE words USING fts5(word, tokenize = "porter unicode61 remove_diacritics 2"); CREATE VIRTUAL TABLE word_terms USING fts5vocab(words, 'instance')`);
+    this.#db.exec(
+      `CREATE VIRTUAL TABLE words USING fts5(word, tokenize = "porter unicode61 remove_diacritics 2"); CREATE VIRTUAL TABLE word_terms USING fts5vocab(words, 'instance')`,
+    );
   }
 
   learn(words: readonly string[]): void {
@@ -281,7 +299,8 @@ class FtsStemmer {
     const insert = db.prepare('INSERT INTO words (rowid, word) VALUES (?, ?)');
     db.transaction(() => fresh.forEach((word, index) => insert.run(index + 1, word)))();
     const stems = new Map<number, string>();
-    for (const [term, doc] of db.prepare('SELECT term, doc FROM word_terms WHERE offset = 0').raw(true).iterate() as IterableIterator<[string, number]>) stems.set(doc, term);
+    for (const [term, doc] of db.prepare('SELECT term, doc FROM word_terms WHERE offset = 0').raw(true).iterate() as IterableIterator<[string, number]>)
+      stems.set(doc, term);
     db.exec('DELETE FROM words');
     fresh.forEach((word, index) => this.#stems.set(word, stems.get(index + 1) ?? word));
   }
@@ -298,7 +317,10 @@ class FtsStemmer {
 
 /** Letters and digits, lower-case, accents dropped: what FTS5's unicode61 tokenizer keeps ("_" and "-" too when identifiers stay whole). */
 function tokens(text: string, keepIdentifiersWhole: boolean): string[] {
-  const plain = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const plain = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
   return plain.split(keepIdentifiersWhole ? /[^\p{L}\p{N}_-]+/u : /[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 

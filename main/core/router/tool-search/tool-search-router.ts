@@ -3,7 +3,17 @@ import type { Tool } from '@modelcontextprotocol/server';
 import type { CallOptions, ClientView, GatewayRouter, RelayRoute, Routed } from '../gateway-router.ts';
 import type { RelayedMethod } from '../../upstream/raw-relay.ts';
 import { planListing, type ListingPlan } from './listing-plan.ts';
-import { argumentProblems, CALL_TOOL_NAME, isMetaToolName, metaTools, parseCallArguments, parseSearchArguments, searchResult, SEARCH_TOOL_NAME, unknownToolError } from './meta-tools.ts';
+import {
+  argumentProblems,
+  CALL_TOOL_NAME,
+  isMetaToolName,
+  metaTools,
+  parseCallArguments,
+  parseSearchArguments,
+  searchResult,
+  SEARCH_TOOL_NAME,
+  unknownToolError,
+} from './meta-tools.ts';
 import { RERANK_CANDIDATES, RERANK_INPUT_KEY, RERANK_TIMEOUT_MS, rerankedNames, rerankRequest } from './sampling-rerank.ts';
 import { resolveToolBudget, type ToolBudget } from './tool-budget.ts';
 import { ToolSearchIndex } from './tool-index.ts';
@@ -111,7 +121,8 @@ export class ToolSearchRouter implements GatewayRouter {
   getPrompt: GatewayRouter['getPrompt'] = (name, args, view, options) => this.#inner.getPrompt(name, args, innerView(view), options);
   readResource: GatewayRouter['readResource'] = (uri, view, options) => this.#inner.readResource(uri, innerView(view), options);
   complete: GatewayRouter['complete'] = (params, view, options) => this.#inner.complete(params, innerView(view), options);
-  taskRequest: GatewayRouter['taskRequest'] = (method, params, taskOwner, view, options) => this.#inner.taskRequest(method, params, taskOwner, innerView(view), options);
+  taskRequest: GatewayRouter['taskRequest'] = (method, params, taskOwner, view, options) =>
+    this.#inner.taskRequest(method, params, taskOwner, innerView(view), options);
   subscribeResource: GatewayRouter['subscribeResource'] = (method, uri, view) => this.#inner.subscribeResource(method, uri, innerView(view));
   setLogLevel: GatewayRouter['setLogLevel'] = (level, view) => this.#inner.setLogLevel(level, innerView(view));
 
@@ -156,11 +167,15 @@ export class ToolSearchRouter implements GatewayRouter {
       const request = rerankRequest(query, candidates);
       const answer = options.continuation?.inputResponses?.[RERANK_INPUT_KEY];
       // 2026-07-28: the client is asked through an input_required result and answers on its retry of this call.
-      if (sampling === 'input-required' && answer === undefined) return { server: '', result: { resultType: 'input_required', inputRequests: { [RERANK_INPUT_KEY]: request } } };
+      if (sampling === 'input-required' && answer === undefined)
+        return { server: '', result: { resultType: 'input_required', inputRequests: { [RERANK_INPUT_KEY]: request } } };
       const response = sampling === 'request' ? await askWithin(options.origin!.send(request), RERANK_TIMEOUT_MS) : answer;
       names = rerankedNames(response, names) ?? names;
     }
-    const found = names.slice(0, limit).map((name) => byName.get(name)).filter((tool): tool is Tool => tool !== undefined);
+    const found = names
+      .slice(0, limit)
+      .map((name) => byName.get(name))
+      .filter((tool): tool is Tool => tool !== undefined);
     return { server: '', result: searchResult(query, found, tools.length) as Record<string, unknown> };
   }
 

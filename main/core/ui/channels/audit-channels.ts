@@ -10,12 +10,19 @@ export function auditChannels({ app }: UiServiceDeps): ChannelHandlers<'audit:qu
     'audit:summary': async (filter) => app.audit.summary(filter),
     'audit:verify': async () => {
       const report = app.audit.verify();
-      return { ok: report.ok, checked: report.checked, message: report.ok ? `all ${report.checked} records verify` : `record ${report.problem!.seq} was ${report.problem!.kind}: ${report.problem!.detail}` };
+      return {
+        ok: report.ok,
+        checked: report.checked,
+        message: report.ok ? `all ${report.checked} records verify` : `record ${report.problem!.seq} was ${report.problem!.kind}: ${report.problem!.detail}`,
+      };
     },
     // Every matching record, oldest first, as `switchboard audit export` writes them; a `limit` in the request takes only the newest part.
     'audit:export': async (filter) => {
       const records = app.audit.export(filter);
-      return { fileName: `switchboard-audit-${new Date().toISOString().slice(0, 10)}.jsonl`, text: records.map((record) => `${JSON.stringify(record)}\n`).join('') };
+      return {
+        fileName: `switchboard-audit-${new Date().toISOString().slice(0, 10)}.jsonl`,
+        text: records.map((record) => `${JSON.stringify(record)}\n`).join(''),
+      };
     },
   };
 }

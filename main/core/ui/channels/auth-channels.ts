@@ -10,8 +10,20 @@ export function authChannels({ app }: UiServiceDeps): ChannelHandlers<'auth:stat
     const { sso, servers, signingIn } = await (await session()).status();
     history.follow(signingIn);
     return {
-      sso: { configured: sso.configured, signedIn: sso.signedIn, ...(sso.issuer ? { issuer: sso.issuer } : {}), ...(sso.subject ? { subject: sso.subject } : {}), ...(sso.idTokenExpiresAt ? { idTokenExpiresAt: sso.idTokenExpiresAt } : {}) },
-      servers: servers.map(({ id, auth: server }) => ({ id, state: server.state, ...(server.via ? { via: server.via } : {}), ...(server.code ? { code: server.code } : {}), ...(server.reason ? { message: server.reason } : {}) })),
+      sso: {
+        configured: sso.configured,
+        signedIn: sso.signedIn,
+        ...(sso.issuer ? { issuer: sso.issuer } : {}),
+        ...(sso.subject ? { subject: sso.subject } : {}),
+        ...(sso.idTokenExpiresAt ? { idTokenExpiresAt: sso.idTokenExpiresAt } : {}),
+      },
+      servers: servers.map(({ id, auth: server }) => ({
+        id,
+        state: server.state,
+        ...(server.via ? { via: server.via } : {}),
+        ...(server.code ? { code: server.code } : {}),
+        ...(server.reason ? { message: server.reason } : {}),
+      })),
       signingIn,
       outcomes: history.recent(),
     };

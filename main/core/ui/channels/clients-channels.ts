@@ -1,7 +1,9 @@
 // clients:* — the AI clients on this machine and the registered ones, mapped to the contract (app/client-setup.ts and app/clients.ts do the work).
 import type { ChannelHandlers, UiServiceDeps } from './ui-deps.ts';
 
-export function clientsChannels({ app }: UiServiceDeps): ChannelHandlers<'clients:list' | 'clients:preview' | 'clients:configure' | 'clients:undo' | 'clients:setView'> {
+export function clientsChannels({
+  app,
+}: UiServiceDeps): ChannelHandlers<'clients:list' | 'clients:preview' | 'clients:configure' | 'clients:undo' | 'clients:setView'> {
   return {
     'clients:list': async () => ({ aiClients: await app.clientSetup.list(), registered: withToolListings(app, app.clients.list()) }),
     'clients:preview': async ({ client }) => app.clientSetup.preview(client),
@@ -20,6 +22,17 @@ function withToolListings(app: UiServiceDeps['app'], registered: ReturnType<UiSe
   const listings = new Map((app.core().status().toolListings ?? []).map((listing) => [listing.client, listing]));
   return registered.map((client) => {
     const listing = listings.get(client.id);
-    return listing ? { ...client, toolListing: { mode: listing.mode, direct: listing.direct, throughSearch: listing.throughSearch, maxTools: listing.budget.maxTools, source: listing.budget.source } } : client;
+    return listing
+      ? {
+          ...client,
+          toolListing: {
+            mode: listing.mode,
+            direct: listing.direct,
+            throughSearch: listing.throughSearch,
+            maxTools: listing.budget.maxTools,
+            source: listing.budget.source,
+          },
+        }
+      : client;
   });
 }
