@@ -148,6 +148,8 @@ export function createSwitchboard(deps: SwitchboardDeps): Switchboard {
       // A sign-in waiting in a browser ends with Switchboard: its deadline must not keep the process alive.
       desk.cancelAll();
       await Promise.allSettled([control?.close(), gateway.close(), ...upstreams.map(({ connection }) => connection.close())]);
+      // Nothing lists tools any more: looking for approvals stops with the core.
+      pins.close();
       await audit.stop();
     },
     audit: () => audit.store(),
