@@ -236,13 +236,16 @@ export class UpstreamConnection {
     // A 2025-era answer is made a 2026-07-28 one in place only for tool calls; prompts and reads need more (a read's
     // ttlMs and cacheScope), which the SDK path supplies.
     if (era === 'legacy' && call.method !== 'tools/call') return undefined;
-    let token: string | undefined;
+    let credential: Awaited<ReturnType<ServerAuthorizer['credential']>>;
     try {
-      token = await this.#options.authorizer?.accessToken();
+      credential = await this.#options.authorizer?.credential();
     } catch {
       return undefined;
     }
-    const headers = token ? { ...basis.headers, authorization: `Bearer ${token}` } : basis.headers;
+    // A DPoP-bound token needs a proof per request, which the SDK path's fetch (auth/authorized-fetch.ts) signs: such a
+    // server's calls take that path rather than a second copy of the proof logic here.
+    if (credential?.dpop) return undefined;
+    const headers = credential ? { ...basis.headers, authorization: `Bearer ${credential.token}` } : basis.headers;
     try {
       const answer = await this.#relay.send({ era, protocolVersion, sessionId: basis.transport.sessionId, headers, capabilities: this.#capabilities }, call);
       if (answer) this.#options.authorizer?.succeeded();
