@@ -1,8 +1,9 @@
 // One server's token: kept for the server it was issued for, renewed before expiry, obtained silently (ID-JAG, client credentials) or in a sign-in a person started.
-import { extractWWWAuthenticateParams } from '@modelcontextprotocol/client';
+import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, extractWWWAuthenticateParams, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
 import * as oauth from 'oauth4webapi';
 import type { AuthConfig, ServerConfig } from '../config/config-schema.ts';
 import { SwitchboardError } from '../errors.ts';
+import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { vaultAccounts, type TokenRecord, type Vault } from '../vault/vault.ts';
 import { guardedAuthFetch, type AuthFetch } from './auth-http.ts';
@@ -64,12 +65,38 @@ function offersIdJag(as: oauth.AuthorizationServer): boolean {
   return Boolean(as.grant_types_supported?.includes(JWT_BEARER_GRANT));
 }
 
+/** The revision the sign-in probe speaks; a 2025-era server answers its 401 before it looks at the version. */
+const PROBE_PROTOCOL_VERSION = '2026-07-28';
+
+/**
+ * A well-formed 2026-07-28 ping: the version header, SEP-2243's method header and SEP-2575's per-request `_meta` are
+ * required of every request at that revision, and a strict server refuses one without them before it says whether a
+ * token is needed.
+ */
+const PROBE_BODY = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'ping',
+  params: {
+    _meta: {
+      [PROTOCOL_VERSION_META_KEY]: PROBE_PROTOCOL_VERSION,
+      [CLIENT_INFO_META_KEY]: SWITCHBOARD_IMPLEMENTATION,
+      [CLIENT_CAPABILITIES_META_KEY]: {},
+    },
+  },
+});
+
 /** An unauthenticated request to the MCP endpoint: its 401 challenge, or undefined when the server lets it through. */
 async function probeChallenge(serverUrl: string): Promise<AuthChallenge | undefined> {
   const response = await fetch(serverUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'ping' }),
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': PROBE_PROTOCOL_VERSION,
+      'mcp-method': 'ping',
+    },
+    body: PROBE_BODY,
     signal: AbortSignal.timeout(15_000),
   }).catch((error: unknown) => {
     throw new SwitchboardError('UPSTREAM_UNAVAILABLE', `could not reach ${serverUrl} to sign in: ${(error as Error).message}`, { cause: error });
