@@ -19,7 +19,6 @@ export interface RelayableCall {
   id: string | number;
   params: Record<string, unknown>;
   protocolVersion: string;
-  paramHeaders: Record<string, string>;
 }
 
 export interface CallRelay {
@@ -54,9 +53,7 @@ export function relayableCall(message: unknown, headers: IncomingHttpHeaders): R
   if (isObject(params.inputResponses) && SIGN_IN_INPUT_KEY in params.inputResponses) return undefined;
   const accept = headers.accept ?? '';
   if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
-  const paramHeaders: Record<string, string> = {};
-  for (const [header, value] of Object.entries(headers)) if (header.startsWith('mcp-param-') && typeof value === 'string') paramHeaders[header] = value;
-  return { method: message.method as RelayedMethod, id, params, protocolVersion, paramHeaders };
+  return { method: message.method as RelayedMethod, id, params, protocolVersion };
 }
 
 export function createCallRelay(router: GatewayRouter, { audit, logger }: { audit?: GatewayAudit | undefined; logger: Logger }): CallRelay {
@@ -102,7 +99,7 @@ async function relay(
   signal: AbortSignal,
   captureResult: boolean,
 ): Promise<boolean> {
-  const answer = await route.relay({ id: call.id, signal, paramHeaders: call.paramHeaders, traceparent: record?.traceparent });
+  const answer = await route.relay({ id: call.id, signal, traceparent: record?.traceparent });
   if (!answer) return false;
   const sse = answer.contentType === 'text/event-stream';
   const write = async (chunk: Buffer) => {

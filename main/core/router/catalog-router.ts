@@ -61,7 +61,7 @@ interface NamedRoute {
 export interface RelayRoute {
   server: string;
   /** `traceparent`: the trace the call continues at the server, put in the params' `_meta`. */
-  relay(call: Pick<RelayCall, 'id' | 'signal' | 'paramHeaders'> & { traceparent?: string | undefined }): Promise<RelayAnswer | undefined>;
+  relay(call: Pick<RelayCall, 'id' | 'signal'> & { traceparent?: string | undefined }): Promise<RelayAnswer | undefined>;
 }
 
 const COLLIDED_URI_SCHEME = 'switchboard:';

@@ -7,6 +7,7 @@ import type { ClientCapabilities } from '@modelcontextprotocol/client';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { SwitchboardError } from '../errors.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
+import { encodeHeaderValue } from './mcp-header-values.ts';
 
 /** The per-call requests that can travel as bytes; everything else goes through the SDK. */
 export type RelayedMethod = 'tools/call' | 'prompts/get' | 'resources/read';
@@ -19,8 +20,8 @@ export interface RelayCall {
   params: Record<string, unknown>;
   /** Aborted when the client goes away: the server's request is cancelled too. */
   signal: AbortSignal;
-  /** `Mcp-Param-*` headers the client mirrored from the arguments; a 2026-07-28 server checks them against the body. */
-  paramHeaders: Record<string, string>;
+  /** `Mcp-Param-*` headers mirrored from the arguments by the server's own tool definition; a 2026-07-28 server checks them against the body. */
+  paramHeaders?: Record<string, string>;
 }
 
 /** How a relayed call ended, for the audit record. */
@@ -114,8 +115,8 @@ export class RawRelay {
       // SEP-2243: the method and name in headers, so the server (and anything in front of it) routes without the body.
       headers['mcp-method'] = call.method;
       const name = call.method === 'resources/read' ? call.params.uri : call.params.name;
-      if (typeof name === 'string') headers['mcp-name'] = headerValue(name);
-      Object.assign(headers, call.paramHeaders);
+      if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name);
+      if (call.paramHeaders) Object.assign(headers, call.paramHeaders);
     }
     const aborter = new AbortController();
     const onAbort = () => aborter.abort();
@@ -365,7 +366,9 @@ class AnswerReader {
         return;
       }
       this.#outcome = judged(message, this.#bytes);
-      yield* chunks;
+      const typed = withDefaultResultType(message);
+      if (typed) yield Buffer.from(JSON.stringify(typed));
+      else yield* chunks;
       return;
     }
     // A large answer is checked by its ends: the id sits at one of them, and a tool error's flag near the end.
@@ -447,7 +450,8 @@ class AnswerReader {
     if (this.#outcome) return undefined;
     if (this.#options.rewrite) return frame(this.#answered(data, small));
     this.#outcome = small ? judged(small, this.#bytes) : judgedByTail(data.slice(-TAIL_BYTES), this.#bytes);
-    return frame(data);
+    const typed = small && withDefaultResultType(small);
+    return frame(typed ? JSON.stringify(typed) : data);
   }
 
   /** A reply this call cannot use: logged as the server's protocol fault, and the call's error. */
@@ -486,6 +490,16 @@ class AnswerReader {
     this.#outcome = judgedByTail(answer.slice(-TAIL_BYTES), this.#bytes);
     return answer;
   }
+}
+
+/**
+ * SEP-2322: a result without `resultType` is a complete one. Such an answer from a 2026-07-28 server reaches the client
+ * with the default written in, since the client's SDK may refuse it otherwise (as the SDK path's does, see
+ * upstream-connection.ts). Only answers small enough to have been parsed; undefined when nothing needs writing.
+ */
+function withDefaultResultType(message: Record<string, unknown>): Record<string, unknown> | undefined {
+  const result = message.result;
+  return isPlainObject(result) && !('resultType' in result) ? { ...message, result: { resultType: 'complete', ...result } } : undefined;
 }
 
 function frame(data: string): Buffer {
@@ -536,10 +550,4 @@ function mediaType(header: string | undefined): 'application/json' | 'text/event
 function isUnsent(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH';
-}
-
-/** SEP-2243's header value rule: plain visible ASCII as it is, anything else base64 between `=?base64?` and `?=`. */
-function headerValue(value: string): string {
-  const plain = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(value);
-  return plain ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }

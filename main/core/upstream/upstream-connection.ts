@@ -19,6 +19,7 @@ import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 import { createBoundedFetch, tooLargeError, type ResponseBound } from './bounded-response.ts';
 import { requestOrigin, type RequestOrigin } from './request-origin.ts';
+import { mirroredParamHeaders } from './mcp-header-values.ts';
 import { RawRelay, type RelayAnswer, type RelayCall } from './raw-relay.ts';
 import { createdTaskOf, TaskRelayClient, TASKS_EXTENSION } from './task-relay-client.ts';
 
@@ -150,6 +151,17 @@ export class UpstreamConnection {
     return { ...this.#status, ...(auth ? { auth } : {}) };
   }
 
+  /**
+   * SEP-2243: the arguments a tool's definition marks with `x-mcp-header`, as the headers a 2026-07-28 server checks
+   * against the body. Computed here from the server's own listing, never taken from the client that called.
+   */
+  async #mirroredParamHeaders(params: Record<string, unknown>): Promise<Record<string, string> | undefined> {
+    const tools = (await this.list('tools').catch(() => [])) as { name: string; inputSchema?: unknown }[];
+    const tool = tools.find((candidate) => candidate.name === params.name);
+    const headers = tool ? mirroredParamHeaders(tool.inputSchema, params.arguments) : {};
+    return Object.keys(headers).length ? headers : undefined;
+  }
+
   /** Connects once; concurrent callers share the same attempt so a burst of requests makes one handshake. */
   connect(): Promise<Client> {
     if (this.#closed) return Promise.reject(this.#unavailable('the connection is closed'));
@@ -196,12 +208,14 @@ export class UpstreamConnection {
           ...(offerTasks ? { [CLIENT_CAPABILITIES_META_KEY]: this.#capabilitiesWithTasks } : {}),
         },
       };
+      const paramHeaders = method === 'tools/call' && client.getProtocolEra() === 'modern' ? await this.#mirroredParamHeaders(params) : undefined;
       try {
         const send = () =>
           client.request(
             { method, params: { ...params, ...meta, ...definedFields(options.continuation) } },
             {
               timeout: this.#options.requestTimeoutMs,
+              ...(paramHeaders ? { headers: paramHeaders } : {}),
               // input_required results are handed to the caller, who relays them to (or fulfils them with) its own client.
               allowInputRequired: true,
               ...(options.signal ? { signal: options.signal } : {}),
@@ -247,7 +261,9 @@ export class UpstreamConnection {
     if (credential?.dpop) return undefined;
     const headers = credential ? { ...basis.headers, authorization: `Bearer ${credential.token}` } : basis.headers;
     try {
-      const answer = await this.#relay.send({ era, protocolVersion, sessionId: basis.transport.sessionId, headers, capabilities: this.#capabilities }, call);
+      const paramHeaders = era === 'modern' && call.method === 'tools/call' ? await this.#mirroredParamHeaders(call.params) : undefined;
+      const session = { era, protocolVersion, sessionId: basis.transport.sessionId, headers, capabilities: this.#capabilities };
+      const answer = await this.#relay.send(session, paramHeaders ? { ...call, paramHeaders } : call);
       if (answer) this.#options.authorizer?.succeeded();
       return answer;
     } catch (error) {
@@ -382,6 +398,7 @@ export class UpstreamConnection {
         ...(Object.keys(headers).length ? { requestInit: { headers } } : {}),
       });
       await client.connect(transport, { timeout: this.#options.requestTimeoutMs });
+      if (client.getProtocolEra() === 'modern') treatUntypedResultsAsComplete(transport);
       this.#relayBasis.set(client, { transport, headers });
       return client;
     } catch (error) {
@@ -562,6 +579,21 @@ export class UpstreamConnection {
 }
 
 const MIN_RELIST_INTERVAL_MS = 1000;
+
+/**
+ * SEP-2322: a client assumes `resultType: "complete"` when a result leaves it out. The SDK instead refuses such a
+ * result from a 2026-07-28 server as invalid, which would fail the person's call over a field the spec lets the server
+ * omit; so results reaching the SDK from this transport get the default written in. Only results are touched.
+ */
+function treatUntypedResultsAsComplete(transport: StreamableHTTPClientTransport): void {
+  const deliver = transport.onmessage;
+  if (!deliver) return;
+  transport.onmessage = (message) => {
+    const result = 'result' in message ? (message.result as Record<string, unknown>) : undefined;
+    const typed = result && typeof result === 'object' && !('resultType' in result) ? { ...message, result: { ...result, resultType: 'complete' } } : message;
+    deliver.call(transport, typed);
+  };
+}
 
 interface FetchedList {
   items: unknown[];
