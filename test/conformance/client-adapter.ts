@@ -1,12 +1,13 @@
-// The command the conformance suite's client scenarios run: Switchboard headless in front of the scenario's server, one tool call through it.
+// The command the conformance suite's client scenarios run: Switchboard headless in front of the scenario's server, driven by an SDK client as a person's AI client would.
 //
-//   conformance client --suite auth --command "node test/conformance/client-adapter.ts"
+//   conformance client --requirements 2026-07-28 --command "node test/conformance/client-adapter.ts"
 //
 // The server URL arrives as the last argument, the scenario in MCP_CONFORMANCE_SCENARIO and its credentials in
 // MCP_CONFORMANCE_CONTEXT. The adapter configures Switchboard the way a person or an admin would (pre-registered
 // client ids, secrets into the keychain, the IdP for enterprise-managed authorization), signs in to the server as
-// `switchboard login <server>` does, then lists tools and calls one through the local endpoint with an SDK client; when
-// the call answers with a sign-in link (a step-up), it opens the link as a person would and calls again.
+// `switchboard login <server>` does, then acts as the person's AI client would through the local endpoint with an SDK
+// client (DRIVERS: by default one tool call, a read and a prompt); when a call answers with a sign-in link (a step-up),
+// it opens the link as a person would and calls again.
 // The "browser" follows the authorization server's redirects back to Switchboard's loopback listener, which is what
 // the suite's authorization servers expect of a person who approves at once. Needs a Secret Service (the tests run
 // inside scripts/with-keyring.sh); keychain entries live under a throwaway profile and are removed at the end.
@@ -36,6 +37,87 @@ interface ScenarioContext {
   idp_issuer?: string;
   /** Workload identity (SEP-1933): the JWT the workload's platform issued it. */
   valid_jwt?: string;
+  /** Calls the scenario asks the client to make (http-custom-headers). */
+  toolCalls?: { name: string; arguments: Record<string, unknown> }[];
+}
+
+interface Drive {
+  client: Client;
+  switchboard: ReturnType<typeof createSwitchboard>;
+  context: ScenarioContext;
+}
+
+/**
+ * What the person's AI client does through Switchboard once signed in, per scenario; the rest call a tool as a model
+ * would. Each is what an application does, never a reply to the suite's checks: the suite watches what Switchboard
+ * sends upstream as a result.
+ */
+const DRIVERS: Record<string, (drive: Drive) => Promise<void>> = {
+  // The scenario names the calls to make (values that need SEP-2243's Base64 form among them).
+  'http-custom-headers': async ({ client, switchboard, context }) => {
+    await client.listTools();
+    for (const call of context.toolCalls ?? []) await callAsAPersonWould(client, switchboard, call.name, call.arguments);
+  },
+  // A client that shows a tool's schema and sends it back unchanged: what Switchboard listed must be what the server wrote.
+  'json-schema-2020-12-preservation': async ({ client }) => {
+    const { tools } = await client.listTools();
+    const focal = tools.find((tool) => tool.name === 'json_schema_2020_12_tool');
+    if (!focal) throw new Error(`the server's schema tool was not listed: ${tools.map((tool) => tool.name).join(', ')}`);
+    const result = await client.callTool({ name: 'json_schema_echo', arguments: { schema: focal.inputSchema } });
+    if (result.isError) throw new Error(`the echo failed: ${JSON.stringify(result.content)}`);
+  },
+  // A client that lists the tools and shows them: the scenario's server answers nothing else.
+  'json-schema-ref-no-deref': async ({ client }) => void (await client.listTools()),
+  // Every tool once, one after another: some ask for input mid-call (SEP-2322), which the client answers.
+  'sep-2322-client-request-state': async ({ client, switchboard }) => {
+    for (const tool of (await client.listTools()).tools) await callAsAPersonWould(client, switchboard, tool.name, exampleArguments(tool.inputSchema));
+  },
+};
+
+/** A tool call, then a resource read and a prompt when the server offers them: what a model does in a short session. */
+async function callLikeAModel({ client, switchboard }: Drive): Promise<void> {
+  const tool = (await client.listTools()).tools[0];
+  if (tool) await callAsAPersonWould(client, switchboard, tool.name, exampleArguments(tool.inputSchema));
+  const resource = (await client.listResources()).resources[0];
+  if (resource) await client.readResource({ uri: resource.uri });
+  const prompt = (await client.listPrompts()).prompts[0];
+  if (prompt)
+    await client.getPrompt({
+      name: prompt.name,
+      arguments: Object.fromEntries((prompt.arguments ?? []).filter((a) => a.required).map((a) => [a.name, 'example'])),
+    });
+}
+
+/**
+ * Calls a tool, and does what a person does when the answer asks them to: a server that refused its token while
+ * being listed (it moved to another authorization server, SEP-2352) is listed as a sign-in placeholder whose call only
+ * reconnects (the person clicks Sign in next to the server, and the client lists again); a server that asks for more
+ * (a step-up) or a new sign-in answers with a sign-in link, which the person opens before trying again.
+ */
+async function callAsAPersonWould(client: Client, switchboard: Drive['switchboard'], name: string, args: Record<string, unknown>): Promise<void> {
+  let result = await client.callTool({ name, arguments: args });
+  if (!result.isError && JSON.stringify(result.content).includes('list the tools again')) {
+    await switchboard.auth.signInToServer(SERVER_ID);
+    const listed = (await client.listTools()).tools;
+    name = listed.some((tool) => tool.name === name) ? name : (listed[0]?.name ?? name);
+    result = await client.callTool({ name, arguments: args });
+  }
+  const said = JSON.stringify(result.content);
+  if (result.isError && said.includes('/sign-in/')) {
+    await followSignInLink(signInLinkIn(said));
+    await switchboard.auth.awaitSignIn(SERVER_ID);
+    result = await client.callTool({ name, arguments: args });
+  }
+  if (result.isError) throw new Error(`the tool call failed: ${JSON.stringify(result.content)}`);
+}
+
+/** Arguments a model could send: each required property (or every one, for a form a person fills) gets a plain value of its type. */
+function exampleArguments(schema: unknown, fill: 'required' | 'all' = 'required'): Record<string, unknown> {
+  const { properties = {}, required = [] } = (schema ?? {}) as { properties?: Record<string, { type?: unknown }>; required?: string[] };
+  const example = (type: unknown): unknown =>
+    type === 'number' || type === 'integer' ? 2 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : 'example';
+  const keys = fill === 'all' ? Object.keys(properties) : required.filter((key) => key in properties);
+  return Object.fromEntries(keys.map((key) => [key, example(properties[key]!.type)]));
 }
 
 async function main(): Promise<void> {
@@ -81,29 +163,22 @@ async function main(): Promise<void> {
     if (context.idp_id_token) await switchboard.auth.importIdToken(context.idp_id_token);
     const { mcpUrl } = await switchboard.start();
     await switchboard.auth.signInToServer(SERVER_ID);
-    client = new Client({ name: 'switchboard-conformance-adapter', version: '1.0.0' });
+    // The AI client a person uses, pointed at Switchboard: it answers form elicitations (a server asking for input
+    // mid-call) by accepting what the form asks with plain values.
+    // CONFORMANCE_CLIENT_NEGOTIATION=auto makes it a 2026-07-28 client, whose calls Switchboard relays as bytes; the
+    // default speaks 2025-11-25, as most AI clients still do, and takes the SDK path.
+    const mode = process.env.CONFORMANCE_CLIENT_NEGOTIATION === 'auto' ? 'auto' : 'legacy';
+    client = new Client(
+      { name: 'switchboard-conformance-adapter', version: '1.0.0' },
+      { versionNegotiation: { mode }, capabilities: { elicitation: { form: {} } } },
+    );
+    client.setRequestHandler('elicitation/create', async (request) => ({
+      action: 'accept',
+      content:
+        'requestedSchema' in request.params ? (exampleArguments(request.params.requestedSchema, 'all') as Record<string, string | number | boolean>) : {},
+    }));
     await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
-    const { tools } = await client.listTools();
-    let tool = tools[0];
-    if (tool) {
-      let result = await client.callTool({ name: tool.name, arguments: {} });
-      // A server that refused its token while being listed (it moved to another authorization server, SEP-2352) is
-      // listed as a sign-in placeholder whose call only reconnects: the person clicks Sign in next to the server, and
-      // the client lists again.
-      if (!result.isError && JSON.stringify(result.content).includes('list the tools again')) {
-        await switchboard.auth.signInToServer(SERVER_ID);
-        tool = (await client.listTools()).tools[0] ?? tool;
-        result = await client.callTool({ name: tool.name, arguments: {} });
-      }
-      const said = JSON.stringify(result.content);
-      // A server that asks for more (a step-up) or for a new sign-in answers with a sign-in link: the person opens it, then tries again.
-      if (result.isError && said.includes('/sign-in/')) {
-        await followSignInLink(signInLinkIn(said));
-        await switchboard.auth.awaitSignIn(SERVER_ID);
-        result = await client.callTool({ name: tool.name, arguments: {} });
-      }
-      if (result.isError) throw new Error(`the tool call failed: ${JSON.stringify(result.content)}`);
-    }
+    await (DRIVERS[scenario] ?? callLikeAModel)({ client, switchboard, context });
   } finally {
     await client?.close().catch(() => undefined);
     await switchboard.stop();
