@@ -111,13 +111,29 @@ async function callAsAPersonWould(client: Client, switchboard: Drive['switchboar
   if (result.isError) throw new Error(`the tool call failed: ${JSON.stringify(result.content)}`);
 }
 
-/** Arguments a model could send: each required property (or every one, for a form a person fills) gets a plain value of its type. */
+/**
+ * Arguments a model could send, or a form as a person leaves it: each required property (every one, for a form) gets
+ * its default when it has one (SEP-1034), else the first of its choices, else a plain value of its type.
+ */
 function exampleArguments(schema: unknown, fill: 'required' | 'all' = 'required'): Record<string, unknown> {
-  const { properties = {}, required = [] } = (schema ?? {}) as { properties?: Record<string, { type?: unknown }>; required?: string[] };
-  const example = (type: unknown): unknown =>
-    type === 'number' || type === 'integer' ? 2 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : 'example';
+  type Property = { type?: unknown; default?: unknown; enum?: unknown[] };
+  const { properties = {}, required = [] } = (schema ?? {}) as { properties?: Record<string, Property>; required?: string[] };
+  const example = ({ type, default: preset, enum: choices }: Property): unknown =>
+    preset !== undefined
+      ? preset
+      : choices?.length
+        ? choices[0]
+        : type === 'number' || type === 'integer'
+          ? 2
+          : type === 'boolean'
+            ? true
+            : type === 'array'
+              ? []
+              : type === 'object'
+                ? {}
+                : 'example';
   const keys = fill === 'all' ? Object.keys(properties) : required.filter((key) => key in properties);
-  return Object.fromEntries(keys.map((key) => [key, example(properties[key]!.type)]));
+  return Object.fromEntries(keys.map((key) => [key, example(properties[key]!)]));
 }
 
 async function main(): Promise<void> {

@@ -89,4 +89,10 @@ describe('conformance: client scenarios with Switchboard as the client', () => {
       verdicts.set(scenario, await runScenario(scenario, { CONFORMANCE_CLIENT_NEGOTIATION: 'auto' }));
     expect(unexpected(verdicts).failed).toEqual([]);
   }, 600_000);
+
+  it('passes the client scenarios only the 2025-11-25 revision requires (initialize, form defaults, SSE retry)', async () => {
+    const verdicts = new Map<string, string>();
+    for (const scenario of ['initialize', 'elicitation-sep1034-client-defaults', 'sse-retry']) verdicts.set(scenario, await runScenario(scenario));
+    expect(unexpected(verdicts).failed).toEqual([]);
+  }, 300_000);
 });
