@@ -2,6 +2,7 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditStore } from '../../main/core/audit/audit-store.ts';
 import { startMcpServer, type SandboxMcpServer } from '../sandbox/mcp-servers.ts';
@@ -85,6 +86,29 @@ describe('audit trail', () => {
     const echo = all.find((record) => record.target === 'wiki_echo')!;
     const details = JSON.parse(echo.details!) as { request: { arguments: Record<string, string> } };
     expect(details.request.arguments).toEqual({ text: 'hello', ssn: '[REDACTED]', token: '[REDACTED]' });
+  });
+
+  it("records a 2025-era client's session id, and exports it as mcp.session.id with the loopback client address", async () => {
+    const client = await gateway.connect('legacy');
+    await client.callTool({ name: 'wiki_add', arguments: { a: 1, b: 1 } });
+    const transport = client.transport as StreamableHTTPClientTransport;
+    const sessionId = transport.sessionId!;
+    await client.close();
+    const record = records().findLast((candidate) => candidate.target === 'wiki_add')!;
+    expect(record).toMatchObject({ protocolVersion: '2025-11-25', sessionId });
+    const span = await vi.waitFor(
+      () => {
+        const found = otlp.spans.find((candidate) => candidate.kind === 2 && candidate.attributes['switchboard.audit.id']?.stringValue === record.id);
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    expect(span.attributes).toMatchObject({
+      'mcp.session.id': { stringValue: sessionId },
+      'client.address': { stringValue: '127.0.0.1' },
+      'network.protocol.version': { stringValue: '1.1' },
+    });
   });
 
   it('keeps the record of a call whose client got its response, even when Switchboard is SIGKILLed right after', async () => {

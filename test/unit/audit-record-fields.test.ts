@@ -36,6 +36,7 @@ const everyCallerField: AuditEntry = {
   requestBytes: 321,
   responseBytes: 4567,
   traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  sessionId: '3379a745-c93c-4a35-81b3-de8fdccf911b',
   details: { arguments: { query: 'naïve "quoted"', limit: 5 } },
 };
 
@@ -133,6 +134,7 @@ describe('audit record fields', () => {
       'requestBytes',
       'responseBytes',
       'traceparent',
+      'sessionId',
     ]);
     // An exported line still carries everything its hash covers, so it verifies downstream.
     expect(chainHash(line.prevHash as string, canonicalRecordText({ ...(line as AuditRecord), details: canonicalize(line.details) ?? null }))).toBe(line.hash);
@@ -141,6 +143,16 @@ describe('audit record fields', () => {
     const syslog = formatRfc5424(written!, { facility: 16, host: 'host', app: 'switchboard' });
     expect(JSON.parse(syslog.slice(syslog.indexOf('] {') + 2))).toEqual(exported(written!));
     store.close();
+  });
+
+  it("added after records were chained (hashed when present) leave the earlier records' canonical text and hashes as they were", () => {
+    const late = AUDIT_FIELD_NAMES.filter((name) => AUDIT_FIELDS[name].hashed === 'when-present');
+    expect(late).toContain('sessionId');
+    const earlier = { seq: 1, id: 'a', time: '2026-01-01T00:00:00.000Z', kind: 'request', method: 'tools/call', outcome: 'ok', details: null } as const;
+    const text = canonicalRecordText(earlier);
+    for (const name of late) expect(JSON.parse(text)).not.toHaveProperty(name);
+    // The same record with one set is covered by the hash.
+    expect(canonicalRecordText({ ...earlier, sessionId: 's-1' })).not.toBe(text);
   });
 
   it('leave absent optional fields absent after a round trip', async () => {

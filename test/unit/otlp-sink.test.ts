@@ -56,7 +56,7 @@ describe('OTLP export of the audit trail', () => {
   afterEach(() => receiver.close());
 
   it('turns a forwarded tool call into a SERVER span with a CLIENT child for the hop, named and typed per the conventions', async () => {
-    const record = call({ server: 'wiki', user: 'ana@example.com' });
+    const record = call({ server: 'wiki', user: 'ana@example.com', sessionId: 'session-1' });
     await send([record]);
     const [server, client] = [spansOf(record).find((span) => span.kind === 2)!, spansOf(record).find((span) => span.kind === 3)!];
     expect(spansOf(record)).toHaveLength(2);
@@ -85,8 +85,11 @@ describe('OTLP export of the audit trail', () => {
       'gen_ai.operation.name': s('execute_tool'),
       'jsonrpc.request.id': s('7'),
       'mcp.protocol.version': s('2026-07-28'),
+      'mcp.session.id': s('session-1'),
       'network.transport': s('tcp'),
       'network.protocol.name': s('http'),
+      'client.address': s('127.0.0.1'),
+      'network.protocol.version': s('1.1'),
       'switchboard.client': s('cursor'),
       'switchboard.server': s('wiki'),
       'user.id': s('ana@example.com'),

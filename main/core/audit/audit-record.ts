@@ -25,8 +25,12 @@ export interface AuditFieldSpec {
   readonly presence: 'required' | 'optional' | 'nullable';
   /** caller: part of the AuditEntry handed to the trail. store: given by the store as it appends the record to the chain. */
   readonly setBy: 'caller' | 'store';
-  /** Whether the hash covers it. The canonical text lists the hashed fields sorted by name (RFC 8785), so order here is free. */
-  readonly hashed: boolean;
+  /**
+   * Whether the hash covers it. The canonical text lists the hashed fields sorted by name (RFC 8785), so order here is
+   * free. `when-present`: a field added after records were already chained; it is in the canonical text only when
+   * set, so the records written before it keep their hashes and every later one that has it is covered.
+   */
+  readonly hashed: boolean | 'when-present';
 }
 
 /**
@@ -63,6 +67,8 @@ export const AUDIT_FIELDS = {
   requestBytes: { column: 'request_bytes', type: integer(), presence: 'optional', setBy: 'caller', hashed: true },
   responseBytes: { column: 'response_bytes', type: integer(), presence: 'optional', setBy: 'caller', hashed: true },
   traceparent: { column: 'traceparent', type: text(), presence: 'optional', setBy: 'caller', hashed: true },
+  /** `mcp.session.id`: the 2025-era session the client's request came on (a 2026-07-28 client has none). */
+  sessionId: { column: 'session_id', type: text(), presence: 'optional', setBy: 'caller', hashed: 'when-present' },
   /**
    * Anything else, already redacted: arguments and results when captured, event details. The caller hands over an
    * object; the record holds its canonical JSON (RFC 8785), or null.
@@ -97,7 +103,9 @@ export const AUDIT_FIELD_NAMES = Object.keys(AUDIT_FIELDS) as AuditFieldName[];
  * The hashed fields in RFC 8785 key order: sort() compares UTF-16 code units, as RFC 8785 does. (None of the names is
  * an array index, which JavaScript would move to the front of an object whatever order it was built in.)
  */
-export const CANONICAL_FIELDS: readonly AuditFieldName[] = AUDIT_FIELD_NAMES.filter((name) => AUDIT_FIELDS[name].hashed).sort();
+export const CANONICAL_FIELDS: readonly AuditFieldName[] = AUDIT_FIELD_NAMES.filter((name) => AUDIT_FIELDS[name].hashed !== false).sort();
+/** The hashed fields left out of the canonical text when absent (see AuditFieldSpec.hashed). */
+const LATE_FIELDS: readonly AuditFieldName[] = CANONICAL_FIELDS.filter((name) => AUDIT_FIELDS[name].hashed === 'when-present');
 
 // A flat object of strings, numbers and nulls with its keys in sorted order: JSON.stringify then produces exactly
 // RFC 8785 canonical JSON (same escaping, same number form), without a general canonicalizer's cost per record.
@@ -109,6 +117,7 @@ export function canonicalRecordText(record: Omit<AuditRecord, 'hash' | 'prevHash
   const fields = record as Record<string, unknown>;
   const hashed: Record<string, unknown> = { ...CANONICAL_TEMPLATE };
   for (const name of CANONICAL_FIELDS) hashed[name] = fields[name] ?? null;
+  for (const name of LATE_FIELDS) if (hashed[name] === null) delete hashed[name];
   return JSON.stringify(hashed);
 }
 
@@ -116,6 +125,7 @@ export function canonicalRecordText(record: Omit<AuditRecord, 'hash' | 'prevHash
 export function canonicalTextOfCells(cells: readonly unknown[]): string {
   const hashed: Record<string, unknown> = { ...CANONICAL_TEMPLATE };
   for (let index = 0; index < CANONICAL_FIELDS.length; index++) hashed[CANONICAL_FIELDS[index]!] = cells[index] ?? null;
+  for (const name of LATE_FIELDS) if (hashed[name] === null) delete hashed[name];
   return JSON.stringify(hashed);
 }
 

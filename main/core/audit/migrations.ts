@@ -51,4 +51,9 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
       CREATE TABLE sink_cursors (sink TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description: "the client's 2025-era session (mcp.session.id)",
+    sql: `ALTER TABLE records ADD COLUMN session_id TEXT;`,
+  },
 ];

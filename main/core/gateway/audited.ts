@@ -57,6 +57,7 @@ export function audited<Q, R>(
       params,
       target,
       protocolVersion: () => (envelope?.[PROTOCOL_VERSION_META_KEY] as string | undefined) ?? server.getNegotiatedProtocolVersion(),
+      sessionId: context.sessionId,
     });
     try {
       const { result, server: answeredBy } = await handler(request, context, { traceparent: record.traceparent });
@@ -103,6 +104,8 @@ export function openCallRecord(
     params: Params | undefined;
     target?: string | undefined;
     protocolVersion: () => string | undefined;
+    /** The 2025-era session the request came on. */
+    sessionId?: string | undefined;
   },
 ): CallRecord {
   const started = performance.now();
@@ -115,6 +118,7 @@ export function openCallRecord(
     jsonrpcId: String(call.jsonrpcId),
     traceparent,
     requestBytes: byteLength(params),
+    ...(call.sessionId ? { sessionId: call.sessionId } : {}),
   };
   const finish: CallRecord['finish'] = async (outcome, upstreamServer, extra) => {
     const protocolVersion = call.protocolVersion();

@@ -14,6 +14,12 @@ export interface UpstreamAddress {
  */
 const HTTP_OVER_TCP = { 'network.transport': 'tcp', 'network.protocol.name': 'http' } as const;
 
+/**
+ * The client side of the SERVER span. The endpoint listens on 127.0.0.1 alone and Node's server speaks HTTP/1.1, so
+ * every client reaches it from IPv4 loopback over HTTP/1.1; the client's port is ephemeral and is not kept.
+ */
+const LOOPBACK_CLIENT = { 'client.address': '127.0.0.1', 'network.protocol.version': '1.1' } as const;
+
 /** The requests whose target is a resource URI (the convention's note on `mcp.resource.uri`). */
 const RESOURCE_METHODS = new Set(['resources/read', 'resources/subscribe', 'resources/unsubscribe', 'notifications/resources/updated']);
 
@@ -98,9 +104,8 @@ function auditAttributes(record: AuditRecord): Attributes {
 }
 
 /**
- * The SERVER span's attributes: the request the client sent to Switchboard. `jsonrpc.request.id` and
- * `mcp.protocol.version` are the client's. Not set because the record does not carry them yet: `mcp.session.id`,
- * `client.address`/`client.port`, `network.protocol.version`.
+ * The SERVER span's attributes: the request the client sent to Switchboard. `jsonrpc.request.id`,
+ * `mcp.protocol.version` and `mcp.session.id` (a 2025-era session; a 2026-07-28 client has none) are the client's.
  */
 export function serverCallAttributes(record: AuditRecord): Attributes {
   return {
@@ -109,9 +114,11 @@ export function serverCallAttributes(record: AuditRecord): Attributes {
     ...operationName(record),
     'jsonrpc.request.id': record.jsonrpcId,
     'mcp.protocol.version': record.protocolVersion,
+    'mcp.session.id': record.sessionId,
     'error.type': serverErrorType(record),
     'rpc.response.status_code': record.errorCode === undefined ? undefined : String(record.errorCode),
     ...HTTP_OVER_TCP,
+    ...LOOPBACK_CLIENT,
     ...auditAttributes(record),
   };
 }
