@@ -400,7 +400,7 @@ export class ServerAuthorizer {
         const tokens = await clientCredentialsGrant(as, identity, { ...(scope ? { scope } : {}), ...(resource ? { resource } : {}) }, this.#fetch, dpop);
         return await this.#store(toTokenRecord(tokens, { ...context, clientId: identity.client.client_id, grant: 'client_credentials' }, now()), event);
       }
-      const workloadJwt = await workloadAssertionFor(this.#server.id, this.#deps.vault);
+      const workloadJwt = await workloadAssertionFor(this.#server, this.#deps.vault);
       if (workloadJwt) {
         const identity = await this.#identity(as, undefined);
         const tokens = await workloadIdentityGrant(as, identity, workloadJwt, scope, this.#fetch, dpop);

@@ -38,6 +38,11 @@ export const serverAuthConfigSchema = z
     sendResource: z.boolean().default(true),
     /** Extra authorization request parameters an authorization server needs (e.g. Google's access_type=offline). */
     extraAuthorizationParams: z.record(z.string(), z.string()).default({}),
+    /**
+     * Workload identity (SEP-1933): a file the workload's platform keeps its current JWT in (a Kubernetes projected
+     * service-account token, a CI job's OIDC token). Read at each token request, as platforms rotate it.
+     */
+    workloadTokenFile: z.string().min(1).optional(),
   })
   .strict();
 
