@@ -15,6 +15,14 @@ export const AI_CLIENT_TOOL_LIMITS: Readonly<Record<string, { limit: number; res
   cursor: { limit: 40, reserved: 0, source: 'Cursor: only the first 40 MCP tools reach the agent' },
   // Windsurf's Cascade has access to at most 100 tools at a time.
   windsurf: { limit: 100, reserved: 0, source: 'Windsurf: Cascade has a limit of 100 total tools' },
+  // Copilot's other hosts send their requests to the same service, with fewer built-in tools in the CLI.
+  'visual-studio': { limit: 128, reserved: 48, source: 'GitHub Copilot in Visual Studio: the same 128-tool request limit' },
+  'copilot-cli': { limit: 128, reserved: 24, source: 'GitHub Copilot CLI: the same 128-tool request limit, fewer built-in tools' },
+  // The Gemini API refuses a request with more than 128 function declarations; Gemini CLI cuts its list there, its
+  // built-in tools kept first, so MCP tools past the cut silently disappear.
+  'gemini-cli': { limit: 128, reserved: 20, source: 'Gemini API: at most 128 function declarations per request; Gemini CLI keeps its built-ins first' },
+  // OpenAI's API takes at most 128 tools in a request; Codex adds its own (shell, patch, plan, …).
+  codex: { limit: 128, reserved: 16, source: "OpenAI API: at most 128 tools per request, Codex's built-in tools included" },
 };
 
 /**
