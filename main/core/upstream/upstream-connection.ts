@@ -156,7 +156,9 @@ export class UpstreamConnection {
    * against the body. Computed here from the server's own listing, never taken from the client that called.
    */
   async #mirroredParamHeaders(params: Record<string, unknown>): Promise<Record<string, string> | undefined> {
-    const tools = (await this.list('tools').catch(() => [])) as { name: string; inputSchema?: unknown }[];
+    // The listing already held (the caller found the tool's name in it), never a new one: listing again mid-call could
+    // reconnect under the call. A tool not listed yet goes without, and the server says if it needs them.
+    const tools = ((await this.#lists.get('tools')?.items.catch(() => undefined)) ?? []) as { name: string; inputSchema?: unknown }[];
     const tool = tools.find((candidate) => candidate.name === params.name);
     const headers = tool ? mirroredParamHeaders(tool.inputSchema, params.arguments) : {};
     return Object.keys(headers).length ? headers : undefined;
@@ -242,6 +244,7 @@ export class UpstreamConnection {
    * the server refused it unprocessed), which then serves it from the start.
    */
   async relay(call: RelayCall): Promise<RelayAnswer | undefined> {
+    const paramHeaders = call.method === 'tools/call' ? await this.#mirroredParamHeaders(call.params) : undefined;
     const client = this.#client;
     const basis = client ? this.#relayBasis.get(client) : undefined;
     const era = client?.getProtocolEra();
@@ -261,7 +264,6 @@ export class UpstreamConnection {
     if (credential?.dpop) return undefined;
     const headers = credential ? { ...basis.headers, authorization: `Bearer ${credential.token}` } : basis.headers;
     try {
-      const paramHeaders = era === 'modern' && call.method === 'tools/call' ? await this.#mirroredParamHeaders(call.params) : undefined;
       const session = { era, protocolVersion, sessionId: basis.transport.sessionId, headers, capabilities: this.#capabilities };
       const answer = await this.#relay.send(session, paramHeaders ? { ...call, paramHeaders } : call);
       if (answer) this.#options.authorizer?.succeeded();
@@ -588,11 +590,12 @@ const MIN_RELIST_INTERVAL_MS = 1000;
 function treatUntypedResultsAsComplete(transport: StreamableHTTPClientTransport): void {
   const deliver = transport.onmessage;
   if (!deliver) return;
-  transport.onmessage = (message) => {
+  // Whatever else the transport hands along with a message (its HTTP context) goes on unchanged.
+  transport.onmessage = ((message: Parameters<typeof deliver>[0], ...context: unknown[]) => {
     const result = 'result' in message ? (message.result as Record<string, unknown>) : undefined;
     const typed = result && typeof result === 'object' && !('resultType' in result) ? { ...message, result: { ...result, resultType: 'complete' } } : message;
-    deliver.call(transport, typed);
-  };
+    (deliver as (...args: unknown[]) => void).call(transport, typed, ...context);
+  }) as typeof deliver;
 }
 
 interface FetchedList {
