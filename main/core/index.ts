@@ -28,6 +28,7 @@ export { createJsonLogger, silentLogger } from './logging/json-logger.ts';
 export { defaultLogDir, defaultPaths } from './platform/default-paths.ts';
 export { adoptLegacyDataDir, legacyDataDirs } from './platform/data-folder-migration.ts';
 export { openRotatingLogFile, type RotatingLogFile } from './logging/rotating-log-file.ts';
+export { RecentLogLines } from './logging/recent-log-lines.ts';
 export { assertBrowserUrl } from './platform/browser-url-policy.ts';
 
 export { SwitchboardError, isSwitchboardError } from './errors.ts';

@@ -1,10 +1,12 @@
 // The app's data folder and log file: the CLI's data folder (an older app's folder moved into it once), and a rotating log file in the OS's place for logs.
-import { adoptLegacyDataDir, createJsonLogger, defaultLogDir, defaultPaths, openRotatingLogFile, type Logger } from '../core/index.ts';
+import { adoptLegacyDataDir, createJsonLogger, defaultLogDir, defaultPaths, openRotatingLogFile, RecentLogLines, type Logger } from '../core/index.ts';
 
 export interface AppStorage {
   dataDir: string;
   logFile: string;
   logger: Logger;
+  /** The last lines, for the window's log view. */
+  recentLog: RecentLogLines;
 }
 
 /**
@@ -14,9 +16,11 @@ export interface AppStorage {
  */
 export async function openAppStorage(electronApp: { setPath(name: 'userData', path: string): void }): Promise<AppStorage> {
   const logFile = openRotatingLogFile({ dir: defaultLogDir() });
+  const recentLog = new RecentLogLines();
   const logger = createJsonLogger({
     write: (line) => {
       process.stderr.write(line);
+      recentLog.write(line);
       try {
         logFile.write(line);
       } catch {
@@ -36,5 +40,5 @@ export async function openAppStorage(electronApp: { setPath(name: 'userData', pa
   }
   electronApp.setPath('userData', dataDir);
   logger.log('info', 'app.storage', { dataDir, logFile: logFile.path });
-  return { dataDir, logFile: logFile.path, logger };
+  return { dataDir, logFile: logFile.path, logger, recentLog };
 }

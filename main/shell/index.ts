@@ -66,6 +66,7 @@ async function start(): Promise<void> {
   const running = host;
   const service = createUiServiceForHost(running, {
     logger,
+    log: { recent: storage.recentLog, file: storage.logFile },
     machine: {
       pathEnvironment: aiClientPaths(),
       // Claude Desktop starts the bridge with this app's own binary in Node mode (ELECTRON_RUN_AS_NODE): no separate

@@ -23,6 +23,7 @@ export const INVOKE_CHANNELS = [
   'settings:update',
   'tools:review',
   'tools:approve',
+  'logs:recent',
 ] as const;
 
 /** Pushed from the core to the page; a subscription returns a function that ends it. */

@@ -325,6 +325,17 @@ export const CONTRACT = {
       held: z.array(heldToolSchema),
     }),
   },
+  'logs:recent': {
+    request: z
+      .object({ limit: z.number().int().min(1).max(1000).default(200), minLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
+      .strict()
+      .optional(),
+    // file: where the full log is kept (the app's log file), or null when the host writes to its terminal only.
+    response: z.object({
+      file: z.string().nullable(),
+      lines: z.array(z.object({ time: z.string(), level: z.string(), event: z.string(), message: z.string(), text: z.string() })),
+    }),
+  },
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const EVENTS = {

@@ -301,4 +301,18 @@ describe('sign-in and sign-out reach the running Switchboard', () => {
     expect(await store.get(vaultAccounts.token('kept'))).toBe(`secret-of-${vaultAccounts.token('kept')}`);
     expect(removed.stdout + removed.stderr).not.toContain('secret-of-');
   });
+  it("the window's log view shows the running core's recent lines, warnings alone when asked, and no secret among them", async () => {
+    const all = await invokeUi('logs:recent', { limit: 1000, minLevel: 'debug' });
+    expect(all.ok, JSON.stringify(all.error)).toBe(true);
+    const { file, lines } = all.value as { file: string | null; lines: { level: string; event: string; text: string }[] };
+    // serve writes to its terminal; only the app keeps a log file.
+    expect(file).toBeNull();
+    expect(lines.map((line) => line.event)).toEqual(expect.arrayContaining(['switchboard.ready']));
+    const text = lines.map((line) => line.text).join('\n');
+    for (const secret of [sandbox.idp.clientSecret, sandbox.idJagClient.client_secret, credential]) expect(text).not.toContain(secret);
+    const warnings = await invokeUi('logs:recent', { minLevel: 'warn' });
+    expect((warnings.value as { lines: { level: string }[] }).lines.every((line) => line.level === 'warn' || line.level === 'error')).toBe(true);
+    // The request is checked like any other: a limit out of range is refused with the contract's code.
+    expect(await invokeUi('logs:recent', { limit: 0 })).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID' } });
+  });
 });

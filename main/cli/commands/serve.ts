@@ -7,6 +7,7 @@ import { BUILT_UI, CLI_ENTRY } from '../paths.ts';
 import {
   adoptLegacyDataDir,
   createJsonLogger,
+  RecentLogLines,
   createUiServiceForHost,
   defaultPaths,
   pathEnvironmentOfThisProcess,
@@ -54,7 +55,15 @@ export function registerServeCommand(program: Command): void {
 }
 
 async function serve(options: ServeOptions): Promise<number> {
-  const logger = createJsonLogger({ write: (line) => process.stderr.write(line), minLevel: options.logLevel });
+  // The window's log view shows the same lines as the terminal (serve writes no log file).
+  const recent = new RecentLogLines();
+  const logger = createJsonLogger({
+    write: (line) => {
+      process.stderr.write(line);
+      recent.write(line);
+    },
+    minLevel: options.logLevel,
+  });
   try {
     if (options.ui && !existsSync(join(BUILT_UI, 'index.html')))
       throw new SwitchboardError('CONFIG_NOT_FOUND', `the UI is not built (${BUILT_UI}); run \`npm run build\` first`);
@@ -77,6 +86,7 @@ async function serve(options: ServeOptions): Promise<number> {
     if (options.ui) {
       service = createUiServiceForHost(host, {
         logger,
+        log: { recent },
         // Claude Code is set up through its own `claude mcp` when it is on PATH (it rewrites ~/.claude.json from memory).
         machine: {
           pathEnvironment: pathEnvironmentOfThisProcess(),

@@ -8,6 +8,7 @@ import { createClientsService, type ClientsService } from './clients.ts';
 import { commandContext, type CommandContextOptions } from './command-context.ts';
 import { createDiscoveryService, type DiscoveryService } from './discovery.ts';
 import { hostedContext, type RunningCore } from './hosted-context.ts';
+import { createLogsService, type HostLog, type LogsService } from './logs.ts';
 import { createServersService, type ServersService } from './servers.ts';
 import { createSettingsService, type SettingsService } from './settings.ts';
 import { createSignInHistory, type SignInHistory } from './sign-in-history.ts';
@@ -33,6 +34,8 @@ export interface HostedApp extends App {
   status: StatusService;
   /** How the running core's sign-ins ended lately, whoever started them. */
   signInHistory: SignInHistory;
+  /** The host's recent log lines. */
+  logs: LogsService;
   /** The running core; the host replaces it on a restart. */
   core(): Switchboard;
 }
@@ -50,14 +53,21 @@ export function createApp(context: AppContext): App {
   };
 }
 
-export function createHostedApp(host: RunningCore, options: { logger: Logger; machine: ThisMachine }): HostedApp {
+export function createHostedApp(host: RunningCore, options: { logger: Logger; machine: ThisMachine; log?: HostLog | undefined }): HostedApp {
   const app = createApp(hostedContext(host, options.logger));
   const core = () => host.switchboard();
   // Sign-in and status know of each other: a sign-in that starts or ends shows in the next status, and the sign-ins
   // the status sees (started from the tray, the CLI) are followed so their outcome can be told.
   const signInHistory = createSignInHistory(core, () => status.invalidate());
   const status = createStatusService(core, (signingIn) => signInHistory.follow(signingIn));
-  return { ...app, clientSetup: createClientSetupService(app.context, app.clients, options.machine), status, signInHistory, core };
+  return {
+    ...app,
+    clientSetup: createClientSetupService(app.context, app.clients, options.machine),
+    status,
+    signInHistory,
+    logs: createLogsService(options.log),
+    core,
+  };
 }
 
 /** The app for one CLI command; close it when the command is done (it may hold the audit database open). */

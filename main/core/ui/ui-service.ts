@@ -6,6 +6,7 @@ import { isSwitchboardError } from '../errors.ts';
 import { auditChannels } from './channels/audit-channels.ts';
 import { authChannels } from './channels/auth-channels.ts';
 import { clientsChannels } from './channels/clients-channels.ts';
+import { logsChannels } from './channels/logs-channels.ts';
 import { serversChannels } from './channels/servers-channels.ts';
 import { settingsChannels } from './channels/settings-channels.ts';
 import { statusChannels } from './channels/status-channels.ts';
@@ -36,6 +37,7 @@ export function createUiService(deps: UiServiceDeps): UiService {
     ...auditChannels(deps),
     ...settingsChannels(deps),
     ...toolsChannels(deps),
+    ...logsChannels(deps),
   };
   const listeners = new Set<UiEventListener>();
   let lastAuditSeq: number | undefined;

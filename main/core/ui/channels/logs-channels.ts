@@ -1,0 +1,8 @@
+// logs:* — the recent lines of the log, so a person sees what happened without a terminal (app/logs.ts does the work).
+import type { ChannelHandlers, UiServiceDeps } from './ui-deps.ts';
+
+export function logsChannels({ app }: UiServiceDeps): ChannelHandlers<'logs:recent'> {
+  return {
+    'logs:recent': async (request) => app.logs.recent({ limit: request?.limit ?? 200, minLevel: request?.minLevel ?? 'info' }),
+  };
+}
