@@ -55,6 +55,25 @@ describe('protocol edges', () => {
     expect(await mismatched.text()).toContain('-32020');
   });
 
+  it.each([
+    ['inputResponses a number', { inputResponses: 5 }, 'inputResponses must be an object'],
+    ['inputResponses null', { inputResponses: null }, 'inputResponses must be an object'],
+    ['requestState an object', { inputResponses: {}, requestState: { forged: true } }, 'requestState must be the string'],
+  ])('refuses a retry whose %s with Invalid params, on either path, and still serves a well-formed one', async (_what, retry, says) => {
+    const headers = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'wiki_add' };
+    const body = (extra: object) => ({
+      jsonrpc: '2.0',
+      id: 9,
+      method: 'tools/call',
+      params: { name: 'wiki_add', arguments: { a: 1, b: 2 }, _meta: MODERN_META, ...extra },
+    });
+    const refused = await post(body(retry), headers);
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toEqual({ jsonrpc: '2.0', id: 9, error: { code: -32602, message: expect.stringContaining(says) } });
+    const fine = await post(body({ inputResponses: {} }), headers);
+    expect(await fine.text()).toContain('"text":"3"');
+  });
+
   it('marks aggregated 2026-07-28 lists as private to the client (cacheScope) with a ttlMs', async () => {
     for (const method of ['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list']) {
       const response = await post(

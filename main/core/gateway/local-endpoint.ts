@@ -8,6 +8,7 @@ import type { Logger } from '../ports.ts';
 import type { AuthenticatedClient } from '../router/gateway-router.ts';
 import type { CallRelay } from './call-relay.ts';
 import { relayableCall } from './call-relay.ts';
+import { continuationRefusal, malformedContinuation } from './continuation-params.ts';
 import { checkHost, checkOrigin } from './request-guards.ts';
 import { SIGN_IN_PATH } from './sign-in-links.ts';
 
@@ -88,7 +89,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       request.resume();
       return;
     }
-    if (request.method === 'POST' && options.callRelay && isJson(request)) {
+    if (request.method === 'POST' && isJson(request)) {
       // Read once here: the envelope decides the path, and the SDK is handed the parsed body rather than the stream.
       const body = await readBody(request, options.maxBodyBytes);
       if (body === undefined) {
@@ -104,8 +105,14 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
           .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: PARSE_ERROR, message: 'Parse error: the request body is not valid JSON' } }));
         return;
       }
-      const call = relayableCall(message, request.headers);
-      if (call && (await options.callRelay.serve(call, response, { clientId: client.id, view: client.view }))) return;
+      const malformed = malformedContinuation(message);
+      if (malformed) {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(continuationRefusal(message, malformed));
+        return;
+      }
+      const relay = options.callRelay;
+      const call = relay ? relayableCall(message, request.headers) : undefined;
+      if (relay && call && (await relay.serve(call, response, { clientId: client.id, view: client.view }))) return;
       await nodeHandler(request, response, message);
       return;
     }
