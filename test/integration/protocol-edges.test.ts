@@ -46,6 +46,34 @@ describe('protocol edges', () => {
     expect(await called.text()).toContain('"text":"3"');
   });
 
+  it("opens a 2025 session's answer stream with a priming event, and a client that lost it resumes from there (SEP-1699)", async () => {
+    const initialized = await post({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'resuming', version: '1' } },
+    });
+    const session = { 'mcp-session-id': initialized.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+    await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+    const called = await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'wiki_add', arguments: { a: 20, b: 22 } } }, session);
+    const events = (await called.text()).split('\n\n').filter(Boolean);
+    // First an id with no data (the priming event), then the answer under an id of its own.
+    expect(events[0]).toMatch(/^id: \S+\ndata: $/);
+    expect(events.at(-1)).toMatch(/^event: message\nid: \S+\ndata: .*"text":"42"/s);
+    const primingId = /^id: (\S+)/.exec(events[0]!)![1]!;
+    const resumed = await fetch(gateway.serve.ready.mcpUrl, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${gateway.credential}`, 'last-event-id': primingId, ...session },
+    });
+    expect(resumed.status).toBe(200);
+    expect(await resumed.text()).toContain('"text":"42"');
+    // An id Switchboard never gave is refused, not answered with nothing.
+    const unknown = await fetch(gateway.serve.ready.mcpUrl, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${gateway.credential}`, 'last-event-id': 'nope.1', ...session },
+    });
+    expect(unknown.status).toBe(400);
+    await unknown.body?.cancel();
+  });
+
   it('validates 2026-07-28 headers against the body (-32020 on a mismatch)', async () => {
     const body = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'wiki_echo', arguments: { text: 'x' }, _meta: MODERN_META } };
     const good = await post(body, { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'wiki_echo' });
@@ -58,6 +86,7 @@ describe('protocol edges', () => {
   it.each([
     ['inputResponses a number', { inputResponses: 5 }, 'inputResponses must be an object'],
     ['inputResponses null', { inputResponses: null }, 'inputResponses must be an object'],
+    ['inputResponses holding a number as an answer', { inputResponses: { user_name: 12345 } }, 'inputResponses.user_name must be the answer object'],
     ['requestState an object', { inputResponses: {}, requestState: { forged: true } }, 'requestState must be the string'],
   ])('refuses a retry whose %s with Invalid params, on either path, and still serves a well-formed one', async (_what, retry, says) => {
     const headers = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'wiki_add' };
