@@ -4,6 +4,7 @@ import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from '@
 import type { AuthInfo, McpHandlerRequestOptions, Server } from '@modelcontextprotocol/server';
 import type { Logger } from '../ports.ts';
 import type { DownstreamContext } from './downstream-protocol.ts';
+import { SessionEventStore } from './session-event-store.ts';
 
 export interface LegacySessionLimits {
   /** A session with no request for this long is closed (gateway.sessionIdleMs). */
@@ -165,6 +166,8 @@ export class LegacySessions {
     const server = this.#buildServer(context);
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
+      // Streams open with a priming event and can be resumed after a break (SEP-1699), within a fixed budget per session.
+      eventStore: new SessionEventStore(),
       onsessioninitialized: () => {
         this.#sessions.set(id, session);
         this.#enforceCap(context.clientId);
