@@ -1,7 +1,7 @@
-// The official MCP conformance server suite, run against server-everything directly and through Switchboard: same verdicts.
+// The official MCP conformance server suite ("all"), run against server-everything directly and through Switchboard: no check does worse through it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,18 +13,43 @@ const require = createRequire(import.meta.url);
 const conformanceCli = join(dirname(require.resolve('@modelcontextprotocol/conformance/package.json')), 'dist/index.js');
 const everythingCli = join(dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist/index.js');
 
-/** Runs the suite and returns each scenario's summary line, e.g. "tools-list: 1 passed, 0 failed" with its ✓/✗. */
-async function runSuite(url: string): Promise<Map<string, string>> {
-  const child = spawn(process.execPath, [conformanceCli, 'server', '--url', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+type Status = 'SUCCESS' | 'SKIPPED' | 'WARNING' | 'FAILURE';
+const RANK: Record<Status, number> = { FAILURE: 0, WARNING: 1, SKIPPED: 2, SUCCESS: 3 };
+
+/**
+ * Checks that legitimately come out lower through a gateway, each with why. Any other check doing worse, or one of
+ * these no longer doing worse, fails the test, so the list stays true.
+ */
+const GATEWAY_DIFFERENCES: Record<string, string> = {
+  // server-everything declares no tools.listChanged, so the check is skipped directly. Switchboard declares it (its
+  // own list changes as servers come and go, and it notifies listen streams: test/integration/subscriptions.test.ts),
+  // so the check runs, and it needs the diagnostic tool test_trigger_tool_change, which no server here has: a warning.
+  'server-stateless :: sep-2575-server-sends-tools-list-changed-on-subscription': 'declares listChanged; the suite has no way to change the list',
+  'server-stateless :: sep-2575-server-sends-prompts-list-changed-on-subscription': 'the same, for prompts',
+};
+
+/** Runs the suite and returns every check's status, keyed "scenario :: check id" (the worst when a check repeats). */
+async function runSuite(url: string): Promise<Map<string, Status>> {
+  const outputDir = await mkdtemp(join(tmpdir(), 'switchboard-conformance-results-'));
+  const child = spawn(process.execPath, [conformanceCli, 'server', '--url', url, '--suite', 'all', '-o', outputDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await once(child, 'exit');
-  const summary = output.slice(output.indexOf('=== SUMMARY ==='));
-  const verdicts = new Map<string, string>();
-  for (const match of summary.matchAll(/^([✓✗]) ([\w-]+): (\d+ passed, \d+ failed)$/gmu)) verdicts.set(match[2]!, `${match[1]} ${match[3]}`);
-  if (verdicts.size === 0) throw new Error(`the conformance suite printed no summary:\n${output.slice(-2000)}`);
-  return verdicts;
+  const checks = new Map<string, Status>();
+  for (const run of await readdir(outputDir)) {
+    const scenario = run.replace(/^server-/, '').replace(/-\d{4}-\d\d-\d\dT.*$/, '');
+    const file = join(outputDir, run, 'checks.json');
+    const results = JSON.parse(await readFile(file, 'utf8').catch(() => '[]')) as { id: string; status: string }[];
+    for (const { id, status } of results) {
+      if (!(status in RANK)) continue;
+      const key = `${scenario} :: ${id}`;
+      const before = checks.get(key);
+      if (before === undefined || RANK[status as Status] < RANK[before]) checks.set(key, status as Status);
+    }
+  }
+  if (checks.size === 0) throw new Error(`the conformance suite recorded no checks:\n${output.slice(-2000)}`);
+  return checks;
 }
 
 describe('conformance: server suite through Switchboard', () => {
@@ -62,14 +87,20 @@ describe('conformance: server suite through Switchboard', () => {
     everything?.kill();
   });
 
-  it('gives every scenario the verdict it gets against server-everything directly, and passes DNS-rebinding protection', async () => {
+  it('does no worse than server-everything directly on any check of the whole suite, and passes DNS-rebinding protection', async () => {
     const direct = await runSuite(everythingUrl);
     const through = await runSuite(serve.ready.mcpUrl);
-    expect([...through.keys()].sort()).toEqual([...direct.keys()].sort());
-    expect(through.get('dns-rebinding-protection')).toMatch(/^✓ \d+ passed, 0 failed$/);
-    direct.delete('dns-rebinding-protection');
-    for (const [scenario, verdict] of direct) expect(through.get(scenario), scenario).toBe(verdict);
-    // The suite exercises real behaviour: many scenarios must pass at all, or this comparison would be empty.
-    expect([...through.values()].filter((verdict) => verdict.startsWith('✓')).length).toBeGreaterThanOrEqual(10);
-  }, 180_000);
+    const worse = new Map<string, string>();
+    for (const [check, status] of direct) {
+      const got = through.get(check);
+      // A check that only failed directly may be replaced through Switchboard by the scenario's other checks.
+      if (got === undefined && status === 'FAILURE') continue;
+      if (got === undefined || RANK[got] < RANK[status]) worse.set(check, `${check}: ${status} directly, ${got ?? 'not run'} through Switchboard`);
+    }
+    expect([...worse].filter(([check]) => !(check in GATEWAY_DIFFERENCES)).map(([, line]) => line)).toEqual([]);
+    for (const check of Object.keys(GATEWAY_DIFFERENCES)) expect(worse.has(check), `${check} is no longer worse: take it off GATEWAY_DIFFERENCES`).toBe(true);
+    for (const [check, status] of through) if (check.startsWith('dns-rebinding-protection')) expect(status, check).toBe('SUCCESS');
+    // The suite exercises real behaviour: most checks must pass through Switchboard, or this comparison says little.
+    expect([...through.values()].filter((status) => status === 'SUCCESS').length).toBeGreaterThanOrEqual(120);
+  }, 300_000);
 });
