@@ -1,6 +1,6 @@
 // SEP-2243 header values: the plain-or-Base64 rule, which x-mcp-header declarations count, and the Mcp-Param-* headers mirrored from a call's arguments.
 import { describe, expect, it } from 'vitest';
-import { encodeHeaderValue, headerDeclarations, mirroredParamHeaders } from '../../main/core/upstream/mcp-header-values.ts';
+import { declarationsByTool, encodeHeaderValue, headerDeclarations, mirroredParamHeaders } from '../../main/core/upstream/mcp-header-values.ts';
 
 const base64 = (text: string) => `=?base64?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 
@@ -44,7 +44,7 @@ describe('x-mcp-header declarations', () => {
     ],
   ])('makes the whole definition invalid when one is %s', (_why, schema) => {
     expect(headerDeclarations(schema)).toBeUndefined();
-    expect(mirroredParamHeaders(schema, { a: 'x', list: ['x'] })).toEqual({});
+    expect(declarationsByTool([{ name: 't', inputSchema: schema }]).has('t')).toBe(false);
   });
 });
 
@@ -60,8 +60,10 @@ describe('mirrored Mcp-Param headers', () => {
     },
   };
 
+  const declared = headerDeclarations(schema)!;
+
   it('mirrors each declared primitive argument, encoded, and nothing undeclared', () => {
-    expect(mirroredParamHeaders(schema, { region: 'eu', priority: 42, verbose: false, note: 'café', free: 3.14 })).toEqual({
+    expect(mirroredParamHeaders(declared, { region: 'eu', priority: 42, verbose: false, note: 'café', free: 3.14 })).toEqual({
       'mcp-param-region': 'eu',
       'mcp-param-priority': '42',
       'mcp-param-verbose': 'false',
@@ -70,7 +72,16 @@ describe('mirrored Mcp-Param headers', () => {
   });
 
   it('leaves out null, missing and non-primitive arguments, and integers JSON cannot carry exactly', () => {
-    expect(mirroredParamHeaders(schema, { region: null, priority: 2 ** 60, verbose: { no: true } })).toEqual({});
-    expect(mirroredParamHeaders(schema, undefined)).toEqual({});
+    expect(mirroredParamHeaders(declared, { region: null, priority: 2 ** 60, verbose: { no: true } })).toEqual({});
+    expect(mirroredParamHeaders(declared, undefined)).toEqual({});
+  });
+
+  it('are looked up per tool from declarations read once per listing, tools without any left out', () => {
+    const byTool = declarationsByTool([
+      { name: 'plain', inputSchema: { type: 'object', properties: { a: { type: 'string' } } } },
+      { name: 'routed', inputSchema: schema },
+    ]);
+    expect([...byTool.keys()]).toEqual(['routed']);
+    expect(mirroredParamHeaders(byTool.get('routed')!, { region: 'eu' })).toEqual({ 'mcp-param-region': 'eu' });
   });
 });

@@ -39,7 +39,7 @@ export function encodeHeaderValue(value: string): string {
   return plain ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }
 
-interface HeaderDeclaration {
+export interface HeaderDeclaration {
   /** Property names from the schema's root to the declaring property. */
   path: string[];
   header: string;
@@ -77,12 +77,12 @@ export function headerDeclarations(inputSchema: unknown): HeaderDeclaration[] | 
 }
 
 /**
- * The `Mcp-Param-{Name}` headers for one call: each declared argument that is present and a primitive, encoded; a null
- * or missing one is left out, as is a number JSON cannot write exactly.
+ * The `Mcp-Param-{Name}` headers for one call (its tool's declarations, see headerDeclarations): each declared argument
+ * that is present and a primitive, encoded; a null or missing one is left out, as is a number JSON cannot write exactly.
  */
-export function mirroredParamHeaders(inputSchema: unknown, args: unknown): Record<string, string> {
+export function mirroredParamHeaders(declarations: readonly HeaderDeclaration[], args: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const { path, header } of headerDeclarations(inputSchema) ?? []) {
+  for (const { path, header } of declarations) {
     let value: unknown = args;
     for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
     const text =
@@ -96,4 +96,14 @@ export function mirroredParamHeaders(inputSchema: unknown, args: unknown): Recor
     if (text !== undefined) headers[`mcp-param-${header.toLowerCase()}`] = encodeHeaderValue(text);
   }
   return headers;
+}
+
+/** Per tool name, the declarations of the tools that have any: read once per listing, so a call costs a lookup. */
+export function declarationsByTool(tools: readonly { name: string; inputSchema?: unknown }[]): Map<string, HeaderDeclaration[]> {
+  const byTool = new Map<string, HeaderDeclaration[]>();
+  for (const tool of tools) {
+    const declarations = headerDeclarations(tool.inputSchema);
+    if (declarations?.length) byTool.set(tool.name, declarations);
+  }
+  return byTool;
 }

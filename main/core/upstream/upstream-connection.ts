@@ -19,7 +19,7 @@ import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 import { createBoundedFetch, tooLargeError, type ResponseBound } from './bounded-response.ts';
 import { requestOrigin, type RequestOrigin } from './request-origin.ts';
-import { mirroredParamHeaders } from './mcp-header-values.ts';
+import { declarationsByTool, mirroredParamHeaders, type HeaderDeclaration } from './mcp-header-values.ts';
 import { RawRelay, type RelayAnswer, type RelayCall } from './raw-relay.ts';
 import { createdTaskOf, TaskRelayClient, TASKS_EXTENSION } from './task-relay-client.ts';
 
@@ -123,6 +123,8 @@ export class UpstreamConnection {
   readonly #capabilities: ClientCapabilities;
   /** The same, plus the Tasks extension: declared only on calls whose client declared it (see request()). */
   readonly #capabilitiesWithTasks: ClientCapabilities;
+  /** Each tool listing's x-mcp-header declarations, read once per listing (SEP-2243). */
+  readonly #headerDeclarations = new WeakMap<object, Map<string, HeaderDeclaration[]>>();
   /** Carries calls as bytes beside the SDK client (see relay()). */
   readonly #relay: RawRelay;
   /** What each connected client's handshake settled that the relay needs: its transport (session) and headers. */
@@ -158,9 +160,12 @@ export class UpstreamConnection {
   async #mirroredParamHeaders(params: Record<string, unknown>): Promise<Record<string, string> | undefined> {
     // The listing already held (the caller found the tool's name in it), never a new one: listing again mid-call could
     // reconnect under the call. A tool not listed yet goes without, and the server says if it needs them.
-    const tools = ((await this.#lists.get('tools')?.items.catch(() => undefined)) ?? []) as { name: string; inputSchema?: unknown }[];
-    const tool = tools.find((candidate) => candidate.name === params.name);
-    const headers = tool ? mirroredParamHeaders(tool.inputSchema, params.arguments) : {};
+    const tools = (await this.#lists.get('tools')?.items.catch(() => undefined)) as { name: string; inputSchema?: unknown }[] | undefined;
+    if (!tools || typeof params.name !== 'string') return undefined;
+    let byTool = this.#headerDeclarations.get(tools);
+    if (!byTool) this.#headerDeclarations.set(tools, (byTool = declarationsByTool(tools)));
+    const declarations = byTool.get(params.name);
+    const headers = declarations ? mirroredParamHeaders(declarations, params.arguments) : {};
     return Object.keys(headers).length ? headers : undefined;
   }
 
