@@ -17,6 +17,7 @@ export const INVOKE_CHANNELS = [
   'clients:setView',
   'audit:query',
   'audit:summary',
+  'audit:timeseries',
   'audit:verify',
   'audit:export',
   'settings:get',

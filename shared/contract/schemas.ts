@@ -70,8 +70,9 @@ export const serverEntrySchema = z.object({
 
 export const serverDetailSchema = z.object({
   id: z.string(),
-  tools: z.array(z.object({ name: z.string(), title: z.string().optional(), description: z.string().optional() })),
-  prompts: z.array(z.object({ name: z.string(), description: z.string().optional() })),
+  /** `exposedName` is what clients see through Switchboard (e.g. `wiki_echo` for the wiki's `echo`). */
+  tools: z.array(z.object({ name: z.string(), exposedName: z.string(), title: z.string().optional(), description: z.string().optional() })),
+  prompts: z.array(z.object({ name: z.string(), exposedName: z.string(), description: z.string().optional() })),
   resources: z.array(z.object({ uri: z.string(), name: z.string().optional() })),
 });
 
@@ -199,6 +200,26 @@ export const auditSummarySchema = z.object({
   timeline: z.array(z.object({ bucket: z.string(), calls: z.number(), errors: z.number() })),
 });
 
+const latencyPercentilesSchema = z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() });
+
+/** Requests over time split by server or client: every bucket from the first to the last (empty ones too), oldest first. */
+export const auditTimeseriesSchema = z.object({
+  bucket: z.enum(['minute', 'hour', 'day']),
+  by: z.enum(['server', 'client']),
+  /** The names with the most calls, most first; past six the rest are counted as "other". */
+  names: z.array(z.string()),
+  points: z.array(
+    z.object({
+      /** The bucket's start, ISO. */
+      time: z.string(),
+      calls: z.number(),
+      errors: z.number(),
+      latencyMs: latencyPercentilesSchema,
+      split: z.record(z.string(), z.object({ calls: z.number(), errors: z.number() })),
+    }),
+  ),
+});
+
 export const settingsSchema = z.object({
   configPath: z.string(),
   dataDir: z.string(),
@@ -302,6 +323,11 @@ export const CONTRACT = {
   },
   'audit:query': { request: auditFilterSchema, response: z.object({ records: z.array(auditRecordSchema), nextBeforeSeq: z.number().optional() }) },
   'audit:summary': { request: auditFilterSchema, response: auditSummarySchema },
+  // The filter as for a summary, plus how to split (by server or client) and, optionally, the bucket (else chosen from the span).
+  'audit:timeseries': {
+    request: auditFilterSchema.extend({ by: z.enum(['server', 'client']), bucket: z.enum(['minute', 'hour', 'day']).optional() }).strict(),
+    response: auditTimeseriesSchema,
+  },
   'audit:verify': { request: empty, response: z.object({ ok: z.boolean(), checked: z.number(), message: z.string() }) },
   'audit:export': { request: auditFilterSchema, response: z.object({ fileName: z.string(), text: z.string() }) },
   'settings:get': { request: empty, response: settingsSchema },
@@ -348,6 +374,7 @@ export type ServerEntry = z.infer<typeof serverEntrySchema>;
 export type AuthStatusView = z.infer<typeof authStatusSchema>;
 export type SignInStartView = z.infer<typeof signInStartSchema>;
 export type AuditRecordView = z.infer<typeof auditRecordSchema>;
+export type AuditTimeseriesView = z.infer<typeof auditTimeseriesSchema>;
 export type HeldToolView = z.infer<typeof heldToolSchema>;
 export type ContractRequest<C extends InvokeChannel> = z.input<(typeof CONTRACT)[C]['request']>;
 export type ContractResponse<C extends InvokeChannel> = z.infer<(typeof CONTRACT)[C]['response']>;

@@ -110,6 +110,39 @@ describe('audit store', () => {
     store.close();
   });
 
+  it('gives calls over time per server and per client, every bucket from the first to the last, with latency percentiles per bucket', async () => {
+    const { store } = await freshStore();
+    const start = Date.parse('2026-05-01T10:00:10Z');
+    // Ten calls in the first minute, none in the second, five in the third.
+    store.appendMany(
+      Array.from({ length: 10 }, (_, index) => call(index)),
+      new Date(start),
+    );
+    store.appendMany(
+      Array.from({ length: 5 }, (_, index) => call(index + 10)),
+      new Date(start + 120_000),
+    );
+    store.append({ kind: 'security', method: 'auth.token_obtained', server: 'crm', outcome: 'ok' }, new Date(start + 60_000));
+    const byServer = store.timeseries({}, { by: 'server' });
+    expect(byServer.bucket).toBe('minute');
+    expect(byServer.names).toEqual(['crm', 'wiki']);
+    expect(byServer.points.map((point) => [point.time, point.calls])).toEqual([
+      ['2026-05-01T10:00:00.000Z', 10],
+      ['2026-05-01T10:01:00.000Z', 0],
+      ['2026-05-01T10:02:00.000Z', 5],
+    ]);
+    expect(byServer.points[0]).toMatchObject({
+      errors: 2,
+      latencyMs: { p50: 5, p95: 9, p99: 9 },
+      split: { crm: { calls: 6, errors: 1 }, wiki: { calls: 4, errors: 1 } },
+    });
+    expect(byServer.points[1]).toMatchObject({ calls: 0, latencyMs: { p50: null }, split: {} });
+    const byClient = store.timeseries({ server: 'wiki' }, { by: 'client', bucket: 'hour' });
+    expect(byClient).toMatchObject({ bucket: 'hour', by: 'client', points: [{ time: '2026-05-01T10:00:00.000Z', calls: 5 }] });
+    expect(store.timeseries({ client: 'nobody' }, { by: 'server' }).points).toEqual([]);
+    store.close();
+  });
+
   it('refuses a database from a newer Switchboard', async () => {
     const { store, path } = await freshStore();
     store.close();

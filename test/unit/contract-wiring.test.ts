@@ -32,6 +32,7 @@ const MINIMAL_REQUESTS: Record<string, unknown> = {
   'settings:update': { field: 'audit.capture.results', value: 'not a boolean' },
   'audit:query': {},
   'audit:summary': {},
+  'audit:timeseries': { by: 'server' },
   'audit:export': {},
   'tools:approve': { server: 'nothing' },
 };

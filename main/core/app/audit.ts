@@ -1,6 +1,6 @@
-// The audit trail's use cases for the Activity page and `switchboard audit`: query, summary, verification, export and following new records.
+// The audit trail's use cases for the Activity page and `switchboard audit`: query, summary, time series, verification, export and following new records.
 import type { AuditRecord } from '../audit/audit-record.ts';
-import type { AuditQuery, AuditSummary, VerifyReport } from '../audit/audit-store.ts';
+import type { AuditQuery, AuditSummary, AuditTimeseries, TimeseriesBucket, VerifyReport } from '../audit/audit-store.ts';
 import { exported } from '../audit/sinks/jsonl-sink.ts';
 import type { AppContext } from './app-context.ts';
 
@@ -13,6 +13,8 @@ export interface AuditService {
   /** One page, newest first; `nextBeforeSeq` asks for the next one. */
   query(filter?: AuditQuery): { records: AuditRecord[]; nextBeforeSeq?: number };
   summary(filter?: AuditQuery): AuditSummary;
+  /** Requests over time split by server or client, with latency percentiles per bucket (the Activity chart). */
+  timeseries(filter: AuditQuery, options: { by: 'server' | 'client'; bucket?: TimeseriesBucket }): AuditTimeseries;
   /** Walks the hash chain: where it first breaks, if anywhere. */
   verify(): VerifyReport;
   /**
@@ -33,6 +35,7 @@ export function createAuditService(context: AppContext): AuditService {
   return {
     query: (filter = {}) => read((store) => store.query(filter)),
     summary: (filter = {}) => read((store) => store.summary(filter)),
+    timeseries: (filter, options) => read((store) => store.timeseries(filter, options)),
     verify: () => read((store) => store.verify()),
     export(filter = {}) {
       return read((store) => {

@@ -34,6 +34,31 @@ export interface AuditSummary {
   timeline: { bucket: string; calls: number; errors: number }[];
 }
 
+export type TimeseriesBucket = 'minute' | 'hour' | 'day';
+
+/** Calls over time split by server or client, with latency percentiles per bucket: what the Activity chart draws. */
+export interface AuditTimeseries {
+  bucket: TimeseriesBucket;
+  by: 'server' | 'client';
+  /** The names with the most calls, most first; the rest are counted under "other". */
+  names: string[];
+  /** Every bucket from the first to the last (empty ones included, so the time axis is even), oldest first; `time` is the bucket's start (ISO). */
+  points: {
+    time: string;
+    calls: number;
+    errors: number;
+    latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+    /** Calls and errors per name (only names with calls in this bucket). */
+    split: Record<string, { calls: number; errors: number }>;
+  }[];
+}
+
+/** At most this many buckets (the newest), and this many names before "other". */
+const TIMESERIES_MAX_BUCKETS = 120;
+const TIMESERIES_MAX_NAMES = 6;
+const BUCKET_MS: Record<TimeseriesBucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+const BUCKET_WIDTH: Record<TimeseriesBucket, number> = { minute: 16, hour: 13, day: 10 };
+
 export type VerifyProblem = 'modified' | 'deleted' | 'inserted';
 
 export interface VerifyReport {
@@ -192,6 +217,75 @@ export class AuditStore {
     return { total, byOutcome, byServer, latencyMs: { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99) }, timeline };
   }
 
+  /**
+   * Requests per time bucket, split by server or client, with latency percentiles per bucket. With no bucket given it is
+   * chosen from the span of the matching records (up to three hours by minute, up to five days by hour, beyond by day).
+   */
+  timeseries(filter: AuditQuery = {}, options: { by: 'server' | 'client'; bucket?: TimeseriesBucket }): AuditTimeseries {
+    const { limit: _limit, beforeSeq: _beforeSeq, ...rest } = filter;
+    const base = whereClause({ ...rest, kind: rest.kind ?? 'request' });
+    const span = this.#db.prepare(`SELECT MIN(time) AS first, MAX(time) AS last FROM records ${base.where}`).get(base.params) as {
+      first: string | null;
+      last: string | null;
+    };
+    const by = options.by;
+    if (!span.first || !span.last) return { bucket: options.bucket ?? 'minute', by, names: [], points: [] };
+    const length = Date.parse(span.last) - Date.parse(span.first);
+    const bucket = options.bucket ?? (length <= 3 * BUCKET_MS.hour ? 'minute' : length <= 5 * BUCKET_MS.day ? 'hour' : 'day');
+    const startOf = (time: string) => Date.parse(bucketIso(time.slice(0, BUCKET_WIDTH[bucket]), bucket));
+    const lastStart = startOf(span.last);
+    const firstStart = Math.max(startOf(span.first), lastStart - (TIMESERIES_MAX_BUCKETS - 1) * BUCKET_MS[bucket]);
+    // Only the newest buckets are read: a long trail is not walked for a chart that shows its end.
+    const { where, params } = whereClause({ ...rest, kind: rest.kind ?? 'request', from: new Date(firstStart).toISOString() });
+    const width = BUCKET_WIDTH[bucket];
+    const column = by === 'server' ? 'server' : 'client';
+    const rows = this.#db
+      .prepare(
+        `SELECT substr(time, 1, ${width}) AS b, ${column} AS name, COUNT(*) AS calls, SUM(outcome != 'ok') AS errors FROM records ${where} GROUP BY b, name`,
+      )
+      .all(params) as { b: string; name: string | null; calls: number; errors: number }[];
+    const totals = new Map<string, number>();
+    for (const row of rows) totals.set(row.name ?? '(none)', (totals.get(row.name ?? '(none)') ?? 0) + row.calls);
+    const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
+    const names = ranked.length > TIMESERIES_MAX_NAMES ? [...ranked.slice(0, TIMESERIES_MAX_NAMES - 1), 'other'] : ranked;
+    const kept = new Set(names);
+    const and = where ? `${where} AND` : 'WHERE';
+    const latencies = new Map<string, number[]>();
+    for (const row of this.#db
+      .prepare(`SELECT substr(time, 1, ${width}) AS b, latency_ms AS v FROM records ${and} latency_ms IS NOT NULL ORDER BY b, latency_ms`)
+      .all(params) as { b: string; v: number }[]) {
+      const list = latencies.get(row.b) ?? [];
+      list.push(row.v);
+      latencies.set(row.b, list);
+    }
+    const byBucket = new Map<string, { calls: number; errors: number; split: Record<string, { calls: number; errors: number }> }>();
+    for (const row of rows) {
+      const entry = byBucket.get(row.b) ?? { calls: 0, errors: 0, split: {} };
+      const name = kept.has(row.name ?? '(none)') ? (row.name ?? '(none)') : 'other';
+      const split = (entry.split[name] ??= { calls: 0, errors: 0 });
+      split.calls += row.calls;
+      split.errors += row.errors;
+      entry.calls += row.calls;
+      entry.errors += row.errors;
+      byBucket.set(row.b, entry);
+    }
+    const points: AuditTimeseries['points'] = [];
+    for (let start = firstStart; start <= lastStart; start += BUCKET_MS[bucket]) {
+      const key = new Date(start).toISOString().slice(0, width);
+      const entry = byBucket.get(key);
+      const sorted = latencies.get(key) ?? [];
+      const percentile = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null);
+      points.push({
+        time: new Date(start).toISOString(),
+        calls: entry?.calls ?? 0,
+        errors: entry?.errors ?? 0,
+        latencyMs: { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99) },
+        split: entry?.split ?? {},
+      });
+    }
+    return { bucket, by, names, points };
+  }
+
   /** Walks the chain from the retention anchor to the head and reports the first record that was modified, inserted or deleted. */
   verify(): VerifyReport {
     const state = this.#state.get() as ChainState;
@@ -278,6 +372,11 @@ function isoTime(value: string, field: string): string {
   if (Number.isNaN(time.getTime()))
     throw new SwitchboardError('AUDIT_QUERY_INVALID', `"${field}" must be a date and time (e.g. 2026-11-25T10:00:00Z), not "${value}"`);
   return time.toISOString();
+}
+
+/** A bucket key (a prefix of an ISO time) as the full ISO time of the bucket's start. */
+function bucketIso(key: string, bucket: TimeseriesBucket): string {
+  return bucket === 'minute' ? `${key}:00.000Z` : bucket === 'hour' ? `${key}:00:00.000Z` : `${key}T00:00:00.000Z`;
 }
 
 function whereClause(filter: AuditQuery): { where: string; params: Record<string, unknown> } {

@@ -1,10 +1,12 @@
 // What one server offers right now (from its cached lists), cut to the names and texts the UI's server detail view shows.
 import { SwitchboardError } from '../errors.ts';
+import { exposedName } from '../router/exposed-names.ts';
 import { findUpstream, type Upstream } from './upstreams.ts';
 
 export interface ServerOffer {
-  tools: { name: string; title?: string; description?: string }[];
-  prompts: { name: string; description?: string }[];
+  /** `exposedName`: the name clients see through Switchboard (the server's prefix and the tool's name). */
+  tools: { name: string; exposedName: string; title?: string; description?: string }[];
+  prompts: { name: string; exposedName: string; description?: string }[];
   resources: { uri: string; name?: string }[];
 }
 
@@ -19,10 +21,15 @@ export async function describeServerOffer(upstreams: readonly Upstream[], server
   return {
     tools: (tools as { name: string; title?: unknown; description?: unknown }[]).map((tool) => ({
       name: tool.name,
+      exposedName: exposedName(upstream.prefix, tool.name),
       ...textField('title', tool.title),
       ...textField('description', tool.description),
     })),
-    prompts: (prompts as { name: string; description?: unknown }[]).map((prompt) => ({ name: prompt.name, ...textField('description', prompt.description) })),
+    prompts: (prompts as { name: string; description?: unknown }[]).map((prompt) => ({
+      name: prompt.name,
+      exposedName: exposedName(upstream.prefix, prompt.name),
+      ...textField('description', prompt.description),
+    })),
     resources: (resources as { uri: string; name?: unknown }[]).map((resource) => ({ uri: resource.uri, ...textField('name', resource.name) })),
   };
 }

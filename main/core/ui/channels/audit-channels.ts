@@ -1,13 +1,14 @@
 // audit:* — the Activity page's queries, summaries, verification and export, mapped to the contract (app/audit.ts does the work).
 import type { ChannelHandlers, UiServiceDeps } from './ui-deps.ts';
 
-export function auditChannels({ app }: UiServiceDeps): ChannelHandlers<'audit:query' | 'audit:summary' | 'audit:verify' | 'audit:export'> {
+export function auditChannels({ app }: UiServiceDeps): ChannelHandlers<'audit:query' | 'audit:summary' | 'audit:timeseries' | 'audit:verify' | 'audit:export'> {
   return {
     'audit:query': async (filter) => {
       const page = app.audit.query(filter);
       return { records: page.records, ...(page.nextBeforeSeq ? { nextBeforeSeq: page.nextBeforeSeq } : {}) };
     },
     'audit:summary': async (filter) => app.audit.summary(filter),
+    'audit:timeseries': async ({ by, bucket, ...filter }) => app.audit.timeseries(filter, { by, ...(bucket ? { bucket } : {}) }),
     'audit:verify': async () => {
       const report = app.audit.verify();
       return {
