@@ -7,6 +7,7 @@ const SERVE_THE_BUILT_UI = [
   'test/integration/serve-stop.test.ts',
   'test/integration/running-sign-in.test.ts',
   'test/integration/demo.test.ts',
+  'test/integration/first-run.test.ts',
 ];
 
 export default defineConfig({
