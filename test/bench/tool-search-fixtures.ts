@@ -31,10 +31,7 @@ export function loadCatalog(): IndexedTool[] {
  * `tasks.txt` (the tasks the ranking was developed on), `tasks-unseen.txt` (written after, never tuned on) or
  * `tasks-holdout.txt` (written before the second round of ranking work was tried, never tuned on).
  */
-export function loadTasks(
-  catalog: readonly IndexedTool[],
-  file: 'tasks.txt' | 'tasks-unseen.txt' | 'tasks-holdout.txt' = 'tasks.txt',
-): LabelledTask[] {
+export function loadTasks(catalog: readonly IndexedTool[], file: 'tasks.txt' | 'tasks-unseen.txt' | 'tasks-holdout.txt' = 'tasks.txt'): LabelledTask[] {
   const known = new Set(catalog.map((entry) => entry.name));
   return readFileSync(join(FOLDER, file), 'utf8')
     .split('\n')
