@@ -1,4 +1,6 @@
-// The window: the endpoint and overall state at the top, then one page per area (servers, sign-in, clients, activity, settings).
+// The window: the endpoint and overall state at the top, the sections on the left, one page per area (servers, sign-in, clients, activity, settings).
+import { ActionIcon, Badge, Code, CopyButton, NavLink, Text, Tooltip } from '@mantine/core';
+import { IconActivity, IconCheck, IconCopy, IconKey, IconPlugConnected, IconServer2, IconSettings } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { AppStatus } from '../../shared/contract/schemas.ts';
 import { summarizeStatus } from '../../shared/status-summary.ts';
@@ -9,64 +11,93 @@ import { ClientsPage } from './pages/ClientsPage.tsx';
 import { ServersPage } from './pages/ServersPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { Notice, useKeptState } from './ui.tsx';
 import { useContract } from './use-contract.ts';
 
 const PAGES = [
-  { id: 'servers', label: 'Servers', Page: ServersPage },
-  { id: 'sign-in', label: 'Sign-in', Page: SignInPage },
-  { id: 'clients', label: 'Clients', Page: ClientsPage },
-  { id: 'activity', label: 'Activity', Page: ActivityPage },
-  { id: 'settings', label: 'Settings', Page: SettingsPage },
+  { id: 'servers', label: 'Servers', Page: ServersPage, Icon: IconServer2 },
+  { id: 'sign-in', label: 'Sign-in', Page: SignInPage, Icon: IconKey },
+  { id: 'clients', label: 'Clients', Page: ClientsPage, Icon: IconPlugConnected },
+  { id: 'activity', label: 'Activity', Page: ActivityPage, Icon: IconActivity },
+  { id: 'settings', label: 'Settings', Page: SettingsPage, Icon: IconSettings },
 ] as const;
+
+const LEVEL_COLOR = { ok: 'green', busy: 'blue', attention: 'orange', problem: 'red' } as const;
 
 export function App() {
   const initial = useContract('app:getStatus');
   const [pushed, setPushed] = useState<AppStatus>();
-  const [page, setPage] = useState<(typeof PAGES)[number]['id']>('servers');
-  const [copied, setCopied] = useState(false);
+  const [page, setPage] = useKeptState<(typeof PAGES)[number]['id']>('page', 'servers');
 
   useEffect(() => subscribe('events:status', setPushed), []);
   // What the core pushed last, or what the first request answered.
   const status = pushed ?? initial.value;
   const summary = status ? summarizeStatus(status) : undefined;
 
-  const current = PAGES.find((candidate) => candidate.id === page)!;
+  const current = PAGES.find((candidate) => candidate.id === page) ?? PAGES[0];
   return (
-    <div className="app">
-      <header>
-        <h1>
+    <div className="shell">
+      <header className="shell-header">
+        <h1 className="shell-brand">
           <img src="favicon.svg" alt="" width={24} height={24} />
           Switchboard
         </h1>
-        {initial.error && <p role="alert">{initial.error.message}</p>}
         {status && (
-          <div className="endpoint">
-            <span>Endpoint: </span>
-            {status.mcpUrl ? <code aria-label="Local endpoint URL">{status.mcpUrl}</code> : <span>not running</span>}
-            {status.mcpUrl && (
-              <button
-                type="button"
-                onClick={() => {
-                  void navigator.clipboard?.writeText(status.mcpUrl!).then(() => setCopied(true));
-                }}
-              >
-                {copied ? 'Copied' : 'Copy'}
-              </button>
+          <div className="shell-endpoint">
+            <Text size="sm" c="dimmed" component="span">
+              Endpoint
+            </Text>
+            {status.mcpUrl ? (
+              <Tooltip label={status.mcpUrl} openDelay={400}>
+                <Code aria-label="Local endpoint URL">{status.mcpUrl}</Code>
+              </Tooltip>
+            ) : (
+              <Text size="sm" component="span">
+                not running
+              </Text>
             )}
-            <span className={`badge ${summary!.level}`} role="status" aria-label="Overall state" title={summary!.attention.join('\n')}>
+            {status.mcpUrl && (
+              <CopyButton value={status.mcpUrl}>
+                {({ copied, copy }) => (
+                  <ActionIcon variant="subtle" color={copied ? 'green' : 'gray'} onClick={copy} aria-label={copied ? 'Copied' : 'Copy the endpoint URL'}>
+                    {copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
+                  </ActionIcon>
+                )}
+              </CopyButton>
+            )}
+            <Badge
+              className={`badge ${summary!.level}`}
+              color={LEVEL_COLOR[summary!.level as keyof typeof LEVEL_COLOR] ?? 'gray'}
+              variant="light"
+              size="lg"
+              role="status"
+              aria-label="Overall state"
+              title={summary!.attention.join('\n')}
+            >
               {summary!.label}
-            </span>
+            </Badge>
           </div>
         )}
-        <nav aria-label="Sections">
-          {PAGES.map((candidate) => (
-            <button key={candidate.id} type="button" aria-current={candidate.id === page ? 'page' : undefined} onClick={() => setPage(candidate.id)}>
-              {candidate.label}
-            </button>
-          ))}
-        </nav>
       </header>
-      <main aria-label={current.label}>
+      <nav className="shell-nav" aria-label="Sections">
+        <div className="shell-nav-inner">
+          {PAGES.map((candidate) => (
+            <NavLink
+              key={candidate.id}
+              component="button"
+              type="button"
+              active={candidate.id === current.id}
+              aria-current={candidate.id === current.id ? 'page' : undefined}
+              aria-label={candidate.label}
+              label={<span className="nav-label">{candidate.label}</span>}
+              leftSection={<candidate.Icon size={20} stroke={1.6} aria-hidden />}
+              onClick={() => setPage(candidate.id)}
+            />
+          ))}
+        </div>
+      </nav>
+      <main className="shell-main" aria-label={current.label}>
+        {initial.error && <Notice kind="problem">{initial.error.message}</Notice>}
         <AppStatusContext.Provider value={status}>
           <current.Page />
         </AppStatusContext.Provider>

@@ -169,12 +169,56 @@ describe('the UI in Chromium against serve --ui', () => {
     expect(favicon).toBe('image/svg+xml');
   });
 
-  it('opens a server’s details with its live tools', async () => {
+  it('opens a server’s details in a drawer: state, sign-in, the last error, and each tool under the name clients see', async () => {
     const card = page.getByRole('listitem', { name: 'Company wiki' });
     await card.getByRole('button', { name: 'Details' }).click();
-    await page.getByLabel('What wiki offers').getByText('echo', { exact: true }).waitFor();
-    expect(await page.getByLabel('What wiki offers').textContent()).toContain('add');
+    const drawer = page.getByRole('dialog', { name: 'Company wiki: details' });
+    await drawer.waitFor();
+    const offer = drawer.getByLabel('What wiki offers');
+    // Clients see wiki_echo; the server knows it as echo: both are shown, side by side.
+    await offer.getByRole('row', { name: /wiki_echo/ }).waitFor();
+    expect(
+      await offer
+        .getByRole('row', { name: /wiki_echo/ })
+        .getByRole('cell', { name: 'echo', exact: true })
+        .count(),
+    ).toBe(1);
+    expect(await offer.textContent()).toContain('wiki_add');
+    const facts = drawer.getByLabel('About wiki');
+    expect(await facts.textContent()).toMatch(/State\s*ready/);
+    expect(await facts.textContent()).toContain('Sign-inNo sign-in');
+    expect(await facts.textContent()).toContain('Last errorNone');
+    // A drawer beside the cards: the card's row keeps its height.
+    const cardBox = await card.boundingBox();
+    expect(cardBox!.height).toBeLessThan(400);
     await snapshot(page, '2-server-detail');
+    // Finance waits for the company sign-in: its drawer says so, with the last error and its time.
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('listitem', { name: 'Finance', exact: true }).getByRole('button', { name: 'Details' }).click();
+    const finance = page.getByRole('dialog', { name: 'Finance: details' });
+    await finance.waitFor();
+    const financeFacts = await finance.getByLabel('About finance').textContent();
+    expect(financeFacts).toContain('needs sign-in');
+    expect(financeFacts).toMatch(/Last error\d{1,2}\/\d{1,2}\/\d{4}, [^(]+\(.+\): /);
+    await page.keyboard.press('Escape');
+    await finance.waitFor({ state: 'hidden' });
+  });
+
+  it('keeps the search and the filter when the person leaves the page and comes back', async () => {
+    await page.getByRole('searchbox', { name: 'Search' }).fill('wiki');
+    await page.getByText(/^Enabled \(\d+\)$/).click();
+    await page.getByRole('button', { name: 'Activity' }).click();
+    await page.getByRole('main', { name: 'Activity' }).waitFor();
+    await page.getByRole('button', { name: 'Servers' }).click();
+    expect(await page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('wiki');
+    expect(await page.getByRole('radio', { name: /Enabled/ }).isChecked()).toBe(true);
+    // Nothing matching says what to do, and its button brings every server back.
+    await page.getByRole('searchbox', { name: 'Search' }).fill('no such server');
+    await page.getByRole('heading', { name: 'No server matches' }).waitFor();
+    await page.getByRole('button', { name: 'Show all servers' }).click();
+    await page.getByRole('listitem', { name: 'Company wiki' }).waitFor();
+    expect(await page.getByRole('radio', { name: /All/ }).isChecked()).toBe(true);
   });
 
   it('discovers a server from its domain’s AI catalog, with progress, and lists it from the catalog', async () => {
@@ -381,6 +425,36 @@ describe('the UI in Chromium against serve --ui', () => {
     expect(await page.locator('#export-scope').textContent()).toBe('Exports every record (no filter applied)');
     await snapshot(page, '5-activity');
     await detail.getByRole('button', { name: 'Close' }).click();
+
+    // The chart: calls and errors per minute as a time series, split by server, then by client; latency percentiles beside it.
+    const calls = page.getByRole('figure', { name: 'Calls and errors per minute, by server' });
+    await calls.waitFor();
+    expect(await calls.locator('svg.recharts-surface').count()).toBeGreaterThan(0);
+    // At least 30 buckets along the time axis, so a few minutes of calls read as a line over time.
+    await expect.poll(() => calls.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-label').count()).toBeGreaterThan(3);
+    for (const name of ['wiki', 'Errors']) await calls.locator('.mantine-ChartLegend-legendItemName', { hasText: name }).first().waitFor();
+    expect(await calls.locator('figcaption').textContent()).toMatch(/\d+ calls and \d+ errors from .* per minute, split by server: .*wiki/);
+    await page.getByRole('figure', { name: 'Latency per minute (p50, p95, p99)' }).locator('.mantine-ChartLegend-legendItemName', { hasText: 'p95' }).waitFor();
+    await calls.getByText('By client').click();
+    const byClient = page.getByRole('figure', { name: 'Calls and errors per minute, by client' });
+    await byClient.waitFor();
+    expect(await byClient.locator('figcaption').textContent()).toMatch(/split by client: .*cursor/);
+    await byClient.getByText('By server').click();
+
+    // Filters are chips: applying one shows it, narrows the list and what an export holds; its × removes it.
+    await page.getByRole('textbox', { name: 'Server' }).fill('wiki');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const applied = page.getByRole('list', { name: 'Filters applied' });
+    await applied.getByRole('listitem').filter({ hasText: 'server: wiki' }).waitFor();
+    await expect.poll(() => page.locator('#export-scope').textContent()).toBe('Exports every record matching: server=wiki');
+    await expect.poll(async () => (await page.locator('tbody tr td:nth-child(3)').allTextContents()).every((server) => server === 'wiki')).toBe(true);
+    await page.getByText('tool error', { exact: true }).click();
+    await applied.getByRole('listitem').filter({ hasText: 'outcome: tool error' }).waitFor();
+    await snapshot(page, '5b-activity-filtered');
+    await page.getByRole('button', { name: 'Remove the filter server=wiki' }).click();
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await expect.poll(() => page.locator('#export-scope').textContent()).toBe('Exports every record (no filter applied)');
+
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByText('Identity provider').waitFor();
@@ -428,35 +502,79 @@ describe('the UI in Chromium against serve --ui', () => {
     // The restarted core's connections are new; their tool counts follow within a push or two.
     await expect.poll(() => page.getByRole('listitem', { name: 'Finance reports' }).locator('dd').last().textContent(), { timeout: 10_000 }).toMatch(/^\d+$/);
     await snapshot(page, '6b-servers-after-restart');
-  });
+  }, 90_000);
 
-  it('follows the system’s dark scheme and holds from 800 to 1920 px: every page without a horizontal scroll, screenshots kept', async () => {
-    for (const [scheme, width] of [
-      ['dark', 800],
-      ['light', 800],
-      ['dark', 1920],
-    ] as const) {
-      const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height: 900 } });
-      const tab = await context.newPage();
-      const problems: string[] = [];
-      tab.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
-      tab.on('response', (response) => void (response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`)));
-      await tab.goto(serve.ready.uiUrl!);
-      const background = await tab.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
-      const [red] = background.match(/\d+/g)!.map(Number);
-      expect(scheme === 'dark' ? red! < 60 : red! > 200, `${scheme} background ${background}`).toBe(true);
-      for (const name of ['Servers', 'Sign-in', 'Clients', 'Activity', 'Settings']) {
-        await tab.getByRole('navigation').getByRole('button', { name }).click();
-        await tab.getByRole('main', { name }).waitFor();
-        await tab.waitForTimeout(300);
-        expect(await tab.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width} px`).toBeLessThanOrEqual(width);
-        await mkdir(ARTIFACTS, { recursive: true });
-        await tab.screenshot({ path: join(ARTIFACTS, `scheme-${scheme}-${width}-${name.toLowerCase()}.png`), fullPage: true });
+  it('follows the system’s light and dark schemes at 800, 1280 and 1920 px: every page, the server drawer and a record’s detail without a horizontal scroll, a serious or critical axe violation, a console error or a failed request; screenshots kept', async () => {
+    const axe = await readFile(join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
+    const violations: string[] = [];
+    const check = async (tab: Page, where: string) => {
+      // Evaluated through the DevTools protocol, which the page's CSP does not govern (it would refuse an injected script, rightly).
+      await tab.evaluate(axe);
+      const result = (await tab.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
+        violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+      };
+      for (const violation of result.violations)
+        if (violation.impact === 'serious' || violation.impact === 'critical')
+          violations.push(`${where}: ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    };
+    for (const scheme of ['light', 'dark'] as const)
+      for (const width of [800, 1280, 1920]) {
+        const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height: 900 } });
+        const tab = await context.newPage();
+        const problems: string[] = [];
+        tab.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
+        tab.on('pageerror', (error) => problems.push(error.message));
+        tab.on('response', (response) => void (response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`)));
+        // An event stream the page ends itself (a page that stops listening) is aborted by design; anything else failing is a problem.
+        tab.on('requestfailed', (request) => {
+          if (!(new URL(request.url()).pathname === '/api/events' && request.failure()?.errorText === 'net::ERR_ABORTED'))
+            problems.push(`failed ${request.url()} ${request.failure()?.errorText}`);
+        });
+        await tab.goto(serve.ready.uiUrl!);
+        const background = await tab.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+        const [red] = background.match(/\d+/g)!.map(Number);
+        expect(scheme === 'dark' ? red! < 60 : red! > 200, `${scheme} background ${background}`).toBe(true);
+        for (const name of ['Servers', 'Sign-in', 'Clients', 'Activity', 'Settings']) {
+          const where = `${name} (${scheme}, ${width} px)`;
+          await tab.getByRole('navigation').getByRole('button', { name }).click();
+          await tab.getByRole('main', { name }).waitFor();
+          await tab.getByRole('heading', { level: 2 }).first().waitFor();
+          await tab.waitForTimeout(400);
+          expect(await tab.evaluate(() => document.documentElement.scrollWidth), where).toBeLessThanOrEqual(width);
+          await mkdir(ARTIFACTS, { recursive: true });
+          await tab.screenshot({ path: join(ARTIFACTS, `scheme-${scheme}-${width}-${name.toLowerCase()}.png`), fullPage: true });
+          await check(tab, where);
+          if (name === 'Servers') {
+            await tab.getByRole('listitem', { name: 'Company wiki' }).getByRole('button', { name: 'Details' }).click();
+            await tab.getByRole('dialog', { name: 'Company wiki: details' }).getByText('wiki_echo').waitFor();
+            await tab.waitForTimeout(300);
+            await tab.screenshot({ path: join(ARTIFACTS, `scheme-${scheme}-${width}-servers-drawer.png`) });
+            await check(tab, `the server drawer (${scheme}, ${width} px)`);
+            await tab.keyboard.press('Escape');
+            await tab.getByRole('dialog').waitFor({ state: 'hidden' });
+          }
+          if (name === 'Activity') {
+            await tab
+              .getByRole('figure', { name: /^Calls and errors per/ })
+              .locator('svg.recharts-surface')
+              .first()
+              .waitFor();
+            await tab.getByRole('cell', { name: 'wiki_add' }).first().click();
+            const detail = tab.getByRole('dialog', { name: /^Record \d+$/ });
+            await detail.waitFor();
+            const [list, panel] = [await tab.locator('.activity-list').boundingBox(), await detail.boundingBox()];
+            expect(panel!.x, where).toBeGreaterThanOrEqual(list!.x + list!.width);
+            expect(await tab.evaluate(() => document.documentElement.scrollWidth), where).toBeLessThanOrEqual(width);
+            await tab.screenshot({ path: join(ARTIFACTS, `scheme-${scheme}-${width}-activity-detail.png`) });
+            await check(tab, `a record's detail (${scheme}, ${width} px)`);
+            await detail.getByRole('button', { name: 'Close' }).click();
+          }
+        }
+        expect(problems, `${scheme} at ${width} px`).toEqual([]);
+        await context.close();
       }
-      expect(problems).toEqual([]);
-      await context.close();
-    }
-  });
+    expect(violations).toEqual([]);
+  }, 240_000);
 
   it('a malicious page in the same browser cannot use the UI’s API, even holding the token', async () => {
     const uiOrigin = new URL(serve.ready.uiUrl!).origin;

@@ -1,7 +1,10 @@
 // Clients: the AI clients found on this machine, one-click setup with a preview and undo, and what each registered client may see.
+import { Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconPlugConnected, IconUserShield } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ContractResponse } from '../../../shared/contract/schemas.ts';
 import { invoke } from '../bridge.ts';
+import { EmptyState, Notice, PageHead } from '../ui.tsx';
 import { useContract } from '../use-contract.ts';
 
 type AiClientId = ContractResponse<'clients:list'>['aiClients'][number]['id'];
@@ -56,122 +59,182 @@ export function ClientsPage() {
     await clients.reload();
   };
 
+  const aiClients = clients.value?.aiClients ?? [];
+  const found = aiClients.filter((client) => client.detected);
   return (
     <section aria-labelledby="clients-heading">
-      <h2 id="clients-heading">AI clients</h2>
-      {message && <p role="status">{message}</p>}
-      {error && <p role="alert">{error}</p>}
-      {clients.error && <p role="alert">{clients.error.message}</p>}
-      <table>
-        <caption>Clients on this machine</caption>
-        <thead>
-          <tr>
-            <th scope="col">Client</th>
-            <th scope="col">Found</th>
-            <th scope="col">Uses Switchboard</th>
-            <th scope="col">File</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(clients.value?.aiClients ?? []).map((client) => (
-            <tr key={client.id}>
-              <th scope="row">{client.name}</th>
-              <td>{client.detected ? 'Yes' : 'Not found'}</td>
-              <td>
-                {client.problem
-                  ? `Cannot read its file: ${client.problem}`
-                  : client.configured
-                    ? 'Yes'
-                    : client.stale
-                      ? `Needs repair: ${client.staleReason ?? 'the entry no longer works'}`
-                      : 'No'}
-              </td>
-              <td>{client.path ? <code>{client.path}</code> : client.method === 'copy' ? 'its own settings' : 'not on this system'}</td>
-              <td>
-                {client.method === 'copy' ? (
-                  <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Show JSON for ${client.name}`}>
-                    Show JSON
-                  </button>
-                ) : !client.path ? null : client.stale ? (
-                  <button type="button" onClick={() => void repair(client.id)} aria-label={`Repair ${client.name}`}>
-                    Repair
-                  </button>
-                ) : (
-                  <button type="button" onClick={() => void showPreview(client.id)} aria-label={`Set up ${client.name}`}>
-                    {client.configured ? 'Update' : 'Set up'}
-                  </button>
-                )}
-                {(client.configured || client.stale) && (
-                  <button type="button" onClick={() => void undo(client.id)} aria-label={`Undo ${client.name}`}>
-                    Undo
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {preview && (
-        <div className="card" role="dialog" aria-label="Preview of the change">
-          {preview.method === 'copy' ? (
-            <>
-              <h3>Copy-ready JSON</h3>
-              <p>
-                {preview.notes ?? "Paste this into the client's MCP settings."} The credential is left out here;{' '}
-                <code>switchboard clients setup {preview.client}</code> prints the JSON with it, in your terminal.
-              </p>
-              <pre>{preview.entryAfter}</pre>
-            </>
-          ) : (
-            <>
-              <h3>Change to {preview.path}</h3>
-              <p>
-                {preview.method === 'command' ? (
-                  <>
-                    The client's own command makes the change: <code>{preview.command}</code>.{' '}
-                  </>
-                ) : null}
-                Only the "switchboard" entry is added or replaced; the rest of the file stays as it is
-                {preview.fileExists ? ', and the old file is kept as a backup' : ''}.
-              </p>
-              <p>
-                {preview.fileExists
-                  ? `The file also holds ${preview.summary}; those are not shown here and are left as they are.`
-                  : 'The file does not exist yet and will be created.'}
-              </p>
-              <div className="diff">
-                <div>
-                  <h4>Switchboard's entry now</h4>
-                  <pre>{preview.entryBefore ?? '(none)'}</pre>
-                </div>
-                <div>
-                  <h4>After</h4>
-                  <pre>{preview.entryAfter}</pre>
-                </div>
-              </div>
-              {preview.notes && <p>{preview.notes}</p>}
-              <button type="button" onClick={() => void apply()}>
-                Apply
-              </button>
-            </>
-          )}
-          <button type="button" onClick={() => setPreview(undefined)}>
-            {preview.method === 'copy' ? 'Close' : 'Cancel'}
-          </button>
-        </div>
+      <PageHead
+        id="clients-heading"
+        title="AI clients"
+        description="Set up the AI clients on this machine to use Switchboard: only a “switchboard” entry is added to each client’s file, with a preview first and undo after."
+      />
+      {message && <Notice kind="ok">{message}</Notice>}
+      {error && <Notice kind="problem">{error}</Notice>}
+      {clients.error && <Notice kind="problem">{clients.error.message}</Notice>}
+      {clients.value && found.length === 0 && (
+        <Notice kind="info" title="No AI client found on this machine">
+          Install one (Claude Desktop, Cursor, VS Code…) and come back: it shows up here. Clients without a file take the copy-ready JSON below.
+        </Notice>
       )}
-      <h3>Registered clients</h3>
+      <Paper withBorder radius="md" className="surface" style={{ overflowX: 'auto' }}>
+        <Table verticalSpacing="sm" highlightOnHover>
+          <caption className="visually-hidden">Clients on this machine</caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Client</Table.Th>
+              <Table.Th scope="col">Found</Table.Th>
+              <Table.Th scope="col">Uses Switchboard</Table.Th>
+              <Table.Th scope="col">File</Table.Th>
+              <Table.Th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {aiClients.map((client) => (
+              <Table.Tr key={client.id}>
+                <Table.Th scope="row">{client.name}</Table.Th>
+                <Table.Td>
+                  <Badge variant="light" color={client.detected ? 'green' : 'gray'} tt="none">
+                    {client.detected ? 'Yes' : 'Not found'}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {client.problem ? (
+                    <Text size="sm" c="red">
+                      Cannot read its file: {client.problem}
+                    </Text>
+                  ) : client.configured ? (
+                    <Badge variant="light" color="green" tt="none">
+                      Yes
+                    </Badge>
+                  ) : client.stale ? (
+                    <Text size="sm" c="orange">
+                      Needs repair: {client.staleReason ?? 'the entry no longer works'}
+                    </Text>
+                  ) : (
+                    'No'
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {client.path ? (
+                    <Code>{client.path}</Code>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      {client.method === 'copy' ? 'its own settings' : 'not on this system'}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap="xs" wrap="nowrap" justify="flex-end">
+                    {client.method === 'copy' ? (
+                      <Button size="xs" variant="default" onClick={() => void showPreview(client.id)} aria-label={`Show JSON for ${client.name}`}>
+                        Show JSON
+                      </Button>
+                    ) : !client.path ? null : client.stale ? (
+                      <Button size="xs" color="orange" onClick={() => void repair(client.id)} aria-label={`Repair ${client.name}`}>
+                        Repair
+                      </Button>
+                    ) : (
+                      <Button
+                        size="xs"
+                        variant={client.configured ? 'default' : 'filled'}
+                        onClick={() => void showPreview(client.id)}
+                        aria-label={`Set up ${client.name}`}
+                      >
+                        {client.configured ? 'Update' : 'Set up'}
+                      </Button>
+                    )}
+                    {(client.configured || client.stale) && (
+                      <Button size="xs" variant="subtle" color="red" onClick={() => void undo(client.id)} aria-label={`Undo ${client.name}`}>
+                        Undo
+                      </Button>
+                    )}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+      <Modal opened={preview !== undefined} onClose={() => setPreview(undefined)} title="Preview of the change" size="xl">
+        {preview && (
+          <Stack gap="sm">
+            {preview.method === 'copy' ? (
+              <>
+                <Title order={3} size="h5">
+                  Copy-ready JSON
+                </Title>
+                <Text size="sm">
+                  {preview.notes ?? "Paste this into the client's MCP settings."} The credential is left out here;{' '}
+                  <Code>switchboard clients setup {preview.client}</Code> prints the JSON with it, in your terminal.
+                </Text>
+                <pre className="code-block">{preview.entryAfter}</pre>
+              </>
+            ) : (
+              <>
+                <Title order={3} size="h5">
+                  Change to <Code>{preview.path}</Code>
+                </Title>
+                <Text size="sm">
+                  {preview.method === 'command' ? (
+                    <>
+                      The client's own command makes the change: <Code>{preview.command}</Code>.{' '}
+                    </>
+                  ) : null}
+                  Only the "switchboard" entry is added or replaced; the rest of the file stays as it is
+                  {preview.fileExists ? ', and the old file is kept as a backup' : ''}.
+                </Text>
+                <Text size="sm">
+                  {preview.fileExists
+                    ? `The file also holds ${preview.summary}; those are not shown here and are left as they are.`
+                    : 'The file does not exist yet and will be created.'}
+                </Text>
+                <div className="diff">
+                  <div>
+                    <Text size="sm" fw={600} mb={4}>
+                      Switchboard's entry now
+                    </Text>
+                    <pre>{preview.entryBefore ?? '(none)'}</pre>
+                  </div>
+                  <div>
+                    <Text size="sm" fw={600} mb={4}>
+                      After
+                    </Text>
+                    <pre>{preview.entryAfter}</pre>
+                  </div>
+                </div>
+                {preview.notes && <Text size="sm">{preview.notes}</Text>}
+              </>
+            )}
+            <Group justify="flex-end" gap="xs">
+              <Button variant="default" onClick={() => setPreview(undefined)}>
+                {preview.method === 'copy' ? 'Close' : 'Cancel'}
+              </Button>
+              {preview.method !== 'copy' && <Button onClick={() => void apply()}>Apply</Button>}
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+      <Title order={3} size="h4" mt="xl" mb="sm">
+        Registered clients
+      </Title>
       {clients.value && clients.value.registered.length === 0 ? (
-        <p>No client has a credential yet. Setting up a client above creates one for it.</p>
+        <EmptyState icon={<IconUserShield size={26} />} title="No client has a credential yet">
+          Set up a client above (<strong>Set up</strong> on its row): it gets its own credential, and you can then limit what it may see here. From a terminal,{' '}
+          <Code>switchboard clients add &lt;id&gt;</Code> creates one for any other program.
+        </EmptyState>
       ) : (
-        <ul>
+        <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
           {(clients.value?.registered ?? []).map((client) => (
             <RegisteredClient key={client.id} client={client} onSaved={() => void clients.reload()} />
           ))}
-        </ul>
+        </Stack>
+      )}
+      {clients.value === undefined && !clients.error && (
+        <Group gap="xs" aria-live="polite">
+          <IconPlugConnected size={16} aria-hidden /> <Text size="sm">Looking for AI clients on this machine…</Text>
+        </Group>
       )}
     </section>
   );
@@ -192,7 +255,7 @@ function RegisteredClient({ client, onSaved }: { client: ContractResponse<'clien
       : null;
   const budget = maxTools.trim() ? Number(maxTools) : null;
   return (
-    <li>
+    <Paper component="li" withBorder p="md" radius="md" className="surface">
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -208,24 +271,38 @@ function RegisteredClient({ client, onSaved }: { client: ContractResponse<'clien
           );
         }}
       >
-        <strong>{client.id}</strong> (since {new Date(client.createdAt).toLocaleDateString()})
-        <label>
-          Servers it may see <input value={servers} onChange={(event) => setServers(event.target.value)} placeholder="all" />
-        </label>
-        <label>
-          Tools it may see <input value={tools} onChange={(event) => setTools(event.target.value)} placeholder="all" />
-        </label>
-        <label>
-          Tools listed directly, at most{' '}
-          <input value={maxTools} onChange={(event) => setMaxTools(event.target.value)} placeholder="default" inputMode="numeric" size={8} />
-        </label>
-        <label>
-          Always listed <input value={pinned} onChange={(event) => setPinned(event.target.value)} placeholder="none" />
-        </label>
+        <Group justify="space-between" mb="xs">
+          <Text fw={600}>
+            {client.id}{' '}
+            <Text span size="sm" c="dimmed">
+              (since {new Date(client.createdAt).toLocaleDateString()})
+            </Text>
+          </Text>
+        </Group>
+        <Group gap="sm" align="flex-end" wrap="wrap">
+          <TextInput label="Servers it may see" value={servers} onChange={(event) => setServers(event.currentTarget.value)} placeholder="all" w={200} />
+          <TextInput label="Tools it may see" value={tools} onChange={(event) => setTools(event.currentTarget.value)} placeholder="all" w={200} />
+          <TextInput
+            label="Tools listed directly, at most"
+            value={maxTools}
+            onChange={(event) => setMaxTools(event.currentTarget.value)}
+            placeholder="default"
+            inputMode="numeric"
+            w={200}
+          />
+          <TextInput label="Always listed" value={pinned} onChange={(event) => setPinned(event.currentTarget.value)} placeholder="none" w={200} />
+          <Button type="submit" variant="light">
+            Save
+          </Button>
+        </Group>
         <ToolListing listing={client.toolListing} />
-        <button type="submit">Save</button> {note && <span role="status">{note}</span>}
+        {note && (
+          <Text size="sm" role="status" mt={4}>
+            {note}
+          </Text>
+        )}
       </form>
-    </li>
+    </Paper>
   );
 }
 
@@ -233,17 +310,22 @@ const BUDGET_SOURCES = { client: 'its own setting', policy: 'the company policy'
 
 /** What the client saw at its last tool listing: all its tools, or a few plus the search tools that reach the rest. */
 function ToolListing({ listing }: { listing: ContractResponse<'clients:list'>['registered'][number]['toolListing'] }) {
-  if (!listing) return <p>It has not listed its tools since Switchboard started.</p>;
+  if (!listing)
+    return (
+      <Text size="sm" c="dimmed" mt="xs">
+        It has not listed its tools since Switchboard started.
+      </Text>
+    );
   const budget = `budget ${listing.maxTools}, from ${BUDGET_SOURCES[listing.source]}`;
   if (listing.mode === 'all')
     return (
-      <p>
+      <Text size="sm" c="dimmed" mt="xs">
         Sees all {listing.direct} of its tools directly ({budget}).
-      </p>
+      </Text>
     );
   return (
-    <p>
+    <Text size="sm" c="dimmed" mt="xs">
       Sees {listing.direct} tools directly and {listing.throughSearch} more through the search tool ({budget}).
-    </p>
+    </Text>
   );
 }

@@ -1,7 +1,9 @@
 // Tools held for review, on the Servers page: what changed (old against new, hidden characters shown as markers) and a button to approve it.
+import { Badge, Button, Code, Paper, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { HeldToolView } from '../../../shared/contract/schemas.ts';
 import { invoke } from '../bridge.ts';
+import { Notice } from '../ui.tsx';
 import { useContract } from '../use-contract.ts';
 
 /** A tool is held when a server changes it, whoever looks: asked again this often while the page is open. */
@@ -38,10 +40,12 @@ export function HeldToolsReview() {
   const servers = [...new Set(held.map((tool) => tool.server))];
 
   return (
-    <section className="card" aria-labelledby="held-tools-heading">
-      <h3 id="held-tools-heading">{held.length ? `Tools held for review (${held.length})` : 'Tool review'}</h3>
-      {message && <p role="status">{message}</p>}
-      {error && <p role="alert">{error}</p>}
+    <Paper component="section" withBorder p="md" radius="md" mb="md" className="surface" aria-labelledby="held-tools-heading">
+      <Title order={3} size="h4" id="held-tools-heading">
+        {held.length ? `Tools held for review (${held.length})` : 'Tool review'}
+      </Title>
+      {message && <Notice kind="ok">{message}</Notice>}
+      {error && <Notice kind="problem">{error}</Notice>}
       {held.length > 0 && (
         <p>
           These tools changed (or appeared) after you approved their server. AI clients do not see them until you approve them: read what changed, as a server
@@ -56,9 +60,9 @@ export function HeldToolsReview() {
               <HeldTool key={tool.tool} tool={tool} busy={busy === `${server}/${tool.tool}`} onApprove={() => void approve(server, [tool.tool])} />
             ))}
           {held.filter((tool) => tool.server === server).length > 1 && (
-            <button type="button" disabled={busy !== undefined} onClick={() => void approve(server)}>
+            <Button variant="light" disabled={busy !== undefined} onClick={() => void approve(server)}>
               Approve all of {server}
-            </button>
+            </Button>
           )}
         </div>
       ))}
@@ -77,16 +81,19 @@ export function HeldToolsReview() {
           </ul>
         </>
       )}
-    </section>
+    </Paper>
   );
 }
 
 function HeldTool({ tool, busy, onApprove }: { tool: HeldToolView; busy: boolean; onApprove: () => void }) {
   return (
-    <article className="detail" aria-label={`${tool.server} / ${tool.tool}`}>
-      <h4>
-        {tool.server} / <code>{tool.tool}</code> <span className="badge attention">{tool.change === 'new' ? 'new' : 'changed'}</span>
-      </h4>
+    <Paper component="article" withBorder p="sm" radius="md" my="sm" aria-label={`${tool.server} / ${tool.tool}`}>
+      <Title order={4} size="h5" mb="xs">
+        {tool.server} / <Code>{tool.tool}</Code>{' '}
+        <Badge className="badge attention" variant="light" color="orange" tt="none">
+          {tool.change === 'new' ? 'new' : 'changed'}
+        </Badge>
+      </Title>
       {tool.changedFields.map((field) => (
         <div key={field}>
           <strong>{field}</strong>
@@ -97,14 +104,14 @@ function HeldTool({ tool, busy, onApprove }: { tool: HeldToolView; busy: boolean
         </div>
       ))}
       {tool.hidden.length > 0 && (
-        <p className="error">
+        <Text size="sm" c="red" className="error" my="xs">
           Hidden characters (shown above as ⟨U+…⟩, removed before any AI client sees them):{' '}
           {tool.hidden.map(({ field, removed }) => `${field} (${removed.join(', ')})`).join('; ')}
-        </p>
+        </Text>
       )}
-      <button type="button" disabled={busy} onClick={onApprove} aria-label={`Approve ${tool.server} / ${tool.tool}`}>
-        {busy ? 'Approving…' : 'Approve'}
-      </button>
-    </article>
+      <Button size="xs" mt="xs" loading={busy} onClick={onApprove} aria-label={`Approve ${tool.server} / ${tool.tool}`}>
+        Approve
+      </Button>
+    </Paper>
   );
 }

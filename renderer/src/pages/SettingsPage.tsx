@@ -1,8 +1,11 @@
 // Settings: where things are and how they are set; each editable setting saves on its own, managed ones are shown as managed.
+import { Badge, Button, Checkbox, Code, Group, Loader, Paper, Text, Textarea, TextInput } from '@mantine/core';
+import { IconLock } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ContractResponse, EDITABLE_SETTINGS } from '../../../shared/contract/schemas.ts';
 import { isManagedSetting } from '../../../shared/managed-settings.ts';
 import { invoke } from '../bridge.ts';
+import { Notice, PageHead } from '../ui.tsx';
 import { useContract } from '../use-contract.ts';
 
 type Settings = ContractResponse<'settings:get'>;
@@ -65,8 +68,13 @@ export function SettingsPage() {
   // A change waits here until the person confirms it: every saved setting restarts the core, which drops calls in flight.
   const [pending, setPending] = useState<Pending>();
   const [saving, setSaving] = useState(false);
-  if (settings.error) return <p role="alert">{refusal(settings.error)}</p>;
-  if (!settings.value) return <p aria-live="polite">Loading settings…</p>;
+  if (settings.error) return <Notice kind="problem">{refusal(settings.error)}</Notice>;
+  if (!settings.value)
+    return (
+      <Group gap="xs" aria-live="polite">
+        <Loader size="sm" /> <Text>Loading settings…</Text>
+      </Group>
+    );
   const value = settings.value;
   const isManaged = (field: string) => isManagedSetting(value.locked, field);
 
@@ -91,107 +99,119 @@ export function SettingsPage() {
 
   return (
     <section aria-labelledby="settings-heading">
-      <h2 id="settings-heading">Settings</h2>
-      <p>
-        Settings live in <code>{value.configPath}</code>; state in <code>{value.dataDir}</code>. Changes made here are written there (comments kept, the old
-        file kept as <code>.bak</code>), and Switchboard restarts its endpoint to apply them.
-      </p>
-      <dl className="settings">
-        <Setting {...shared} field="auth.idp" managed={isManaged('auth.idp')} shown={value.idp ? `${value.idp.issuer} (client ${value.idp.clientId})` : 'None'}>
-          <IdpEditor value={value} onSave={(next) => request('auth.idp', next)} />
-        </Setting>
-        <Setting {...shared} field="gateway.port" managed={isManaged('gateway.port')} shown={String(value.gateway.port)}>
-          <TextEditor
-            label="Endpoint port"
-            initial={String(value.gateway.port)}
-            check={(text) => {
-              const parsed = parsePort(text);
-              return parsed.ok ? undefined : parsed.message;
-            }}
-            onSave={(text) => request('gateway.port', Number(text.trim()))}
-            hint="0 picks a free port; AI clients must then be set up again"
+      <PageHead
+        id="settings-heading"
+        title="Settings"
+        description={
+          <>
+            Settings live in <Code>{value.configPath}</Code>; state in <Code>{value.dataDir}</Code>. Changes made here are written there (comments kept, the old
+            file kept as <Code>.bak</Code>), and Switchboard restarts its endpoint to apply them, after you confirm.
+          </>
+        }
+      />
+      <Paper withBorder radius="md" className="surface" style={{ overflow: 'hidden' }}>
+        <dl className="settings">
+          <Setting
+            {...shared}
+            field="auth.idp"
+            managed={isManaged('auth.idp')}
+            shown={value.idp ? `${value.idp.issuer} (client ${value.idp.clientId})` : 'None'}
+          >
+            <IdpEditor value={value} onSave={(next) => request('auth.idp', next)} />
+          </Setting>
+          <Setting {...shared} field="gateway.port" managed={isManaged('gateway.port')} shown={String(value.gateway.port)}>
+            <TextEditor
+              label="Endpoint port"
+              initial={String(value.gateway.port)}
+              check={(text) => {
+                const parsed = parsePort(text);
+                return parsed.ok ? undefined : parsed.message;
+              }}
+              onSave={(text) => request('gateway.port', Number(text.trim()))}
+              hint="0 picks a free port; AI clients must then be set up again"
+            />
+          </Setting>
+          <Setting
+            {...shared}
+            field="gateway.allowedOrigins"
+            managed={isManaged('gateway.allowedOrigins')}
+            shown={value.gateway.allowedOrigins.join(', ') || 'Only this endpoint’s own'}
+          >
+            <TextEditor
+              label="Browser origins allowed"
+              initial={value.gateway.allowedOrigins.join(', ')}
+              onSave={(text) => request('gateway.allowedOrigins', list(text))}
+              hint="comma-separated, e.g. http://localhost:6274"
+            />
+          </Setting>
+          <Setting {...shared} label="Company catalogs" field="discovery" managed shown={value.catalogs.join(', ') || 'None'} />
+          <Setting
+            {...shared}
+            label="MCP Registry"
+            field="discovery.registryUrl"
+            managed={isManaged('discovery.registryUrl')}
+            shown={value.registryUrl ?? 'None'}
           />
-        </Setting>
-        <Setting
-          {...shared}
-          field="gateway.allowedOrigins"
-          managed={isManaged('gateway.allowedOrigins')}
-          shown={value.gateway.allowedOrigins.join(', ') || 'Only this endpoint’s own'}
-        >
-          <TextEditor
-            label="Browser origins allowed"
-            initial={value.gateway.allowedOrigins.join(', ')}
-            onSave={(text) => request('gateway.allowedOrigins', list(text))}
-            hint="comma-separated, e.g. http://localhost:6274"
-          />
-        </Setting>
-        <Setting {...shared} label="Company catalogs" field="discovery" managed shown={value.catalogs.join(', ') || 'None'} />
-        <Setting
-          {...shared}
-          label="MCP Registry"
-          field="discovery.registryUrl"
-          managed={isManaged('discovery.registryUrl')}
-          shown={value.registryUrl ?? 'None'}
-        />
-        <Setting
-          {...shared}
-          field="audit.capture.arguments"
-          managed={isManaged('audit.capture.arguments')}
-          shown={value.audit.captureArguments ? 'Yes (redacted)' : 'No'}
-        >
-          <Toggle
-            label="Record tool arguments"
-            checked={pending?.field === 'audit.capture.arguments' ? Boolean(pending.value) : value.audit.captureArguments}
-            onChange={(next) => request('audit.capture.arguments', next)}
-          />
-        </Setting>
-        <Setting
-          {...shared}
-          field="audit.capture.results"
-          managed={isManaged('audit.capture.results')}
-          shown={value.audit.captureResults ? 'Yes (redacted)' : 'No'}
-        >
-          <Toggle
-            label="Record tool results"
-            checked={pending?.field === 'audit.capture.results' ? Boolean(pending.value) : value.audit.captureResults}
-            onChange={(next) => request('audit.capture.results', next)}
-          />
-        </Setting>
-        <Setting
-          {...shared}
-          field="audit.capture.redact.keys"
-          managed={isManaged('audit.capture.redact.keys')}
-          shown={value.audit.redactKeys.join(', ') || 'Secrets only (always)'}
-        >
-          <TextEditor
-            label="Redacted keys"
-            initial={value.audit.redactKeys.join(', ')}
-            onSave={(text) => request('audit.capture.redact.keys', list(text))}
-            hint="comma-separated key names, e.g. ssn, email"
-          />
-        </Setting>
-        <Setting
-          {...shared}
-          field="audit.capture.redact.patterns"
-          managed={isManaged('audit.capture.redact.patterns')}
-          shown={value.audit.redactPatterns.join(', ') || 'None'}
-        >
-          <TextEditor
-            label="Redacted patterns"
-            initial={value.audit.redactPatterns.join(', ')}
-            onSave={(text) => request('audit.capture.redact.patterns', list(text))}
-            hint="comma-separated regular expressions"
-          />
-        </Setting>
-        <Setting
-          {...shared}
-          field="audit.sinks"
-          managed={isManaged('audit.sinks')}
-          shown={value.audit.sinks.length ? value.audit.sinks.map((sink) => `${sink.type}: ${sink.target}`).join('; ') : 'None'}
-        >
-          <SinksEditor initial={value.audit.sinksJson} onSave={(next) => request('audit.sinks', next)} />
-        </Setting>
-      </dl>
+          <Setting
+            {...shared}
+            field="audit.capture.arguments"
+            managed={isManaged('audit.capture.arguments')}
+            shown={value.audit.captureArguments ? 'Yes (redacted)' : 'No'}
+          >
+            <Toggle
+              label="Record tool arguments"
+              checked={pending?.field === 'audit.capture.arguments' ? Boolean(pending.value) : value.audit.captureArguments}
+              onChange={(next) => request('audit.capture.arguments', next)}
+            />
+          </Setting>
+          <Setting
+            {...shared}
+            field="audit.capture.results"
+            managed={isManaged('audit.capture.results')}
+            shown={value.audit.captureResults ? 'Yes (redacted)' : 'No'}
+          >
+            <Toggle
+              label="Record tool results"
+              checked={pending?.field === 'audit.capture.results' ? Boolean(pending.value) : value.audit.captureResults}
+              onChange={(next) => request('audit.capture.results', next)}
+            />
+          </Setting>
+          <Setting
+            {...shared}
+            field="audit.capture.redact.keys"
+            managed={isManaged('audit.capture.redact.keys')}
+            shown={value.audit.redactKeys.join(', ') || 'Secrets only (always)'}
+          >
+            <TextEditor
+              label="Redacted keys"
+              initial={value.audit.redactKeys.join(', ')}
+              onSave={(text) => request('audit.capture.redact.keys', list(text))}
+              hint="comma-separated key names, e.g. ssn, email"
+            />
+          </Setting>
+          <Setting
+            {...shared}
+            field="audit.capture.redact.patterns"
+            managed={isManaged('audit.capture.redact.patterns')}
+            shown={value.audit.redactPatterns.join(', ') || 'None'}
+          >
+            <TextEditor
+              label="Redacted patterns"
+              initial={value.audit.redactPatterns.join(', ')}
+              onSave={(text) => request('audit.capture.redact.patterns', list(text))}
+              hint="comma-separated regular expressions"
+            />
+          </Setting>
+          <Setting
+            {...shared}
+            field="audit.sinks"
+            managed={isManaged('audit.sinks')}
+            shown={value.audit.sinks.length ? value.audit.sinks.map((sink) => `${sink.type}: ${sink.target}`).join('; ') : 'None'}
+          >
+            <SinksEditor initial={value.audit.sinksJson} onSave={(next) => request('audit.sinks', next)} />
+          </Setting>
+        </dl>
+      </Paper>
     </section>
   );
 }
@@ -225,31 +245,51 @@ function Setting({
     <>
       <dt>
         {label}
-        {managed && <span className="managed"> (managed by your company)</span>}
+        {managed && (
+          <span className="managed">
+            {' '}
+            <span className="visually-hidden">(managed by your company)</span>
+            <Badge component="span" variant="light" color="gray" size="sm" tt="none" leftSection={<IconLock size={12} aria-hidden />} aria-hidden>
+              managed by your company
+            </Badge>
+          </span>
+        )}
       </dt>
       <dd data-field={field}>
-        {shown}{' '}
-        {!managed && children && (
-          <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing} aria-label={`Change ${label}`}>
-            {editing ? 'Close' : 'Change'}
-          </button>
-        )}
-        {editing && children}
+        <Group gap="sm" wrap="nowrap" align="flex-start" justify="space-between">
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            {shown}
+          </Text>
+          {!managed && children && (
+            <Button size="xs" variant="default" onClick={() => setEditing(!editing)} aria-expanded={editing} aria-label={`Change ${label}`}>
+              {editing ? 'Close' : 'Change'}
+            </Button>
+          )}
+        </Group>
+        {editing && <div style={{ marginTop: 8 }}>{children}</div>}
         {pending?.field === field && (
-          <div className="confirm" role="group" aria-label={`Confirm ${label}`}>
-            <p>Saving restarts Switchboard’s endpoint: AI clients reconnect, and calls in progress may fail.</p>
-            <button type="button" className="primary" onClick={onConfirm} disabled={saving}>
-              {saving ? 'Restarting…' : 'Save and restart'}
-            </button>
-            <button type="button" onClick={onCancel} disabled={saving}>
-              Cancel
-            </button>
-          </div>
+          <Paper withBorder p="sm" mt="sm" radius="md" className="confirm" role="group" aria-label={`Confirm ${label}`}>
+            <Text size="sm">Saving restarts Switchboard’s endpoint: AI clients reconnect, and calls in progress may fail.</Text>
+            <Group gap="xs" mt="xs">
+              <Button size="xs" className="primary" onClick={onConfirm} loading={saving}>
+                Save and restart
+              </Button>
+              <Button size="xs" variant="default" onClick={onCancel} disabled={saving}>
+                Cancel
+              </Button>
+            </Group>
+          </Paper>
         )}
         {note?.field === field && (
-          <p className={note.ok ? 'field-message outcome-ok' : 'field-message error'} role={note.ok ? 'status' : 'alert'}>
+          <Text
+            size="sm"
+            mt="xs"
+            c={note.ok ? 'green' : 'red'}
+            className={note.ok ? 'field-message outcome-ok' : 'field-message error'}
+            role={note.ok ? 'status' : 'alert'}
+          >
             {note.text}
-          </p>
+          </Text>
         )}
       </dd>
     </>
@@ -282,32 +322,34 @@ function TextEditor({
         if (!wrong) onSave(text);
       }}
     >
-      <label>
-        <span className="visually-hidden">{label}</span>
-        <input
+      <Group gap="xs" align="flex-start" wrap="nowrap">
+        <TextInput
+          aria-label={label}
           value={text}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => setText(event.currentTarget.value)}
           aria-describedby={`${id}-hint${problem ? ` ${id}-problem` : ''}`}
+          error={Boolean(problem)}
           aria-invalid={problem ? true : undefined}
+          style={{ flex: 1, maxWidth: 420 }}
         />
-      </label>
-      <button type="submit">Save</button>
-      <small id={`${id}-hint`}>{hint}</small>
+        <Button type="submit" variant="light">
+          Save
+        </Button>
+      </Group>
+      <Text size="xs" c="dimmed" id={`${id}-hint`} mt={4}>
+        {hint}
+      </Text>
       {problem && (
-        <p id={`${id}-problem`} className="field-message error" role="alert">
+        <Text size="sm" c="red" id={`${id}-problem`} className="field-message error" role="alert" mt={4}>
           {problem}
-        </p>
+        </Text>
       )}
     </form>
   );
 }
 
 function Toggle({ label, checked, onChange }: { label: string; checked: boolean; onChange: (next: boolean) => void }) {
-  return (
-    <label>
-      <input type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} /> {label}
-    </label>
-  );
+  return <Checkbox label={label} checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} />;
 }
 
 function IdpEditor({ value, onSave }: { value: Settings; onSave: (next: { issuer: string; clientId: string } | null) => void }) {
@@ -320,13 +362,13 @@ function IdpEditor({ value, onSave }: { value: Settings; onSave: (next: { issuer
         onSave(issuer ? { issuer, clientId } : null);
       }}
     >
-      <label>
-        Issuer <input value={issuer} onChange={(event) => setIssuer(event.target.value)} placeholder="https://login.example.com" />
-      </label>
-      <label>
-        Client id <input value={clientId} onChange={(event) => setClientId(event.target.value)} />
-      </label>
-      <button type="submit">Save</button>
+      <Group gap="xs" align="flex-end" wrap="wrap">
+        <TextInput label="Issuer" value={issuer} onChange={(event) => setIssuer(event.currentTarget.value)} placeholder="https://login.example.com" w={280} />
+        <TextInput label="Client id" value={clientId} onChange={(event) => setClientId(event.currentTarget.value)} w={200} />
+        <Button type="submit" variant="light">
+          Save
+        </Button>
+      </Group>
     </form>
   );
 }
@@ -346,15 +388,23 @@ function SinksEditor({ initial, onSave }: { initial: string; onSave: (next: unkn
         }
       }}
     >
-      <label>
-        Sinks (JSON, see docs/configuration.md) <textarea rows={6} value={text} onChange={(event) => setText(event.target.value)} />
-      </label>
+      <Textarea
+        label="Sinks (JSON, see docs/configuration.md)"
+        autosize
+        minRows={4}
+        maxRows={14}
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+      />
       {problem && (
-        <p className="field-message error" role="alert">
+        <Text size="sm" c="red" className="field-message error" role="alert" mt={4}>
           {problem}
-        </p>
+        </Text>
       )}
-      <button type="submit">Save</button>
+      <Button type="submit" variant="light" mt="xs">
+        Save
+      </Button>
     </form>
   );
 }

@@ -1,8 +1,11 @@
 // Sign-in: the company SSO session and each server's token state; a sign-in opens the authorization page from here, waits, and says how it ended.
+import { Anchor, Badge, Button, Code, Group, Paper, Table, Text, Title } from '@mantine/core';
+import { IconExternalLink, IconKey } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { AuthStatusView, ContractRequest } from '../../../shared/contract/schemas.ts';
 import { useAppStatus } from '../app-status.ts';
 import { invoke } from '../bridge.ts';
+import { EmptyState, Notice, PageHead } from '../ui.tsx';
 import { useContract } from '../use-contract.ts';
 
 const STATE_LABEL: Record<string, string> = {
@@ -114,120 +117,164 @@ export function SignInPage() {
   const sso = value?.sso;
   return (
     <section aria-labelledby="signin-heading">
-      <h2 id="signin-heading">Sign-in</h2>
-      {status.error && <p role="alert">{status.error.message}</p>}
+      <PageHead
+        id="signin-heading"
+        title="Sign-in"
+        description="Your company account and each server's sign-in. Sign-ins open in your browser; Switchboard keeps the tokens in your keychain."
+      />
+      {status.error && <Notice kind="problem">{status.error.message}</Notice>}
       {[...waiting.values()].map((pending) => (
-        <div key={pending.target} className="signin-wait" role="region" aria-label={`Signing in to ${nameOf(pending.target)}`}>
-          <p aria-live="polite">
+        <Paper
+          key={pending.target}
+          withBorder
+          p="md"
+          radius="md"
+          mb="md"
+          className="surface signin-wait"
+          role="region"
+          aria-label={`Signing in to ${nameOf(pending.target)}`}
+        >
+          <Text aria-live="polite" fw={500}>
             Waiting for you to finish signing in to {nameOf(pending.target)} in the browser… (until {clock(pending.expiresAt)})
-          </p>
+          </Text>
           {linkFor(pending.target) ? (
-            <p>
-              <a className="continue-link" href={linkFor(pending.target)} target="_blank" rel="noopener noreferrer">
-                Continue sign-in
-              </a>
+            <Text size="sm" mt="xs">
+              <Anchor className="continue-link" href={linkFor(pending.target)} target="_blank" rel="noopener noreferrer" fw={600} mr="xs">
+                Continue sign-in <IconExternalLink size={14} aria-hidden />
+              </Anchor>
               No sign-in page opened? Use Continue sign-in.
-            </p>
+            </Text>
           ) : (
-            <p>This sign-in was started elsewhere (the tray or the command line). Sign in from here to get its page.</p>
+            <Text size="sm" mt="xs">
+              This sign-in was started elsewhere (the tray or the command line). Sign in from here to get its page.
+            </Text>
           )}
-          <button
-            type="button"
-            disabled={busy === pending.target}
-            onClick={() => void cancel(pending.target === SSO ? undefined : pending.target)}
-            aria-label={`Cancel the sign-in to ${nameOf(pending.target)}`}
-          >
-            Cancel
-          </button>
-          {!linkFor(pending.target) && (
-            <button type="button" disabled={busy === pending.target} onClick={() => void signIn(pending.target === SSO ? undefined : pending.target)}>
-              Sign in from here
-            </button>
-          )}
-        </div>
+          <Group gap="xs" mt="sm">
+            <Button
+              variant="default"
+              size="xs"
+              disabled={busy === pending.target}
+              onClick={() => void cancel(pending.target === SSO ? undefined : pending.target)}
+              aria-label={`Cancel the sign-in to ${nameOf(pending.target)}`}
+            >
+              Cancel
+            </Button>
+            {!linkFor(pending.target) && (
+              <Button size="xs" disabled={busy === pending.target} onClick={() => void signIn(pending.target === SSO ? undefined : pending.target)}>
+                Sign in from here
+              </Button>
+            )}
+          </Group>
+        </Paper>
       ))}
       {outcomes.map((outcome) => (
-        <p
+        <Notice
           key={`${outcome.target}@${outcome.at}`}
-          role={outcome.outcome === 'failed' ? 'alert' : 'status'}
+          kind={outcome.outcome === 'failed' ? 'problem' : outcome.outcome === 'signed-in' ? 'ok' : 'info'}
           className={outcome.outcome === 'signed-in' ? 'outcome-ok' : outcome.outcome === 'failed' ? 'error' : ''}
         >
           {outcomeText(outcome)}
-        </p>
+        </Notice>
       ))}
       {current.map(([target, note]) => (
-        <p key={`note-${target}`} role={note.kind === 'problem' ? 'alert' : 'status'} className={note.kind === 'problem' ? 'error' : ''}>
+        <Notice key={`note-${target}`} kind={note.kind === 'problem' ? 'problem' : 'info'} className={note.kind === 'problem' ? 'error' : ''}>
           {note.text}
-        </p>
+        </Notice>
       ))}
       {sso && (
-        <div className="card" aria-label="Company sign-in">
-          <h3>Company sign-in</h3>
+        <Paper withBorder p="md" radius="md" mb="md" className="surface" aria-label="Company sign-in" role="region">
+          <Group justify="space-between" mb="xs">
+            <Title order={3} size="h4">
+              Company sign-in
+            </Title>
+            {sso.configured && (
+              <Badge variant="light" color={sso.signedIn ? 'green' : 'orange'} tt="none">
+                {sso.signedIn ? 'Signed in' : 'Not signed in'}
+              </Badge>
+            )}
+          </Group>
           {!sso.configured ? (
-            <p>No company identity provider is configured. Your administrator's policy file or `auth.idp` in the configuration sets one.</p>
+            <Text size="sm">
+              No company identity provider is configured. Your administrator's policy file or <Code>auth.idp</Code> in the configuration sets one; servers with
+              their own sign-in are signed in to one by one below.
+            </Text>
           ) : sso.signedIn ? (
             <>
-              <p>
-                Signed in to <code>{sso.issuer}</code>
+              <Text size="sm">
+                Signed in to <Code>{sso.issuer}</Code>
                 {sso.subject ? ` as ${sso.subject}` : ''}
                 {sso.idTokenExpiresAt ? `, session renews before ${new Date(sso.idTokenExpiresAt).toLocaleString()}` : ''}.
-              </p>
-              <button type="button" disabled={Boolean(busy)} onClick={() => void signOut()}>
+              </Text>
+              <Button mt="sm" variant="default" size="xs" disabled={Boolean(busy)} onClick={() => void signOut()}>
                 Sign out everywhere
-              </button>
+              </Button>
             </>
           ) : waiting.has(SSO) ? (
-            <p>Not signed in yet: waiting for you in the browser.</p>
+            <Text size="sm">Not signed in yet: waiting for you in the browser.</Text>
           ) : (
             <>
-              <p>Not signed in. One sign-in gives you every server that accepts the company sign-in.</p>
-              <button type="button" className="primary" disabled={busy === SSO} onClick={() => void signIn()}>
-                {busy === SSO ? 'Starting…' : 'Sign in'}
-              </button>
+              <Text size="sm">Not signed in. One sign-in gives you every server that accepts the company sign-in.</Text>
+              <Button mt="sm" className="primary" leftSection={<IconKey size={16} aria-hidden />} loading={busy === SSO} onClick={() => void signIn()}>
+                Sign in
+              </Button>
             </>
           )}
-        </div>
+        </Paper>
       )}
-      <table>
-        <caption>Servers</caption>
-        <thead>
-          <tr>
-            <th scope="col">Server</th>
-            <th scope="col">State</th>
-            <th scope="col">How</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(value?.servers ?? []).map((server) => (
-            <tr key={server.id}>
-              <th scope="row">{server.id}</th>
-              <td>
-                {waiting.has(server.id) ? 'Waiting for you in the browser…' : (STATE_LABEL[server.state] ?? server.state)}
-                {server.code === 'AUTH_SSO_REQUIRED' && !waiting.has(server.id)
-                  ? ' — needs the company sign-in first: sign in from here'
-                  : server.message && server.state !== 'signed-in' && server.state !== 'not-required'
-                    ? ` — ${server.message}`
-                    : ''}
-              </td>
-              <td>{server.via ?? '—'}</td>
-              <td>
-                {waiting.has(server.id) ? null : server.state === 'signed-in' ? (
-                  <button type="button" disabled={busy === server.id} onClick={() => void signOut(server.id)} aria-label={`Sign out of ${server.id}`}>
-                    Sign out
-                  </button>
-                ) : server.state !== 'not-required' ? (
-                  <button type="button" disabled={busy === server.id} onClick={() => void signIn(server.id)} aria-label={`Sign in to ${server.id}`}>
-                    {busy === server.id ? 'Starting…' : 'Sign in'}
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {value && value.servers.length === 0 ? (
+        <EmptyState icon={<IconKey size={26} />} title="No server to sign in to">
+          Enable a server on the Servers page; those that need a sign-in are listed here with a Sign in button.
+        </EmptyState>
+      ) : (
+        <Paper withBorder radius="md" className="surface" style={{ overflowX: 'auto' }}>
+          <Table verticalSpacing="sm">
+            <caption className="visually-hidden">Servers</caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Server</Table.Th>
+                <Table.Th scope="col">State</Table.Th>
+                <Table.Th scope="col">How</Table.Th>
+                <Table.Th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {(value?.servers ?? []).map((server) => (
+                <Table.Tr key={server.id}>
+                  <Table.Th scope="row">{server.id}</Table.Th>
+                  <Table.Td>
+                    {waiting.has(server.id) ? 'Waiting for you in the browser…' : (STATE_LABEL[server.state] ?? server.state)}
+                    {server.code === 'AUTH_SSO_REQUIRED' && !waiting.has(server.id)
+                      ? ' — needs the company sign-in first: sign in from here'
+                      : server.message && server.state !== 'signed-in' && server.state !== 'not-required'
+                        ? ` — ${server.message}`
+                        : ''}
+                  </Table.Td>
+                  <Table.Td>{server.via ?? '—'}</Table.Td>
+                  <Table.Td>
+                    {waiting.has(server.id) ? null : server.state === 'signed-in' ? (
+                      <Button
+                        size="xs"
+                        variant="default"
+                        disabled={busy === server.id}
+                        onClick={() => void signOut(server.id)}
+                        aria-label={`Sign out of ${server.id}`}
+                      >
+                        Sign out
+                      </Button>
+                    ) : server.state !== 'not-required' ? (
+                      <Button size="xs" disabled={busy === server.id} onClick={() => void signIn(server.id)} aria-label={`Sign in to ${server.id}`}>
+                        {busy === server.id ? 'Starting…' : 'Sign in'}
+                      </Button>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
     </section>
   );
 }
