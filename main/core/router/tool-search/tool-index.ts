@@ -1,8 +1,9 @@
 // A full-text index of one view's tools, ranked by BM25 (FTS5's formula and Porter stemmer) with usage as a prior, kept in step with the tool list.
 import Database from 'better-sqlite3';
 import type { Tool } from '@modelcontextprotocol/server';
+import { actionClasses } from './action-verbs.ts';
 import { SOFTWARE_THESAURUS } from './software-thesaurus.ts';
-import { ALL_TEXT_STEPS, queryWords, toolText, type TextSteps } from './tool-text.ts';
+import { ALL_TEXT_STEPS, isStopWord, queryWords, toolText, type TextSteps } from './tool-text.ts';
 
 /** A tool as the index knows it: its exposed name (what a client calls), the server that offers it, its definition. */
 export interface IndexedTool {
@@ -25,6 +26,8 @@ export interface FieldWeights {
   parameters: number;
   /** Words related to the tool's own (the thesaurus), so a request worded differently still meets it. */
   related: number;
+  /** Words related to the tool's own in general English (WordNet: synonyms, derived forms, broader words). */
+  lexical: number;
 }
 
 export interface ToolIndexOptions {
@@ -34,6 +37,8 @@ export interface ToolIndexOptions {
   weights: FieldWeights;
   /** Related words (synonyms) added to each tool's own words in a field of their own; none when absent. */
   related?: Thesaurus | undefined;
+  /** General-English related words added to each tool's own words in the `lexical` field; none when absent (the product ships none: WordNet's measured no gain). */
+  lexical?: Thesaurus | undefined;
   /** Related words searched beside the request's own words (query expansion); none when absent. */
   expand?: Thesaurus | undefined;
   /** What a match on an expansion is worth against a match on the request's own word. */
@@ -42,6 +47,29 @@ export interface ToolIndexOptions {
   usageWeight: number;
   /** The bench's baseline only: identifiers (snake_case, kebab-case) stay whole words. */
   keepIdentifiersWhole?: boolean;
+  /** BM25's term-frequency saturation and length normalisation (FTS5's bm25() uses 1.2 and 0.75). */
+  k1: number;
+  b: number;
+  /**
+   * How much covering the tool's name lifts a match: score × (1 + nameCoverage × covered share of the name's words).
+   * A name word counts fully when the request has it, and `relatedCoverage` when the request has a related word.
+   */
+  nameCoverage: number;
+  relatedCoverage: number;
+  /**
+   * Pseudo-relevance feedback: the `feedbackTerms` best words of the first `feedbackDocuments` tools, searched at up to
+   * `feedbackWeight`. Off (0): measured no gain in the benchmark, kept so it can be measured again.
+   */
+  feedbackDocuments: number;
+  feedbackTerms: number;
+  feedbackWeight: number;
+  /**
+   * A tool whose name names the action the request asks for (read, list, search, create, delete, update) is lifted:
+   * score × (1 + actionMatch). Off (0) with actionMismatch: measured no gain beyond the name-coverage lift.
+   */
+  actionMatch: number;
+  /** A tool whose name names only other actions than those the request asks for: score × (1 − actionMismatch). */
+  actionMismatch: number;
 }
 
 /**
@@ -54,7 +82,7 @@ export interface Thesaurus {
   readonly words: readonly string[];
 }
 
-export const DEFAULT_WEIGHTS: FieldWeights = { name: 3, description: 1, server: 1, parameters: 0.5, related: 0.5 };
+export const DEFAULT_WEIGHTS: FieldWeights = { name: 3, description: 1, server: 1, parameters: 0.5, related: 0.5, lexical: 0 };
 
 /** What Switchboard ships; the weights are the benchmark's best (test/bench/tool-search.bench.ts shows each step's worth). */
 export const DEFAULT_INDEX_OPTIONS: ToolIndexOptions = {
@@ -65,16 +93,24 @@ export const DEFAULT_INDEX_OPTIONS: ToolIndexOptions = {
   expand: SOFTWARE_THESAURUS,
   expansionWeight: 0.25,
   usageWeight: 0.05,
+  k1: 1.2,
+  b: 0.75,
+  nameCoverage: 0.5,
+  relatedCoverage: 1,
+  feedbackDocuments: 3,
+  feedbackTerms: 10,
+  feedbackWeight: 0,
+  actionMatch: 0,
+  actionMismatch: 0,
 };
 
-const FIELDS = ['name', 'description', 'server', 'parameters', 'related'] as const;
-/** FTS5's bm25() constants. */
-const K1 = 1.2;
-const B = 0.75;
+const FIELDS = ['name', 'description', 'server', 'parameters', 'related', 'lexical'] as const;
 const FLOORED_IDF = 1e-6;
+/** Marks a term of the `lexical` field (no stem starts with a control character). */
+const LEXICAL_PREFIX = '\u0001';
 /** Tools from which a floored term is skipped: below it, such a term can still break ties between otherwise equal tools. */
 const SKIP_COMMON_TERMS_FROM = 200;
-/** Candidates kept before the usage prior re-orders them: enough that a used tool a little below the cut can rise. */
+/** Candidates kept before the name-coverage lift and the usage prior re-order them: enough that a tool a little below the cut can rise. */
 const CANDIDATES_PER_RESULT = 4;
 const MIN_CANDIDATES = 40;
 
@@ -88,6 +124,10 @@ interface Document {
   terms: Map<string, number>;
   /** Tokens in all fields, unweighted (bm25()'s document length). */
   length: number;
+  /** The stems of the tool's own name words, each once (for the name-coverage lift). */
+  nameTerms: string[];
+  /** The actions its name names (action-verbs.ts). */
+  actions: Set<string>;
 }
 
 /** One term's postings packed for scoring: rebuilt from the map only when a tool with the term came or went. */
@@ -155,6 +195,7 @@ export class ToolSearchIndex {
       server: tokens(text.server, keepWhole),
       parameters: tokens(text.parameters, keepWhole),
       related: [] as string[],
+      lexical: [] as string[],
     }));
     // One round trip to SQLite for every new word of the batch, then one for the related words they bring.
     this.#stems.learn(fields.flatMap((perField) => [...perField.name, ...perField.description, ...perField.server, ...perField.parameters]));
@@ -162,6 +203,11 @@ export class ToolSearchIndex {
     if (related) {
       for (const perField of fields) perField.related = this.#relatedWordsOf([...perField.name, ...perField.description], related);
       this.#stems.learn(fields.flatMap((perField) => perField.related));
+    }
+    const lexical = this.#options.lexical;
+    if (lexical && this.#options.weights.lexical > 0) {
+      for (const perField of fields) perField.lexical = this.#relatedWordsOf([...perField.name, ...perField.description], lexical);
+      this.#stems.learn(fields.flatMap((perField) => perField.lexical));
     }
     changed.forEach((entry, index) => this.#add(entry, fields[index]!));
   }
@@ -175,20 +221,25 @@ export class ToolSearchIndex {
     const expansions = expand ? [...new Set(own.flatMap((word) => expand.related(word)))].filter((word) => !own.includes(word)) : [];
     this.#stems.learn(expansions);
     const weights = new Map<string, number>();
+    const { k1: K1, b: B } = this.#options;
     for (const word of expansions) weights.set(this.#stems.stem(word), this.#options.expansionWeight);
     // The request's own words last: a word both typed and implied counts fully.
     for (const word of own) weights.set(this.#stems.stem(word), 1);
+    const terms = new Map(weights);
+    if (this.#options.lexical && this.#options.weights.lexical > 0)
+      for (const word of own) terms.set(LEXICAL_PREFIX + this.#stems.stem(word), this.#options.weights.lexical);
 
     const count = this.#documents.size;
     const averageLength = this.#totalLength / count || 1;
     const scores = new Float64Array(this.#names.length);
     const touched: number[] = [];
-    for (const [term, weight] of weights) {
+    const idfOf = (postings: Map<number, number>) => Math.max(FLOORED_IDF, Math.log((count - postings.size + 0.5) / (postings.size + 0.5)));
+    const accumulate = (term: string, weight: number) => {
       const postings = this.#postings.get(term);
-      if (!postings) continue;
+      if (!postings) return;
       // FTS5's IDF, floored the same way. In a large catalog a term in over half the tools adds nothing but time: skipped.
-      const idf = Math.max(FLOORED_IDF, Math.log((count - postings.size + 0.5) / (postings.size + 0.5)));
-      if (idf === FLOORED_IDF && count >= SKIP_COMMON_TERMS_FROM) continue;
+      const idf = idfOf(postings);
+      if (idf === FLOORED_IDF && count >= SKIP_COMMON_TERMS_FROM) return;
       const { slots, frequencies } = this.#packedPostings(term, postings);
       for (let index = 0; index < slots.length; index++) {
         const slot = slots[index]!;
@@ -196,14 +247,57 @@ export class ToolSearchIndex {
         if (scores[slot] === 0) touched.push(slot);
         scores[slot]! += weight * idf * ((frequency * (K1 + 1)) / (frequency + K1 * (1 - B + (B * this.#lengths[slot]!) / averageLength)));
       }
+    };
+    for (const [term, weight] of terms) accumulate(term, weight);
+    const { feedbackDocuments, feedbackTerms, feedbackWeight } = this.#options;
+    if (feedbackWeight > 0 && touched.length > 0) {
+      // Pseudo-relevance feedback (RM3-like): the words that best mark the first few tools, searched as well, lightly.
+      const top = best(
+        touched.map((slot) => ({ name: this.#names[slot]!, score: scores[slot]! })),
+        feedbackDocuments,
+      );
+      const topScore = top[0]!.score;
+      const mass = new Map<string, number>();
+      for (const { name, score } of top) {
+        const document = this.#documents.get(name)!;
+        let total = 0;
+        for (const frequency of document.terms.values()) total += frequency;
+        for (const [term, frequency] of document.terms) {
+          if (terms.has(term) || term.startsWith(LEXICAL_PREFIX) || isStopWord(term)) continue;
+          const postings = this.#postings.get(term)!;
+          mass.set(term, (mass.get(term) ?? 0) + (score / topScore) * (frequency / total) * idfOf(postings));
+        }
+      }
+      const chosen = [...mass].sort((a, b) => b[1] - a[1]).slice(0, feedbackTerms);
+      const heaviest = chosen[0]?.[1] ?? 1;
+      for (const [term, weight] of chosen) accumulate(term, (feedbackWeight * weight) / heaviest);
     }
     const prior = this.#options.usageWeight > 0 && uses ? uses : undefined;
-    const reach = prior ? Math.max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT) : limit;
+    const { nameCoverage, relatedCoverage, actionMatch, actionMismatch } = this.#options;
+    const asked = actionMatch > 0 || actionMismatch > 0 ? actionClasses(own) : new Set<string>();
+    const rerank = prior !== undefined || nameCoverage > 0 || asked.size > 0;
+    const reach = rerank ? Math.max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT) : limit;
+    const ownTerms = new Set(own.map((word) => this.#stems.stem(word)));
     const hits = best(
       touched.map((slot) => ({ name: this.#names[slot]!, score: scores[slot]! })),
       reach,
-    ).map(({ name, score }) => ({ name, score: score * (prior ? 1 + this.#options.usageWeight * Math.log1p(prior(name)) : 1) }));
-    if (prior) hits.sort(byScoreThenName);
+    ).map(({ name, score }) => {
+      let lifted = score;
+      if (nameCoverage > 0 || asked.size > 0) {
+        const document = this.#documents.get(name)!;
+        if (asked.size > 0 && document.actions.size > 0) {
+          const agrees = [...document.actions].some((action) => asked.has(action));
+          lifted *= agrees ? 1 + actionMatch : 1 - actionMismatch;
+        }
+        if (nameCoverage > 0 && document.nameTerms.length > 0) {
+          let covered = 0;
+          for (const term of document.nameTerms) covered += ownTerms.has(term) ? 1 : weights.has(term) ? relatedCoverage : 0;
+          lifted *= 1 + (nameCoverage * covered) / document.nameTerms.length;
+        }
+      }
+      return { name, score: lifted * (prior ? 1 + this.#options.usageWeight * Math.log1p(prior(name)) : 1) };
+    });
+    if (rerank) hits.sort(byScoreThenName);
     return hits.slice(0, limit);
   }
 
@@ -216,11 +310,15 @@ export class ToolSearchIndex {
     const terms = new Map<string, number>();
     let length = 0;
     for (const field of FIELDS) {
-      const weight = this.#options.weights[field];
+      // General-English related words are terms of their own (with their own document frequencies): counted with
+      // the tool's words, they would make a word the request uses look common and lower its worth everywhere.
+      const lexical = field === 'lexical';
+      const weight = lexical ? 1 : this.#options.weights[field];
       for (const word of fields[field]) {
-        const term = this.#stems.stem(word);
+        const term = lexical ? LEXICAL_PREFIX + this.#stems.stem(word) : this.#stems.stem(word);
         terms.set(term, (terms.get(term) ?? 0) + weight);
-        length++;
+        // General-English words are many and loose: they may match, but do not make a tool look long.
+        if (field !== 'lexical') length++;
       }
     }
     const slot = this.#freeSlots.pop() ?? this.#names.length;
@@ -231,7 +329,9 @@ export class ToolSearchIndex {
     }
     this.#names[slot] = entry.name;
     this.#lengths[slot] = length;
-    this.#documents.set(entry.name, { slot, tool: entry.tool, server: entry.server, terms, length });
+    const nameTerms = [...new Set(fields.name.map((word) => this.#stems.stem(word)))];
+    const actions = actionClasses(fields.name);
+    this.#documents.set(entry.name, { slot, tool: entry.tool, server: entry.server, terms, length, nameTerms, actions });
     this.#totalLength += length;
     for (const [term, frequency] of terms) {
       let postings = this.#postings.get(term);

@@ -87,3 +87,8 @@ const STOP_WORDS = new Set(
     'very too again tell let thing things'
   ).split(' '),
 );
+
+/** Whether a word (or its stem: a stop word's stem is itself) is one a request leaves out. */
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word);
+}
