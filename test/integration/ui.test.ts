@@ -534,6 +534,14 @@ describe('the UI in Chromium against serve --ui', () => {
         const background = await tab.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
         const [red] = background.match(/\d+/g)!.map(Number);
         expect(scheme === 'dark' ? red! < 60 : red! > 200, `${scheme} background ${background}`).toBe(true);
+        // Focus is visible: tabbing to the first section shows a ring around it.
+        for (let presses = 0; presses < 10 && !(await tab.evaluate(() => document.activeElement?.closest('nav') !== null)); presses++)
+          await tab.keyboard.press('Tab');
+        const ring = await tab.evaluate(() => {
+          const style = getComputedStyle(document.activeElement!);
+          return { style: style.outlineStyle, width: style.outlineWidth, name: document.activeElement!.getAttribute('aria-label') };
+        });
+        expect(ring, `focus ring (${scheme}, ${width} px)`).toEqual({ style: 'solid', width: '2px', name: 'Servers' });
         for (const name of ['Servers', 'Sign-in', 'Clients', 'Activity', 'Settings']) {
           const where = `${name} (${scheme}, ${width} px)`;
           await tab.getByRole('navigation').getByRole('button', { name }).click();

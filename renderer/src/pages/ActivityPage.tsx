@@ -467,7 +467,8 @@ function Charts({ series, by, onBy }: { series: AuditTimeseriesView; by: By; onB
           connectNulls
           withLegend
           legendProps={{ verticalAlign: 'bottom', height: 40 }}
-          withDots={false}
+          // Dots: a minute with calls after quiet ones is one point, which a line alone would not show.
+          dotProps={{ r: 2.5, strokeWidth: 1 }}
           tooltipAnimationDuration={150}
           yAxisProps={{ width: 64 }}
           gridAxis="y"

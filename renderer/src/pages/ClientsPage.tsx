@@ -59,7 +59,8 @@ export function ClientsPage() {
     await clients.reload();
   };
 
-  const aiClients = clients.value?.aiClients ?? [];
+  // The clients found on this machine first, in the order the contract lists them; the rest after.
+  const aiClients = [...(clients.value?.aiClients ?? [])].sort((a, b) => Number(b.detected) - Number(a.detected));
   const found = aiClients.filter((client) => client.detected);
   return (
     <section aria-labelledby="clients-heading">
