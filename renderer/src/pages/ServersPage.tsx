@@ -439,6 +439,17 @@ function ServerDetail({ server, app }: { server: ServerEntry; app: ReturnType<ty
           {SOURCE_LABEL[server.source]}
           {server.fetchedAt ? ` (fetched ${new Date(server.fetchedAt).toLocaleString()})` : ''}
         </dd>
+        {server.status?.serverName && (
+          <>
+            <dt>Live</dt>
+            <dd>
+              The server calls itself <Code>{server.status.serverName}</Code>
+              {server.status.serverName !== server.title ? ` (listed here as “${server.title}”)` : ''}
+              {server.status.protocolVersion ? `; MCP ${server.status.protocolVersion}` : ''}
+              {server.status.era ? (server.status.era === 'modern' ? ', stateless' : ', with sessions') : ''}
+            </dd>
+          </>
+        )}
         {server.description && (
           <>
             <dt>Description</dt>
@@ -459,7 +470,17 @@ function ServerDetail({ server, app }: { server: ServerEntry; app: ReturnType<ty
           )}
         </dd>
       </dl>
-      {server.enabled ? (
+      {condition === 'needs-sign-in' || condition === 'signing-in' ? (
+        <Notice kind="info">
+          {server.title} needs a sign-in before it says what it offers. Sign in on the Sign-in page; its tools then appear here under the names your AI clients
+          will see.
+        </Notice>
+      ) : condition === 'unavailable' ? (
+        <Notice kind="info">
+          {server.title} is not answering, so what it offers is not known now (its last error is above). Switchboard keeps trying; its tools appear here once it
+          is back.
+        </Notice>
+      ) : server.enabled ? (
         <ServerOffer id={server.id} />
       ) : (
         <Notice kind="info">
