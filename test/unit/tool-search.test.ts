@@ -20,7 +20,8 @@ import { actionClasses } from '../../main/core/router/tool-search/action-verbs.t
 import { DEFAULT_WEIGHTS, ToolSearchIndex, type IndexedTool, type Thesaurus } from '../../main/core/router/tool-search/tool-index.ts';
 import { ToolSearchRouter } from '../../main/core/router/tool-search/tool-search-router.ts';
 import type { CallOptions, GatewayRouter } from '../../main/core/router/gateway-router.ts';
-import { queryWords, splitIdentifier } from '../../main/core/router/tool-search/tool-text.ts';
+import { ALL_TEXT_STEPS, queryWords, splitIdentifier } from '../../main/core/router/tool-search/tool-text.ts';
+import { softwareSynonyms, thesaurusOf } from '../../main/core/router/tool-search/software-thesaurus.ts';
 
 const tool = (name: string, description: string, properties: Tool['inputSchema']['properties'] = {}, required: string[] = []): Tool => ({
   name,
@@ -55,6 +56,8 @@ describe('tool text', () => {
   it('keeps only the words of a request, lower-case, once each, never its punctuation', () => {
     expect(queryWords('Please show me the OPEN issues, open issues!')).toEqual(['show', 'open', 'issues']);
     expect(queryWords('NEAR( "a" OR b* ) AND -c: ^d')).toEqual(['near', 'b', 'c', 'd']);
+    expect(queryWords('tell me about AS13335')).toEqual(['as13335', 'as', '13335']);
+    expect(queryWords('tell me about AS13335', { ...ALL_TEXT_STEPS, splitCodes: false })).toEqual(['as13335']);
     expect(queryWords('x '.repeat(10) + Array.from({ length: 100 }, (_, index) => `w${index}`).join(' '))).toHaveLength(32);
   });
 });
@@ -191,6 +194,28 @@ describe('ranking pieces', () => {
     const index = new ToolSearchIndex({ related: undefined, expand: undefined, feedbackWeight: 0.5, feedbackDocuments: 1 });
     index.sync(tools);
     expect(index.search('pods log', { limit: 2 }).map((hit) => hit.name)).toEqual(['k_pods_log', 'k_container_output']);
+    index.close();
+  });
+
+  it('thesaurus: an "un-" word it lacks whose rest it knows undoes that word; other "un" words get nothing', () => {
+    expect(softwareSynonyms('unstar')).toEqual(['star', 'remove', 'stop', 'undo']);
+    expect(softwareSynonyms('unroute')).toContain('route');
+    expect(softwareSynonyms('unresolve')).toEqual(['reopen']);
+    expect(softwareSynonyms('under')).toEqual([]);
+    expect(thesaurusOf(['star favorite'], { undo: false }).related('unstar')).toEqual([]);
+  });
+
+  it('thesaurus: a word in several groups is related to the words of all of them', () => {
+    const related = thesaurusOf(['remember store', 'remember memory'], { undo: false });
+    expect([...related.related('remember')].sort()).toEqual(['memory', 'store']);
+    expect(related.related('memory')).toEqual(['remember']);
+  });
+
+  it('a code of letters and digits in the request finds the tool named by its letters, even when they are a stop word', () => {
+    const tools: IndexedTool[] = [{ name: 'r_get_as_details', server: 'r', tool: tool('get_as_details', 'Get Autonomous System details by ASN.') }, ...others];
+    const index = new ToolSearchIndex();
+    index.sync(tools);
+    expect(index.search('tell me about AS13335', { limit: 1 })[0]?.name).toBe('r_get_as_details');
     index.close();
   });
 

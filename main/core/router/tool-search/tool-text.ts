@@ -17,9 +17,11 @@ export interface TextSteps {
   parameters: boolean;
   /** Words like "the", "me", "please" are left out of a query: they match everywhere and rank nothing. */
   stopWords: boolean;
+  /** A request's codes of letters then digits ("AS13335") are searched as their parts too ("as", "13335"). */
+  splitCodes: boolean;
 }
 
-export const ALL_TEXT_STEPS: TextSteps = { splitNames: true, parameters: true, stopWords: true };
+export const ALL_TEXT_STEPS: TextSteps = { splitNames: true, parameters: true, stopWords: true, splitCodes: true };
 
 /** The longest query the index reads; a longer one is cut here (the meta-tool refuses one far past it first). */
 export const MAX_QUERY_WORDS = 32;
@@ -74,7 +76,12 @@ export function queryWords(query: string, steps: TextSteps = ALL_TEXT_STEPS): st
   const words = text
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0 && !(steps.stopWords && STOP_WORDS.has(word)));
+    .flatMap((word) => {
+      // A code of letters then digits ("AS13335", "PR12") is searched as itself and as its parts, kept even when the
+      // letters are a stop word ("as"): they name a kind of thing there.
+      const code = steps.splitCodes ? /^(\p{L}+)(\p{N}+)$/u.exec(word) : null;
+      return code ? [word, code[1]!, code[2]!] : word.length > 0 && !(steps.stopWords && STOP_WORDS.has(word)) ? [word] : [];
+    });
   return [...new Set(words)].slice(0, MAX_QUERY_WORDS);
 }
 
