@@ -21,8 +21,15 @@ import { createTray } from './tray.ts';
 
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
-const isOwnPage = (url: string): boolean =>
-  rendererDevUrl ? url.startsWith(rendererDevUrl) : url.startsWith('file://') && decodeURIComponent(new URL(url).pathname) === rendererFile;
+/**
+ * Our page: the dev server's origin (compared as an origin: electron-vite's URL has no trailing slash, so a prefix test
+ * would also pass http://localhost:5173@elsewhere/ or http://localhost:51730/), or exactly our file.
+ */
+const isOwnPage = (url: string): boolean => {
+  const page = URL.canParse(url) ? new URL(url) : undefined;
+  if (!page) return false;
+  return rendererDevUrl ? page.origin === new URL(rendererDevUrl).origin : page.protocol === 'file:' && decodeURIComponent(page.pathname) === rendererFile;
+};
 
 let quitting = false;
 let window: BrowserWindow | undefined;

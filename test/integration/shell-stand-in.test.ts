@@ -39,6 +39,14 @@ describe('the Electron shell, run through the stand-in', () => {
       [channel, request] as const,
     ) as Promise<Result>;
   const status = async () => (await invoke('app:getStatus')).value as { mcpUrl: string | null; signedIn: boolean };
+  /** How many restarts of the core the app's own log has seen (logs:recent, the window's log view). */
+  const restarts = async () => JSON.stringify((await invoke('logs:recent')).value).split('switchboard.restarted').length - 1;
+  /**
+   * Waits for the restart a change started to finish. A second change made while a restart is under way joins it
+   * and is lost to the running core (main/core/host/core-host.ts: `restarting ??=` after the new config was read),
+   * so each toggle here waits for its restart.
+   */
+  const restarted = async (before: number) => vi.waitFor(async () => expect(await restarts()).toBeGreaterThan(before), { timeout: 20_000, interval: 200 });
   /** Whether anything answers HTTP at the endpoint (any status): a stopped core refuses the connection. */
   const answers = (url: string) =>
     fetch(url, { method: 'GET' }).then(
@@ -78,7 +86,8 @@ describe('the Electron shell, run through the stand-in', () => {
     await store.set(vaultAccounts.idpClientSecret(), idp.clientSecret);
     // `npm start`'s way of giving the shell its page (electron-vite dev sets ELECTRON_RENDERER_URL): here the built UI over loopback.
     rendererUrl = await electron.serveFolder(join(repoRoot, 'out/renderer'));
-    process.env.ELECTRON_RENDERER_URL = rendererUrl;
+    // As electron-vite sets it: the dev server's origin, with no path (the page itself is then at `${origin}/`).
+    process.env.ELECTRON_RENDERER_URL = new URL(rendererUrl).origin;
 
     await import('../../main/shell/index.ts');
     await vi.waitFor(() => expect(BrowserWindow.getAllWindows()).toHaveLength(1), { timeout: 30_000, interval: 100 });
@@ -125,12 +134,16 @@ describe('the Electron shell, run through the stand-in', () => {
         return typeof bridge.subscribe('events:status', (payload) => seen.push(payload));
       }),
     ).toBe('function');
+    let before = await restarts();
     expect(await invoke('servers:setEnabled', { id: 'tickets', enabled: false })).toMatchObject({ ok: true });
+    await restarted(before);
     await vi.waitFor(async () => expect(await page.evaluate(() => (window as unknown as { seenStatus: unknown[] }).seenStatus.length)).toBeGreaterThan(0), {
       timeout: 20_000,
       interval: 200,
     });
+    before = await restarts();
     expect(await invoke('servers:setEnabled', { id: 'tickets', enabled: true })).toMatchObject({ ok: true });
+    await restarted(before);
   });
 
   it(`refuses a call from another origin with UI_UNAUTHORIZED, and the preload stops unknown channels before IPC ${STAND_IN}, a second window)`, async () => {
@@ -153,6 +166,14 @@ describe('the Electron shell, run through the stand-in', () => {
       )) as Result;
       expect(refused).toMatchObject({ ok: false, error: { code: 'UI_UNAUTHORIZED' } });
       expect(ipcMain.invoked).toContainEqual({ channel: 'app:getStatus', senderUrl: foreignUrl });
+      // An address that only starts with the dev server's origin (user info before another host) is another site too.
+      const lookalike = `${new URL(rendererUrl).origin}@${new URL(foreignUrl).host}/`;
+      await foreign.loadURL(lookalike);
+      expect(foreign.webContents.getURL()).toBe(lookalike);
+      const lookalikeAnswer = (await foreignPage.evaluate(() =>
+        (window as unknown as { switchboard: { invoke(c: string): Promise<unknown> } }).switchboard.invoke('app:getStatus'),
+      )) as Result;
+      expect(lookalikeAnswer).toMatchObject({ ok: false, error: { code: 'UI_UNAUTHORIZED' } });
     } finally {
       foreign.destroy();
     }
@@ -177,6 +198,10 @@ describe('the Electron shell, run through the stand-in', () => {
     await vi.waitFor(() => expect(navigationRecords.willNavigate).toContainEqual({ url: 'https://example.com/elsewhere', prevented: true }), {
       timeout: 10_000,
     });
+    // An address that merely starts with the dev server's origin is somewhere else, and refused too.
+    const lookalike = `${new URL(rendererUrl).origin}@example.com/`;
+    await page.evaluate((url) => void (location.href = url), lookalike);
+    await vi.waitFor(() => expect(navigationRecords.willNavigate).toContainEqual({ url: lookalike, prevented: true }), { timeout: 10_000 });
     expect(window.webContents.getURL()).toBe(rendererUrl);
     expect((await invoke('app:getStatus')).ok).toBe(true);
 
@@ -210,10 +235,14 @@ describe('the Electron shell, run through the stand-in', () => {
     const enabled = async (id: string) =>
       ((await invoke('servers:list')).value as { servers: { id: string; enabled: boolean }[] }).servers.find((server) => server.id === id)!.enabled;
     expect(menu().item('Servers', 'Company wiki').checked).toBe(true);
+    let before = await restarts();
     menu().item('Servers', 'Company wiki').click();
+    await restarted(before);
     await vi.waitFor(async () => expect(await enabled('wiki')).toBe(false), { timeout: 20_000, interval: 200 });
     await vi.waitFor(() => expect(menu().item('Servers', 'Company wiki').checked).toBe(false), { timeout: 20_000, interval: 200 });
+    before = await restarts();
     menu().item('Servers', 'Company wiki').click();
+    await restarted(before);
     await vi.waitFor(async () => expect(await enabled('wiki')).toBe(true), { timeout: 20_000, interval: 200 });
     await vi.waitFor(() => expect(menu().item('Servers', 'Company wiki').checked).toBe(true), { timeout: 20_000, interval: 200 });
   });
