@@ -42,7 +42,7 @@ export function Notice({ kind, children, title, className }: { kind: 'ok' | 'inf
 /** What the page would show, why it is empty, and what to do next. */
 export function EmptyState({ icon, title, children, action }: { icon: ReactNode; title: string; children: ReactNode; action?: ReactNode }) {
   return (
-    <Paper withBorder p="xl" radius="md" className="surface">
+    <Paper withBorder p="xl" radius="md" mb="md" className="surface">
       <Stack align="center" gap="xs" ta="center">
         <ThemeIcon size={48} radius="xl" variant="light" aria-hidden>
           {icon}

@@ -643,3 +643,66 @@ describe('the UI in Chromium against serve --ui', () => {
     expect(responses.join('\n')).not.toMatch(/sbc_[A-Za-z0-9_-]{20,}/);
   });
 });
+
+describe('the UI with nothing set up yet (an empty configuration, no AI client on the machine)', () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const work = await mkdtemp(join(tmpdir(), 'switchboard-ui-empty-'));
+    const home = join(work, 'home');
+    await mkdir(home, { recursive: true });
+    const configPath = join(work, 'config.json');
+    await writeFile(configPath, JSON.stringify({ servers: [], auth: { profile: `test-ui-empty-${process.pid}` } }));
+    serve = await startServe(['--config', configPath, '--data-dir', join(work, 'data'), '--ui'], {
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+    });
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('says on every page what to do next, in both schemes, with no serious or critical axe violation and no console error', async () => {
+    const axe = await readFile(join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
+    // Each page's empty state: its heading, and words that name the next step.
+    const expected: Record<string, [heading: string, next: RegExp][]> = {
+      Servers: [['No servers yet', /Discover at.*company’s domain|company’s domain.*Discover at/]],
+      'Sign-in': [['No server to sign in to', /Enable a server on the Servers page/]],
+      Clients: [
+        ['No client has a credential yet', /Set up a client above/],
+        ['No AI client found on this machine', /Install one/],
+      ],
+      Activity: [['No calls yet', /Set up a client on the Clients page/]],
+    };
+    for (const scheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+      const tab = await context.newPage();
+      const problems: string[] = [];
+      tab.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
+      tab.on('response', (response) => void (response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`)));
+      await tab.goto(serve.ready.uiUrl!);
+      for (const [name, states] of Object.entries(expected)) {
+        await tab.getByRole('navigation').getByRole('button', { name }).click();
+        for (const [heading, next] of states) {
+          const title = tab.getByText(heading, { exact: true });
+          await title.waitFor();
+          // The words that follow the heading (an empty state's text, or an alert's body) say what to do.
+          expect(await title.locator('xpath=ancestor::*[self::div or self::section][1]/..').textContent(), `${name}: ${heading}`).toMatch(next);
+        }
+        await mkdir(ARTIFACTS, { recursive: true });
+        await tab.screenshot({ path: join(ARTIFACTS, `empty-${scheme}-${name.toLowerCase()}.png`), fullPage: true });
+        await tab.evaluate(axe);
+        const result = (await tab.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as { violations: { id: string; impact: string }[] };
+        expect(
+          result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id),
+          `${name} (${scheme})`,
+        ).toEqual([]);
+      }
+      expect(problems).toEqual([]);
+      await context.close();
+    }
+  }, 90_000);
+});

@@ -193,7 +193,15 @@ export function ActivityPage() {
         </EmptyState>
       ) : (
         <>
-          {summary.value && <Totals summary={summary.value} />}
+          {summary.value?.total === 0 && chips.length === 0 ? (
+            // Only what Switchboard itself did so far (started, a setting changed): no call to count or chart yet.
+            <EmptyState icon={<IconActivity size={26} />} title="No calls yet">
+              Once an AI client uses a tool through the endpoint, its calls, errors and latency are charted here. Set up a client on the Clients page, then ask
+              it to use one of your servers’ tools. What Switchboard itself did is listed below.
+            </EmptyState>
+          ) : (
+            summary.value && <Totals summary={summary.value} />
+          )}
           {/* The summary counts calls; a filter that matches only app events (a failure, a setting changed) has none to chart. */}
           {series.value && series.value.points.length > 0 && <Charts series={series.value} by={by} onBy={setBy} />}
           {records.length === 0 && !page.loading ? (
