@@ -85,6 +85,36 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   let mcpUrl = (await current.start()).mcpUrl;
   await syncClients(current, mcpUrl);
   let restarting: Promise<void> | undefined;
+  /** The restart that follows the running one, shared by every request made while it runs. */
+  let following: Promise<void> | undefined;
+
+  const restart = (restartOptions: { keepPort?: boolean } = {}): Promise<void> => {
+    // A change made while a restart runs may come after that restart read the configuration: one more restart follows
+    // it, so the last change always reaches the running core (a server switched off and on again fast stays on).
+    if (restarting) {
+      following ??= restarting
+        .catch(() => undefined)
+        .then(() => {
+          following = undefined;
+          return restart(restartOptions);
+        });
+      return following;
+    }
+    restarting = (async () => {
+      const next = await load(options, logger);
+      // A chosen port is pinned to today's; with port 0 the remembered port (today's) is asked for, and a taken one may move.
+      if (restartOptions.keepPort !== false && next.config.gateway.port !== 0) next.config.gateway.port = Number(new URL(mcpUrl).port);
+      await current.stop();
+      loaded = next;
+      current = create(next);
+      mcpUrl = (await current.start()).mcpUrl;
+      await syncClients(current, mcpUrl);
+      logger.log('info', 'switchboard.restarted', { mcpUrl, servers: next.config.servers.filter((server) => server.enabled).length });
+    })().finally(() => {
+      restarting = undefined;
+    });
+    return restarting;
+  };
 
   return {
     configPath: options.configPath,
@@ -92,23 +122,9 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
     switchboard: () => current,
     config: () => loaded.config,
     mcpUrl: () => mcpUrl,
-    restart(restartOptions = {}) {
-      restarting ??= (async () => {
-        const next = await load(options, logger);
-        // A chosen port is pinned to today's; with port 0 the remembered port (today's) is asked for, and a taken one may move.
-        if (restartOptions.keepPort !== false && next.config.gateway.port !== 0) next.config.gateway.port = Number(new URL(mcpUrl).port);
-        await current.stop();
-        loaded = next;
-        current = create(next);
-        mcpUrl = (await current.start()).mcpUrl;
-        await syncClients(current, mcpUrl);
-        logger.log('info', 'switchboard.restarted', { mcpUrl, servers: next.config.servers.filter((server) => server.enabled).length });
-      })().finally(() => {
-        restarting = undefined;
-      });
-      return restarting;
-    },
+    restart,
     async stop() {
+      await following?.catch(() => undefined);
       await restarting?.catch(() => undefined);
       await current.stop();
     },
