@@ -67,7 +67,7 @@ export function App() {
             )}
             <Badge
               className={`badge ${summary!.level}`}
-              color={LEVEL_COLOR[summary!.level as keyof typeof LEVEL_COLOR] ?? 'gray'}
+              color={summary!.servers.length === 0 ? 'gray' : (LEVEL_COLOR[summary!.level as keyof typeof LEVEL_COLOR] ?? 'gray')}
               variant="light"
               size="lg"
               role="status"

@@ -442,7 +442,8 @@ describe('the UI in Chromium against serve --ui', () => {
     await byClient.getByText('By server').click();
 
     // Filters are chips: applying one shows it, narrows the list and what an export holds; its × removes it.
-    await page.getByRole('textbox', { name: 'Server' }).fill('wiki');
+    await page.getByRole('main').getByLabel('Server', { exact: true }).fill('wiki');
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Apply' }).click();
     const applied = page.getByRole('list', { name: 'Filters applied' });
     await applied.getByRole('listitem').filter({ hasText: 'server: wiki' }).waitFor();

@@ -1,7 +1,7 @@
 // Activity: the audit trail at a glance — calls and errors over time per server or client, latency percentiles over time,
 // filters as chips, the live list with the selected record beside it, export that says what it exports, and verification.
 import { AreaChart, LineChart } from '@mantine/charts';
-import { Badge, Button, Chip, CloseButton, Code, Group, Paper, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Autocomplete, Badge, Button, Chip, CloseButton, Code, Group, Paper, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconActivity, IconDownload, IconFilter, IconFilterOff, IconShieldCheck } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import type { AuditRecordView, AuditTimeseriesView, ContractRequest, ContractResponse } from '../../../shared/contract/schemas.ts';
@@ -128,13 +128,22 @@ export function ActivityPage() {
       <Paper withBorder p="sm" radius="md" mb="md" className="surface">
         <form onSubmit={addFilters} aria-label="Filter the audit trail">
           <Group gap="sm" align="flex-end" wrap="wrap">
-            {(['server', 'client', 'text'] as const).map((field) => (
+            {/* The servers the trail has calls for are offered as the person types; any other name can be typed too. */}
+            <Autocomplete
+              label="Server"
+              value={draft.server}
+              onChange={(value) => setDraft({ ...draft, server: value })}
+              data={(summary.value?.byServer ?? []).map((entry) => entry.server)}
+              placeholder="e.g. wiki"
+              w={170}
+            />
+            {(['client', 'text'] as const).map((field) => (
               <TextInput
                 key={field}
-                label={field === 'text' ? 'Contains' : field[0]!.toUpperCase() + field.slice(1)}
+                label={field === 'text' ? 'Contains' : 'Client'}
                 value={draft[field]}
                 onChange={(event) => setDraft({ ...draft, [field]: event.currentTarget.value })}
-                placeholder={field === 'server' ? 'e.g. wiki' : field === 'client' ? 'e.g. cursor' : 'tool, method, text'}
+                placeholder={field === 'client' ? 'e.g. cursor' : 'tool, method, text'}
                 w={170}
               />
             ))}
