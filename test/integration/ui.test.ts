@@ -494,6 +494,10 @@ describe('the UI in Chromium against serve --ui', () => {
     expect(await page.getByRole('main').textContent()).not.toMatch(/see the .*log/i);
     expect(await readFile(configPath, 'utf8')).not.toContain('unclosed');
     await snapshot(page, '6-settings');
+    // The log is readable from here: its newest lines, newest first (the responses' check below holds that none carries a credential).
+    await page.getByRole('heading', { name: 'Recent log' }).waitFor();
+    await expect.poll(() => page.getByRole('log', { name: 'Recent log lines, newest first' }).locator('.log-line').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('log', { name: 'Recent log lines, newest first' }).textContent()).toMatch(/info|warn/);
     // After that restart the open page shows the servers as they are again, not "connecting" until a reload.
     await page.getByRole('button', { name: 'Servers' }).click();
     for (const title of ['Company wiki', 'Finance', 'Finance reports']) {

@@ -1,6 +1,6 @@
 // Settings: where things are and how they are set; each editable setting saves on its own, managed ones are shown as managed.
-import { Badge, Button, Checkbox, Code, Group, Loader, Paper, Text, Textarea, TextInput } from '@mantine/core';
-import { IconLock } from '@tabler/icons-react';
+import { Badge, Button, Checkbox, Code, CopyButton, Group, Loader, Paper, SegmentedControl, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { IconLock, IconRefresh } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ContractResponse, EDITABLE_SETTINGS } from '../../../shared/contract/schemas.ts';
 import { isManagedSetting } from '../../../shared/managed-settings.ts';
@@ -212,6 +212,7 @@ export function SettingsPage() {
           </Setting>
         </dl>
       </Paper>
+      <RecentLog />
     </section>
   );
 }
@@ -406,5 +407,77 @@ function SinksEditor({ initial, onSave }: { initial: string; onSave: (next: unkn
         Save
       </Button>
     </form>
+  );
+}
+
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVEL_COLOR: Record<string, string> = { debug: 'gray', info: 'blue', warn: 'orange', error: 'red' };
+
+/** The log's last lines as the host keeps them (never a secret: the logger redacts before it keeps a line), and where the full log is. */
+function RecentLog() {
+  const [minLevel, setMinLevel] = useState<LogLevel>('info');
+  const log = useContract('logs:recent', { limit: 200, minLevel });
+  const lines = [...(log.value?.lines ?? [])].reverse();
+  return (
+    <Paper component="section" withBorder p="md" radius="md" mt="xl" className="surface" aria-labelledby="log-heading">
+      <Group justify="space-between" mb="xs" wrap="wrap">
+        <Title order={3} size="h4" id="log-heading">
+          Recent log
+        </Title>
+        <Group gap="xs">
+          <SegmentedControl
+            size="xs"
+            aria-label="Lowest level shown"
+            value={minLevel}
+            onChange={(value) => setMinLevel(value as LogLevel)}
+            data={[
+              { value: 'debug', label: 'Debug' },
+              { value: 'info', label: 'Info' },
+              { value: 'warn', label: 'Warnings' },
+              { value: 'error', label: 'Errors' },
+            ]}
+          />
+          <Button size="xs" variant="default" leftSection={<IconRefresh size={14} aria-hidden />} onClick={() => void log.reload()}>
+            Refresh
+          </Button>
+        </Group>
+      </Group>
+      <Text size="sm" c="dimmed" mb="sm">
+        {log.value?.file ? (
+          <>
+            The full log is in <Code>{log.value.file}</Code>{' '}
+            <CopyButton value={log.value.file}>
+              {({ copied, copy }) => (
+                <Button size="compact-xs" variant="subtle" onClick={copy}>
+                  {copied ? 'Copied' : 'Copy the path'}
+                </Button>
+              )}
+            </CopyButton>
+          </>
+        ) : (
+          'This Switchboard writes its full log to the terminal it was started from; the newest lines are below.'
+        )}
+      </Text>
+      {log.error && <Notice kind="problem">{log.error.message}</Notice>}
+      {log.value && lines.length === 0 ? (
+        <Text size="sm">Nothing at this level yet.</Text>
+      ) : (
+        <div className="log-lines" role="log" aria-label="Recent log lines, newest first" tabIndex={0}>
+          {lines.map((line, index) => (
+            <div key={`${line.time}-${index}`} className="log-line">
+              <Text span size="xs" c="dimmed" className="log-time">
+                {new Date(line.time).toLocaleTimeString()}
+              </Text>
+              <Badge size="xs" variant="light" color={LEVEL_COLOR[line.level] ?? 'gray'} tt="none" className="log-level">
+                {line.level}
+              </Badge>
+              <Text span size="xs" className="log-text">
+                {line.message || line.event}
+              </Text>
+            </div>
+          ))}
+        </div>
+      )}
+    </Paper>
   );
 }
