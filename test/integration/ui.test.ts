@@ -652,12 +652,14 @@ describe('the UI in Chromium against serve --ui', () => {
 describe('the UI with nothing set up yet (an empty configuration, no AI client on the machine)', () => {
   let serve: ServeProcess;
   let browser: Browser;
+  let work: string;
+  let configPath: string;
 
   beforeAll(async () => {
-    const work = await mkdtemp(join(tmpdir(), 'switchboard-ui-empty-'));
+    work = await mkdtemp(join(tmpdir(), 'switchboard-ui-empty-'));
     const home = join(work, 'home');
     await mkdir(home, { recursive: true });
-    const configPath = join(work, 'config.json');
+    configPath = join(work, 'config.json');
     await writeFile(configPath, JSON.stringify({ servers: [], auth: { profile: `test-ui-empty-${process.pid}` } }));
     serve = await startServe(['--config', configPath, '--data-dir', join(work, 'data'), '--ui'], {
       env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
@@ -710,4 +712,27 @@ describe('the UI with nothing set up yet (an empty configuration, no AI client o
       await context.close();
     }
   }, 90_000);
+
+  it('adds an audit export with a form, not a JSON box: a missing file is said inline, then saved after the restart is confirmed', async () => {
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await tab.goto(serve.ready.uiUrl!);
+    await tab.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
+    await tab.getByRole('button', { name: 'Change Audit export' }).click();
+    const form = tab.getByRole('form', { name: 'Audit exports' });
+    await form.getByText('No export yet').waitFor();
+    await form.getByRole('button', { name: 'Add a JSON lines file' }).click();
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await tab.getByRole('alert').filter({ hasText: 'Export 1: enter the file to write to.' }).waitFor();
+    expect(await tab.getByRole('group', { name: 'Confirm Audit export' }).count()).toBe(0);
+    const file = join(work, 'audit-export.jsonl');
+    await form.getByRole('group', { name: 'Export 1' }).getByLabel('File', { exact: true }).fill(file);
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await tab.getByRole('group', { name: 'Confirm Audit export' }).getByRole('button', { name: 'Save and restart' }).click();
+    await tab.getByRole('status').filter({ hasText: 'Audit export: saved' }).waitFor({ timeout: 15_000 });
+    const written = JSON.parse(await readFile(configPath, 'utf8')) as { audit?: { sinks?: unknown[] } };
+    expect(written.audit?.sinks).toEqual([{ type: 'jsonl', path: file }]);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await tab.screenshot({ path: join(ARTIFACTS, 'empty-light-settings-sinks.png'), fullPage: true });
+    await tab.close();
+  }, 60_000);
 });

@@ -374,38 +374,210 @@ function IdpEditor({ value, onSave }: { value: Settings; onSave: (next: { issuer
   );
 }
 
+type Sink = Record<string, unknown> & { type?: unknown };
+
+const SINK_KINDS = {
+  jsonl: { label: 'JSON lines file', add: 'Add a JSON lines file', make: (): Sink => ({ type: 'jsonl', path: '' }) },
+  otlp: {
+    label: 'OpenTelemetry collector (OTLP/HTTP)',
+    add: 'Add an OpenTelemetry collector',
+    make: (): Sink => ({ type: 'otlp', endpoint: 'http://127.0.0.1:4318' }),
+  },
+  syslog: { label: 'Syslog server', add: 'Add a syslog server', make: (): Sink => ({ type: 'syslog', host: '', port: 6514, tls: {} }) },
+} as const;
+type SinkKind = keyof typeof SINK_KINDS;
+const isKind = (type: unknown): type is SinkKind => typeof type === 'string' && type in SINK_KINDS;
+
+/** What is wrong with a sink before it is sent (the core checks it all again): a missing path, host or port. */
+function sinkProblem(sink: Sink, index: number): string | undefined {
+  const entry = `Export ${index + 1}`;
+  if (sink.type === 'jsonl' && !String(sink.path ?? '').trim()) return `${entry}: enter the file to write to.`;
+  if (sink.type === 'syslog' && !String(sink.host ?? '').trim()) return `${entry}: enter the syslog server's host name.`;
+  if (sink.type === 'syslog' && !(Number.isInteger(sink.port) && (sink.port as number) >= 1 && (sink.port as number) <= 65535))
+    return `${entry}: the port is a whole number from 1 to 65535.`;
+  if (sink.type === 'otlp' && !String(sink.endpoint ?? sink.url ?? '').trim()) return `${entry}: enter the collector's address.`;
+  return undefined;
+}
+
+/**
+ * The audit exports as a form: one block per export with the fields a person sets (a file, a collector, a syslog server);
+ * fields the form does not show (headers, rotation details, TLS files) are kept as they are. "Edit as JSON" is there for the rest.
+ */
 function SinksEditor({ initial, onSave }: { initial: string; onSave: (next: unknown) => void }) {
+  const parsed = (() => {
+    try {
+      const value = JSON.parse(initial) as unknown;
+      return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null) ? (value as Sink[]) : undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  const [sinks, setSinks] = useState<Sink[]>(parsed ?? []);
+  const [asJson, setAsJson] = useState(parsed === undefined);
   const [text, setText] = useState(initial);
   const [problem, setProblem] = useState<string>();
+  const update = (index: number, change: Partial<Sink>) =>
+    setSinks(
+      sinks.map((sink, at) => (at === index ? Object.fromEntries(Object.entries({ ...sink, ...change }).filter(([, value]) => value !== undefined)) : sink)),
+    );
   return (
     <form
+      noValidate
+      aria-label="Audit exports"
       onSubmit={(event) => {
         event.preventDefault();
-        try {
-          onSave(JSON.parse(text));
-          setProblem(undefined);
-        } catch {
-          setProblem('This is not JSON; nothing was saved.');
+        if (asJson) {
+          try {
+            onSave(JSON.parse(text));
+            setProblem(undefined);
+          } catch {
+            setProblem('This is not JSON; nothing was saved.');
+          }
+          return;
         }
+        const wrong = sinks.map(sinkProblem).find(Boolean);
+        setProblem(wrong);
+        if (!wrong) onSave(sinks);
       }}
     >
-      <Textarea
-        label="Sinks (JSON, see docs/configuration.md)"
-        autosize
-        minRows={4}
-        maxRows={14}
-        value={text}
-        onChange={(event) => setText(event.currentTarget.value)}
-        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-      />
+      {asJson ? (
+        <Textarea
+          label="Audit exports (JSON, see docs/configuration.md)"
+          autosize
+          minRows={4}
+          maxRows={14}
+          value={text}
+          onChange={(event) => setText(event.currentTarget.value)}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        />
+      ) : (
+        <>
+          {sinks.length === 0 && (
+            <Text size="sm" c="dimmed" mb="xs">
+              No export yet: records stay in Switchboard’s own trail only. Add one to copy every record to a file, a collector or a syslog server as it is
+              written.
+            </Text>
+          )}
+          {sinks.map((sink, index) => (
+            <Paper key={index} withBorder p="sm" radius="md" mb="xs" role="group" aria-label={`Export ${index + 1}`}>
+              <Group justify="space-between" mb="xs">
+                <Text fw={600} size="sm">
+                  {index + 1}. {isKind(sink.type) ? SINK_KINDS[sink.type].label : `“${String(sink.type)}”`}
+                </Text>
+                <Button size="compact-xs" variant="subtle" color="red" onClick={() => setSinks(sinks.filter((_, at) => at !== index))}>
+                  Remove export {index + 1}
+                </Button>
+              </Group>
+              {sink.type === 'jsonl' && (
+                <Group gap="xs" align="flex-end" wrap="wrap">
+                  <TextInput
+                    label="File"
+                    description="Records are appended; it rotates by size"
+                    value={String(sink.path ?? '')}
+                    onChange={(event) => update(index, { path: event.currentTarget.value })}
+                    placeholder="/var/log/switchboard/audit.jsonl"
+                    w={360}
+                  />
+                  <TextInput
+                    label="Files kept"
+                    inputMode="numeric"
+                    value={sink.maxFiles === undefined ? '' : String(sink.maxFiles)}
+                    onChange={(event) => update(index, { maxFiles: event.currentTarget.value ? Number(event.currentTarget.value) : undefined })}
+                    placeholder="5"
+                    w={110}
+                  />
+                </Group>
+              )}
+              {sink.type === 'otlp' && (
+                <Group gap="md" align="flex-end" wrap="wrap">
+                  <TextInput
+                    label="Collector address"
+                    value={String(sink.endpoint ?? sink.url ?? '')}
+                    onChange={(event) =>
+                      update(
+                        index,
+                        sink.url !== undefined && sink.endpoint === undefined ? { url: event.currentTarget.value } : { endpoint: event.currentTarget.value },
+                      )
+                    }
+                    placeholder="http://127.0.0.1:4318"
+                    w={320}
+                  />
+                  <Checkbox.Group
+                    label="Send"
+                    value={Array.isArray(sink.signals) ? (sink.signals as string[]) : ['logs', 'traces', 'metrics']}
+                    onChange={(value) => update(index, { signals: value.length === 3 || value.length === 0 ? undefined : value })}
+                  >
+                    <Group gap="sm" mt={6}>
+                      <Checkbox value="logs" label="Logs" />
+                      <Checkbox value="traces" label="Traces" />
+                      <Checkbox value="metrics" label="Metrics" />
+                    </Group>
+                  </Checkbox.Group>
+                </Group>
+              )}
+              {sink.type === 'syslog' && (
+                <Group gap="xs" align="flex-end" wrap="wrap">
+                  <TextInput label="Host" value={String(sink.host ?? '')} onChange={(event) => update(index, { host: event.currentTarget.value })} w={240} />
+                  <TextInput
+                    label="Port"
+                    inputMode="numeric"
+                    value={sink.port === undefined ? '' : String(sink.port)}
+                    onChange={(event) => update(index, { port: event.currentTarget.value ? Number(event.currentTarget.value) : undefined })}
+                    w={100}
+                  />
+                  <Checkbox
+                    label="Over TLS (RFC 5425)"
+                    checked={sink.tls !== undefined}
+                    onChange={(event) => update(index, { tls: event.currentTarget.checked ? ((sink.tls as object | undefined) ?? {}) : undefined })}
+                    mb={8}
+                  />
+                </Group>
+              )}
+              {!isKind(sink.type) && (
+                <Text size="sm" c="dimmed">
+                  An export this form does not know; it is kept as it is. Edit it as JSON.
+                </Text>
+              )}
+            </Paper>
+          ))}
+          <Group gap="xs" mt="xs">
+            {(Object.keys(SINK_KINDS) as SinkKind[]).map((kind) => (
+              <Button key={kind} size="xs" variant="default" onClick={() => setSinks([...sinks, SINK_KINDS[kind].make()])}>
+                {SINK_KINDS[kind].add}
+              </Button>
+            ))}
+          </Group>
+        </>
+      )}
       {problem && (
         <Text size="sm" c="red" className="field-message error" role="alert" mt={4}>
           {problem}
         </Text>
       )}
-      <Button type="submit" variant="light" mt="xs">
-        Save
-      </Button>
+      <Group gap="xs" mt="sm">
+        <Button type="submit" variant="light">
+          Save
+        </Button>
+        <Button
+          size="xs"
+          variant="subtle"
+          onClick={() => {
+            if (!asJson) setText(JSON.stringify(sinks, null, 2));
+            else {
+              try {
+                const value = JSON.parse(text) as unknown;
+                if (Array.isArray(value)) setSinks(value as Sink[]);
+              } catch {
+                return setProblem('This is not JSON; fix it before going back to the form.');
+              }
+            }
+            setProblem(undefined);
+            setAsJson(!asJson);
+          }}
+        >
+          {asJson ? 'Back to the form' : 'Edit as JSON'}
+        </Button>
+      </Group>
     </form>
   );
 }
