@@ -5,7 +5,7 @@
 // (test/bench/tool-search.bench.ts) measures both. Each group is a set of words that mean the same in a tool request;
 // a word may sit in several groups. Words are matched after lower-casing, before stemming.
 
-import type { Thesaurus } from './tool-index.ts';
+import type { Thesaurus } from './thesaurus.ts';
 
 const GROUPS: readonly string[] = [
   // Actions

@@ -3,7 +3,10 @@ import Database from 'better-sqlite3';
 import type { Tool } from '@modelcontextprotocol/server';
 import { actionClasses } from './action-verbs.ts';
 import { SOFTWARE_THESAURUS } from './software-thesaurus.ts';
+import type { Thesaurus } from './thesaurus.ts';
 import { ALL_TEXT_STEPS, isStopWord, queryWords, toolText, type TextSteps } from './tool-text.ts';
+
+export type { Thesaurus } from './thesaurus.ts';
 
 /** A tool as the index knows it: its exposed name (what a client calls), the server that offers it, its definition. */
 export interface IndexedTool {
@@ -70,16 +73,6 @@ export interface ToolIndexOptions {
   actionMatch: number;
   /** A tool whose name names only other actions than those the request asks for: score × (1 − actionMismatch). */
   actionMismatch: number;
-}
-
-/**
- * Groups of words that mean the same in a tool request, looked up word for word. (Looking them up by stem too, so
- * "tickets" finds what "ticket" has, lost recall in the benchmark: frequent inflected words brought too many others.)
- */
-export interface Thesaurus {
-  related(word: string): readonly string[];
-  /** Every word that has related words. */
-  readonly words: readonly string[];
 }
 
 export const DEFAULT_WEIGHTS: FieldWeights = { name: 3, description: 1, server: 1, parameters: 0.5, related: 0.5, lexical: 0 };
