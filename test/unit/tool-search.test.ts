@@ -197,6 +197,23 @@ describe('ranking pieces', () => {
     index.close();
   });
 
+  it("lead field: when turned on, a word in the description's first sentence counts for more than the same word later", () => {
+    // The same words in texts of the same length: BM25 ties them, and a tie goes by name.
+    const tools: IndexedTool[] = [
+      { name: 'a_describe', server: 'a', tool: tool('describe', 'Describe the cluster. Its nodes.') },
+      { name: 'b_describe', server: 'b', tool: tool('describe', 'Describe nodes of the cluster.') },
+    ];
+    const first = (lead: number) => {
+      const index = new ToolSearchIndex({ related: undefined, expand: undefined, weights: { ...DEFAULT_WEIGHTS, lead } });
+      index.sync(tools);
+      const name = index.search('nodes', { limit: 2 })[0]?.name;
+      index.close();
+      return name;
+    };
+    expect(first(0)).toBe('a_describe');
+    expect(first(0.5)).toBe('b_describe');
+  });
+
   it('thesaurus: an "un-" word it lacks whose rest it knows undoes that word; other "un" words get nothing', () => {
     expect(softwareSynonyms('unstar')).toEqual(['star', 'remove', 'stop', 'undo']);
     expect(softwareSynonyms('unroute')).toContain('route');

@@ -32,6 +32,8 @@ export interface FieldWeights {
   related: number;
   /** Words related to the tool's own in general English (WordNet: synonyms, derived forms, broader words). */
   lexical: number;
+  /** The description's first sentence (what the tool does, before its parameters and caveats), counted again at this weight; 0 in the product. */
+  lead: number;
 }
 
 export interface ToolIndexOptions {
@@ -92,7 +94,7 @@ export interface ToolIndexOptions {
   vectorSimilarity: 'mean' | 'maxsim';
 }
 
-export const DEFAULT_WEIGHTS: FieldWeights = { name: 3, description: 1, server: 1, parameters: 0.5, related: 0.5, lexical: 0 };
+export const DEFAULT_WEIGHTS: FieldWeights = { name: 3, description: 1, server: 1, parameters: 0.5, related: 0.5, lexical: 0, lead: 0 };
 
 /** What Switchboard ships; the weights are the benchmark's best (test/bench/tool-search.bench.ts shows each step's worth). */
 export const DEFAULT_INDEX_OPTIONS: ToolIndexOptions = {
@@ -121,7 +123,7 @@ export const DEFAULT_INDEX_OPTIONS: ToolIndexOptions = {
   vectorSimilarity: 'mean',
 };
 
-const FIELDS = ['name', 'description', 'server', 'parameters', 'related', 'lexical'] as const;
+const FIELDS = ['name', 'description', 'server', 'parameters', 'related', 'lexical', 'lead'] as const;
 const FLOORED_IDF = 1e-6;
 /** Marks a term of the `lexical` field (no stem starts with a control character). */
 const LEXICAL_PREFIX = '\u0001';
@@ -220,6 +222,7 @@ export class ToolSearchIndex {
       parameters: tokens(text.parameters, keepWhole),
       related: [] as string[],
       lexical: [] as string[],
+      lead: this.#options.weights.lead > 0 ? tokens(firstSentence(text.description), keepWhole) : [],
     }));
     // One round trip to SQLite for every new word of the batch, then one for the related words they bring.
     this.#stems.learn(fields.flatMap((perField) => [...perField.name, ...perField.description, ...perField.server, ...perField.parameters]));
@@ -367,8 +370,9 @@ export class ToolSearchIndex {
       for (const word of fields[field]) {
         const term = lexical ? LEXICAL_PREFIX + this.#stems.stem(word) : this.#stems.stem(word);
         terms.set(term, (terms.get(term) ?? 0) + weight);
-        // General-English words are many and loose: they may match, but do not make a tool look long.
-        if (field !== 'lexical') length++;
+        // General-English words are many and loose: they may match, but do not make a tool look long; the lead's
+        // words are already counted in the description.
+        if (field !== 'lexical' && field !== 'lead') length++;
       }
     }
     const slot = this.#freeSlots.pop() ?? this.#names.length;
@@ -478,6 +482,11 @@ class FtsStemmer {
   close(): void {
     this.#db?.close();
   }
+}
+
+/** Up to the first full stop, question or exclamation mark followed by a space, or the first line break. */
+function firstSentence(text: string): string {
+  return text.split(/(?<=[.!?])\s+|\n/)[0] ?? '';
 }
 
 /** Each request word's best cosine with one of the tool's words, averaged with the request words' SIF weights. */
