@@ -456,6 +456,7 @@ function vectorCosts(
   const shippedIndex = new ToolSearchIndex({ ...DEFAULT_INDEX_OPTIONS });
   shippedIndex.sync(large);
   const shippedBytes = liveMemory() - before;
+  const open = [shippedIndex];
   for (const [label, options] of candidates) {
     before = liveMemory();
     const index = new ToolSearchIndex({ ...DEFAULT_INDEX_OPTIONS, ...options });
@@ -475,7 +476,8 @@ function vectorCosts(
         cpu.push((used.user + used.system) / 1000);
       }
     }
-    index.close();
+    // Closed at the end: a closed index is collected late, which would count against the next one's figure.
+    open.push(index);
     results.push(
       result({
         scenario: 'tool-search',
@@ -487,7 +489,7 @@ function vectorCosts(
       }),
     );
   }
-  shippedIndex.close();
+  for (const index of open) index.close();
   return results;
 }
 
