@@ -74,6 +74,28 @@ export const serverDetailSchema = z.object({
   tools: z.array(z.object({ name: z.string(), exposedName: z.string(), title: z.string().optional(), description: z.string().optional() })),
   prompts: z.array(z.object({ name: z.string(), exposedName: z.string(), description: z.string().optional() })),
   resources: z.array(z.object({ uri: z.string(), name: z.string().optional() })),
+  /** What the server said about itself when it connected (its initialize answer), absent until it has. */
+  live: z
+    .object({
+      name: z.string().optional(),
+      title: z.string().optional(),
+      version: z.string().optional(),
+      description: z.string().optional(),
+      websiteUrl: z.string().optional(),
+      instructions: z.string().optional(),
+    })
+    .optional(),
+  /** What it was listed as before it connected: its card or registry entry (fetchedAt, ISO time), or the company's offer. */
+  listed: z
+    .object({
+      from: z.enum(['card', 'registry', 'company']),
+      name: z.string().optional(),
+      title: z.string().optional(),
+      version: z.string().optional(),
+      description: z.string().optional(),
+      fetchedAt: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const authStatusSchema = z.object({

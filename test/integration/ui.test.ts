@@ -36,9 +36,19 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
 
 /** Screenshots of each page, kept as test artifacts for a person to look at (test-artifacts/ui/). */
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/ui');
-async function snapshot(page: Page, name: string): Promise<void> {
+async function snapshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // A drawer is fixed to the viewport: a full-page shot would stretch the page under it, so those take the viewport.
+  // A drawer or dialog still sliding in would be caught half-way: wait for every finite animation to end (a spinner's never does).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getTiming().iterations !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 describe('the UI in Chromium against serve --ui', () => {
@@ -191,7 +201,7 @@ describe('the UI in Chromium against serve --ui', () => {
     // A drawer beside the cards: the card's row keeps its height.
     const cardBox = await card.boundingBox();
     expect(cardBox!.height).toBeLessThan(400);
-    await snapshot(page, '2-server-detail');
+    await snapshot(page, '2-server-detail', { fullPage: false });
     // Finance waits for the company sign-in: its drawer says so, with the last error and its time.
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
@@ -287,6 +297,21 @@ describe('the UI in Chromium against serve --ui', () => {
       await expect.poll(() => page.getByRole('listitem', { name: title }).locator('.badge').textContent(), { timeout: 15_000 }).toBe('ready');
     }
     await snapshot(page, '2c-templated-enabled');
+
+    // Its drawer sets the card beside what the live server says about itself: the name differs and is marked, the
+    // title only the card gives, the version both agree on.
+    await page.getByRole('listitem', { name: 'Team search' }).getByRole('button', { name: 'Details' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Team search: details' });
+    const identity = drawer.getByRole('region', { name: /describes itself$/ });
+    await identity.waitFor({ timeout: 10_000 });
+    expect(await identity.textContent()).toContain('Its Server Card and the live server differ in name.');
+    const nameRow = identity.getByRole('row', { name: /^Name/ });
+    expect(await nameRow.textContent()).toMatch(/differs.*example\.teams\/team-search.*sandbox-search/);
+    expect(await identity.getByRole('row', { name: /^Title/ }).textContent()).toMatch(/Team search\s*not given/);
+    expect(await identity.getByRole('row', { name: /^Version/ }).textContent()).not.toContain('differs');
+    await snapshot(page, '2d-card-and-live', { fullPage: false });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
   });
 
   it('signs in from the Sign-in page with no browser command: the page opens the IdP itself, waits with a deadline and Cancel, and tells how it ended', async () => {

@@ -44,9 +44,11 @@ export interface ServerListSources {
  */
 export function mergeServerList(sources: ServerListSources): ServerListing[] {
   const { config, policy, catalog, live } = sources;
-  const cardFor = (url: string) => catalog.find((entry) => entry.mcpUrl === url);
+  // The entry a server was added from (a template's filled-in URL differs from the entry's), else one for its URL.
+  const cardFor = (server: { url: string; source?: string | undefined }) =>
+    catalog.find((entry) => server.source !== undefined && entry.key === server.source) ?? catalog.find((entry) => entry.mcpUrl === server.url);
   const entries: ServerListing[] = config.servers.map((server) => {
-    const card = cardFor(server.url);
+    const card = cardFor(server);
     const status = live?.servers.find((candidate) => candidate.id === server.id);
     const denied = policyRefusal(policy, server.url);
     return {

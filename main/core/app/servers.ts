@@ -12,7 +12,19 @@ import type { AppContext } from './app-context.ts';
 import { withCatalog } from './discovery.ts';
 import { mergeServerList, type ServerListing } from './server-list.ts';
 
-export type ServerOffer = Awaited<ReturnType<Switchboard['describeServer']>>;
+/** How Switchboard listed a server before it connected: its card or registry entry, or the company's offer. */
+export interface ServerListedAs {
+  from: 'card' | 'registry' | 'company';
+  name?: string;
+  title?: string;
+  version?: string;
+  description?: string;
+  /** When the card or entry was fetched (epoch ms); absent for the company's offer, which comes with the policy. */
+  fetchedAt?: number;
+}
+
+/** What an enabled server offers now, what it says about itself, and what it was listed as: a page shows where they differ. */
+export type ServerOffer = Awaited<ReturnType<Switchboard['describeServer']>> & { listed?: ServerListedAs };
 
 /** A remote about to be added: its URL with the template filled in, its card if it has one, and the secret headers it needs. */
 export interface RemoteToAdd {
@@ -74,12 +86,40 @@ export function createServersService(context: AppContext): ServersService {
     return entry ? { card: JSON.parse(entry.document!) as ServerCard, from: entry.key } : undefined;
   }
 
+  /** The card or registry entry kept for the server's URL, else the company's offer of it. */
+  async function listedAs(id: string): Promise<ServerListedAs | undefined> {
+    const [config, policy] = await Promise.all([context.config(), context.policy()]);
+    const server = config.servers.find((candidate) => candidate.id === id);
+    if (!server) return undefined;
+    const { url } = server;
+    const entries = await withCatalog(context.dataDir, (cache) => cache.entries());
+    // The entry it was added from, when it was (a template's filled-in URL differs from the entry's), else one for its
+    // URL. A 'live' entry is a card-less server described from its own answers: that is the live side, not a listing.
+    const entry =
+      entries.find((candidate) => server.source !== undefined && candidate.key === server.source) ??
+      entries.find((candidate) => candidate.mcpUrl === url && candidate.source !== 'live');
+    if (entry) {
+      return {
+        from: entry.source === 'registry' || entry.source === 'company' ? entry.source : 'card',
+        ...(entry.name ? { name: entry.name } : {}),
+        ...(entry.title ? { title: entry.title } : {}),
+        ...(entry.version ? { version: entry.version } : {}),
+        ...(entry.description ? { description: entry.description } : {}),
+        fetchedAt: entry.discoveredAt,
+      };
+    }
+    const offered = policy.servers.find((server) => server.url === url);
+    if (!offered) return undefined;
+    return { from: 'company', ...(offered.title ? { title: offered.title } : {}), ...(offered.description ? { description: offered.description } : {}) };
+  }
+
   return {
     list: () => list(),
     async offer(id) {
       const core = context.core();
       if (!core) throw new SwitchboardError('GATEWAY_NOT_RUNNING', 'what a server offers is known only to a running Switchboard');
-      return core.describeServer(id);
+      const [offer, listed] = await Promise.all([core.describeServer(id), listedAs(id)]);
+      return { ...offer, ...(listed ? { listed } : {}) };
     },
     async setEnabled(id, enabled, values = {}) {
       const [config, policy] = await Promise.all([context.config(), context.policy()]);

@@ -1,6 +1,7 @@
 // What one server offers right now (from its cached lists), cut to the names and texts the UI's server detail view shows.
 import { SwitchboardError } from '../errors.ts';
 import { exposedName } from '../router/exposed-names.ts';
+import type { ServerSelfDescription } from '../upstream/server-self-description.ts';
 import { findUpstream, type Upstream } from './upstreams.ts';
 
 export interface ServerOffer {
@@ -8,6 +9,8 @@ export interface ServerOffer {
   tools: { name: string; exposedName: string; title?: string; description?: string }[];
   prompts: { name: string; exposedName: string; description?: string }[];
   resources: { uri: string; name?: string }[];
+  /** What the server said about itself when it connected (absent until it has). */
+  live?: ServerSelfDescription;
 }
 
 export async function describeServerOffer(upstreams: readonly Upstream[], serverId: string): Promise<ServerOffer> {
@@ -18,7 +21,9 @@ export async function describeServerOffer(upstreams: readonly Upstream[], server
     upstream.connection.list('prompts'),
     upstream.connection.list('resources'),
   ]);
+  const live = upstream.connection.selfDescription();
   return {
+    ...(live ? { live } : {}),
     tools: (tools as { name: string; title?: unknown; description?: unknown }[]).map((tool) => ({
       name: tool.name,
       exposedName: exposedName(upstream.prefix, tool.name),

@@ -19,6 +19,7 @@ import type { Logger } from '../ports.ts';
 import { SWITCHBOARD_IMPLEMENTATION } from '../version.ts';
 import { createBoundedFetch, tooLargeError, type ResponseBound } from './bounded-response.ts';
 import { requestOrigin, type RequestOrigin } from './request-origin.ts';
+import { readSelfDescription, type ServerSelfDescription } from './server-self-description.ts';
 import { declarationsByTool, mirroredParamHeaders, type HeaderDeclaration } from './mcp-header-values.ts';
 import { RawRelay, type RelayAnswer, type RelayCall } from './raw-relay.ts';
 import { createdTaskOf, TaskRelayClient, TASKS_EXTENSION } from './task-relay-client.ts';
@@ -107,6 +108,7 @@ export class UpstreamConnection {
   #client: Client | undefined;
   #connecting: Promise<Client> | undefined;
   #status: UpstreamStatus;
+  #selfDescription: ServerSelfDescription | undefined;
   #closed = false;
   #everConnected = false;
   /** Replies from this server the SDK could not use (see #protocolFault). */
@@ -146,6 +148,11 @@ export class UpstreamConnection {
       maxResponseBytes: options.maxResponseBytes,
       onProtocolFault: (message) => this.#protocolFault(new Error(message)),
     });
+  }
+
+  /** What the server said about itself when it last connected (name, title, version, description, instructions); absent before that. */
+  selfDescription(): ServerSelfDescription | undefined {
+    return this.#selfDescription;
   }
 
   status(): UpstreamStatus {
@@ -355,6 +362,8 @@ export class UpstreamConnection {
       if (this.#client === client) this.#client = undefined;
     };
     this.#client = client;
+    // Kept past a disconnect: the page still shows what the server last said about itself while it is away.
+    this.#selfDescription = readSelfDescription(client.getServerVersion(), client.getInstructions());
     const era = client.getProtocolEra();
     const protocolVersion = client.getNegotiatedProtocolVersion();
     // Remember the era so a reconnect skips the probe: the verdict is per server and does not change between connections.

@@ -1,5 +1,5 @@
 // Servers: every server from the configuration, the company catalog and discovery — search, filter (kept while the app is
-// open), cards with their state, a details drawer (the names clients see, sign-in, the last error), on and off.
+// open), cards with their state, a details drawer (the names clients see, card against live self-description, sign-in, the last error), on and off.
 import {
   Avatar,
   Badge,
@@ -27,6 +27,7 @@ import { invoke } from '../bridge.ts';
 import { ago, EmptyState, Notice, PageHead, useKeptState } from '../ui.tsx';
 import { useContract } from '../use-contract.ts';
 import { HeldToolsReview } from './HeldToolsReview.tsx';
+import { ServerIdentity } from './ServerIdentity.tsx';
 
 /** A server's state in words, from the same reading as the badge (shared/status-summary.ts). */
 const CONDITION_LABEL: Record<ServerCondition, string> = {
@@ -502,65 +503,68 @@ function ServerOffer({ id }: { id: string }) {
   if (detail.error) return <Notice kind="problem">{detail.error.message}</Notice>;
   const value = detail.value!;
   return (
-    <div aria-label={`What ${id} offers`} role="region">
-      <Title order={3} size="h5" mb="xs">
-        Tools ({value.tools.length})
-      </Title>
-      <Text size="sm" c="dimmed" mb="xs">
-        AI clients see each tool under the name on the left; the server knows it by the name on the right.
-      </Text>
-      {value.tools.length === 0 ? (
-        <Text size="sm">This server offers no tools.</Text>
-      ) : (
-        <Table striped withTableBorder verticalSpacing={6} fz="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Clients see</Table.Th>
-              <Table.Th scope="col">Server’s name</Table.Th>
-              <Table.Th scope="col">What it does</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {value.tools.map((tool) => (
-              <Table.Tr key={tool.name}>
-                <Table.Td>
-                  <Code>{tool.exposedName}</Code>
-                </Table.Td>
-                <Table.Td>{tool.name}</Table.Td>
-                <Table.Td>{tool.title ?? tool.description ?? ''}</Table.Td>
+    <Stack gap="md">
+      <ServerIdentity id={id} listed={value.listed} live={value.live} />
+      <div aria-label={`What ${id} offers`} role="region">
+        <Title order={3} size="h5" mb="xs">
+          Tools ({value.tools.length})
+        </Title>
+        <Text size="sm" c="dimmed" mb="xs">
+          AI clients see each tool under the name on the left; the server knows it by the name on the right.
+        </Text>
+        {value.tools.length === 0 ? (
+          <Text size="sm">This server offers no tools.</Text>
+        ) : (
+          <Table striped withTableBorder verticalSpacing={6} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Clients see</Table.Th>
+                <Table.Th scope="col">Server’s name</Table.Th>
+                <Table.Th scope="col">What it does</Table.Th>
               </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {value.tools.map((tool) => (
+                <Table.Tr key={tool.name}>
+                  <Table.Td>
+                    <Code>{tool.exposedName}</Code>
+                  </Table.Td>
+                  <Table.Td>{tool.name}</Table.Td>
+                  <Table.Td>{tool.title ?? tool.description ?? ''}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        <Title order={3} size="h5" mt="md" mb="xs">
+          Prompts ({value.prompts.length})
+        </Title>
+        {value.prompts.length === 0 ? (
+          <Text size="sm">No prompts.</Text>
+        ) : (
+          <ul>
+            {value.prompts.map((prompt) => (
+              <li key={prompt.name}>
+                <Code>{prompt.exposedName}</Code> {prompt.description}
+              </li>
             ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      <Title order={3} size="h5" mt="md" mb="xs">
-        Prompts ({value.prompts.length})
-      </Title>
-      {value.prompts.length === 0 ? (
-        <Text size="sm">No prompts.</Text>
-      ) : (
-        <ul>
-          {value.prompts.map((prompt) => (
-            <li key={prompt.name}>
-              <Code>{prompt.exposedName}</Code> {prompt.description}
-            </li>
-          ))}
-        </ul>
-      )}
-      <Title order={3} size="h5" mt="md" mb="xs">
-        Resources ({value.resources.length})
-      </Title>
-      {value.resources.length === 0 ? (
-        <Text size="sm">No resources.</Text>
-      ) : (
-        <ul>
-          {value.resources.map((resource) => (
-            <li key={resource.uri}>
-              <Code>{resource.uri}</Code> {resource.name}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
+          </ul>
+        )}
+        <Title order={3} size="h5" mt="md" mb="xs">
+          Resources ({value.resources.length})
+        </Title>
+        {value.resources.length === 0 ? (
+          <Text size="sm">No resources.</Text>
+        ) : (
+          <ul>
+            {value.resources.map((resource) => (
+              <li key={resource.uri}>
+                <Code>{resource.uri}</Code> {resource.name}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </Stack>
   );
 }

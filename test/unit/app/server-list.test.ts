@@ -36,6 +36,18 @@ describe('the merged server list', () => {
     ]);
   });
 
+  it('describes a server added from a card by that card, even when another card names the same URL', () => {
+    const listed = mergeServerList({
+      config: config([{ id: 'team', url: 'https://search.example.com/mcp', source: 'example.teams/team-search' }]),
+      policy: policy(),
+      catalog: [
+        entry({ key: 'io.example/search', title: 'Enterprise search', description: 'Every store', mcpUrl: 'https://search.example.com/mcp' }),
+        entry({ key: 'example.teams/team-search', title: 'Team search', description: 'Per team', mcpUrl: 'https://search.example.com/{endpoint}' }),
+      ],
+    });
+    expect(listed).toEqual([expect.objectContaining({ id: 'team', title: 'Team search', description: 'Per team' })]);
+  });
+
   it('hides a company offer whose id is taken by a configured server, and a catalog entry the company already offers', () => {
     const listed = mergeServerList({
       config: config([{ id: 'wiki', url: 'https://wiki.example.com/mcp' }]),

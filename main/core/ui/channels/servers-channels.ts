@@ -11,7 +11,12 @@ export function serversChannels({ app }: UiServiceDeps): ChannelHandlers<'server
   const list = async () => ({ servers: (await app.servers.list()).map(toEntry) });
   return {
     'servers:list': list,
-    'servers:detail': async ({ id }) => ({ id, ...(await app.servers.offer(id)) }),
+    'servers:detail': async ({ id }) => {
+      const { listed, ...offer } = await app.servers.offer(id);
+      if (!listed) return { id, ...offer };
+      const { fetchedAt, ...rest } = listed;
+      return { id, ...offer, listed: { ...rest, ...(fetchedAt !== undefined ? { fetchedAt: new Date(fetchedAt).toISOString() } : {}) } };
+    },
     'servers:setEnabled': async ({ id, enabled, values }) => {
       await app.servers.setEnabled(id, enabled, values);
       return list();
