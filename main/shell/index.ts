@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
 import type { ContractResponse } from '../../shared/contract/schemas.ts';
 import { summarizeStatus } from '../../shared/status-summary.ts';
 import {
@@ -73,7 +73,7 @@ async function start(): Promise<void> {
   const running = host;
   const service = createUiServiceForHost(running, {
     logger,
-    log: { recent: storage.recentLog, file: storage.logFile },
+    log: { recent: storage.recentLog, file: storage.logFile, openFile: openInDesktop },
     machine: {
       pathEnvironment: aiClientPaths(),
       // Claude Desktop starts the bridge with this app's own binary in Node mode (ELECTRON_RUN_AS_NODE): no separate
@@ -162,4 +162,10 @@ async function ensureConfigFile(path: string): Promise<void> {
 function aiClientPaths(): PathEnvironment {
   const environment = pathEnvironmentOfThisProcess(process.env, process.platform, app.getPath('home'));
   return process.platform === 'win32' ? { ...environment, appData: app.getPath('appData') } : environment;
+}
+
+/** Electron's openPath answers with an error message rather than rejecting: an empty one means the desktop opened it. */
+async function openInDesktop(file: string): Promise<void> {
+  const problem = await shell.openPath(file);
+  if (problem) throw new Error(problem);
 }

@@ -25,6 +25,7 @@ export const INVOKE_CHANNELS = [
   'tools:review',
   'tools:approve',
   'logs:recent',
+  'logs:open',
 ] as const;
 
 /** Pushed from the core to the page; a subscription returns a function that ends it. */

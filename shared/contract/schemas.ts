@@ -378,12 +378,16 @@ export const CONTRACT = {
       .object({ limit: z.number().int().min(1).max(1000).default(200), minLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
       .strict()
       .optional(),
-    // file: where the full log is kept (the app's log file), or null when the host writes to its terminal only.
+    // file: where the full log is kept (the app's log file), or null when the host writes to its terminal only;
+    // canOpen: the host can open that file in the desktop's own viewer (logs:open).
     response: z.object({
       file: z.string().nullable(),
+      canOpen: z.boolean(),
       lines: z.array(z.object({ time: z.string(), level: z.string(), event: z.string(), message: z.string(), text: z.string() })),
     }),
   },
+  // Opens the log file in the program the desktop uses for it; LOG_FILE_UNAVAILABLE where there is none or it cannot.
+  'logs:open': { request: empty, response: z.object({ file: z.string() }) },
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const EVENTS = {

@@ -213,6 +213,16 @@ describe('the Electron shell, run through the stand-in', () => {
     expect(await electron.session.defaultSession.requestPermission('notifications')).toBe(false);
   });
 
+  it(`opens the log file from Settings with the desktop's own program ${STAND_IN}, shell.openPath recorded)`, async () => {
+    await page.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
+    const log = page.getByRole('region', { name: 'Recent log' });
+    const file = (await invoke('logs:recent')).value as { file: string; canOpen: boolean };
+    expect(file).toMatchObject({ file: expect.stringMatching(/\.log$/), canOpen: true });
+    await log.getByRole('button', { name: 'Open the log file' }).click();
+    await vi.waitFor(() => expect(records.openedPaths).toEqual([file.file]), { timeout: 10_000 });
+    expect(await log.getByRole('alert').count()).toBe(0);
+  });
+
   it(`hides the window on close instead of quitting, and the tray opens it again ${STAND_IN}, recorded tray)`, async () => {
     window.close();
     expect(window.isDestroyed()).toBe(false);

@@ -590,6 +590,7 @@ function RecentLog() {
   const [minLevel, setMinLevel] = useState<LogLevel>('info');
   const log = useContract('logs:recent', { limit: 200, minLevel });
   const lines = [...(log.value?.lines ?? [])].reverse();
+  const [openProblem, setOpenProblem] = useState<string>();
   return (
     <Paper component="section" withBorder p="md" radius="md" mt="xl" className="surface" aria-labelledby="log-heading">
       <Group justify="space-between" mb="xs" wrap="wrap">
@@ -617,7 +618,7 @@ function RecentLog() {
       <Text size="sm" c="dimmed" mb="sm">
         {log.value?.file ? (
           <>
-            The full log is in <Code>{log.value.file}</Code>{' '}
+            The full log is in <Code>{log.value.file}</Code> {log.value.canOpen && <OpenLogFileButton onProblem={setOpenProblem} />}
             <CopyButton value={log.value.file}>
               {({ copied, copy }) => (
                 <Button size="compact-xs" variant="subtle" onClick={copy}>
@@ -631,6 +632,7 @@ function RecentLog() {
         )}
       </Text>
       {log.error && <Notice kind="problem">{log.error.message}</Notice>}
+      {openProblem && <Notice kind="problem">{openProblem}</Notice>}
       {log.value && lines.length === 0 ? (
         <Text size="sm">Nothing at this level yet.</Text>
       ) : (
@@ -651,5 +653,28 @@ function RecentLog() {
         </div>
       )}
     </Paper>
+  );
+}
+
+/** Opens the whole log in the desktop's own viewer (the app only: a browser page cannot open files on the machine). */
+function OpenLogFileButton({ onProblem }: { onProblem: (message: string | undefined) => void }) {
+  const [opening, setOpening] = useState(false);
+  return (
+    <Button
+      size="compact-xs"
+      variant="subtle"
+      loading={opening}
+      onClick={() => {
+        setOpening(true);
+        onProblem(undefined);
+        void invoke('logs:open', undefined)
+          .then((answer) => {
+            if (!answer.ok) onProblem(answer.error.message);
+          })
+          .finally(() => setOpening(false));
+      }}
+    >
+      Open the log file
+    </Button>
   );
 }

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 /** What the tests read back: every call the shell made to the OS, in order. */
 export const records = {
   openedExternally: [] as string[],
+  openedPaths: [] as string[],
   errorBoxes: [] as { title: string; content: string }[],
   loginItemSettings: [] as { openAtLogin?: boolean }[],
 };
@@ -136,6 +137,10 @@ export const dialog = {
 export const shell = {
   /** Nothing is opened: the URL is recorded, as the system browser would have been given it. */
   openExternal: async (url: string) => void records.openedExternally.push(url),
-  openPath: async () => '',
+  /** Nothing is opened either: the path is recorded, and a missing file answers as Electron does, with an error message. */
+  openPath: async (path: string) => {
+    records.openedPaths.push(path);
+    return existsSync(path) ? '' : 'Failed to open path';
+  },
   showItemInFolder: () => undefined,
 };
