@@ -8,6 +8,7 @@ const SERVE_THE_BUILT_UI = [
   'test/integration/running-sign-in.test.ts',
   'test/integration/demo.test.ts',
   'test/integration/first-run.test.ts',
+  'test/integration/ui-first-run.test.ts',
   'test/integration/shell-stand-in.test.ts',
 ];
 

@@ -1,11 +1,12 @@
-// The window: the endpoint and overall state at the top, the sections on the left, one page per area (servers, sign-in, clients, activity, settings).
-import { ActionIcon, Badge, Code, CopyButton, NavLink, Text, Tooltip } from '@mantine/core';
-import { IconActivity, IconCheck, IconCopy, IconKey, IconPlugConnected, IconServer2, IconSettings } from '@tabler/icons-react';
+// The window: the endpoint and overall state at the top, the sections on the left, one page per area (servers, sign-in, clients, activity, settings), or the guided first run.
+import { ActionIcon, Badge, Button, Code, CopyButton, NavLink, Text, Tooltip } from '@mantine/core';
+import { IconActivity, IconCheck, IconCopy, IconKey, IconPlugConnected, IconRoute, IconServer2, IconSettings } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { AppStatus } from '../../shared/contract/schemas.ts';
 import { summarizeStatus } from '../../shared/status-summary.ts';
 import { AppStatusContext } from './app-status.ts';
-import { subscribe } from './bridge.ts';
+import { invoke, subscribe } from './bridge.ts';
+import { FirstRun } from './first-run/FirstRun.tsx';
 import { ActivityPage } from './pages/ActivityPage.tsx';
 import { ClientsPage } from './pages/ClientsPage.tsx';
 import { ServersPage } from './pages/ServersPage.tsx';
@@ -29,6 +30,15 @@ export function App() {
   const [pushed, setPushed] = useState<AppStatus>();
   const [page, setPage] = useKeptState<(typeof PAGES)[number]['id']>('page', 'servers');
 
+  // The guided first run opens by itself only on a machine where nothing is set up and the person has not finished or
+  // skipped it before; the header's button opens it at any time.
+  const [guide, setGuide] = useState(false);
+  useEffect(() => {
+    void invoke('firstRun:get').then((answer) => {
+      if (answer.ok && answer.value.state === 'new' && answer.value.nothingSetUp) setGuide(true);
+    });
+  }, []);
+
   useEffect(() => subscribe('events:status', setPushed), []);
   // What the core pushed last, or what the first request answered.
   const status = pushed ?? initial.value;
@@ -42,6 +52,11 @@ export function App() {
           <img src="favicon.svg" alt="" width={24} height={24} />
           Switchboard
         </h1>
+        {!guide && (
+          <Button size="compact-sm" variant="subtle" leftSection={<IconRoute size={16} aria-hidden />} onClick={() => setGuide(true)}>
+            Guided setup
+          </Button>
+        )}
         {status && (
           <div className="shell-endpoint">
             <Text size="sm" c="dimmed" component="span">
@@ -86,21 +101,22 @@ export function App() {
               key={candidate.id}
               component="button"
               type="button"
-              active={candidate.id === current.id}
-              aria-current={candidate.id === current.id ? 'page' : undefined}
+              active={!guide && candidate.id === current.id}
+              aria-current={!guide && candidate.id === current.id ? 'page' : undefined}
               aria-label={candidate.label}
               label={<span className="nav-label">{candidate.label}</span>}
               leftSection={<candidate.Icon size={20} stroke={1.6} aria-hidden />}
-              onClick={() => setPage(candidate.id)}
+              onClick={() => {
+                setGuide(false);
+                setPage(candidate.id);
+              }}
             />
           ))}
         </div>
       </nav>
-      <main className="shell-main" aria-label={current.label}>
+      <main className="shell-main" aria-label={guide ? 'Guided setup' : current.label}>
         {initial.error && <Notice kind="problem">{initial.error.message}</Notice>}
-        <AppStatusContext.Provider value={status}>
-          <current.Page />
-        </AppStatusContext.Provider>
+        <AppStatusContext.Provider value={status}>{guide ? <FirstRun onLeave={() => setGuide(false)} /> : <current.Page />}</AppStatusContext.Provider>
       </main>
     </div>
   );

@@ -26,6 +26,8 @@ export const INVOKE_CHANNELS = [
   'tools:approve',
   'logs:recent',
   'logs:open',
+  'firstRun:get',
+  'firstRun:set',
 ] as const;
 
 /** Pushed from the core to the page; a subscription returns a function that ends it. */

@@ -242,6 +242,8 @@ export const auditTimeseriesSchema = z.object({
   ),
 });
 
+export const firstRunSchema = z.object({ state: z.enum(['new', 'skipped', 'done']), nothingSetUp: z.boolean() });
+
 export const settingsSchema = z.object({
   configPath: z.string(),
   dataDir: z.string(),
@@ -388,6 +390,9 @@ export const CONTRACT = {
   },
   // Opens the log file in the program the desktop uses for it; LOG_FILE_UNAVAILABLE where there is none or it cannot.
   'logs:open': { request: empty, response: z.object({ file: z.string() }) },
+  // The guided first run: 'new' until the person finishes or skips it; nothingSetUp: no server enabled, no client registered.
+  'firstRun:get': { request: empty, response: firstRunSchema },
+  'firstRun:set': { request: z.object({ state: z.enum(['skipped', 'done']) }).strict(), response: firstRunSchema },
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const EVENTS = {

@@ -8,6 +8,7 @@ import { createClientsService, type ClientsService } from './clients.ts';
 import { commandContext, type CommandContextOptions } from './command-context.ts';
 import { createDiscoveryService, type DiscoveryService } from './discovery.ts';
 import { hostedContext, type RunningCore } from './hosted-context.ts';
+import { createFirstRunService, type FirstRunService } from './first-run.ts';
 import { createLogsService, type HostLog, type LogsService } from './logs.ts';
 import { createServersService, type ServersService } from './servers.ts';
 import { createSettingsService, type SettingsService } from './settings.ts';
@@ -36,6 +37,8 @@ export interface HostedApp extends App {
   signInHistory: SignInHistory;
   /** The host's recent log lines. */
   logs: LogsService;
+  /** Whether the window shows its guided first run. */
+  firstRun: FirstRunService;
   /** The running core; the host replaces it on a restart. */
   core(): Switchboard;
 }
@@ -66,6 +69,7 @@ export function createHostedApp(host: RunningCore, options: { logger: Logger; ma
     status,
     signInHistory,
     logs: createLogsService(options.log),
+    firstRun: createFirstRunService(app.context, app.clients),
     core,
   };
 }

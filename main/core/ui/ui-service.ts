@@ -6,6 +6,7 @@ import { isSwitchboardError } from '../errors.ts';
 import { auditChannels } from './channels/audit-channels.ts';
 import { authChannels } from './channels/auth-channels.ts';
 import { clientsChannels } from './channels/clients-channels.ts';
+import { firstRunChannels } from './channels/first-run-channels.ts';
 import { logsChannels } from './channels/logs-channels.ts';
 import { serversChannels } from './channels/servers-channels.ts';
 import { settingsChannels } from './channels/settings-channels.ts';
@@ -38,6 +39,7 @@ export function createUiService(deps: UiServiceDeps): UiService {
     ...settingsChannels(deps),
     ...toolsChannels(deps),
     ...logsChannels(deps),
+    ...firstRunChannels(deps),
   };
   const listeners = new Set<UiEventListener>();
   let lastAuditSeq: number | undefined;

@@ -158,7 +158,13 @@ export function ClientsPage() {
           </Table.Tbody>
         </Table>
       </Paper>
-      <Modal opened={preview !== undefined} onClose={() => setPreview(undefined)} title="Preview of the change" size="xl">
+      <Modal
+        opened={preview !== undefined}
+        onClose={() => setPreview(undefined)}
+        title="Preview of the change"
+        size="xl"
+        closeButtonProps={{ 'aria-label': 'Close the preview' }}
+      >
         {preview && (
           <Stack gap="sm">
             {preview.method === 'copy' ? (

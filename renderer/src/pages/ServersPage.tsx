@@ -240,7 +240,13 @@ export function ServersPage() {
           />
         ))}
       </ul>
-      <Modal opened={askingServer !== undefined} onClose={() => setAsking(undefined)} title={askingServer ? `Enable ${askingServer.title}` : ''} size="lg">
+      <Modal
+        opened={askingServer !== undefined}
+        onClose={() => setAsking(undefined)}
+        title={askingServer ? `Enable ${askingServer.title}` : ''}
+        size="lg"
+        closeButtonProps={{ 'aria-label': 'Close without enabling' }}
+      >
         {askingServer && <InputsForm server={askingServer} onSubmit={(values) => void toggle(askingServer, values)} onCancel={() => setAsking(undefined)} />}
       </Modal>
       <Drawer
