@@ -1,12 +1,14 @@
 // The guided first run: sign in with the company, pick servers, set up the AI clients found here, then see one of them make a tool call.
 import { Button, Group, Stepper, Text, Title } from '@mantine/core';
 import { IconKey, IconPlayerPlay, IconPlugConnected, IconServer2 } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { useAppStatus } from '../app-status.ts';
 import { invoke } from '../bridge.ts';
 import { ClientsPage } from '../pages/ClientsPage.tsx';
 import { ServersPage } from '../pages/ServersPage.tsx';
 import { SignInPage } from '../pages/SignInPage.tsx';
 import { Notice } from '../ui.tsx';
+import { useContract } from '../use-contract.ts';
 import { TryItStep } from './TryItStep.tsx';
 
 /**
@@ -42,6 +44,13 @@ export function FirstRun({ onLeave }: { onLeave: () => void }) {
   // Calls from this moment on count as the first run's: one an earlier session made proves nothing about today's setup.
   const [since] = useState(() => new Date().toISOString());
   const onCalled = useCallback((value: boolean) => setCalled(value), []);
+  // A step is ticked when what it is for is true, not merely because the person went past it.
+  const status = useAppStatus();
+  const clients = useContract('clients:list');
+  const reloadClients = clients.reload;
+  // The clients step registers clients through its own page: ask again whenever the person moves on.
+  useEffect(() => void reloadClients(), [active, reloadClients]);
+  const done = [Boolean(status?.signedIn), (status?.servers.length ?? 0) > 0, (clients.value?.registered.length ?? 0) > 0, called];
 
   const finish = async (state: 'skipped' | 'done') => {
     setProblem(undefined);
@@ -71,8 +80,14 @@ export function FirstRun({ onLeave }: { onLeave: () => void }) {
       </Group>
       {problem && <Notice kind="problem">{problem}</Notice>}
       <Stepper active={active} onStepClick={setActive} size="sm" mb="lg" aria-label="Setup steps">
-        {STEPS.map(({ label, description, Icon }) => (
-          <Stepper.Step key={label} label={label} description={description} icon={<Icon size={18} aria-hidden />} />
+        {STEPS.map(({ label, description, Icon }, index) => (
+          <Stepper.Step
+            key={label}
+            label={label}
+            description={index < active && !done[index] ? 'Skipped for now' : description}
+            icon={<Icon size={18} aria-hidden />}
+            {...(done[index] ? {} : { completedIcon: <Icon size={18} aria-hidden />, color: 'gray' })}
+          />
         ))}
       </Stepper>
       <div aria-label={`Step ${active + 1} of ${STEPS.length}: ${step.label}`} role="region">
