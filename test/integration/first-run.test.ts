@@ -1,14 +1,14 @@
 // A person's first run, as one journey through the window's contract: empty data folder, company sign-in, servers picked, the AI client found on the machine set up, and a tool called by that client with exactly what was written for it.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeytarSecretStore } from '../../main/core/vault/keytar-secret-store.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 import { visitAuthorizationUrl } from '../sandbox/scripted-browser.ts';
-import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+import { prepareFirstRunMachine } from '../support/first-run-machine.ts';
+import { startServe, type ServeProcess } from '../support/serve-process.ts';
 
 type Answer<T> = { ok: boolean; value?: T; error?: { code: string; message: string } };
 
@@ -36,48 +36,10 @@ describe('first run', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox();
-    const work = await mkdtemp(join(tmpdir(), 'switchboard-first-run-'));
-    home = join(work, 'home');
-    // Cursor is installed on this machine (its folder exists) and has never heard of Switchboard.
-    await mkdir(join(home, '.cursor'), { recursive: true });
-    dataDir = join(work, 'data');
-    const configPath = join(work, 'config.json');
-    const url = (name: string) => sandbox.servers.find((entry) => entry.server.name === name)!.server.url;
-    // What the company hands out: its IdP, and its servers, none enabled yet.
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        servers: [
-          { id: 'wiki', url: url('wiki'), enabled: false },
-          {
-            id: 'finance',
-            url: url('finance'),
-            enabled: false,
-            auth: { clientId: sandbox.idJagClient.client_id, tokenEndpointAuthMethod: 'client_secret_basic' },
-          },
-        ],
-        auth: {
-          profile,
-          idp: {
-            issuer: sandbox.idp.issuer,
-            clientId: sandbox.idp.clientId,
-            tokenEndpointAuthMethod: 'client_secret_basic',
-            extraAuthorizationParams: { prompt: 'consent' },
-          },
-          signInTimeoutMs: 30_000,
-        },
-      }),
-    );
-    for (const [owner, secret] of [
-      ['idp', sandbox.idp.clientSecret],
-      ['finance', sandbox.idJagClient.client_secret],
-    ] as const) {
-      const stored = await runCli(['auth', 'set-secret', owner, '--config', configPath, '--data-dir', dataDir], secret);
-      expect(stored.code, stored.stderr).toBe(0);
-    }
-    serve = await startServe(['--config', configPath, '--data-dir', dataDir, '--ui'], {
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
-    });
+    // Cursor is installed on this machine (its folder exists) and has never heard of Switchboard; the company's servers are configured, none enabled.
+    const machine = await prepareFirstRunMachine(sandbox, profile);
+    ({ home, dataDir } = machine);
+    serve = await startServe(machine.serveArgs, { env: machine.env });
     uiUrl = new URL(serve.ready.uiUrl!);
   }, 60_000);
 

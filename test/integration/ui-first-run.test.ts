@@ -1,7 +1,6 @@
 // The guided first run in real Chromium against `serve --ui`: from an empty data folder, sign in, pick servers, set up Cursor, see Cursor's first tool call; remembered across a reload and a restart.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Browser, Page } from 'playwright-core';
@@ -9,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeytarSecretStore } from '../../main/core/vault/keytar-secret-store.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 import { launchChromium } from '../support/headless-chromium.ts';
-import { runCli, startServe, type ServeProcess } from '../support/serve-process.ts';
+import { prepareFirstRunMachine } from '../support/first-run-machine.ts';
+import { startServe, type ServeProcess } from '../support/serve-process.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/ui');
 
@@ -82,48 +82,9 @@ describe('the guided first run in Chromium', () => {
   beforeAll(async () => {
     sandbox = await startSandbox();
     axe = await readFile(join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
-    const work = await mkdtemp(join(tmpdir(), 'switchboard-ui-first-run-'));
-    home = join(work, 'home');
-    // Cursor is installed on this machine (its folder exists) and has never heard of Switchboard.
-    await mkdir(join(home, '.cursor'), { recursive: true });
-    dataDir = join(work, 'data');
-    const configPath = join(work, 'config.json');
-    const url = (name: string) => sandbox.servers.find((entry) => entry.server.name === name)!.server.url;
-    // What the company hands out: its IdP and its servers, none enabled yet.
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        servers: [
-          { id: 'wiki', url: url('wiki'), title: 'Company wiki', enabled: false },
-          {
-            id: 'finance',
-            url: url('finance'),
-            title: 'Finance',
-            enabled: false,
-            auth: { clientId: sandbox.idJagClient.client_id, tokenEndpointAuthMethod: 'client_secret_basic' },
-          },
-        ],
-        auth: {
-          profile,
-          idp: {
-            issuer: sandbox.idp.issuer,
-            clientId: sandbox.idp.clientId,
-            tokenEndpointAuthMethod: 'client_secret_basic',
-            extraAuthorizationParams: { prompt: 'consent' },
-          },
-          signInTimeoutMs: 30_000,
-        },
-      }),
-    );
-    for (const [owner, secret] of [
-      ['idp', sandbox.idp.clientSecret],
-      ['finance', sandbox.idJagClient.client_secret],
-    ] as const) {
-      const stored = await runCli(['auth', 'set-secret', owner, '--config', configPath, '--data-dir', dataDir], secret);
-      expect(stored.code, stored.stderr).toBe(0);
-    }
-    serveArgs = ['--config', configPath, '--data-dir', dataDir, '--ui'];
-    serveEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+    // Cursor is installed on this machine and has never heard of Switchboard; the company's servers are configured, none enabled.
+    const machine = await prepareFirstRunMachine(sandbox, profile);
+    ({ home, dataDir, serveArgs, env: serveEnv } = machine);
     serve = await startServe(serveArgs, { env: serveEnv });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
