@@ -1,19 +1,21 @@
 // The window: the endpoint and overall state at the top, the sections on the left, one page per area (servers, sign-in, clients, activity, settings), or the guided first run.
-import { ActionIcon, Badge, Button, Code, CopyButton, NavLink, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Code, CopyButton, Loader, NavLink, Text, Tooltip } from '@mantine/core';
 import { IconActivity, IconCheck, IconCopy, IconKey, IconPlugConnected, IconRoute, IconServer2, IconSettings } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { AppStatus } from '../../shared/contract/schemas.ts';
 import { summarizeStatus } from '../../shared/status-summary.ts';
 import { AppStatusContext } from './app-status.ts';
 import { invoke, subscribe } from './bridge.ts';
 import { FirstRun } from './first-run/FirstRun.tsx';
-import { ActivityPage } from './pages/ActivityPage.tsx';
 import { ClientsPage } from './pages/ClientsPage.tsx';
 import { ServersPage } from './pages/ServersPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { Notice, useKeptState } from './ui.tsx';
 import { useContract } from './use-contract.ts';
+
+// Activity alone draws charts: the chart library (about half the bundle) loads when the page is first opened.
+const ActivityPage = lazy(async () => ({ default: (await import('./pages/ActivityPage.tsx')).ActivityPage }));
 
 const PAGES = [
   { id: 'servers', label: 'Servers', Page: ServersPage, Icon: IconServer2 },
@@ -33,9 +35,11 @@ export function App() {
   // The guided first run opens by itself only on a machine where nothing is set up and the person has not finished or
   // skipped it before; the header's button opens it at any time.
   const [guide, setGuide] = useState(false);
+  // A person who already chose a section before the answer came is not pulled away from it.
+  const chose = useRef(false);
   useEffect(() => {
     void invoke('firstRun:get').then((answer) => {
-      if (answer.ok && answer.value.state === 'new' && answer.value.nothingSetUp) setGuide(true);
+      if (answer.ok && answer.value.state === 'new' && answer.value.nothingSetUp && !chose.current) setGuide(true);
     });
   }, []);
 
@@ -107,6 +111,7 @@ export function App() {
               label={<span className="nav-label">{candidate.label}</span>}
               leftSection={<candidate.Icon size={20} stroke={1.6} aria-hidden />}
               onClick={() => {
+                chose.current = true;
                 setGuide(false);
                 setPage(candidate.id);
               }}
@@ -116,7 +121,15 @@ export function App() {
       </nav>
       <main className="shell-main" aria-label={guide ? 'Guided setup' : current.label}>
         {initial.error && <Notice kind="problem">{initial.error.message}</Notice>}
-        <AppStatusContext.Provider value={status}>{guide ? <FirstRun onLeave={() => setGuide(false)} /> : <current.Page />}</AppStatusContext.Provider>
+        <AppStatusContext.Provider value={status}>
+          {guide ? (
+            <FirstRun onLeave={() => setGuide(false)} />
+          ) : (
+            <Suspense fallback={<Loader size="sm" aria-label="Loading the page" />}>
+              <current.Page />
+            </Suspense>
+          )}
+        </AppStatusContext.Provider>
       </main>
     </div>
   );
