@@ -738,6 +738,31 @@ describe('the UI with nothing set up yet (an empty configuration, no AI client o
     }
   }, 90_000);
 
+  it('opens on the guided setup, unless the person chose a section before the app knew it was a first run', async () => {
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await tab.goto(serve.ready.uiUrl!);
+    await tab.getByRole('heading', { name: 'Set up Switchboard' }).waitFor();
+    await tab.close();
+    // The answer held until after the person picked Sign-in: the guide must not take the page from them.
+    const late = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The page encodes the channel's name in the path (firstRun%3Aget).
+    const isFirstRunQuestion = (url: URL) => decodeURIComponent(url.pathname) === '/api/invoke/firstRun:get';
+    const answered = late.waitForResponse((response) => isFirstRunQuestion(new URL(response.url())));
+    await late.route(isFirstRunQuestion, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await late.goto(serve.ready.uiUrl!);
+    await late.getByRole('navigation').getByRole('button', { name: 'Sign-in' }).click();
+    release();
+    await answered;
+    await late.getByText('No server to sign in to', { exact: true }).waitFor();
+    expect(await late.getByRole('heading', { name: 'Set up Switchboard' }).count()).toBe(0);
+    await late.close();
+  });
+
   it('adds an audit export with a form, not a JSON box: a missing file is said inline, then saved after the restart is confirmed', async () => {
     const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await tab.goto(serve.ready.uiUrl!);
